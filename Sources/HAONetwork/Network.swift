@@ -1,0 +1,300 @@
+/// A quantized MBConv-family (inverted-residual) image classifier, as the accelerator
+/// runs it: a stem convolution, a chain of MBConv blocks, and a head.
+///
+/// This is the project's network format. On disk it is JSON with snake_case keys; see
+/// `Models/networks/README.md` for the documented format and examples.
+public struct Network: Sendable, Hashable, Codable {
+    /// Display name, e.g. "MnasNet-A1".
+    public var name: String
+    /// Where the definition and the published figures come from.
+    public var reference: Reference?
+    /// Input image height and width (square).
+    public var resolution: Int
+    /// Input channels (3 for RGB).
+    public var inputChannels: Int
+    public var stem: Stem
+    public var blocks: [Block]
+    public var head: Head
+
+    public init(name: String, reference: Reference? = nil, resolution: Int, inputChannels: Int = 3,
+                stem: Stem, blocks: [Block], head: Head) {
+        self.name = name
+        self.reference = reference
+        self.resolution = resolution
+        self.inputChannels = inputChannels
+        self.stem = stem
+        self.blocks = blocks
+        self.head = head
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, reference, resolution
+        case inputChannels = "input_channels"
+        case stem, blocks, head
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        reference = try c.decodeIfPresent(Reference.self, forKey: .reference)
+        resolution = try c.decode(Int.self, forKey: .resolution)
+        inputChannels = try c.decodeIfPresent(Int.self, forKey: .inputChannels) ?? 3
+        stem = try c.decode(Stem.self, forKey: .stem)
+        blocks = try c.decode([Block].self, forKey: .blocks)
+        head = try c.decode(Head.self, forKey: .head)
+    }
+}
+
+/// Non-linearity after a convolution.
+public enum Activation: String, Sendable, Hashable, Codable, CaseIterable {
+    case relu
+    case relu6
+    case hardSwish = "h_swish"
+    case swish
+    /// No activation (a linear layer).
+    case linear
+}
+
+/// Published facts about a network.
+public struct Reference: Sendable, Hashable, Codable {
+    /// Citation of the paper that defines the network.
+    public var paper: String
+    /// Published ImageNet top-1 accuracy, in percent.
+    public var top1: Double?
+    /// Published multiply-accumulates, in millions.
+    public var macsMillions: Double?
+    /// Published parameters, in millions.
+    public var paramsMillions: Double?
+    /// Where the block definition was checked, and any discrepancy with the paper.
+    public var notes: String?
+
+    public init(paper: String, top1: Double? = nil, macsMillions: Double? = nil,
+                paramsMillions: Double? = nil, notes: String? = nil) {
+        self.paper = paper
+        self.top1 = top1
+        self.macsMillions = macsMillions
+        self.paramsMillions = paramsMillions
+        self.notes = notes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case paper, top1
+        case macsMillions = "macs_millions"
+        case paramsMillions = "params_millions"
+        case notes
+    }
+}
+
+/// Bit widths of one layer or block.
+public struct Precision: Sendable, Hashable, Codable {
+    public var weightBits: Int
+    public var activationBits: Int
+
+    public init(weightBits: Int, activationBits: Int) {
+        self.weightBits = weightBits
+        self.activationBits = activationBits
+    }
+
+    /// Both operands at `bits`, e.g. W8A8.
+    public static func uniform(_ bits: Int) -> Precision { Precision(weightBits: bits, activationBits: bits) }
+    public static let w8a8 = Precision.uniform(8)
+    public static let w4a4 = Precision.uniform(4)
+
+    /// The wider of the two operands: what sets a multiplier's width.
+    public var operandBits: Int { max(weightBits, activationBits) }
+
+    enum CodingKeys: String, CodingKey {
+        case weightBits = "weight_bits"
+        case activationBits = "activation_bits"
+    }
+}
+
+/// The first convolution: a full k x k convolution from the input image.
+public struct Stem: Sendable, Hashable, Codable {
+    public var outChannels: Int
+    public var kernel: Int
+    public var stride: Int
+    public var activation: Activation
+    public var precision: Precision
+
+    public init(outChannels: Int, kernel: Int = 3, stride: Int = 2, activation: Activation, precision: Precision = .w8a8) {
+        self.outChannels = outChannels
+        self.kernel = kernel
+        self.stride = stride
+        self.activation = activation
+        self.precision = precision
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case outChannels = "out_channels"
+        case kernel, stride, activation
+        case weightBits = "weight_bits"
+        case activationBits = "activation_bits"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        outChannels = try c.decode(Int.self, forKey: .outChannels)
+        kernel = try c.decodeIfPresent(Int.self, forKey: .kernel) ?? 3
+        stride = try c.decodeIfPresent(Int.self, forKey: .stride) ?? 2
+        activation = try c.decode(Activation.self, forKey: .activation)
+        precision = Precision(weightBits: try c.decodeIfPresent(Int.self, forKey: .weightBits) ?? 8,
+                              activationBits: try c.decodeIfPresent(Int.self, forKey: .activationBits) ?? 8)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(outChannels, forKey: .outChannels)
+        try c.encode(kernel, forKey: .kernel)
+        try c.encode(stride, forKey: .stride)
+        try c.encode(activation, forKey: .activation)
+        try c.encode(precision.weightBits, forKey: .weightBits)
+        try c.encode(precision.activationBits, forKey: .activationBits)
+    }
+}
+
+/// One MBConv (inverted-residual) block:
+/// [1x1 expand conv] -> k x k depthwise conv -> [squeeze-excite] -> 1x1 project conv (+ residual).
+///
+/// The expand conv exists exactly when `expandedChannels != inChannels` (MobileNetV2's and
+/// MnasNet's first "depthwise separable" block has none). The residual add exists when
+/// `stride == 1` and `inChannels == outChannels`.
+public struct Block: Sendable, Hashable, Codable {
+    public var inChannels: Int
+    public var outChannels: Int
+    /// Channels after the expand conv (`inChannels * expand ratio`, rounded as the reference does).
+    public var expandedChannels: Int
+    /// Depthwise kernel size (odd).
+    public var kernel: Int
+    public var stride: Int
+    /// Channels of the squeeze-excite bottleneck; 0 means no squeeze-excite.
+    public var seChannels: Int
+    /// Activation after the expand and depthwise convs (the project conv is linear).
+    public var activation: Activation
+    /// Groups of the 1x1 convs (FBNet uses 2 in some blocks); 1 for ordinary convs.
+    public var pointwiseGroups: Int
+    public var precision: Precision
+
+    public init(inChannels: Int, outChannels: Int, expandedChannels: Int, kernel: Int, stride: Int,
+                seChannels: Int = 0, activation: Activation, pointwiseGroups: Int = 1, precision: Precision = .w8a8) {
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.expandedChannels = expandedChannels
+        self.kernel = kernel
+        self.stride = stride
+        self.seChannels = seChannels
+        self.activation = activation
+        self.pointwiseGroups = pointwiseGroups
+        self.precision = precision
+    }
+
+    /// Whether the block has a 1x1 expand conv.
+    public var hasExpand: Bool { expandedChannels != inChannels }
+    /// Whether the block adds its input to its output.
+    public var hasResidual: Bool { stride == 1 && inChannels == outChannels }
+    /// Whether the block has squeeze-excite.
+    public var hasSqueezeExcite: Bool { seChannels > 0 }
+
+    enum CodingKeys: String, CodingKey {
+        case inChannels = "in_channels"
+        case outChannels = "out_channels"
+        case expandedChannels = "expanded_channels"
+        case expandRatio = "expand_ratio"
+        case kernel, stride
+        case seChannels = "se_channels"
+        case activation
+        case pointwiseGroups = "pointwise_groups"
+        case weightBits = "weight_bits"
+        case activationBits = "activation_bits"
+    }
+
+    /// Reads a block. `expanded_channels` may be replaced by an integer `expand_ratio`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        inChannels = try c.decode(Int.self, forKey: .inChannels)
+        outChannels = try c.decode(Int.self, forKey: .outChannels)
+        if let expanded = try c.decodeIfPresent(Int.self, forKey: .expandedChannels) {
+            expandedChannels = expanded
+        } else if let ratio = try c.decodeIfPresent(Int.self, forKey: .expandRatio) {
+            let (product, overflow) = inChannels.multipliedReportingOverflow(by: ratio)
+            guard !overflow else {
+                throw DecodingError.dataCorruptedError(forKey: .expandRatio, in: c, debugDescription: "expand_ratio \(ratio) overflows")
+            }
+            expandedChannels = product
+        } else {
+            throw DecodingError.keyNotFound(CodingKeys.expandedChannels, .init(
+                codingPath: c.codingPath, debugDescription: "a block needs expanded_channels or expand_ratio"))
+        }
+        kernel = try c.decode(Int.self, forKey: .kernel)
+        stride = try c.decode(Int.self, forKey: .stride)
+        seChannels = try c.decodeIfPresent(Int.self, forKey: .seChannels) ?? 0
+        activation = try c.decode(Activation.self, forKey: .activation)
+        pointwiseGroups = try c.decodeIfPresent(Int.self, forKey: .pointwiseGroups) ?? 1
+        precision = Precision(weightBits: try c.decodeIfPresent(Int.self, forKey: .weightBits) ?? 8,
+                              activationBits: try c.decodeIfPresent(Int.self, forKey: .activationBits) ?? 8)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(inChannels, forKey: .inChannels)
+        try c.encode(outChannels, forKey: .outChannels)
+        try c.encode(expandedChannels, forKey: .expandedChannels)
+        try c.encode(kernel, forKey: .kernel)
+        try c.encode(stride, forKey: .stride)
+        if seChannels > 0 { try c.encode(seChannels, forKey: .seChannels) }
+        try c.encode(activation, forKey: .activation)
+        if pointwiseGroups != 1 { try c.encode(pointwiseGroups, forKey: .pointwiseGroups) }
+        try c.encode(precision.weightBits, forKey: .weightBits)
+        try c.encode(precision.activationBits, forKey: .activationBits)
+    }
+}
+
+/// The layers after the last block: a 1x1 conv, global average pooling, an optional
+/// 1x1 conv on the pooled vector (MobileNetV3's 960 -> 1280), and the classifier.
+public struct Head: Sendable, Hashable, Codable {
+    /// Output channels of the 1x1 conv after the last block.
+    public var convChannels: Int
+    /// Output channels of the 1x1 conv after pooling (with bias), if any.
+    public var hiddenChannels: Int?
+    /// Number of classes of the classifier (with bias).
+    public var classes: Int
+    public var activation: Activation
+    public var precision: Precision
+
+    public init(convChannels: Int, hiddenChannels: Int? = nil, classes: Int = 1000,
+                activation: Activation, precision: Precision = .w8a8) {
+        self.convChannels = convChannels
+        self.hiddenChannels = hiddenChannels
+        self.classes = classes
+        self.activation = activation
+        self.precision = precision
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case convChannels = "conv_channels"
+        case hiddenChannels = "hidden_channels"
+        case classes, activation
+        case weightBits = "weight_bits"
+        case activationBits = "activation_bits"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        convChannels = try c.decode(Int.self, forKey: .convChannels)
+        hiddenChannels = try c.decodeIfPresent(Int.self, forKey: .hiddenChannels)
+        classes = try c.decodeIfPresent(Int.self, forKey: .classes) ?? 1000
+        activation = try c.decode(Activation.self, forKey: .activation)
+        precision = Precision(weightBits: try c.decodeIfPresent(Int.self, forKey: .weightBits) ?? 8,
+                              activationBits: try c.decodeIfPresent(Int.self, forKey: .activationBits) ?? 8)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(convChannels, forKey: .convChannels)
+        try c.encodeIfPresent(hiddenChannels, forKey: .hiddenChannels)
+        try c.encode(classes, forKey: .classes)
+        try c.encode(activation, forKey: .activation)
+        try c.encode(precision.weightBits, forKey: .weightBits)
+        try c.encode(precision.activationBits, forKey: .activationBits)
+    }
+}

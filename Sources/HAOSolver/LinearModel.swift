@@ -1,0 +1,264 @@
+/// A mixed-integer linear program: columns with bounds and kinds, rows with bounds,
+/// sparse coefficients and a linear objective.
+///
+/// The model is a plain value: build it with ``addVariable(_:kind:lowerBound:upperBound:objective:)``
+/// and ``addConstraint(_:_:lowerBound:upperBound:)``, then hand it to any ``MILPSolver``.
+/// Infinite bounds (`-.infinity`, `.infinity`) mean "no bound". Nothing is checked while
+/// building; ``validate()`` (which every solver and writer calls first) reports the first
+/// problem with a descriptive ``ModelError``.
+public struct LinearModel: Sendable, Hashable {
+    /// Direction of optimisation.
+    public enum Sense: String, Sendable, Hashable, Codable {
+        case minimize
+        case maximize
+    }
+
+    /// What values a column may take.
+    public enum VariableKind: String, Sendable, Hashable, Codable {
+        case continuous
+        case integer
+        /// An integer column in [0, 1]; its bounds are always 0 and 1.
+        case binary
+    }
+
+    /// One column.
+    public struct Variable: Sendable, Hashable {
+        public var name: String
+        public var kind: VariableKind
+        public var lowerBound: Double
+        public var upperBound: Double
+        /// Objective coefficient.
+        public var objective: Double
+
+        public init(name: String, kind: VariableKind, lowerBound: Double, upperBound: Double, objective: Double) {
+            self.name = name
+            self.kind = kind
+            self.lowerBound = lowerBound
+            self.upperBound = upperBound
+            self.objective = objective
+        }
+    }
+
+    /// One non-zero coefficient of a row.
+    public struct Term: Sendable, Hashable {
+        public var variable: VariableID
+        public var coefficient: Double
+
+        public init(_ variable: VariableID, _ coefficient: Double) {
+            self.variable = variable
+            self.coefficient = coefficient
+        }
+    }
+
+    /// One row: `lowerBound <= sum(terms) <= upperBound`.
+    public struct Constraint: Sendable, Hashable {
+        public var name: String
+        public var terms: [Term]
+        public var lowerBound: Double
+        public var upperBound: Double
+
+        public init(name: String, terms: [Term], lowerBound: Double, upperBound: Double) {
+            self.name = name
+            self.terms = terms
+            self.lowerBound = lowerBound
+            self.upperBound = upperBound
+        }
+    }
+
+    public var name: String
+    public var objectiveName: String
+    public var sense: Sense
+    /// Constant added to the objective.
+    public var objectiveConstant: Double
+    public var variables: [Variable]
+    public var constraints: [Constraint]
+
+    /// Creates an empty model.
+    public init(name: String = "model", objectiveName: String = "obj", sense: Sense = .minimize) {
+        self.name = name
+        self.objectiveName = objectiveName
+        self.sense = sense
+        self.objectiveConstant = 0
+        self.variables = []
+        self.constraints = []
+    }
+
+    /// Adds a column and returns its identifier. Binary columns always get bounds [0, 1].
+    @discardableResult
+    public mutating func addVariable(
+        _ name: String,
+        kind: VariableKind = .continuous,
+        lowerBound: Double = 0,
+        upperBound: Double = .infinity,
+        objective: Double = 0
+    ) -> VariableID {
+        let bounds = kind == .binary ? (0.0, 1.0) : (lowerBound, upperBound)
+        variables.append(Variable(name: name, kind: kind, lowerBound: bounds.0, upperBound: bounds.1, objective: objective))
+        return VariableID(index: variables.count - 1)
+    }
+
+    /// Adds a row `lowerBound <= sum(coefficient * variable) <= upperBound`.
+    /// Repeated variables in `terms` are summed when the model is solved or written.
+    @discardableResult
+    public mutating func addConstraint(
+        _ name: String,
+        _ terms: [Term],
+        lowerBound: Double = -.infinity,
+        upperBound: Double = .infinity
+    ) -> Int {
+        constraints.append(Constraint(name: name, terms: terms, lowerBound: lowerBound, upperBound: upperBound))
+        return constraints.count - 1
+    }
+
+    /// Adds `sum(terms) == value`.
+    @discardableResult
+    public mutating func addEquality(_ name: String, _ terms: [Term], _ value: Double) -> Int {
+        addConstraint(name, terms, lowerBound: value, upperBound: value)
+    }
+
+    /// Whether any column is integer or binary.
+    public var isMixedInteger: Bool {
+        variables.contains { $0.kind != .continuous }
+    }
+
+    /// Number of stored coefficients (before merging repeats).
+    public var nonzeroCount: Int {
+        constraints.reduce(0) { $0 + $1.terms.count }
+    }
+
+    /// Evaluates the objective at `values` (one entry per column).
+    public func objectiveValue(at values: [Double]) -> Double {
+        zip(variables, values).reduce(objectiveConstant) { $0 + $1.0.objective * $1.1 }
+    }
+
+    /// The largest violation of any bound, row or integrality at `values`; 0 means feasible.
+    public func maximumViolation(at values: [Double]) -> Double {
+        precondition(values.count == variables.count, "one value per column")
+        var worst = 0.0
+        for (variable, value) in zip(variables, values) {
+            worst = max(worst, variable.lowerBound - value, value - variable.upperBound)
+            if variable.kind != .continuous { worst = max(worst, abs(value - value.rounded())) }
+        }
+        for row in constraints {
+            let activity = row.terms.reduce(0.0) { $0 + $1.coefficient * values[$1.variable.index] }
+            worst = max(worst, row.lowerBound - activity, activity - row.upperBound)
+        }
+        return worst
+    }
+}
+
+/// Identifies a column of a ``LinearModel`` by its position.
+public struct VariableID: Sendable, Hashable, Comparable {
+    public let index: Int
+    public init(index: Int) { self.index = index }
+    public static func < (lhs: VariableID, rhs: VariableID) -> Bool { lhs.index < rhs.index }
+
+    /// `coefficient * self`, for building rows: `model.addConstraint("c", [2 * x, 3 * y], upperBound: 4)`.
+    public static func * (coefficient: Double, variable: VariableID) -> LinearModel.Term {
+        LinearModel.Term(variable, coefficient)
+    }
+}
+
+/// A model that cannot be solved or written as it stands.
+public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
+    case emptyModel
+    case tooLarge(rows: Int, columns: Int, nonzeros: Int)
+    case variableOutOfRange(row: String, index: Int, columns: Int)
+    case nonFiniteCoefficient(row: String, column: String, value: Double)
+    case nonFiniteObjective(column: String, value: Double)
+    case nonFiniteObjectiveConstant(Double)
+    case invalidBound(what: String, name: String, lower: Double, upper: Double)
+    case invalidName(what: String, name: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .emptyModel:
+            return "the model has no columns"
+        case let .tooLarge(rows, columns, nonzeros):
+            return "the model is too large for GLPK (\(rows) rows, \(columns) columns, \(nonzeros) non-zeros; each must be below 2^31)"
+        case let .variableOutOfRange(row, index, columns):
+            return "row '\(row)' refers to column index \(index), but the model has \(columns) columns"
+        case let .nonFiniteCoefficient(row, column, value):
+            return "row '\(row)' has a non-finite coefficient \(value) for column '\(column)'"
+        case let .nonFiniteObjective(column, value):
+            return "column '\(column)' has a non-finite objective coefficient \(value)"
+        case let .nonFiniteObjectiveConstant(value):
+            return "the objective constant \(value) is not finite"
+        case let .invalidBound(what, name, lower, upper):
+            if lower.isNaN || upper.isNaN { return "\(what) '\(name)' has a NaN bound" }
+            if lower == .infinity { return "\(what) '\(name)' has lower bound +infinity" }
+            if upper == -.infinity { return "\(what) '\(name)' has upper bound -infinity" }
+            return "\(what) '\(name)' has lower bound \(lower) above its upper bound \(upper)"
+        case let .invalidName(what, name, reason):
+            return "\(what) name '\(name.prefix(40))\(name.count > 40 ? "..." : "")' is invalid: \(reason)"
+        }
+    }
+}
+
+extension LinearModel {
+    /// GLPK's limit on a symbolic name.
+    public static let maximumNameLength = 255
+
+    /// Checks everything a solver relies on, and reports the first problem found.
+    public func validate() throws(ModelError) {
+        guard !variables.isEmpty else { throw .emptyModel }
+        let limit = Int(Int32.max) - 1
+        guard variables.count < limit, constraints.count < limit, nonzeroCount < limit else {
+            throw .tooLarge(rows: constraints.count, columns: variables.count, nonzeros: nonzeroCount)
+        }
+        try Self.checkName(name, what: "model")
+        try Self.checkName(objectiveName, what: "objective")
+        guard objectiveConstant.isFinite else { throw .nonFiniteObjectiveConstant(objectiveConstant) }
+        for variable in variables {
+            try Self.checkName(variable.name, what: "column")
+            try Self.checkBounds(variable.lowerBound, variable.upperBound, what: "column", name: variable.name)
+            guard variable.objective.isFinite else {
+                throw .nonFiniteObjective(column: variable.name, value: variable.objective)
+            }
+        }
+        for row in constraints {
+            try Self.checkName(row.name, what: "row")
+            try Self.checkBounds(row.lowerBound, row.upperBound, what: "row", name: row.name)
+            for term in row.terms {
+                guard term.variable.index >= 0, term.variable.index < variables.count else {
+                    throw .variableOutOfRange(row: row.name, index: term.variable.index, columns: variables.count)
+                }
+                guard term.coefficient.isFinite else {
+                    throw .nonFiniteCoefficient(row: row.name, column: variables[term.variable.index].name, value: term.coefficient)
+                }
+            }
+        }
+    }
+
+    private static func checkBounds(_ lower: Double, _ upper: Double, what: String, name: String) throws(ModelError) {
+        guard !lower.isNaN, !upper.isNaN, lower != .infinity, upper != -.infinity, lower <= upper else {
+            throw .invalidBound(what: what, name: name, lower: lower, upper: upper)
+        }
+    }
+
+    private static func checkName(_ name: String, what: String) throws(ModelError) {
+        // Empty names are allowed (GLPK then generates one); others must fit GLPK's rules.
+        guard name.utf8.count <= maximumNameLength else {
+            throw .invalidName(what: what, name: name, reason: "longer than \(maximumNameLength) bytes")
+        }
+        guard !name.unicodeScalars.contains(where: { $0.value < 32 || $0.value == 127 }) else {
+            throw .invalidName(what: what, name: name, reason: "contains a control character")
+        }
+    }
+
+    /// Rows with repeated columns summed and zero coefficients dropped, as solvers expect.
+    public func mergedRows() -> [[Term]] {
+        constraints.map { row in
+            var sums: [Int: Double] = [:]
+            var order: [Int] = []
+            for term in row.terms {
+                if sums[term.variable.index] == nil { order.append(term.variable.index) }
+                sums[term.variable.index, default: 0] += term.coefficient
+            }
+            return order.compactMap { index in
+                let value = sums[index]!
+                return value == 0 ? nil : Term(VariableID(index: index), value)
+            }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-print("hao: under construction")

@@ -1,0 +1,167 @@
+import CGLPK
+import CGLPKGuard
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Text formats GLPK reads and writes.
+public enum ModelFileFormat: String, Sendable, Hashable, CaseIterable, Codable {
+    /// CPLEX LP format.
+    case cplexLP = "lp"
+    /// Free MPS (names without spaces, fields separated by blanks).
+    case freeMPS = "mps"
+    /// Fixed (column-positioned) MPS.
+    case fixedMPS = "fixed-mps"
+
+    var glpkCode: Int32 {
+        switch self {
+        case .cplexLP: return Int32(HAO_FORMAT_CPLEX_LP)
+        case .freeMPS: return Int32(HAO_FORMAT_FREE_MPS)
+        case .fixedMPS: return Int32(HAO_FORMAT_FIXED_MPS)
+        }
+    }
+
+    /// Guesses the format from the file name, then from the first meaningful line.
+    /// Returns `nil` when neither says.
+    public static func detect(path: String, firstLines: [String]) -> ModelFileFormat? {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".lp") { return .cplexLP }
+        if lower.hasSuffix(".mps") || lower.hasSuffix(".freemps") { return .freeMPS }
+        for line in firstLines {
+            let trimmed = line.trimmingWhitespace()
+            if trimmed.isEmpty || trimmed.hasPrefix("*") || trimmed.hasPrefix("\\") { continue }
+            let word = trimmed.split(separator: " ").first.map { $0.uppercased() } ?? ""
+            if ["NAME", "ROWS", "OBJSENSE"].contains(word) { return .freeMPS }
+            if ["MINIMIZE", "MINIMISE", "MINIMUM", "MIN", "MAXIMIZE", "MAXIMISE", "MAXIMUM", "MAX"].contains(word) {
+                return .cplexLP
+            }
+            return nil
+        }
+        return nil
+    }
+}
+
+extension LinearModel {
+    /// Reads an LP or MPS file with GLPK's readers. With `format == nil` the format is
+    /// detected from the extension or the content; an MPS file that the free reader rejects
+    /// is retried as fixed MPS.
+    public static func read(from path: String, format: ModelFileFormat? = nil) throws(SolverError) -> LinearModel {
+        let head = try checkReadableFile(path)
+        let formats: [ModelFileFormat]
+        if let format {
+            formats = [format]
+        } else if let detected = ModelFileFormat.detect(path: path, firstLines: head) {
+            formats = detected == .freeMPS ? [.freeMPS, .fixedMPS] : [detected]
+        } else {
+            throw .fileError(path: path, message: "cannot tell whether this is an LP or an MPS file; name it *.lp or *.mps, or pass the format")
+        }
+        var firstMessage = ""
+        for format in formats {
+            var pointer: OpaquePointer?
+            var message = [CChar](repeating: 0, count: 4096)
+            let code = hao_glpk_read(format.glpkCode, path, &pointer, &message, message.count)
+            if code == HAO_GLPK_OK, let pointer {
+                let problem = GLPKProblem(adopting: pointer)
+                return extract(problem: pointer, keepAlive: problem)
+            }
+            if firstMessage.isEmpty { firstMessage = String(cString: message) }
+        }
+        throw .fileError(path: path, message: "not a valid \(formats[0] == .cplexLP ? "CPLEX LP" : "MPS") file: " + summarise(firstMessage))
+    }
+
+    /// Writes the model with GLPK's writers, after validating it.
+    public func write(to path: String, format: ModelFileFormat) throws(SolverError) {
+        let problem = try GLPKProblem(self)
+        let (code, message) = try problem.withGuardedCallCapturingMessage { pointer, buffer, capacity in
+            hao_glpk_write(pointer, format.glpkCode, path, buffer, capacity)
+        }
+        guard code == HAO_GLPK_OK else {
+            throw .fileError(path: path, message: "cannot write: " + summarise(message))
+        }
+    }
+
+    /// Reads back every row, column and coefficient of a GLPK problem. Only indices
+    /// GLPK itself reports are used, so none of these calls can fail.
+    private static func extract(problem: OpaquePointer, keepAlive: GLPKProblem) -> LinearModel {
+        var model = LinearModel(
+            name: glp_get_prob_name(problem).map { String(cString: $0) } ?? "",
+            objectiveName: glp_get_obj_name(problem).map { String(cString: $0) } ?? "",
+            sense: glp_get_obj_dir(problem) == GLP_MAX ? .maximize : .minimize)
+        model.objectiveConstant = glp_get_obj_coef(problem, 0)
+        let columns = Int(glp_get_num_cols(problem))
+        let rows = Int(glp_get_num_rows(problem))
+        for j in 1...max(columns, 1) where columns > 0 {
+            let index = Int32(j)
+            let name = glp_get_col_name(problem, index).map { String(cString: $0) } ?? "x\(j)"
+            let kind: VariableKind
+            switch glp_get_col_kind(problem, index) {
+            case GLP_BV: kind = .binary
+            case GLP_IV: kind = .integer
+            default: kind = .continuous
+            }
+            let (lower, upper) = bounds(type: glp_get_col_type(problem, index),
+                                        lower: glp_get_col_lb(problem, index), upper: glp_get_col_ub(problem, index))
+            model.variables.append(Variable(name: name, kind: kind, lowerBound: lower, upperBound: upper,
+                                            objective: glp_get_obj_coef(problem, index)))
+        }
+        var indices = [Int32](repeating: 0, count: columns + 1)
+        var values = [Double](repeating: 0, count: columns + 1)
+        for i in 1...max(rows, 1) where rows > 0 {
+            let index = Int32(i)
+            let name = glp_get_row_name(problem, index).map { String(cString: $0) } ?? "r\(i)"
+            let (lower, upper) = bounds(type: glp_get_row_type(problem, index),
+                                        lower: glp_get_row_lb(problem, index), upper: glp_get_row_ub(problem, index))
+            let count = Int(glp_get_mat_row(problem, index, &indices, &values))
+            let terms = (0..<count).map { k in Term(VariableID(index: Int(indices[k + 1]) - 1), values[k + 1]) }
+            model.constraints.append(Constraint(name: name, terms: terms, lowerBound: lower, upperBound: upper))
+        }
+        withExtendedLifetime(keepAlive) {}
+        return model
+    }
+
+    private static func bounds(type: Int32, lower: Double, upper: Double) -> (Double, Double) {
+        switch type {
+        case GLP_FR: return (-.infinity, .infinity)
+        case GLP_LO: return (lower, .infinity)
+        case GLP_UP: return (-.infinity, upper)
+        default: return (lower, upper)
+        }
+    }
+
+    /// Checks the path in Swift first, so that the common mistakes get plain messages.
+    private static func checkReadableFile(_ path: String) throws(SolverError) -> [String] {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw .fileError(path: path, message: "no such file")
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            throw .fileError(path: path, message: "not a regular file")
+        }
+        guard status.st_size > 0 else {
+            throw .fileError(path: path, message: "the file is empty")
+        }
+        guard let file = fopen(path, "r") else {
+            throw .fileError(path: path, message: "cannot open for reading")
+        }
+        defer { fclose(file) }
+        var lines: [String] = []
+        var buffer = [CChar](repeating: 0, count: 1024)
+        while lines.count < 20, fgets(&buffer, Int32(buffer.count), file) != nil {
+            lines.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        return lines
+    }
+}
+
+/// GLPK's diagnostics on one line, without its "reading ..." chatter.
+private func summarise(_ message: String) -> String {
+    let lines = message.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace() }
+    let useful = lines.filter { line in
+        !line.isEmpty && !line.hasPrefix("Reading ") && !line.hasPrefix("Writing ") && !line.contains(" lines were ")
+            && !line.hasPrefix("Error detected in file")
+    }
+    let text = useful.joined(separator: "; ")
+    return text.isEmpty ? "GLPK gave no details" : text
+}

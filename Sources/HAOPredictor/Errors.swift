@@ -1,0 +1,51 @@
+/// Why a search space file, a point or a network does not fit a ``SearchSpace``.
+public enum SearchSpaceError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The space file could not be read or decoded.
+    case unreadable(path: String, reason: String)
+    /// The space definition itself is inconsistent.
+    case invalidSpace(String)
+    /// A point is not in the space; the message names the offending field.
+    case pointOutsideSpace(String)
+    /// A network cannot be expressed in the space; the message names what differs.
+    case networkOutsideSpace(network: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(path, reason): return "cannot read search space '\(path)': \(reason)"
+        case let .invalidSpace(reason): return "invalid search space: \(reason)"
+        case let .pointOutsideSpace(reason): return "point outside the search space: \(reason)"
+        case let .networkOutsideSpace(network, reason): return "network '\(network)' is outside the search space: \(reason)"
+        }
+    }
+}
+
+/// Why a predictor model could not be loaded, trained or applied.
+public enum PredictorError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The model file could not be read.
+    case unreadable(path: String, reason: String)
+    /// The file is JSON but not a model this version understands, or it is damaged.
+    case corruptedModel(path: String, reason: String)
+    /// The model's `format` names a version this build does not know.
+    case unknownFormat(path: String, format: String)
+    /// A data file given to training is malformed (row and column named).
+    case badData(file: String, line: Int, reason: String)
+    /// A data file has a header that no reader recognises.
+    case unrecognisedData(file: String, header: String)
+    /// Training cannot proceed (e.g. no labelled rows).
+    case training(String)
+    /// A user sensitivity file is malformed.
+    case badSensitivity(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(path, reason): return "cannot read predictor model '\(path)': \(reason)"
+        case let .corruptedModel(path, reason): return "predictor model '\(path)' is corrupted or malformed: \(reason)"
+        case let .unknownFormat(path, format):
+            return "predictor model '\(path)' has unknown format '\(format)' (this build reads \(KernelModelFile.formatName) and \(DenseMLP.formatName))"
+        case let .badData(file, line, reason): return "\(file):\(line): \(reason)"
+        case let .unrecognisedData(file, header): return "\(file): unrecognised data file (header: \(header))"
+        case let .training(reason): return "training failed: \(reason)"
+        case let .badSensitivity(path, reason): return "sensitivity file '\(path)': \(reason)"
+        }
+    }
+}

@@ -1,0 +1,243 @@
+import Foundation
+
+/// The on-disk kernel accuracy model (`hao-accuracy-kernel-v1`), written by
+/// `hao predictor train` and read by ``AccuracyPredictor``. Keys are snake_case.
+///
+/// Prediction for a point `x` (percent top-1):
+/// 1. teacher surrogate `s(x) = mean + sum_i alpha_i * exp(-d2(x, m_i) / (2 l^2))`, where
+///    `d2` is the squared distance of the 128 OFA inputs and `m_i` the support points;
+/// 2. full precision `f(x) = intercept + slope * s(x) + g(x)`, `g` a Gaussian-process
+///    residual fitted to real fine-tuned networks, with predictive variance;
+/// 3. `top1 = f(x) - quantization.penalty(x)`.
+public struct KernelModelFile: Sendable, Codable {
+    public static let formatName = "hao-accuracy-kernel-v1"
+
+    public struct Surrogate: Sendable, Codable {
+        /// Squared RBF length scale `l^2` over the OFA one-hot distance.
+        public var lengthScaleSquared: Double
+        public var mean: Double
+        /// One string per support point: 41 digits (20 kernel codes, 20 expand codes,
+        /// resolution bucket; see `Encoding.codes`).
+        public var supportCodes: [String]
+        public var alpha: [Double]
+    }
+
+    public struct ResidualPoint: Sendable, Codable {
+        /// 40 digits: kernel and expand codes of the slots.
+        public var codes: String
+        public var resolution: Double
+        public var surrogate: Double
+        public var name: String?
+    }
+
+    public struct Calibration: Sendable, Codable {
+        public var intercept: Double
+        public var slope: Double
+        /// Covariance of (intercept, slope) from the generalised least-squares fit.
+        public var meanCovariance: [[Double]]
+        public var signalVariance: Double
+        public var lengthScaleSquared: Double
+        public var noiseVariance: Double
+        /// Resolution difference (pixels) that counts as one unit of squared distance.
+        public var resolutionScale: Double
+        public var points: [ResidualPoint]
+        /// `(K + noise I)^-1 (y - H beta)`.
+        public var alpha: [Double]
+        /// `(K + noise I)^-1`, for the predictive variance.
+        public var inverseCovariance: [[Double]]
+    }
+
+    public struct DataFile: Sendable, Codable {
+        public var file: String
+        public var role: String
+        public var bytes: Int
+        public var fnv1a64: String
+        public var rowsUsed: Int
+        public var provenance: String
+    }
+
+    public struct Training: Sendable, Codable {
+        public var tool: String
+        public var seed: UInt64
+        public var data: [DataFile]
+        public var teacherSamples: Int
+        public var supportPoints: Int
+        public var holdoutSamples: Int
+        public var realNetworks: Int
+        public var selection: String
+    }
+
+    public struct Metric: Sendable, Codable {
+        public var name: String
+        public var count: Int
+        public var mae: Double
+        public var maxError: Double
+        public var kendallTau: Double?
+        public var note: String?
+    }
+
+    public var format: String
+    public var name: String
+    public var description: String
+    public var encoding: String
+    public var normalisation: String
+    public var surrogate: Surrogate?
+    public var calibration: Calibration
+    public var quantization: QuantizationModel
+    public var training: Training
+    public var validation: [Metric]
+
+    static func decoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.keyDecodingStrategy = .convertFromSnakeCase
+        return d
+    }
+
+    static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+
+    /// Writes the model as JSON.
+    public func write(to url: URL) throws {
+        let data = try Self.encoder().encode(self)
+        try data.write(to: url, options: .atomic)
+    }
+}
+
+/// The compiled, fast form of a ``KernelModelFile``.
+struct KernelPredictor: Sendable {
+    let surrogateMean: Double
+    let supportCount: Int
+    /// Flat `supportCount x 41` codes.
+    let supportCodes: [UInt8]
+    let alpha: [Double]
+    /// `exp(-d2 / (2 l^2))` for integer `d2`; the OFA distance only takes integer values.
+    let expTable: [Double]
+    let hasSurrogate: Bool
+    let calibration: KernelModelFile.Calibration
+    let residualCodes: [UInt8]
+    /// Mismatch cost between two codes (0 inactive, 1...3 choice): the squared distance of their one-hots.
+    static let codeDistance: [Int] = {
+        var t = [Int](repeating: 0, count: 16)
+        for a in 0..<4 { for b in 0..<4 { t[a * 4 + b] = a == b ? 0 : (a == 0 || b == 0 ? 1 : 2) } }
+        return t
+    }()
+
+    init(file f: KernelModelFile, path: String) throws {
+        func bad(_ s: String) -> PredictorError { .corruptedModel(path: path, reason: s) }
+        func parse(_ s: String, count: Int, maxDigit: UInt8) throws -> [UInt8] {
+            let digits = s.utf8.map { $0 &- 48 }
+            guard digits.count == count, digits.allSatisfy({ $0 <= maxDigit }) else {
+                throw bad("code string '\(s)' is not \(count) digits in 0...\(maxDigit)")
+            }
+            return digits
+        }
+        if let s = f.surrogate {
+            guard s.supportCodes.count == s.alpha.count, !s.alpha.isEmpty else {
+                throw bad("surrogate has \(s.supportCodes.count) support points but \(s.alpha.count) weights")
+            }
+            guard s.lengthScaleSquared > 0, s.lengthScaleSquared.isFinite, s.mean.isFinite, s.alpha.allSatisfy(\.isFinite) else {
+                throw bad("surrogate has a non-finite or non-positive parameter")
+            }
+            var codes: [UInt8] = []
+            codes.reserveCapacity(s.supportCodes.count * Encoding.codeCount)
+            for c in s.supportCodes {
+                var digits = try parse(c, count: Encoding.codeCount, maxDigit: 7)
+                guard digits.prefix(40).allSatisfy({ $0 <= 3 }) else { throw bad("slot code above 3 in '\(c)'") }
+                codes.append(contentsOf: digits)
+                digits.removeAll()
+            }
+            supportCodes = codes
+            supportCount = s.alpha.count
+            alpha = s.alpha
+            surrogateMean = s.mean
+            let maxD2 = 2 * Encoding.codeCount
+            expTable = (0...maxD2).map { exp(-Double($0) / (2 * s.lengthScaleSquared)) }
+            hasSurrogate = true
+        } else {
+            supportCodes = []; supportCount = 0; alpha = []; surrogateMean = 0; expTable = [1]; hasSurrogate = false
+        }
+        let c = f.calibration
+        let n = c.points.count
+        let scalars = [c.intercept, c.slope, c.signalVariance, c.lengthScaleSquared, c.noiseVariance, c.resolutionScale]
+        guard scalars.allSatisfy(\.isFinite), c.signalVariance >= 0, c.noiseVariance >= 0, c.lengthScaleSquared > 0,
+              c.resolutionScale > 0 else { throw bad("calibration has a non-finite or out-of-range parameter") }
+        guard c.alpha.count == n, c.inverseCovariance.count == n, c.inverseCovariance.allSatisfy({ $0.count == n }),
+              c.meanCovariance.count == 2, c.meanCovariance.allSatisfy({ $0.count == 2 }) else {
+            throw bad("calibration arrays have inconsistent sizes")
+        }
+        guard c.alpha.allSatisfy(\.isFinite), c.inverseCovariance.joined().allSatisfy(\.isFinite),
+              c.meanCovariance.joined().allSatisfy(\.isFinite),
+              c.points.allSatisfy({ $0.resolution.isFinite && $0.surrogate.isFinite }) else {
+            throw bad("calibration has a non-finite value")
+        }
+        var rc: [UInt8] = []
+        for p in c.points { rc += try parse(p.codes, count: 40, maxDigit: 3) }
+        residualCodes = rc
+        calibration = c
+        guard f.quantization.isValid else { throw bad("quantization section has wrong sizes or non-finite values") }
+    }
+
+    /// Teacher-surrogate value in percent.
+    @inline(__always)
+    func surrogate(_ codes: [UInt8]) -> Double {
+        guard hasSurrogate else { return 0 }
+        let width = Encoding.codeCount
+        var sum = 0.0
+        supportCodes.withUnsafeBufferPointer { sc in
+            alpha.withUnsafeBufferPointer { a in
+                expTable.withUnsafeBufferPointer { table in
+                    Self.codeDistance.withUnsafeBufferPointer { dist in
+                        codes.withUnsafeBufferPointer { x in
+                            for i in 0..<supportCount {
+                                let base = i * width
+                                var d2 = 0
+                                for j in 0..<(width - 1) { d2 &+= dist[Int(x[j]) &* 4 &+ Int(sc[base &+ j])] }
+                                if x[width - 1] != sc[base + width - 1] { d2 &+= 2 }
+                                sum += a[i] * table[d2]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return surrogateMean + sum
+    }
+
+    /// Full-precision mean and variance for slot codes (first 40 of `codes`) at `resolution`
+    /// with surrogate value `s`.
+    func calibrated(codes: [UInt8], resolution: Double, surrogate s: Double) -> (mean: Double, variance: Double) {
+        let c = calibration
+        let n = c.points.count
+        var k = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            var d2 = 0
+            for j in 0..<40 { d2 += Self.codeDistance[Int(codes[j]) * 4 + Int(residualCodes[i * 40 + j])] }
+            let dr = (resolution - c.points[i].resolution) / c.resolutionScale
+            k[i] = c.signalVariance * exp(-(Double(d2) + dr * dr) / (2 * c.lengthScaleSquared))
+        }
+        var mean = c.intercept + c.slope * s
+        for i in 0..<n { mean += k[i] * c.alpha[i] }
+        // Rasmussen & Williams (2006) eq. 2.42: GP variance plus the mean-basis uncertainty.
+        var kinvk = [Double](repeating: 0, count: n)
+        var quad = 0.0
+        for i in 0..<n {
+            var v = 0.0
+            for j in 0..<n { v += c.inverseCovariance[i][j] * k[j] }
+            kinvk[i] = v
+            quad += k[i] * v
+        }
+        var r0 = 1.0, r1 = s
+        for i in 0..<n {
+            r0 -= kinvk[i]
+            r1 -= kinvk[i] * c.points[i].surrogate
+        }
+        let basis = r0 * (c.meanCovariance[0][0] * r0 + c.meanCovariance[0][1] * r1)
+            + r1 * (c.meanCovariance[1][0] * r0 + c.meanCovariance[1][1] * r1)
+        let variance = max(0, c.signalVariance - quad) + c.noiseVariance + max(0, basis)
+        return (mean, variance)
+    }
+}

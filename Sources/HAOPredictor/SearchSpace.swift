@@ -1,0 +1,363 @@
+import Foundation
+import HAONetwork
+
+/// The default search space: a fixed stem and first block, five searchable MBConv stages
+/// and a fixed head, with per-block kernel, expand ratio and bit width, and an input
+/// resolution. Loaded from `Models/spaces/*.json` (format `hao-space-v1`).
+///
+/// The layout is fixed to ``ArchitecturePoint``'s 5 stages x 4 slots.
+public struct SearchSpace: Sendable, Hashable, Codable {
+    public static let formatName = "hao-space-v1"
+
+    /// A fixed convolution (the stem).
+    public struct FixedConv: Sendable, Hashable, Codable {
+        public var outChannels: Int
+        public var kernel: Int
+        public var stride: Int
+        public var activation: Activation
+        public var bits: Int
+        enum CodingKeys: String, CodingKey {
+            case outChannels = "out_channels", kernel, stride, activation, bits
+        }
+    }
+
+    /// The fixed first MBConv block.
+    public struct FixedBlock: Sendable, Hashable, Codable {
+        public var outChannels: Int
+        public var expandRatio: Int
+        public var kernel: Int
+        public var stride: Int
+        public var activation: Activation
+        public var squeezeExcite: Bool
+        public var bits: Int
+        enum CodingKeys: String, CodingKey {
+            case outChannels = "out_channels", expandRatio = "expand_ratio", kernel, stride, activation
+            case squeezeExcite = "squeeze_excite", bits
+        }
+    }
+
+    /// One searchable stage: its first block has `stride`, the others stride 1.
+    public struct Stage: Sendable, Hashable, Codable {
+        public var outChannels: Int
+        public var stride: Int
+        public var activation: Activation
+        public var squeezeExcite: Bool
+        enum CodingKeys: String, CodingKey {
+            case outChannels = "out_channels", stride, activation, squeezeExcite = "squeeze_excite"
+        }
+    }
+
+    /// The fixed head: 1x1 conv, pooling, 1x1 conv on the pooled vector, classifier.
+    public struct FixedHead: Sendable, Hashable, Codable {
+        public var convChannels: Int
+        public var hiddenChannels: Int?
+        public var classes: Int
+        public var activation: Activation
+        public var bits: Int
+        enum CodingKeys: String, CodingKey {
+            case convChannels = "conv_channels", hiddenChannels = "hidden_channels", classes, activation, bits
+        }
+    }
+
+    public var format: String
+    public var name: String
+    public var description: String?
+    public var reference: String?
+    public var inputChannels: Int
+    public var stem: FixedConv
+    public var firstBlock: FixedBlock
+    public var stages: [Stage]
+    public var depthChoices: [Int]
+    public var kernelChoices: [Int]
+    public var expandChoices: [Int]
+    public var bitChoices: [Int]
+    public var resolutionChoices: [Int]
+    /// Squeeze-excite bottleneck = make_divisible(expanded / seReduction, channelDivisor).
+    public var seReduction: Int
+    public var channelDivisor: Int
+    public var head: FixedHead
+
+    enum CodingKeys: String, CodingKey {
+        case format, name, description, reference
+        case inputChannels = "input_channels"
+        case stem
+        case firstBlock = "first_block"
+        case stages
+        case depthChoices = "depth_choices"
+        case kernelChoices = "kernel_choices"
+        case expandChoices = "expand_choices"
+        case bitChoices = "bit_choices"
+        case resolutionChoices = "resolution_choices"
+        case seReduction = "se_reduction"
+        case channelDivisor = "channel_divisor"
+        case head
+    }
+
+    /// Loads and validates a space file.
+    public init(contentsOf url: URL) throws {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw SearchSpaceError.unreadable(path: url.path, reason: error.localizedDescription)
+        }
+        let decoded: SearchSpace
+        do { decoded = try JSONDecoder().decode(SearchSpace.self, from: data) } catch {
+            throw SearchSpaceError.unreadable(path: url.path, reason: "not a valid \(Self.formatName) file: \(error)")
+        }
+        try decoded.validate()
+        self = decoded
+    }
+
+    /// Checks the definition is self-consistent and fits ``ArchitecturePoint``'s layout.
+    public func validate() throws {
+        func fail(_ s: String) -> SearchSpaceError { .invalidSpace(s) }
+        guard format == Self.formatName else { throw fail("format is '\(format)', expected '\(Self.formatName)'") }
+        guard stages.count == ArchitecturePoint.stageCount else {
+            throw fail("\(stages.count) stages, the point layout needs \(ArchitecturePoint.stageCount)")
+        }
+        for (label, list) in [("depth_choices", depthChoices), ("kernel_choices", kernelChoices),
+                              ("expand_choices", expandChoices), ("bit_choices", bitChoices),
+                              ("resolution_choices", resolutionChoices)] {
+            guard !list.isEmpty else { throw fail("\(label) is empty") }
+            guard Set(list).count == list.count else { throw fail("\(label) has duplicates") }
+            guard list.allSatisfy({ $0 > 0 }) else { throw fail("\(label) has a non-positive entry") }
+        }
+        guard depthChoices.allSatisfy({ $0 <= ArchitecturePoint.slotsPerStage }) else {
+            throw fail("a depth choice exceeds \(ArchitecturePoint.slotsPerStage) slots per stage")
+        }
+        guard kernelChoices.allSatisfy({ $0 % 2 == 1 }) else { throw fail("kernel choices must be odd") }
+        guard seReduction > 0, channelDivisor > 0, inputChannels > 0 else {
+            throw fail("se_reduction, channel_divisor and input_channels must be positive")
+        }
+        for bits in [stem.bits, firstBlock.bits, head.bits] + bitChoices where !(1...32).contains(bits) {
+            throw fail("bit width \(bits) out of 1...32")
+        }
+        for stage in stages where stage.outChannels <= 0 || stage.stride <= 0 {
+            throw fail("stage with non-positive channels or stride")
+        }
+    }
+
+    // MARK: - Points
+
+    /// Whether `point` is in the space (arrays of the right length, every field a
+    /// listed choice). Inactive slots must also hold listed choices, so that mutation
+    /// can activate them.
+    public func contains(_ point: ArchitecturePoint) -> Bool { (try? check(point)) != nil }
+
+    /// Throws ``SearchSpaceError/pointOutsideSpace(_:)`` naming the first field outside the space.
+    public func check(_ point: ArchitecturePoint) throws {
+        func fail(_ s: String) -> SearchSpaceError { .pointOutsideSpace(s) }
+        guard point.depths.count == ArchitecturePoint.stageCount else {
+            throw fail("depths has \(point.depths.count) entries, expected \(ArchitecturePoint.stageCount)")
+        }
+        for (label, list) in [("kernels", point.kernels), ("expand_ratios", point.expandRatios), ("bits", point.bits)]
+        where list.count != ArchitecturePoint.slotCount {
+            throw fail("\(label) has \(list.count) entries, expected \(ArchitecturePoint.slotCount)")
+        }
+        for (s, d) in point.depths.enumerated() where !depthChoices.contains(d) {
+            throw fail("stage \(s + 1) depth \(d) not in \(depthChoices)")
+        }
+        for slot in 0..<ArchitecturePoint.slotCount {
+            if !kernelChoices.contains(point.kernels[slot]) {
+                throw fail("slot \(slot) kernel \(point.kernels[slot]) not in \(kernelChoices)")
+            }
+            if !expandChoices.contains(point.expandRatios[slot]) {
+                throw fail("slot \(slot) expand ratio \(point.expandRatios[slot]) not in \(expandChoices)")
+            }
+            if !bitChoices.contains(point.bits[slot]) {
+                throw fail("slot \(slot) bit width \(point.bits[slot]) not in \(bitChoices)")
+            }
+        }
+        if !resolutionChoices.contains(point.resolution) {
+            throw fail("resolution \(point.resolution) not in \(resolutionChoices)")
+        }
+    }
+
+    /// A uniformly random point (each field drawn independently from its choices),
+    /// deterministic for the generator's state.
+    public func sample(using rng: inout SplitMix64) -> ArchitecturePoint {
+        func pick(_ list: [Int]) -> Int { list[rng.nextIndex(list.count)] }
+        let n = ArchitecturePoint.slotCount
+        let depths = (0..<ArchitecturePoint.stageCount).map { _ in pick(depthChoices) }
+        let kernels = (0..<n).map { _ in pick(kernelChoices) }
+        let expands = (0..<n).map { _ in pick(expandChoices) }
+        let bits = (0..<n).map { _ in pick(bitChoices) }
+        return ArchitecturePoint(depths: depths, kernels: kernels, expandRatios: expands, bits: bits,
+                                 resolution: pick(resolutionChoices))
+    }
+
+    /// `point` with its inactive slots set to the first listed choice of each field, so
+    /// that two points describing the same network compare equal. `point(for:)` returns
+    /// canonical points.
+    public func canonical(_ point: ArchitecturePoint) -> ArchitecturePoint {
+        var p = point
+        for slot in 0..<min(ArchitecturePoint.slotCount, p.kernels.count, p.expandRatios.count, p.bits.count)
+        where !p.isActive(slot: slot) {
+            p.kernels[slot] = kernelChoices[0]
+            p.expandRatios[slot] = expandChoices[0]
+            p.bits[slot] = bitChoices[0]
+        }
+        return p
+    }
+
+    // MARK: - Channel rules
+
+    /// MobileNet's channel rounding (Howard et al. / the once-for-all code's `make_divisible`):
+    /// round to the nearest multiple of `divisor`, at least `divisor`, never more than 10% down.
+    public static func makeDivisible(_ value: Double, divisor: Int) -> Int {
+        let d = Double(divisor)
+        var rounded = max(divisor, Int((value + d / 2) / d) * divisor)
+        if Double(rounded) < 0.9 * value { rounded += divisor }
+        return rounded
+    }
+
+    /// Expanded channels of a block with `inChannels` inputs and expand ratio `expand`.
+    public func expandedChannels(inChannels: Int, expand: Int) -> Int {
+        Self.makeDivisible(Double(inChannels * expand), divisor: channelDivisor)
+    }
+
+    /// Squeeze-excite bottleneck channels for `expanded` channels (integer division first, as the reference does).
+    public func seChannels(expanded: Int) -> Int {
+        Self.makeDivisible(Double(expanded / seReduction), divisor: channelDivisor)
+    }
+
+    // MARK: - Conversion
+
+    /// The network a point describes. Throws if the point is outside the space.
+    public func network(for point: ArchitecturePoint, name: String? = nil) throws -> Network {
+        try check(point)
+        let stemLayer = Stem(outChannels: stem.outChannels, kernel: stem.kernel, stride: stem.stride,
+                             activation: stem.activation, precision: .uniform(stem.bits))
+        var blocks: [Block] = []
+        let firstExpanded = expandedChannels(inChannels: stem.outChannels, expand: firstBlock.expandRatio)
+        blocks.append(Block(inChannels: stem.outChannels, outChannels: firstBlock.outChannels,
+                            expandedChannels: firstExpanded, kernel: firstBlock.kernel, stride: firstBlock.stride,
+                            seChannels: firstBlock.squeezeExcite ? seChannels(expanded: firstExpanded) : 0,
+                            activation: firstBlock.activation, precision: .uniform(firstBlock.bits)))
+        var channels = firstBlock.outChannels
+        for (s, stage) in stages.enumerated() {
+            for j in 0..<point.depths[s] {
+                let slot = s * ArchitecturePoint.slotsPerStage + j
+                let expanded = expandedChannels(inChannels: channels, expand: point.expandRatios[slot])
+                blocks.append(Block(inChannels: channels, outChannels: stage.outChannels, expandedChannels: expanded,
+                                    kernel: point.kernels[slot], stride: j == 0 ? stage.stride : 1,
+                                    seChannels: stage.squeezeExcite ? seChannels(expanded: expanded) : 0,
+                                    activation: stage.activation, precision: .uniform(point.bits[slot])))
+                channels = stage.outChannels
+            }
+        }
+        let headLayer = Head(convChannels: head.convChannels, hiddenChannels: head.hiddenChannels, classes: head.classes,
+                             activation: head.activation, precision: .uniform(head.bits))
+        return Network(name: name ?? Self.label(point), resolution: point.resolution, inputChannels: inputChannels,
+                       stem: stemLayer, blocks: blocks, head: headLayer)
+    }
+
+    /// A compact label such as `r176-d2.3.4.2.3-...` used as a default network name.
+    public static func label(_ p: ArchitecturePoint) -> String {
+        var parts = ["r\(p.resolution)", "d" + p.depths.map(String.init).joined(separator: ".")]
+        var blocks: [String] = []
+        for slot in 0..<min(ArchitecturePoint.slotCount, p.kernels.count, p.expandRatios.count, p.bits.count)
+        where p.isActive(slot: slot) {
+            blocks.append("k\(p.kernels[slot])e\(p.expandRatios[slot])w\(p.bits[slot])")
+        }
+        parts.append(blocks.joined(separator: "_"))
+        return parts.joined(separator: "-")
+    }
+
+    /// The (canonical) point describing `network`, or an error naming what lies outside the space.
+    public func point(for network: Network) throws -> ArchitecturePoint {
+        func fail(_ s: String) -> SearchSpaceError { .networkOutsideSpace(network: network.name, reason: s) }
+        guard resolutionChoices.contains(network.resolution) else {
+            throw fail("resolution \(network.resolution) not in \(resolutionChoices)")
+        }
+        guard network.inputChannels == inputChannels else {
+            throw fail("input channels \(network.inputChannels), the space has \(inputChannels)")
+        }
+        let st = network.stem
+        guard st.outChannels == stem.outChannels, st.kernel == stem.kernel, st.stride == stem.stride,
+              st.activation == stem.activation else {
+            throw fail("stem is \(st.kernel)x\(st.kernel) s\(st.stride) \(st.inChannelsDescription(network))->\(st.outChannels) \(st.activation.rawValue); the space's is \(stem.kernel)x\(stem.kernel) s\(stem.stride) ->\(stem.outChannels) \(stem.activation.rawValue)")
+        }
+        guard st.precision == .uniform(stem.bits) else {
+            throw fail("stem precision W\(st.precision.weightBits)A\(st.precision.activationBits); the space fixes it at \(stem.bits) bits")
+        }
+        guard let first = network.blocks.first else { throw fail("it has no blocks") }
+        let firstExpanded = expandedChannels(inChannels: stem.outChannels, expand: firstBlock.expandRatio)
+        let firstSE = firstBlock.squeezeExcite ? seChannels(expanded: firstExpanded) : 0
+        guard first.inChannels == stem.outChannels, first.outChannels == firstBlock.outChannels,
+              first.expandedChannels == firstExpanded, first.kernel == firstBlock.kernel,
+              first.stride == firstBlock.stride, first.seChannels == firstSE,
+              first.activation == firstBlock.activation, first.pointwiseGroups == 1 else {
+            throw fail("block 0 (\(Self.describe(first))) is not the space's fixed first block (\(stem.outChannels)->\(firstBlock.outChannels) e\(firstBlock.expandRatio) k\(firstBlock.kernel) s\(firstBlock.stride) \(firstBlock.activation.rawValue)\(firstSE > 0 ? " se\(firstSE)" : ""))")
+        }
+        guard first.precision == .uniform(firstBlock.bits) else {
+            throw fail("block 0 precision W\(first.precision.weightBits)A\(first.precision.activationBits); the space fixes it at \(firstBlock.bits) bits")
+        }
+        var depths: [Int] = []
+        var kernels = [Int](repeating: kernelChoices[0], count: ArchitecturePoint.slotCount)
+        var expands = [Int](repeating: expandChoices[0], count: ArchitecturePoint.slotCount)
+        var bits = [Int](repeating: bitChoices[0], count: ArchitecturePoint.slotCount)
+        var index = 1
+        var channels = firstBlock.outChannels
+        for (s, stage) in stages.enumerated() {
+            var depth = 0
+            while index < network.blocks.count, network.blocks[index].outChannels == stage.outChannels,
+                  depth < ArchitecturePoint.slotsPerStage + 1 {
+                let b = network.blocks[index]
+                let where_ = "block \(index) (stage \(s + 1), \(Self.describe(b)))"
+                if depth == ArchitecturePoint.slotsPerStage { throw fail("stage \(s + 1) has more than \(ArchitecturePoint.slotsPerStage) blocks") }
+                guard b.inChannels == channels else { throw fail("\(where_): input channels \(b.inChannels), expected \(channels)") }
+                guard kernelChoices.contains(b.kernel) else { throw fail("\(where_): kernel \(b.kernel) not in \(kernelChoices)") }
+                guard let e = expandChoices.first(where: { expandedChannels(inChannels: channels, expand: $0) == b.expandedChannels }) else {
+                    throw fail("\(where_): expanded channels \(b.expandedChannels) match no expand ratio in \(expandChoices) for \(channels) input channels")
+                }
+                let wantStride = depth == 0 ? stage.stride : 1
+                guard b.stride == wantStride else { throw fail("\(where_): stride \(b.stride), expected \(wantStride)") }
+                let wantSE = stage.squeezeExcite ? seChannels(expanded: b.expandedChannels) : 0
+                guard b.seChannels == wantSE else {
+                    throw fail("\(where_): squeeze-excite channels \(b.seChannels), expected \(wantSE)")
+                }
+                guard b.activation == stage.activation else {
+                    throw fail("\(where_): activation \(b.activation.rawValue), expected \(stage.activation.rawValue)")
+                }
+                guard b.pointwiseGroups == 1 else { throw fail("\(where_): grouped 1x1 convs (groups \(b.pointwiseGroups))") }
+                guard b.precision.weightBits == b.precision.activationBits, bitChoices.contains(b.precision.weightBits) else {
+                    throw fail("\(where_): precision W\(b.precision.weightBits)A\(b.precision.activationBits); the space allows W=A in \(bitChoices)")
+                }
+                let slot = s * ArchitecturePoint.slotsPerStage + depth
+                kernels[slot] = b.kernel
+                expands[slot] = e
+                bits[slot] = b.precision.weightBits
+                channels = stage.outChannels
+                depth += 1
+                index += 1
+            }
+            guard depthChoices.contains(depth) else {
+                let found = index < network.blocks.count ? "; next block is \(Self.describe(network.blocks[index]))" : ""
+                throw fail("stage \(s + 1) (\(stage.outChannels) channels) has \(depth) blocks, allowed \(depthChoices)\(found)")
+            }
+            depths.append(depth)
+        }
+        guard index == network.blocks.count else {
+            throw fail("block \(index) (\(Self.describe(network.blocks[index]))) is beyond the space's last stage")
+        }
+        let h = network.head
+        guard h.convChannels == head.convChannels, h.hiddenChannels == head.hiddenChannels, h.classes == head.classes,
+              h.activation == head.activation else {
+            throw fail("head \(h.convChannels)/\(h.hiddenChannels.map(String.init) ?? "none")/\(h.classes) \(h.activation.rawValue); the space's is \(head.convChannels)/\(head.hiddenChannels.map(String.init) ?? "none")/\(head.classes) \(head.activation.rawValue)")
+        }
+        guard h.precision == .uniform(head.bits) else {
+            throw fail("head precision W\(h.precision.weightBits)A\(h.precision.activationBits); the space fixes it at \(head.bits) bits")
+        }
+        return ArchitecturePoint(depths: depths, kernels: kernels, expandRatios: expands, bits: bits,
+                                 resolution: network.resolution)
+    }
+
+    static func describe(_ b: Block) -> String {
+        "\(b.inChannels)->\(b.outChannels) exp\(b.expandedChannels) k\(b.kernel) s\(b.stride) \(b.activation.rawValue)"
+            + (b.seChannels > 0 ? " se\(b.seChannels)" : "") + " W\(b.precision.weightBits)A\(b.precision.activationBits)"
+    }
+}
+
+private extension Stem {
+    func inChannelsDescription(_ n: Network) -> String { "\(n.inputChannels)" }
+}

@@ -72,8 +72,21 @@ extension LinearModel {
     }
 
     /// Writes the model with GLPK's writers, after validating it.
+    ///
+    /// CPLEX LP has no objective constant (GLPK's writer would leave it in a comment), so a
+    /// non-zero constant is written as a column fixed at 1 whose objective coefficient is
+    /// the constant; the optimum read back by any solver is then the same. GLPK writes a
+    /// ranged row in LP format with an auxiliary column (`~r_N`) for the same reason.
     public func write(to path: String, format: ModelFileFormat) throws(SolverError) {
-        let problem = try GLPKProblem(self)
+        var model = self
+        if format == .cplexLP, objectiveConstant != 0 {
+            let names = Set(variables.map(\.name))
+            var name = "objective_constant"
+            while names.contains(name) { name += "_" }
+            model.addVariable(name, lowerBound: 1, upperBound: 1, objective: objectiveConstant)
+            model.objectiveConstant = 0
+        }
+        let problem = try GLPKProblem(model)
         let (code, message) = try problem.withGuardedCallCapturingMessage { pointer, buffer, capacity in
             hao_glpk_write(pointer, format.glpkCode, path, buffer, capacity)
         }

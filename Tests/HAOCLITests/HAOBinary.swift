@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// Runs the `hao` executable that `swift test` built next to the test bundle.
+enum HAOBinary {
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var executable: String? {
+        var candidates: [URL] = []
+        let argument0 = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        candidates.append(argument0.deletingLastPathComponent().appendingPathComponent("hao"))
+        candidates.append(Bundle.main.bundleURL.appendingPathComponent("hao"))
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("hao"))
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("hao"))
+        }
+        return candidates.map(\.path).first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// The package root, so that commands find `Models/` as a user in a checkout would.
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static func run(_ arguments: [String], stdin: String? = nil) throws -> Output {
+        let path = try #require(executable, "the hao executable was not found next to the test bundle")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.currentDirectoryURL = packageRoot
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        if let stdin {
+            let input = Pipe()
+            process.standardInput = input
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
+        try process.run()
+        // Read both pipes at once so that a chatty process cannot fill one and block.
+        let errorData = Mutex(Data())
+        let errorRead = DispatchSemaphore(value: 0)
+        Thread {
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            errorData.withLock { $0 = data }
+            errorRead.signal()
+        }.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        errorRead.wait()
+        return Output(status: process.terminationStatus,
+                      stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: errorData.withLock { String(decoding: $0, as: UTF8.self) })
+    }
+
+    static func temporaryFile(_ name: String, contents: Data) -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hao-cli-\(UUID().uuidString)-\(name)").path
+        FileManager.default.createFile(atPath: path, contents: contents)
+        return path
+    }
+}
+
+final class Mutex<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withLock<R>(_ body: (inout Value) -> R) -> R {
+        lock.lock(); defer { lock.unlock() }
+        return body(&value)
+    }
+}

@@ -67,21 +67,43 @@ public struct Reference: Sendable, Hashable, Codable {
     public var paramsMillions: Double?
     /// Where the block definition was checked, and any discrepancy with the paper.
     public var notes: String?
+    /// Multiply-accumulates of the officially released model, in millions, where the
+    /// paper's figure is rounded or wrong (checks compare against this when present).
+    public var releaseMacsMillions: Double?
+    /// Parameters of the officially released model (batch norm excluded), in millions,
+    /// where the paper's figure is rounded or wrong.
+    public var releaseParamsMillions: Double?
+    /// The block definition in timm-style `arch_def` notation, as transcribed from the
+    /// reference implementation; the shipped blocks must equal what it parses to.
+    public var archDef: ArchDefinition?
 
     public init(paper: String, top1: Double? = nil, macsMillions: Double? = nil,
-                paramsMillions: Double? = nil, notes: String? = nil) {
+                paramsMillions: Double? = nil, notes: String? = nil,
+                releaseMacsMillions: Double? = nil, releaseParamsMillions: Double? = nil,
+                archDef: ArchDefinition? = nil) {
         self.paper = paper
         self.top1 = top1
         self.macsMillions = macsMillions
         self.paramsMillions = paramsMillions
         self.notes = notes
+        self.releaseMacsMillions = releaseMacsMillions
+        self.releaseParamsMillions = releaseParamsMillions
+        self.archDef = archDef
     }
+
+    /// The MAC figure to check a count against: the release figure if given, else the paper's.
+    public var expectedMacsMillions: Double? { releaseMacsMillions ?? macsMillions }
+    /// The parameter figure to check a count against: the release figure if given, else the paper's.
+    public var expectedParamsMillions: Double? { releaseParamsMillions ?? paramsMillions }
 
     enum CodingKeys: String, CodingKey {
         case paper, top1
         case macsMillions = "macs_millions"
         case paramsMillions = "params_millions"
         case notes
+        case releaseMacsMillions = "release_macs_millions"
+        case releaseParamsMillions = "release_params_millions"
+        case archDef = "arch_def"
     }
 }
 

@@ -1,0 +1,226 @@
+import Foundation
+
+/// Why an `arch_def` block string could not be turned into blocks.
+public enum ArchDefError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The string is not of the form `type_option_option...`.
+    case malformed(block: String, reason: String)
+    /// The block type is not one this format has (`ds`, `ir`, and a final `cn` head conv).
+    case unsupportedType(block: String, type: String)
+    /// An option is unknown or its value does not parse.
+    case badOption(block: String, option: String, reason: String)
+    /// The definition has no blocks.
+    case empty
+    /// A `cn` (plain conv) entry anywhere but as the final 1x1 head conv.
+    case misplacedConv(block: String)
+
+    public var description: String {
+        switch self {
+        case .malformed(let block, let reason):
+            return "arch_def block '\(block)' is malformed: \(reason)"
+        case .unsupportedType(let block, let type):
+            return "arch_def block '\(block)': block type '\(type)' is not supported (use ds, ir, or a final cn_r1_k1_s1_cN head conv)"
+        case .badOption(let block, let option, let reason):
+            return "arch_def block '\(block)': option '\(option)' \(reason)"
+        case .empty:
+            return "arch_def has no blocks"
+        case .misplacedConv(let block):
+            return "arch_def block '\(block)': a 'cn' block is only supported as the last entry, a 1x1 stride-1 head conv"
+        }
+    }
+}
+
+/// How the squeeze-excite bottleneck width follows from an `se<ratio>` option.
+public enum SqueezeExciteRounding: String, Sendable, Hashable, Codable {
+    /// MnasNet and EfficientNet: `max(1, floor(block input channels x ratio))`
+    /// (the TensorFlow reference's `input_filters * se_ratio`).
+    case blockInput = "block_input"
+    /// MobileNetV3: `make_divisible(expanded channels x ratio, 8)`.
+    case expandedDivisibleBy8 = "expanded_divisible_by_8"
+}
+
+/// One parsed `arch_def` block string, e.g. `ir_r2_k3_s2_e6_c24_se0.25_nre`.
+///
+/// Options (the widely used timm notation): `r` repeats, `k` depthwise kernel, `s` stride
+/// of the first repeat, `e` expand ratio (may be fractional), `c` output channels,
+/// `se` squeeze-excite ratio, `n<act>` activation (`nre` relu, `nr6` relu6, `nhs` h_swish,
+/// `nsw` swish), `noskip` (no residual add). Any other option is an error rather than ignored.
+public struct ArchDefBlock: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        /// Depthwise separable: depthwise conv then 1x1 project, no expand conv.
+        case depthwiseSeparable = "ds"
+        /// Inverted residual (MBConv).
+        case invertedResidual = "ir"
+        /// Plain conv; only as the final 1x1 head conv (MobileNetV3's `cn_r1_k1_s1_c960`).
+        case conv = "cn"
+    }
+
+    public var kind: Kind
+    public var repeats: Int
+    public var kernel: Int
+    public var stride: Int
+    public var expandRatio: Double
+    public var outChannels: Int
+    public var seRatio: Double
+    public var activation: Activation?
+    public var noSkip: Bool
+
+    /// Parses one block string.
+    public init(parsing text: String) throws(ArchDefError) {
+        let parts = text.split(separator: "_", omittingEmptySubsequences: false).map(String.init)
+        guard let first = parts.first, !first.isEmpty else { throw .malformed(block: text, reason: "empty") }
+        guard let kind = Kind(rawValue: first) else { throw .unsupportedType(block: text, type: first) }
+        self.kind = kind
+        var repeats: Int?
+        var kernel: Int?
+        var stride: Int?
+        var expand: Double?
+        var channels: Int?
+        var se = 0.0
+        var activation: Activation?
+        var noSkip = false
+
+        func integer(_ option: String, _ digits: Substring) throws(ArchDefError) -> Int {
+            guard let value = Int(digits), value > 0 else {
+                throw .badOption(block: text, option: option, reason: "needs a positive integer")
+            }
+            return value
+        }
+        func ratio(_ option: String, _ digits: Substring) throws(ArchDefError) -> Double {
+            guard let value = Double(digits), value.isFinite, value >= 0 else {
+                throw .badOption(block: text, option: option, reason: "needs a non-negative number")
+            }
+            return value
+        }
+
+        for option in parts.dropFirst() {
+            guard !option.isEmpty else { throw .malformed(block: text, reason: "empty option (doubled '_')") }
+            if option == "noskip" {
+                noSkip = true
+            } else if option.hasPrefix("se") {
+                se = try ratio(option, option.dropFirst(2))
+            } else if option.hasPrefix("n") {
+                switch option.dropFirst() {
+                case "re": activation = .relu
+                case "r6": activation = .relu6
+                case "hs": activation = .hardSwish
+                case "sw": activation = .swish
+                default: throw .badOption(block: text, option: option, reason: "is not a known activation (nre, nr6, nhs, nsw)")
+                }
+            } else {
+                let key = option.first!
+                let value = option.dropFirst()
+                switch key {
+                case "r": repeats = try integer(option, value)
+                case "k": kernel = try integer(option, value)
+                case "s": stride = try integer(option, value)
+                case "e": expand = try ratio(option, value)
+                case "c": channels = try integer(option, value)
+                default: throw .badOption(block: text, option: option, reason: "is not supported")
+                }
+            }
+        }
+        guard let repeats else { throw .malformed(block: text, reason: "missing r<repeats>") }
+        guard let kernel else { throw .malformed(block: text, reason: "missing k<kernel>") }
+        guard let stride else { throw .malformed(block: text, reason: "missing s<stride>") }
+        guard let channels else { throw .malformed(block: text, reason: "missing c<channels>") }
+        if kind == .invertedResidual && expand == nil { throw .malformed(block: text, reason: "an ir block needs e<ratio>") }
+        if let expand, expand <= 0 { throw .badOption(block: text, option: "e", reason: "must be positive") }
+        self.repeats = repeats
+        self.kernel = kernel
+        self.stride = stride
+        self.expandRatio = kind == .invertedResidual ? expand! : 1
+        self.outChannels = channels
+        self.seRatio = se
+        self.activation = activation
+        self.noSkip = noSkip
+    }
+}
+
+/// A network body written as timm-style `arch_def` stages, with the two conventions the
+/// strings leave open: the activation of blocks without an `n<act>` option and how
+/// squeeze-excite widths are rounded.
+public struct ArchDefinition: Sendable, Hashable, Codable {
+    /// Stages of block strings, e.g. `[["ds_r1_k3_s1_c16"], ["ir_r2_k3_s2_e6_c24"]]`.
+    public var stages: [[String]]
+    /// Activation of blocks that have no `n<act>` option.
+    public var defaultActivation: Activation
+    public var seRounding: SqueezeExciteRounding
+
+    public init(stages: [[String]], defaultActivation: Activation, seRounding: SqueezeExciteRounding = .blockInput) {
+        self.stages = stages
+        self.defaultActivation = defaultActivation
+        self.seRounding = seRounding
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case stages
+        case defaultActivation = "default_activation"
+        case seRounding = "se_rounding"
+    }
+
+    /// timm's `make_divisible`: round to the nearest multiple of `divisor`, never below
+    /// `divisor`, and never more than 10% below `value`.
+    public static func makeDivisible(_ value: Double, divisor: Int = 8) -> Int {
+        let d = Double(divisor)
+        var result = max(divisor, Int((value + d / 2) / d) * divisor)
+        if Double(result) < 0.9 * value { result += divisor }
+        return result
+    }
+
+    /// The blocks this definition describes, starting from `inChannels` (the stem's
+    /// output), and the head conv width if the definition ends with a `cn` entry.
+    ///
+    /// Expanded channels are `make_divisible(in x e, 8)` as timm computes them. An `ir`
+    /// block whose expanded width equals its input has no expand conv in this format.
+    public func blocks(inChannels: Int, precision: Precision = .w8a8) throws(ArchDefError) -> (blocks: [Block], headConv: Int?) {
+        var result: [Block] = []
+        var headConv: Int?
+        var channels = inChannels
+        let flat = stages.flatMap { $0 }
+        guard !flat.isEmpty else { throw .empty }
+        for (position, text) in flat.enumerated() {
+            let spec = try ArchDefBlock(parsing: text)
+            if spec.kind == .conv {
+                guard position == flat.count - 1, spec.kernel == 1, spec.stride == 1, spec.repeats == 1 else {
+                    throw .misplacedConv(block: text)
+                }
+                headConv = spec.outChannels
+                continue
+            }
+            for repeatIndex in 0..<spec.repeats {
+                let stride = repeatIndex == 0 ? spec.stride : 1
+                let expanded = spec.kind == .invertedResidual
+                    ? Self.makeDivisible(Double(channels) * spec.expandRatio) : channels
+                var se = 0
+                if spec.seRatio > 0 {
+                    switch seRounding {
+                    case .blockInput: se = max(1, Int((Double(channels) * spec.seRatio).rounded(.down)))
+                    case .expandedDivisibleBy8: se = Self.makeDivisible(Double(expanded) * spec.seRatio)
+                    }
+                }
+                if spec.noSkip && stride == 1 && channels == spec.outChannels {
+                    throw .badOption(block: text, option: "noskip",
+                                     reason: "cannot be expressed: this format adds the residual whenever stride is 1 and in == out")
+                }
+                result.append(Block(inChannels: channels, outChannels: spec.outChannels, expandedChannels: expanded,
+                                    kernel: spec.kernel, stride: stride, seChannels: se,
+                                    activation: spec.activation ?? defaultActivation, precision: precision))
+                channels = spec.outChannels
+            }
+        }
+        return (result, headConv)
+    }
+}
+
+extension Network {
+    /// Builds a network from a timm-style `arch_def`. A final `cn_r1_k1_s1_cN` entry sets
+    /// the head conv width (overriding `head.convChannels`), as in MobileNetV3.
+    public init(name: String, reference: Reference? = nil, resolution: Int, inputChannels: Int = 3,
+                stem: Stem, archDef: ArchDefinition, head: Head) throws(ArchDefError) {
+        let (blocks, headConv) = try archDef.blocks(inChannels: stem.outChannels)
+        var head = head
+        if let headConv { head.convChannels = headConv }
+        self.init(name: name, reference: reference, resolution: resolution, inputChannels: inputChannels,
+                  stem: stem, blocks: blocks, head: head)
+    }
+}

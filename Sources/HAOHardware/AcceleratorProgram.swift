@@ -1,0 +1,137 @@
+import HAOSolver
+
+/// Options of the integer-program formulation.
+public struct FormulationOptions: Sendable, Hashable {
+    /// Bound each stage's latency variable: below by the best any candidates can do (and the
+    /// memory bound), above by the worst. Both are implied by the rows; they tighten the LP relaxation.
+    public var latencyBounds: Bool
+    /// Subtract each engine's smallest term from every path row (the one-hot rows make this
+    /// exact), which drops zero coefficients and moves a constant to the row bound.
+    public var shiftTerms: Bool
+
+    public init(latencyBounds: Bool = true, shiftTerms: Bool = true) {
+        self.latencyBounds = latencyBounds
+        self.shiftTerms = shiftTerms
+    }
+    public static let standard = FormulationOptions()
+    public static let plain = FormulationOptions(latencyBounds: false, shiftTerms: false)
+}
+
+/// The accelerator problem as a mixed-integer linear program:
+///
+///     minimise   sum_s L_s                                  (latency mode)
+///     subject to sum_c x[e,c] = 1                            for each engine e (one-hot)
+///                L_s >= sum_e sum_c term[e,c,k] x[e,c]        for each path k of stage s
+///                L_s >= memoryCycles[s]                       (column lower bound)
+///                sum_e sum_c r[e,c] x[e,c] <= budget_r - fixed_r  for r in DSP, BRAM18, LUT, FF
+///                x binary, L continuous
+///
+/// The inverse mode minimises `sum_e sum_c w.r[e,c] x[e,c]` instead, with `sum_s L_s <= T`.
+public struct AcceleratorProgram: Sendable {
+    public var model: LinearModel
+    /// `x[e][c]`: column of candidate c of engine e.
+    public var choiceColumns: [[VariableID]]
+    /// `L_s`: latency column of each stage.
+    public var latencyColumns: [VariableID]
+    /// Constant added to the model objective to get the true objective (inverse mode: fixed resources).
+    public var objectiveOffset: Double
+
+    public init(instance: AcceleratorInstance, objective: AcceleratorObjective = .minimiseLatency,
+                options: FormulationOptions = .standard, name: String = "accelerator") {
+        var model = LinearModel(name: Self.sanitise(name), objectiveName: objective == .minimiseLatency ? "latency_cycles" : "resources")
+        let n = instance.pathCount
+        let engineNames = ["exp", "dw", "proj"]
+        var choice: [[VariableID]] = []
+        var weights: ResourceWeights? = nil
+        var maxLatency = 0
+        if case let .minimiseResources(w, limit) = objective { weights = w; maxLatency = limit }
+        for e in 0..<3 {
+            var columns: [VariableID] = []
+            for (c, config) in instance.candidates[e].enumerated() {
+                let cost = weights?.cost(instance.resources[e][c]) ?? 0
+                columns.append(model.addVariable("x_\(engineNames[e])_\(config.unrollA)_\(config.unrollB)", kind: .binary, objective: cost))
+            }
+            choice.append(columns)
+        }
+        // Smallest and largest term of each engine in each path.
+        var minTerm = [[Int]](repeating: [Int](repeating: Int.max, count: n), count: 3)
+        var maxTerm = [[Int]](repeating: [Int](repeating: 0, count: n), count: 3)
+        for e in 0..<3 {
+            for c in 0..<instance.candidates[e].count {
+                for k in 0..<n {
+                    let t = instance.term(e, c, k)
+                    minTerm[e][k] = min(minTerm[e][k], t)
+                    maxTerm[e][k] = max(maxTerm[e][k], t)
+                }
+            }
+        }
+        var latency: [VariableID] = []
+        let stageCount = instance.memoryCycles.count
+        var lower = instance.memoryCycles.map(Double.init)
+        var upper = instance.memoryCycles.map(Double.init)
+        for k in 0..<n {
+            let s = instance.pathStage[k]
+            lower[s] = max(lower[s], Double(minTerm[0][k] + minTerm[1][k] + minTerm[2][k]))
+            upper[s] = max(upper[s], Double(maxTerm[0][k] + maxTerm[1][k] + maxTerm[2][k]))
+        }
+        for s in 0..<stageCount {
+            let lo = options.latencyBounds ? lower[s] : Double(instance.memoryCycles[s])
+            let hi = options.latencyBounds ? upper[s] : Double.infinity
+            latency.append(model.addVariable("L_\(s)", kind: .continuous, lowerBound: lo, upperBound: hi,
+                                             objective: weights == nil ? 1 : 0))
+        }
+        for e in 0..<3 {
+            model.addEquality("one_\(engineNames[e])", choice[e].map { 1.0 * $0 }, 1)
+        }
+        for k in 0..<n {
+            let s = instance.pathStage[k]
+            var terms: [LinearModel.Term] = [1.0 * latency[s]]
+            var constant = 0
+            for e in 0..<3 {
+                let shift = options.shiftTerms ? minTerm[e][k] : 0
+                constant += shift
+                for c in 0..<instance.candidates[e].count {
+                    let t = instance.term(e, c, k) - shift
+                    if t != 0 { terms.append(Double(-t) * choice[e][c]) }
+                }
+            }
+            model.addConstraint("path_\(s)_\(k)", terms, lowerBound: Double(constant))
+        }
+        let available = instance.budget
+        let fixed = instance.fixed
+        let rows: [(String, (Resources) -> Int)] = [("dsp", { $0.dsp }), ("bram18", { $0.bram18 }), ("lut", { $0.lut }), ("ff", { $0.ff })]
+        for (rowName, get) in rows {
+            var terms: [LinearModel.Term] = []
+            for e in 0..<3 {
+                for c in 0..<instance.candidates[e].count where get(instance.resources[e][c]) != 0 {
+                    terms.append(Double(get(instance.resources[e][c])) * choice[e][c])
+                }
+            }
+            model.addConstraint("budget_\(rowName)", terms, upperBound: Double(get(available) - get(fixed)))
+        }
+        if weights != nil {
+            model.addConstraint("target_latency", latency.map { 1.0 * $0 }, upperBound: Double(maxLatency))
+        }
+        self.model = model
+        choiceColumns = choice
+        latencyColumns = latency
+        objectiveOffset = weights?.cost(fixed) ?? 0
+    }
+
+    /// The chosen candidate of each engine in a solution's column values.
+    public func choice(from values: [Double]) -> [Int]? {
+        guard values.count == model.variables.count else { return nil }
+        var result: [Int] = []
+        for columns in choiceColumns {
+            guard let best = columns.indices.max(by: { values[columns[$0].index] < values[columns[$1].index] }),
+                  values[columns[best].index] > 0.5 else { return nil }
+            result.append(best)
+        }
+        return result
+    }
+
+    static func sanitise(_ name: String) -> String {
+        let cleaned = name.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" }
+        return String(String(cleaned).prefix(200))
+    }
+}

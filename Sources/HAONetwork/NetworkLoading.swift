@@ -35,7 +35,7 @@ extension Network {
         do {
             _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
-            throw .invalidJSON(source: source, location: Self.jsonLocation(in: error), detail: Self.jsonDetail(error))
+            throw .invalidJSON(source: source, location: Self.jsonLocation(in: error, data: data), detail: Self.jsonDetail(error))
         }
         do {
             return try JSONDecoder().decode(Network.self, from: data)
@@ -88,7 +88,7 @@ extension Network {
             }
             if context.codingPath.isEmpty {
                 let underlying = context.underlyingError
-                return .invalidJSON(source: source, location: underlying.flatMap(jsonLocation(in:)),
+                return .invalidJSON(source: source, location: underlying.flatMap { jsonLocation(in: $0, data: nil) },
                                     detail: underlying.map(jsonDetail) ?? context.debugDescription)
             }
             return .wrongValue(source: source, path: path, detail: context.debugDescription)
@@ -119,11 +119,28 @@ extension Network {
         return ns.localizedDescription
     }
 
-    private static func jsonLocation(in error: any Error) -> String? {
+    /// Foundation words the position either as "line L, column C" or as "around character N"
+    /// (a 0-based byte offset); the latter is turned into a line and column here.
+    private static func jsonLocation(in error: any Error, data: Data?) -> String? {
         let text = jsonDetail(error)
-        guard let range = text.range(of: "line ") else { return nil }
-        var tail = text[range.lowerBound...]
-        if let end = tail.firstIndex(of: ".") { tail = tail[..<end] }
-        return String(tail)
+        if let range = text.range(of: "line ") {
+            var tail = text[range.lowerBound...]
+            if let end = tail.firstIndex(of: ".") { tail = tail[..<end] }
+            return String(tail)
+        }
+        guard let data, let range = text.range(of: "character ") else { return nil }
+        let digits = text[range.upperBound...].prefix { $0.isNumber }
+        guard let offset = Int(digits), offset >= 0 else { return nil }
+        var line = 1
+        var column = 1
+        for byte in data.prefix(offset) {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return "line \(line), column \(column)"
     }
 }

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import HAOHardware
+import HAONetwork
+
+/// `hao verify NETWORK`: GLPK, the native solver and (when small enough) exhaustive enumeration must agree.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Solve with GLPK and with the native solver, enumerate every configuration when feasible, and check they agree.",
+        discussion: """
+        Exits with status 1 on any disagreement. Enumeration runs when the candidate triples number at most
+        --max-enumeration (the default candidate sets give 84,035 triples, so it runs for every shipped network).
+        Examples:
+          hao verify mnasnet_a1 --device zu3eg
+          hao verify mobilenet_v2_1.0 --bits 4 --device zcu102
+        """
+    )
+
+    @Argument(help: "Network JSON file or shipped network name.")
+    var network: String
+
+    @OptionGroup var hardware: HardwareOptions
+
+    @Option(name: .long, help: "Set every block's weight and activation bits (stem and head keep theirs).")
+    var bits: Int?
+
+    @Option(name: .long, help: "Largest number of candidate triples to enumerate exhaustively.")
+    var maxEnumeration: Int = 2_000_000
+
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let device = try hardware.resolveDevice()
+        let net = withBlockBits(try hardware.loadNetwork(network), bits)
+        let optimizer = AcceleratorOptimizer(device: device, cap: try hardware.resolveCap())
+        let glpk = try optimizer.solve(net, solver: .glpk)
+        let native = try optimizer.solve(net, solver: .native)
+        let (_, full) = try optimizer.setUp(net)
+        let triples = full.candidateCounts.reduce(1, *)
+        var exhaustive: (cycles: Int?, ms: Double)? = nil
+        if triples <= maxEnumeration {
+            let start = ContinuousClock.now
+            let result = full.solveExhaustive()
+            exhaustive = (result.objective.map { Int($0) }, milliseconds(ContinuousClock.now - start))
+        }
+        var agree = glpk.status == native.status && glpk.latencyCycles == native.latencyCycles
+        if let exhaustive { agree = agree && exhaustive.cycles == native.latencyCycles }
+
+        struct Row: Encodable {
+            var solver: String
+            var status: String
+            var latency_cycles: Int?
+            var solve_ms: Double
+        }
+        var rows = [
+            Row(solver: "glpk", status: glpk.status.rawValue, latency_cycles: glpk.latencyCycles, solve_ms: milliseconds(glpk.solveTime)),
+            Row(solver: "native", status: native.status.rawValue, latency_cycles: native.latencyCycles, solve_ms: milliseconds(native.solveTime)),
+        ]
+        if let exhaustive {
+            rows.append(Row(solver: "exhaustive", status: exhaustive.cycles == nil ? "infeasible" : "optimal",
+                            latency_cycles: exhaustive.cycles, solve_ms: exhaustive.ms))
+        }
+        if json {
+            struct Output: Encodable {
+                var network: String
+                var device: String
+                var agree: Bool
+                var enumerated: Bool
+                var candidate_triples: Int
+                var results: [Row]
+            }
+            try printJSON(Output(network: net.name, device: device.part, agree: agree, enumerated: exhaustive != nil,
+                                 candidate_triples: triples, results: rows))
+        } else {
+            print("\(net.name) on \(device.part): \(full.candidateCounts.map(String.init).joined(separator: " x ")) = \(triples) candidate triples")
+            print(textTable(["solver", "status", "latency cycles", "solve ms"], rows.map {
+                [$0.solver, $0.status, $0.latency_cycles.map(String.init) ?? "-", format($0.solve_ms, 3)]
+            }, rightAligned: [2, 3]))
+            if exhaustive == nil { print("enumeration skipped: \(triples) triples exceed --max-enumeration \(maxEnumeration)") }
+            if let diagnosis = native.diagnosis { print(diagnosis) }
+            print(agree ? "agreement: all solvers give the same optimum" : "DISAGREEMENT: the solvers differ")
+        }
+        if !agree { throw ExitCode.failure }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import HAOHardware
+import HAONetwork
+import HAOPredictor
+
+/// The real evaluator: the accuracy predictor for top-1, and the accelerator integer program
+/// (GLPK or the native exact solver) for the optimal accelerator configuration and its latency.
+public struct HardwareAwareEvaluator: CandidateEvaluator {
+    public let space: SearchSpace
+    public let predictor: AccuracyPredictor
+    public let optimizer: AcceleratorOptimizer
+    public let solver: AcceleratorSolverChoice
+
+    public init(space: SearchSpace, predictor: AccuracyPredictor, optimizer: AcceleratorOptimizer, solver: AcceleratorSolverChoice) {
+        self.space = space
+        self.predictor = predictor
+        self.optimizer = optimizer
+        self.solver = solver
+    }
+
+    public func evaluate(_ point: ArchitecturePoint) throws -> Evaluation {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let prediction = predictor.predict(point)
+        let predicted = clock.now
+        let network = try space.network(for: point)
+        let solution = try optimizer.solve(network, solver: solver)
+        let solved = clock.now
+        let predictorSeconds = Self.seconds(predicted - start), solverSeconds = Self.seconds(solved - predicted)
+        guard solution.status == .optimal, let report = solution.report else {
+            return Evaluation(.infeasible(reason: solution.diagnosis ?? "no accelerator configuration fits \(optimizer.device.part)", violation: 0),
+                              predictorSeconds: predictorSeconds, solverSeconds: solverSeconds)
+        }
+        let metrics = CandidateMetrics(top1: prediction.top1, top1StdDev: prediction.stddev, latencyMs: report.latencyMs,
+                                       configuration: try JSONValue(encoding: report.configuration),
+                                       resources: report.totalResources, solver: solution.solver)
+        return Evaluation(.feasible(metrics), predictorSeconds: predictorSeconds, solverSeconds: solverSeconds)
+    }
+
+    /// Solves a shipped baseline with every block after the first at `bits` (the stem, the first
+    /// block and the head stay at 8 bits, the policy the search space fixes), so it is compared
+    /// with searched networks at the same bit-width policy.
+    ///
+    /// Its top-1 is the published full-precision figure minus the predictor's quantization penalty
+    /// for an all-8-bit (`int8Penalty`) or all-4-bit (`int8Penalty + int4Penalty`) network: an
+    /// estimate, labelled as such in `top1Source`.
+    public func baseline(_ network: Network, bits: Int) throws -> BaselinePoint {
+        var quantized = network
+        for i in quantized.blocks.indices.dropFirst() { quantized.blocks[i].precision = .uniform(bits) }
+        let q = predictor.quantization
+        let penalty = bits >= 8 ? q.int8Penalty : q.int8Penalty + q.int4Penalty
+        let top1 = network.reference?.top1.map { $0 - penalty }
+        let source = String(format: "published float top-1 minus the predictor's quantization penalty (%.2f points at 8 bit, %.2f at 4 bit)",
+                            q.int8Penalty, q.int8Penalty + q.int4Penalty)
+        let solution = try optimizer.solve(quantized, solver: solver)
+        guard solution.status == .optimal, let report = solution.report else {
+            return BaselinePoint(name: network.name, bits: bits, top1: top1, top1Source: source, latencyMs: nil,
+                                 infeasibleReason: solution.diagnosis ?? "no accelerator configuration fits")
+        }
+        return BaselinePoint(name: network.name, bits: bits, top1: top1, top1Source: source, latencyMs: report.latencyMs,
+                             configuration: try JSONValue(encoding: report.configuration), resources: report.totalResources)
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}

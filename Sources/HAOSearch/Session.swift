@@ -1,0 +1,73 @@
+import Foundation
+import HAOHardware
+import HAOPredictor
+
+/// What a co-design search was asked to do; stored in its checkpoint so `--resume` continues the
+/// same search (same device, space, constraints and caps) even if the shipped files change.
+public struct SearchMeta: Sendable, Codable, Hashable {
+    public var device: Device
+    public var space: SearchSpace
+    /// The predictor model file and its name.
+    public var predictorPath: String
+    public var predictorName: String
+    public var constraints: SearchConstraints
+    public var cap: UtilisationCap
+    public var solver: AcceleratorSolverChoice
+    /// Generations asked for (a resume may raise it).
+    public var generations: Int
+    public var mutationRate: Double
+
+    public init(device: Device, space: SearchSpace, predictorPath: String, predictorName: String, constraints: SearchConstraints,
+                cap: UtilisationCap, solver: AcceleratorSolverChoice, generations: Int, mutationRate: Double) {
+        self.device = device
+        self.space = space
+        self.predictorPath = predictorPath
+        self.predictorName = predictorName
+        self.constraints = constraints
+        self.cap = cap
+        self.solver = solver
+        self.generations = generations
+        self.mutationRate = mutationRate
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case device, space, constraints, cap, solver, generations
+        case predictorPath = "predictor_path", predictorName = "predictor_name", mutationRate = "mutation_rate"
+    }
+}
+
+/// The checkpoint of a co-design search.
+public typealias CoDesignCheckpoint = Checkpoint<SearchMeta, ArchitecturePoint, CandidateMetrics>
+
+extension CoDesignProblem {
+    /// The frontier of a finished (or interrupted) search, as deployable points.
+    public func frontier(of state: SearchState<ArchitecturePoint, CandidateMetrics>) throws -> [FrontierPoint] {
+        try state.archive.members.map { member in
+            FrontierPoint(point: member.genome, network: try space.network(for: member.genome), metrics: member.outcome.payload!)
+        }.sorted { $0.metrics.fps < $1.metrics.fps }
+    }
+
+    /// The smallest network of the space: the fewest and narrowest blocks at the lowest bit width
+    /// and resolution. If it misses the constraints, no network of the space is likely to meet them.
+    public var smallestPoint: ArchitecturePoint {
+        let n = ArchitecturePoint.slotCount
+        return space.canonical(ArchitecturePoint(
+            depths: [Int](repeating: space.depthChoices.min()!, count: ArchitecturePoint.stageCount),
+            kernels: [Int](repeating: space.kernelChoices.min()!, count: n),
+            expandRatios: [Int](repeating: space.expandChoices.min()!, count: n),
+            bits: [Int](repeating: space.bitChoices.min()!, count: n),
+            resolution: space.resolutionChoices.min()!))
+    }
+
+    /// Fails fast, with figures, when even the smallest network misses the constraints.
+    public func checkConstraintsArePossible() throws {
+        guard constraints.latencyLimitMs != nil else { return }
+        let point = smallestPoint
+        let verdict = try evaluator.evaluate(point).result
+        switch judge(verdict) {
+        case .feasible: return
+        case .infeasible(let reason, _):
+            throw SearchError.impossibleConstraints("the smallest network of the space (\(SearchSpace.label(point))) is already infeasible: \(reason)")
+        }
+    }
+}

@@ -1,0 +1,342 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import HAOHardware
+import HAONetwork
+import HAOPredictor
+import HAOSearch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `hao search`: the evolutionary co-design search (architecture + bit widths + accelerator).
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Search networks, bit widths and accelerators together: NSGA-II over the search space, every candidate scored by the accuracy predictor and its own optimal accelerator.",
+        discussion: """
+        Every candidate network gets its optimal accelerator from the integer program on the
+        device; the search keeps the Pareto frontier of predicted top-1 against latency.
+        Progress goes to stderr; a frontier table and the comparison with the paper's headline
+        (72.5% top-1 at 50 fps, 1.6x MnasNet-A1, 2.35x FBNet-B) go to stdout.
+        DIR receives frontier.json, frontier.csv, frontier.svg and checkpoint.json (rewritten
+        atomically after every generation). After a kill or Ctrl-C, '--resume DIR' continues
+        where the last generation ended; the result is the same as an uninterrupted run.
+        Examples:
+          hao search                                   The default run on the ZU3EG.
+          hao search --min-fps 60 --out runs/fast      Only networks reaching 60 fps.
+          hao search --resume runs/fast --generations 40
+          hao search --device zcu102 --cap lut=0.8 --solver native
+        """
+    )
+
+    @Option(name: .long, help: "Device name or device JSON file (default: the catalogue's default, the ZU3EG).")
+    var device: String?
+    @Option(name: .long, help: "Search space file (default: Models/spaces/ofa-mbv3-w4w8.json).")
+    var space: String?
+    @Option(name: .long, help: "Accuracy predictor model file (default: Models/predictors/ofa-mbv3-w4w8-kernel.json).")
+    var predictor: String?
+    @Option(name: .long, help: "Models directory (default: located automatically).")
+    var modelsDir: String?
+    @Option(name: .long, help: "Individuals per generation (default: 48).")
+    var population: Int?
+    @Option(name: .long, help: "Generations after the initial population (default: 25).")
+    var generations: Int?
+    @Option(name: .long, help: "Random seed (default: 1).")
+    var seed: UInt64?
+    @Option(name: .long, help: "Minimum frames per second (batch 1).")
+    var minFps: Double?
+    @Option(name: .long, help: "Maximum latency in milliseconds.")
+    var maxLatencyMs: Double?
+    @Option(name: .long, help: "Resource caps: one fraction for all ('0.9') or pairs ('lut=0.9,dsp=1'). Default: 90% LUT, everything else 100%.")
+    var cap: String?
+    @Option(name: .long, help: "Accelerator solver: glpk, native or auto (default: auto).")
+    var solver: String?
+
+    /// The parsed `--solver` (parsed here rather than by a conformance, which another command may also declare).
+    private func solverChoice() throws -> AcceleratorSolverChoice? {
+        guard let solver else { return nil }
+        guard let choice = AcceleratorSolverChoice(rawValue: solver.lowercased()) else {
+            throw SearchError.invalidSetting("--solver must be one of \(AcceleratorSolverChoice.allCases.map(\.rawValue).joined(separator: ", ")), got '\(solver)'")
+        }
+        return choice
+    }
+    @Option(name: .long, help: "Evaluation threads (default: the number of cores). Does not change results.")
+    var threads: Int?
+    @Option(name: .long, help: "Output folder (default: hao-search).")
+    var out: String?
+    @Option(name: .long, help: "Continue the search whose checkpoint is in DIR.")
+    var resume: String?
+    @Flag(name: .long, help: "Skip the baselines (no comparison with MnasNet-A1 / FBNet-B).")
+    var noBaselines = false
+
+    static let defaultPopulation = 48
+    static let defaultGenerations = 25
+
+    func run() throws {
+        do { try execute() } catch let error as SearchError {
+            throw CLIError(error.description)
+        }
+    }
+
+    private func execute() throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        _ = try solverChoice()
+        let folder: URL
+        var checkpoint: CoDesignCheckpoint?
+        if let resume {
+            if let out, URL(fileURLWithPath: out).standardizedFileURL != URL(fileURLWithPath: resume).standardizedFileURL {
+                throw SearchError.conflictingOptions("--out \(out) and --resume \(resume) name different folders; a resumed search writes into its own folder")
+            }
+            folder = URL(fileURLWithPath: resume, isDirectory: true)
+            checkpoint = try CoDesignCheckpoint.read(from: folder.appendingPathComponent("checkpoint.json"))
+        } else {
+            folder = URL(fileURLWithPath: out ?? "hao-search", isDirectory: true)
+        }
+        try prepareFolder(folder, resuming: resume != nil)
+
+        let models = try? ModelsDirectory.locate(explicit: modelsDir)
+        let meta: SearchMeta
+        let settings: NSGA2Settings
+        if let checkpoint {
+            try checkConsistent(with: checkpoint)
+            meta = {
+                var m = checkpoint.meta
+                if let generations { m.generations = generations }
+                if let choice = try? solverChoice() { m.solver = choice }
+                return m
+            }()
+            settings = checkpoint.settings
+        } else {
+            meta = try freshMeta(models: models)
+            settings = NSGA2Settings(populationSize: population ?? Self.defaultPopulation, seed: seed ?? 1)
+        }
+        guard meta.generations >= 0 else { throw SearchError.invalidSetting("--generations must be at least 0, got \(meta.generations)") }
+        let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        guard threadCount >= 1, threadCount <= 256 else { throw SearchError.invalidSetting("--threads must be in 1...256, got \(threadCount)") }
+
+        let model = try AccuracyPredictor(contentsOf: URL(fileURLWithPath: meta.predictorPath))
+        let optimizer = AcceleratorOptimizer(device: meta.device, cap: meta.cap)
+        let evaluator = HardwareAwareEvaluator(space: meta.space, predictor: model, optimizer: optimizer, solver: meta.solver)
+        let problem = try CoDesignProblem(space: meta.space, evaluator: evaluator, constraints: meta.constraints,
+                                          mutationRate: meta.mutationRate)
+        let search = try NSGA2(problem: problem, settings: settings, threads: threadCount)
+        let checkpointURL = folder.appendingPathComponent("checkpoint.json")
+
+        let stop = StopFlag()
+        let signalSource = installInterruptHandler(stop)
+        defer { signalSource.cancel() }
+
+        var state: SearchState<ArchitecturePoint, CandidateMetrics>
+        if let checkpoint {
+            state = checkpoint.state
+            printError("Resuming \(folder.path) at generation \(state.generation) (\(state.stats.evaluations) evaluations so far).")
+        } else {
+            if meta.constraints.latencyLimitMs != nil { try problem.checkConstraintsArePossible() }
+            printError("Searching \(meta.space.name) on \(meta.device.part) (\(meta.device.board)): population \(settings.populationSize), \(meta.generations) generations, seed \(settings.seed), \(threadCount) thread(s), solver \(meta.solver.rawValue).")
+            state = try search.initialState()
+            try CoDesignCheckpoint(meta: meta, settings: settings, state: state).write(to: checkpointURL)
+            progress(state, meta: meta, settings: settings, startGeneration: 0, startTime: started, clock: clock)
+        }
+        let startGeneration = state.generation
+        let runStart = clock.now
+        try search.run(&state, generations: meta.generations, shouldStop: { _ in stop.isSet }, afterGeneration: { s in
+            try CoDesignCheckpoint(meta: meta, settings: settings, state: s).write(to: checkpointURL)
+            progress(s, meta: meta, settings: settings, startGeneration: startGeneration, startTime: runStart, clock: clock)
+        })
+        if isatty(STDERR_FILENO) != 0 { printError("") }
+
+        let frontier = try problem.frontier(of: state)
+        var baselines: [BaselinePoint] = []
+        if !noBaselines, let models, !frontier.isEmpty {
+            baselines = try solveBaselines(models: models, evaluator: evaluator)
+        }
+        let report = FrontierReport(device: "\(meta.device.part) (\(meta.device.board))", space: meta.space.name,
+                                    constraints: meta.constraints, settings: settings, generations: state.generation,
+                                    stats: state.stats, frontier: frontier, baselines: baselines,
+                                    headline: Headline(frontier: frontier, baselines: baselines))
+        if !frontier.isEmpty { try report.write(to: folder) }
+        printSummary(report, state: state, folder: folder, interrupted: stop.isSet, elapsed: clock.now - started)
+        if frontier.isEmpty {
+            let closest = state.evaluated.compactMap { entry -> (Double, String)? in
+                if case .infeasible(let reason, let v) = entry.outcome { return (v, reason) }
+                return nil
+            }.min { $0.0 < $1.0 }
+            throw SearchError.noFeasibleCandidate("\(state.stats.evaluations) candidates evaluated, none meets the constraints"
+                + (closest.map { "; the closest: \($0.1)" } ?? ""))
+        }
+        if stop.isSet {
+            printError("Interrupted after generation \(state.generation); continue with: hao search --resume \(folder.path)")
+            throw ExitCode(130)
+        }
+    }
+
+    // MARK: - Options
+
+    private func freshMeta(models: ModelsDirectory?) throws -> SearchMeta {
+        if let population, population < 2 { throw SearchError.invalidSetting("--population must be at least 2, got \(population)") }
+        let constraints = SearchConstraints(minFps: minFps, maxLatencyMs: maxLatencyMs)
+        try constraints.validate()
+        func need() throws -> ModelsDirectory {
+            guard let models else { return try ModelsDirectory.locate(explicit: modelsDir) }
+            return models
+        }
+        let catalogue = try DeviceCatalogue.load(models: try need())
+        let chosenDevice = try catalogue.resolve(device ?? "zu3eg")
+        let spaceURL = try space.map { URL(fileURLWithPath: $0) } ?? need().spaces.appendingPathComponent("ofa-mbv3-w4w8.json")
+        let searchSpace = try SearchSpace(contentsOf: spaceURL)
+        let predictorURL = try predictor.map { URL(fileURLWithPath: $0) } ?? need().predictors.appendingPathComponent("ofa-mbv3-w4w8-kernel.json")
+        let model = try AccuracyPredictor(contentsOf: predictorURL)
+        let caps = try cap.map { try UtilisationCap(parsing: $0) } ?? .standard
+        return SearchMeta(device: chosenDevice, space: searchSpace, predictorPath: predictorURL.standardizedFileURL.path,
+                          predictorName: model.modelName, constraints: constraints, cap: caps, solver: try solverChoice() ?? .auto,
+                          generations: generations ?? Self.defaultGenerations, mutationRate: 0.1)
+    }
+
+    /// A resumed search keeps what defines it; an option that would change it is a conflict.
+    private func checkConsistent(with checkpoint: CoDesignCheckpoint) throws {
+        let m = checkpoint.meta
+        var conflicts: [String] = []
+        if let seed, seed != checkpoint.settings.seed { conflicts.append("--seed \(seed) (checkpoint: \(checkpoint.settings.seed))") }
+        if let population, population != checkpoint.settings.populationSize {
+            conflicts.append("--population \(population) (checkpoint: \(checkpoint.settings.populationSize))")
+        }
+        if let minFps, minFps != m.constraints.minFps { conflicts.append("--min-fps \(minFps) (checkpoint: \(m.constraints.minFps.map { "\($0)" } ?? "none"))") }
+        if let maxLatencyMs, maxLatencyMs != m.constraints.maxLatencyMs {
+            conflicts.append("--max-latency-ms \(maxLatencyMs) (checkpoint: \(m.constraints.maxLatencyMs.map { "\($0)" } ?? "none"))")
+        }
+        if let device, !m.device.names.contains(device.lowercased()) { conflicts.append("--device \(device) (checkpoint: \(m.device.part))") }
+        if space != nil { conflicts.append("--space (the checkpoint holds its space)") }
+        if let predictor, URL(fileURLWithPath: predictor).standardizedFileURL.path != m.predictorPath {
+            conflicts.append("--predictor \(predictor) (checkpoint: \(m.predictorPath))")
+        }
+        if let cap, (try? UtilisationCap(parsing: cap)) != m.cap { conflicts.append("--cap \(cap) (checkpoint has another cap)") }
+        if let generations, generations < checkpoint.state.generation {
+            conflicts.append("--generations \(generations) is below the \(checkpoint.state.generation) generations already done")
+        }
+        if !conflicts.isEmpty {
+            throw SearchError.conflictingOptions("resuming a search keeps its settings; these differ: " + conflicts.joined(separator: "; "))
+        }
+    }
+
+    /// Creates the folder and proves it is writable before any work is done.
+    private func prepareFolder(_ folder: URL, resuming: Bool) throws {
+        let fm = FileManager.default
+        do { try fm.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+            throw SearchError.unwritableOutput(path: folder.path, detail: error.localizedDescription)
+        }
+        if !resuming && fm.fileExists(atPath: folder.appendingPathComponent("checkpoint.json").path) {
+            throw SearchError.conflictingOptions("\(folder.path) already holds a search checkpoint; continue it with --resume \(folder.path) or choose another --out")
+        }
+        try CoDesignCheckpoint.atomicWrite(Data("probe\n".utf8), to: folder.appendingPathComponent(".write-probe"))
+        try? fm.removeItem(at: folder.appendingPathComponent(".write-probe"))
+    }
+
+    // MARK: - Baselines
+
+    private func solveBaselines(models: ModelsDirectory, evaluator: HardwareAwareEvaluator) throws -> [BaselinePoint] {
+        let files = ((try? FileManager.default.contentsOfDirectory(at: models.networks, includingPropertiesForKeys: nil)) ?? [])
+            .filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+        var points: [BaselinePoint] = []
+        for file in files {
+            guard let network = try? Network.load(contentsOf: file) else {
+                printError("Skipping baseline \(file.lastPathComponent): not a readable network file.")
+                continue
+            }
+            for bits in [8, 4] {
+                do { points.append(try evaluator.baseline(network, bits: bits)) } catch {
+                    printError("Skipping baseline \(network.name) at \(bits) bits: \(error)")
+                }
+            }
+        }
+        return points
+    }
+
+    // MARK: - Output
+
+    private func progress(_ s: SearchState<ArchitecturePoint, CandidateMetrics>, meta: SearchMeta, settings: NSGA2Settings,
+                          startGeneration: Int, startTime: ContinuousClock.Instant, clock: ContinuousClock) {
+        let target = meta.constraints.minFps ?? 50
+        let best = s.archive.members.compactMap(\.outcome.payload).filter { $0.fps >= target }.map(\.top1).max()
+        let done = s.generation - startGeneration
+        let elapsed = seconds(clock.now - startTime)
+        let remaining = max(0, meta.generations - s.generation)
+        let eta = done > 0 ? elapsed / Double(done) * Double(remaining) : .nan
+        let width = 24
+        let filled = meta.generations > 0 ? min(width, width * s.generation / meta.generations) : width
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        let line = String(format: "[%@] gen %d/%d  evals %d (%.1f/s)  frontier %d  best top-1 at >=%.0f fps: %@  ETA %@",
+                          bar, s.generation, meta.generations, s.stats.evaluations, s.stats.evaluationsPerSecond, s.archive.count,
+                          target, best.map { String(format: "%.2f%%", $0) } ?? "none yet", eta.isFinite ? formatDuration(eta) : "--")
+        if isatty(STDERR_FILENO) != 0 {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        } else {
+            printError(line)
+        }
+    }
+
+    private func printSummary(_ report: FrontierReport, state: SearchState<ArchitecturePoint, CandidateMetrics>, folder: URL,
+                              interrupted: Bool, elapsed: Duration) {
+        print("Pareto frontier on \(report.device): \(report.frontier.count) points (predicted top-1 vs latency)")
+        if !report.frontier.isEmpty { print(report.table()) }
+        print("")
+        let st = state.stats
+        let predictorTime = st.phaseSeconds["predictor"] ?? 0, solverTime = st.phaseSeconds["solver"] ?? 0
+        let busy = max(predictorTime + solverTime, 1e-12)
+        print(String(format: "Evaluations: %d distinct (%d repeats served from the memo), %.1f per second; per-candidate time %.1f%% predictor, %.1f%% solver; wall time %@.",
+                     st.evaluations, st.cacheHits, st.evaluationsPerSecond, 100 * predictorTime / busy, 100 * solverTime / busy,
+                     formatDuration(seconds(elapsed))))
+        let h = report.headline
+        if let best = h.best {
+            print(String(format: "Best frontier point with predicted top-1 >= %.1f%%: %.2f%% at %.1f fps (%.3f ms), %@ (paper: 72.5%% at 50 fps).",
+                         h.accuracyTarget, best.metrics.top1, best.metrics.fps, best.metrics.latencyMs, best.network.name))
+            let (low, total) = best.lowBitBlocks
+            print("  Its bit widths: \(low) of \(total) searchable blocks at 4 bits (stem, first block and head at 8).")
+            for r in h.ratios {
+                print(String(format: "  vs %@ at %d bits (same integer program and device): %.2fx%@", r.baseline, r.bits, r.ratio,
+                             r.samePolicy ? " [same bit-width policy]" : ""))
+            }
+            if h.ratios.isEmpty { print("  No baseline comparison (baselines skipped or not mappable).") }
+            print("  Paper: 1.6x over MnasNet-A1, 2.35x over FBNet-B.")
+        } else if !report.frontier.isEmpty {
+            print(String(format: "MISS: no frontier point reaches predicted top-1 >= %.1f%% (best %.2f%%).", h.accuracyTarget,
+                         report.frontier.map(\.metrics.top1).max() ?? 0))
+        }
+        if !report.frontier.isEmpty { print("Wrote \(folder.path)/frontier.json, frontier.csv, frontier.svg and checkpoint.json.") }
+    }
+}
+
+/// Set once by the SIGINT handler, read by the search loop between generations.
+private final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    /// Sets the flag; returns whether it was already set.
+    func set() -> Bool { lock.lock(); defer { lock.unlock() }; let was = value; value = true; return was }
+}
+
+/// The first Ctrl-C asks the search to stop after the current generation (whose checkpoint is
+/// then written); a second one exits at once, leaving the previous generation's checkpoint,
+/// which atomic writes keep intact.
+private func installInterruptHandler(_ stop: StopFlag) -> any DispatchSourceSignal {
+    signal(SIGINT, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+    source.setEventHandler {
+        if stop.set() {
+            printError("\nStopped; the last complete generation's checkpoint is kept.")
+            exit(130)
+        }
+        printError("\nInterrupted: finishing this generation and writing the checkpoint (Ctrl-C again to quit now).")
+    }
+    source.resume()
+    return source
+}
+
+private func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+private func formatDuration(_ s: Double) -> String {
+    let total = Int(s.rounded())
+    return total >= 60 ? "\(total / 60)m\(String(format: "%02d", total % 60))s" : String(format: "%.1fs", s)
+}
+

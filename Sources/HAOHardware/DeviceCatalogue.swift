@@ -143,7 +143,7 @@ public struct DeviceCatalogue: Sendable, Hashable {
         var owner: [String: String] = [:]
         for device in devices {
             try device.validate()
-            for name in Set(device.names) {
+            for name in device.names {
                 if let first = owner[name], first != device.part {
                     throw .duplicateName(name: name, first: first, second: device.part)
                 }

@@ -12,7 +12,7 @@ struct HAOCommand: ParsableCommand {
         Run 'hao help <subcommand>' for the options and an example of each.
         """,
         version: HAOVersion.string,
-        subcommands: [LPCommand.self, PredictCommand.self, PredictorCommand.self, SearchCommand.self, SolveCommand.self, VerifyCommand.self, BaselinesCommand.self]
+        subcommands: [LPCommand.self, PredictCommand.self, PredictorCommand.self, SearchCommand.self, SolveCommand.self, VerifyCommand.self, BaselinesCommand.self, DevicesCommand.self]
     )
 }
 

@@ -93,6 +93,32 @@ struct SolveJSON: Encodable {
     var candidates_after_pruning: [Int]
     var target_fps: Double?
 
+    enum CodingKeys: String, CodingKey {
+        case network, device, status, latency_ms, latency_cycles, fps, configuration, resources, stages, solver, solve_ms
+        case diagnosis, messages, candidates_before_pruning, candidates_after_pruning, target_fps
+    }
+
+    /// Every key is always present (null when infeasible), so scripts can rely on the shape.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(network, forKey: .network)
+        try c.encode(device, forKey: .device)
+        try c.encode(status, forKey: .status)
+        try c.encode(latency_ms, forKey: .latency_ms)
+        try c.encode(latency_cycles, forKey: .latency_cycles)
+        try c.encode(fps, forKey: .fps)
+        try c.encode(configuration, forKey: .configuration)
+        try c.encode(resources, forKey: .resources)
+        try c.encode(stages, forKey: .stages)
+        try c.encode(solver, forKey: .solver)
+        try c.encode(solve_ms, forKey: .solve_ms)
+        try c.encode(diagnosis, forKey: .diagnosis)
+        try c.encode(messages, forKey: .messages)
+        try c.encode(candidates_before_pruning, forKey: .candidates_before_pruning)
+        try c.encode(candidates_after_pruning, forKey: .candidates_after_pruning)
+        try c.encode(target_fps, forKey: .target_fps)
+    }
+
     init(network: Network, device: Device, solution: AcceleratorSolution, targetFPS: Double?) {
         self.network = network.name
         self.device = device.part

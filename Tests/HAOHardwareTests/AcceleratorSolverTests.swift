@@ -177,3 +177,22 @@ private func randomInstance(seed: UInt64) -> (Network, Device) {
         }
     }
 }
+
+@Test func autoFallsBackToNativeWithAMessage() throws {
+    var network = try #require(try Fixtures.shippedNetworks().first)
+    for i in network.blocks.indices { network.blocks[i].precision = .w4a4 }
+    let device = Fixtures.zu3eg
+    let expected = try AcceleratorOptimizer(device: device).solve(network, solver: .native)
+    // A GLPK error (a zero time limit is rejected) and a GLPK time limit (1 ms; these programs take tens of ms).
+    for limit in [Duration.zero, .milliseconds(1)] {
+        var optimizer = AcceleratorOptimizer(device: device)
+        optimizer.glpkTimeLimit = limit
+        let solution = try optimizer.solve(network, solver: .auto)
+        #expect(solution.solver == "native")
+        #expect(solution.messages.count == 1)
+        #expect(solution.messages.first?.contains("the native exact solver took over") == true)
+        #expect(solution.latencyCycles == expected.latencyCycles)
+        // Without auto, the failure is the caller's to see.
+        #expect(throws: AcceleratorError.self) { try optimizer.solve(network, solver: .glpk) }
+    }
+}

@@ -37,41 +37,32 @@ struct VerifyCommand: ParsableCommand {
         let optimizer = AcceleratorOptimizer(device: device, cap: try hardware.resolveCap())
         let glpk = try optimizer.solve(net, solver: .glpk)
         let native = try optimizer.solve(net, solver: .native)
+        // Read into locals once: Swift 6.3's release optimiser crashed (an ownership error in
+        // CopyPropagation) when these computed optionals were read in the branches below.
+        let nativeDiagnosis = native.diagnosis
+        let glpkCycles = glpk.latencyCycles
+        let nativeCycles = native.latencyCycles
         let (_, full) = try optimizer.setUp(net)
         let triples = full.candidateCounts.reduce(1, *)
-        var exhaustive: (cycles: Int?, ms: Double)? = nil
+        var exhaustive: VerifyEnumeration? = nil
         if triples <= maxEnumeration {
             let start = ContinuousClock.now
             let result = full.solveExhaustive()
-            exhaustive = (result.objective.map { Int($0) }, milliseconds(ContinuousClock.now - start))
+            exhaustive = VerifyEnumeration(cycles: result.objective.map { Int($0) }, ms: milliseconds(ContinuousClock.now - start))
         }
-        var agree = glpk.status == native.status && glpk.latencyCycles == native.latencyCycles
-        if let exhaustive { agree = agree && exhaustive.cycles == native.latencyCycles }
+        var agree = glpk.status == native.status && glpkCycles == nativeCycles
+        if let exhaustive { agree = agree && exhaustive.cycles == nativeCycles }
 
-        struct Row: Encodable {
-            var solver: String
-            var status: String
-            var latency_cycles: Int?
-            var solve_ms: Double
-        }
         var rows = [
-            Row(solver: "glpk", status: glpk.status.rawValue, latency_cycles: glpk.latencyCycles, solve_ms: milliseconds(glpk.solveTime)),
-            Row(solver: "native", status: native.status.rawValue, latency_cycles: native.latencyCycles, solve_ms: milliseconds(native.solveTime)),
+            VerifyRow(solver: "glpk", status: glpk.status.rawValue, latency_cycles: glpkCycles, solve_ms: milliseconds(glpk.solveTime)),
+            VerifyRow(solver: "native", status: native.status.rawValue, latency_cycles: nativeCycles, solve_ms: milliseconds(native.solveTime)),
         ]
         if let exhaustive {
-            rows.append(Row(solver: "exhaustive", status: exhaustive.cycles == nil ? "infeasible" : "optimal",
+            rows.append(VerifyRow(solver: "exhaustive", status: exhaustive.cycles == nil ? "infeasible" : "optimal",
                             latency_cycles: exhaustive.cycles, solve_ms: exhaustive.ms))
         }
         if json {
-            struct Output: Encodable {
-                var network: String
-                var device: String
-                var agree: Bool
-                var enumerated: Bool
-                var candidate_triples: Int
-                var results: [Row]
-            }
-            try printJSON(Output(network: net.name, device: device.part, agree: agree, enumerated: exhaustive != nil,
+            try printJSON(VerifyOutput(network: net.name, device: device.part, agree: agree, enumerated: exhaustive != nil,
                                  candidate_triples: triples, results: rows))
         } else {
             print("\(net.name) on \(device.part): \(full.candidateCounts.map(String.init).joined(separator: " x ")) = \(triples) candidate triples")
@@ -79,9 +70,33 @@ struct VerifyCommand: ParsableCommand {
                 [$0.solver, $0.status, $0.latency_cycles.map(String.init) ?? "-", format($0.solve_ms, 3)]
             }, rightAligned: [2, 3]))
             if exhaustive == nil { print("enumeration skipped: \(triples) triples exceed --max-enumeration \(maxEnumeration)") }
-            if let diagnosis = native.diagnosis { print(diagnosis) }
+            if let nativeDiagnosis { print(nativeDiagnosis) }
             print(agree ? "agreement: all solvers give the same optimum" : "DISAGREEMENT: the solvers differ")
         }
         if !agree { throw ExitCode.failure }
     }
+}
+
+
+// Kept at file scope: Swift 6.3's optimiser crashed (CopyPropagation) on these as local
+// types next to an optional tuple in run().
+private struct VerifyEnumeration {
+    var cycles: Int?
+    var ms: Double
+}
+
+private struct VerifyRow: Encodable {
+    var solver: String
+    var status: String
+    var latency_cycles: Int?
+    var solve_ms: Double
+}
+
+private struct VerifyOutput: Encodable {
+    var network: String
+    var device: String
+    var agree: Bool
+    var enumerated: Bool
+    var candidate_triples: Int
+    var results: [VerifyRow]
 }

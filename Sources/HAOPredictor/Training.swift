@@ -1,0 +1,420 @@
+import Foundation
+
+/// Options of ``PredictorTrainer``. The defaults produce the shipped model.
+public struct TrainingOptions: Sendable, Hashable {
+    public var seed: UInt64 = 2021
+    /// Teacher-labelled random architectures used to fit the surrogate.
+    public var teacherSamples = 6000
+    /// Support (inducing) points of the surrogate; they set the model size and prediction cost.
+    public var supportPoints = 1200
+    /// Teacher-labelled architectures held out to choose the surrogate's hyperparameters.
+    public var holdoutSamples = 1000
+    /// Candidate squared RBF length scales of the surrogate (OFA one-hot distance units;
+    /// two random architectures are about 40-60 units apart).
+    public var surrogateLengthScales: [Double] = [16, 32, 64, 128]
+    /// Candidate noise-to-signal ratios of the surrogate's ridge.
+    public var surrogateRidges: [Double] = [0.001, 0.01, 0.1, 1]
+    public var name = "ofa-mbv3-w4w8-kernel"
+
+    public init() {}
+}
+
+/// A labelled network for the calibration stage.
+public struct LabelledNetwork: Sendable, Hashable {
+    public var name: String
+    /// Resolution may lie between the space's choices (the fine-tuned nets use e.g. 156).
+    public var point: ArchitecturePoint
+    /// Measured top-1 in percent.
+    public var top1: Double
+    public var source: String
+}
+
+/// What training measured, beyond what the model file stores.
+public struct TrainingReport: Sendable {
+    public var realNetworks: [LabelledNetwork]
+    /// Leave-one-out predictions of the real networks (same order), full precision.
+    public var leaveOneOut: [Double]
+    public var leaveOneOutStd: [Double]
+    /// Quantization calibration residuals, as printable lines.
+    public var quantizationNotes: [String]
+    public var excluded: [String]
+}
+
+/// Trains the kernel accuracy model from data files (see docs/predictor.md):
+/// - a `dense-mlp-v1` JSON: the teacher (the released once-for-all predictor);
+/// - `ofa_specialized.csv`: fine-tuned nets with real top-1 (width-1.0 MobileNetV3 rows are used);
+/// - a user CSV `name,resolution,depths,kernels,expand_ratios,bits,top1` (lists dash-separated,
+///   kernels/expand_ratios/bits over the active blocks only; `bits` optional, 8 when absent);
+/// - `tfslim_mobilenet_v1_v2.csv`, `hawqv3_model_zoo.csv`, `mpnas201_bitwidth_acc.csv`:
+///   quantization calibration.
+public struct PredictorTrainer: Sendable {
+    public var space: SearchSpace
+    public var options: TrainingOptions
+
+    public init(space: SearchSpace, options: TrainingOptions = TrainingOptions()) {
+        self.space = space
+        self.options = options
+    }
+
+    enum Role: String { case teacher, fineTuned = "fine-tuned nets", user = "user labels", tfslim = "8-bit calibration",
+                        hawq = "4-bit calibration", mpnas = "position sensitivity" }
+
+    struct Loaded {
+        var teacher: DenseMLP?
+        var real: [LabelledNetwork] = []
+        var files: [KernelModelFile.DataFile] = []
+        var tfslim: CSVTable?
+        var hawq: CSVTable?
+        var mpnas: CSVTable?
+        var excluded: [String] = []
+    }
+
+    /// Trains a model from `files`. Deterministic for `options.seed` and the files' contents.
+    public func train(files: [URL]) throws -> (KernelModelFile, TrainingReport) {
+        guard !files.isEmpty else { throw PredictorError.training("no data files given") }
+        var loaded = Loaded()
+        var userFiles: [(URL, CSVTable)] = []
+        for url in files {
+            let data: Data
+            do { data = try Data(contentsOf: url) } catch {
+                throw PredictorError.badData(file: url.path, line: 0, reason: "cannot read: \(error.localizedDescription)")
+            }
+            func record(_ role: Role, rows: Int, provenance: String) {
+                loaded.files.append(.init(file: url.lastPathComponent, role: role.rawValue, bytes: data.count,
+                                          fnv1a64: Self.fnv1a64(data), rowsUsed: rows, provenance: provenance))
+            }
+            if url.pathExtension.lowercased() == "json" {
+                let mlp = try DenseMLP(data: data, path: url.path)
+                guard mlp.inputDimension == Encoding.ofaFeatureCount, mlp.outputDimension == 1 else {
+                    throw PredictorError.training("\(url.path): teacher MLP must map 128 inputs to 1 output")
+                }
+                guard loaded.teacher == nil else { throw PredictorError.training("more than one teacher MLP given") }
+                loaded.teacher = mlp
+                record(.teacher, rows: 1, provenance: "once-for-all MobileNetV3 accuracy predictor (han-cai/files, MIT), used as a teacher")
+                continue
+            }
+            let table = try CSVTable(text: String(decoding: data, as: UTF8.self), file: url.path)
+            if table.has("first_conv_out", "stage_depths", "top1") {
+                let (nets, excluded) = try fineTuned(table)
+                loaded.real += nets
+                loaded.excluded += excluded
+                record(.fineTuned, rows: nets.count, provenance: "once-for-all specialized nets (mit-han-lab/once-for-all, MIT): real ImageNet top-1 after fine-tuning")
+            } else if table.has("model", "width", "resolution", "bits", "top1") {
+                loaded.tfslim = table
+                record(.tfslim, rows: table.rows.count, provenance: "tensorflow/models slim READMEs (Apache-2.0): MobileNetV1 float vs int8")
+            } else if table.has("model", "scheme", "bops_g", "top1") {
+                loaded.hawq = table
+                record(.hawq, rows: table.rows.count, provenance: "Zhen-Dong/HAWQ model zoo (MIT): ResNet18/50 W8A8, W4A4, mixed")
+            } else if table.has("nb201_index", "cifar10_acc", "cell_op_bits(pos:w/a)") {
+                loaded.mpnas = table
+                record(.mpnas, rows: table.rows.count, provenance: "Leannnnnnn/MP-NAS-Bench201 (checks only): CIFAR-10 per-position bit widths")
+            } else if table.has("resolution", "depths", "kernels", "expand_ratios", "top1") {
+                userFiles.append((url, table))
+                record(.user, rows: table.rows.count, provenance: "user-supplied measured top-1")
+            } else {
+                throw PredictorError.unrecognisedData(file: url.path, header: table.header.joined(separator: ","))
+            }
+        }
+
+        // Quantization first: user labels of quantized nets are converted to full-precision equivalents.
+        let (quant, quantNotes) = try calibrateQuantization(loaded)
+        for (url, table) in userFiles {
+            loaded.real += try userRows(table, file: url.path, quantization: quant)
+        }
+        guard !loaded.real.isEmpty else {
+            throw PredictorError.training("no labelled networks: give ofa_specialized.csv or a user CSV of (network, top-1)")
+        }
+
+        var rng = SplitMix64(seed: options.seed)
+        var surrogateFile: KernelModelFile.Surrogate? = nil
+        var metrics: [KernelModelFile.Metric] = []
+        var selection = ""
+        var predictorForSurrogate: ((ArchitecturePoint) -> Double) = { _ in 0 }
+        if let teacher = loaded.teacher {
+            let fit = try fitSurrogate(teacher: teacher, rng: &rng)
+            surrogateFile = fit.file
+            metrics.append(fit.holdout)
+            selection += fit.selection
+            let compiled = try KernelPredictor(file: Self.shell(surrogate: fit.file), path: "<training>")
+            predictorForSurrogate = { compiled.surrogate(Encoding.codes($0)) }
+            // Raw teacher against the real labels, for context.
+            let raw = loaded.real.map { teacher.ofaTop1($0.point) }
+            metrics.append(Self.metric(name: "teacher MLP as is vs real top-1 (in-space fine-tuned nets)",
+                                       predicted: raw, actual: loaded.real.map(\.top1), note: "no bias correction"))
+        } else {
+            selection += "no teacher given: calibration GP on the labelled networks alone. "
+        }
+        let s = loaded.real.map { predictorForSurrogate($0.point) }
+        let y = loaded.real.map(\.top1)
+        let hasTeacher = loaded.teacher != nil
+        let cal = try ResidualGP.fit(points: loaded.real.map(\.point), surrogate: s, y: y, useSlope: hasTeacher)
+        selection += "calibration GP hyperparameters by restricted marginal likelihood over a grid: signal variance \(cal.signalVariance), length scale^2 \(cal.lengthScaleSquared), noise variance \(cal.noiseVariance)."
+
+        // Leave-one-out on the labelled networks; hyperparameters re-selected inside each fold.
+        var loo: [Double] = [], looStd: [Double] = []
+        var looLinear: [Double] = [], looOffset: [Double] = []
+        for i in 0..<loaded.real.count where loaded.real.count > 3 {
+            let keep = (0..<loaded.real.count).filter { $0 != i }
+            let sub = try ResidualGP.fit(points: keep.map { loaded.real[$0].point }, surrogate: keep.map { s[$0] },
+                                         y: keep.map { y[$0] }, useSlope: hasTeacher)
+            let p = try KernelPredictor(file: Self.shell(surrogate: nil, calibration: sub), path: "<loo>")
+            let r = p.calibrated(codes: Encoding.codes(loaded.real[i].point), resolution: Double(loaded.real[i].point.resolution), surrogate: s[i])
+            loo.append(r.mean)
+            looStd.append(r.variance.squareRoot())
+            if hasTeacher {
+                let lin = try ResidualGP.fit(points: keep.map { loaded.real[$0].point }, surrogate: keep.map { s[$0] },
+                                             y: keep.map { y[$0] }, useSlope: true, allowGP: false)
+                looLinear.append(lin.intercept + lin.slope * s[i])
+                let offset = keep.map { y[$0] - s[$0] }.reduce(0, +) / Double(keep.count)
+                looOffset.append(s[i] + offset)
+            }
+        }
+        if !loo.isEmpty {
+            metrics.append(Self.metric(name: "leave-one-out, shipped method (surrogate + linear calibration + GP residual)",
+                                       predicted: loo, actual: y, note: "hyperparameters re-selected in every fold"))
+            if hasTeacher {
+                metrics.append(Self.metric(name: "leave-one-out, surrogate + constant offset only", predicted: looOffset, actual: y, note: nil))
+                metrics.append(Self.metric(name: "leave-one-out, surrogate + linear calibration, no GP", predicted: looLinear, actual: y, note: nil))
+            }
+            let inside = zip(zip(loo, looStd), y).filter { abs($0.0.0 - $0.1) <= $0.0.1 }.count
+            metrics.append(.init(name: "leave-one-out coverage of +-1 predictive stddev", count: loo.count,
+                                 mae: Double(inside) / Double(loo.count), maxError: 0, kendallTau: nil,
+                                 note: "mae field holds the fraction of nets within one predicted stddev (0.68 expected for a calibrated Gaussian)"))
+        }
+        for line in quantNotes.metrics { metrics.append(line) }
+
+        let file = KernelModelFile(
+            format: KernelModelFile.formatName,
+            name: options.name,
+            description: "Top-1 accuracy predictor for the \(space.name) space: an RBF kernel surrogate of the once-for-all predictor, calibrated on fine-tuned networks' real ImageNet top-1 with a Gaussian-process residual, minus a per-block quantization penalty. Trained by `hao predictor train`.",
+            encoding: "OFA 128 inputs (per-slot kernel one-hot {3,5,7} x20, expand one-hot {3,4,6} x20, resolution bucket (r-112)/16 clamped 0..7 x8) stored compactly as 41 digit codes: 20 kernel codes, 20 expand codes (0 inactive, 1..3 choice index+1), bucket. Bit-width features: per active slot (8-bits)/4, used by the quantization penalty.",
+            normalisation: "targets in top-1 percent; surrogate centred on the teacher-sample mean; calibration residual GP on squared one-hot distance plus (resolution difference / resolution_scale)^2.",
+            surrogate: surrogateFile,
+            calibration: cal,
+            quantization: quant,
+            training: .init(tool: "hao predictor train", seed: options.seed, data: loaded.files,
+                            teacherSamples: hasTeacher ? options.teacherSamples : 0,
+                            supportPoints: surrogateFile?.alpha.count ?? 0,
+                            holdoutSamples: hasTeacher ? options.holdoutSamples : 0,
+                            realNetworks: loaded.real.count, selection: selection),
+            validation: metrics)
+        let report = TrainingReport(realNetworks: loaded.real, leaveOneOut: loo, leaveOneOutStd: looStd,
+                                    quantizationNotes: quantNotes.lines, excluded: loaded.excluded)
+        return (file, report)
+    }
+
+    // MARK: - Data readers
+
+    /// Width-1.0 once-for-all MobileNetV3 rows whose block pattern fits the space.
+    func fineTuned(_ t: CSVTable) throws -> ([LabelledNetwork], [String]) {
+        let cName = try t.column("name"), cSpace = try t.column("space"), cTop1 = try t.column("top1")
+        let cRes = try t.column("resolution"), cDepths = try t.column("stage_depths"), cKs = try t.column("ks")
+        let cEx = try t.column("expand"), cSE = try t.column("use_se"), cFirst = try t.column("first_conv_out")
+        var nets: [LabelledNetwork] = [], excluded: [String] = []
+        for row in t.rows {
+            let name = try row.string(cName)
+            guard try row.string(cSpace) == "MobileNetV3" else { excluded.append("\(name): ProxylessNAS space, not MobileNetV3"); continue }
+            guard try row.int(cFirst) == space.stem.outChannels else {
+                excluded.append("\(name): width multiplier 1.2 (stem \(try row.int(cFirst)) channels), outside the width-1.0 space"); continue
+            }
+            let depths = try row.intList(cDepths)
+            let ks = try row.intList(cKs), ex = try row.intList(cEx), se = try row.intList(cSE)
+            let point = try activeListsToPoint(depths: depths, kernels: ks, expands: ex, bits: nil,
+                                               resolution: try row.int(cRes), file: t.file, line: row.line)
+            var slotIndex = 0
+            for (s, d) in depths.enumerated() {
+                for _ in 0..<d {
+                    if (se[slotIndex] != 0) != space.stages[s].squeezeExcite {
+                        throw PredictorError.badData(file: t.file, line: row.line, reason: "\(name): squeeze-excite pattern differs from the space's stage \(s + 1)")
+                    }
+                    slotIndex += 1
+                }
+            }
+            nets.append(.init(name: name, point: point, top1: try row.double(cTop1), source: "ofa_specialized.csv"))
+        }
+        return (nets, excluded)
+    }
+
+    /// Builds a point from per-active-block lists; inactive slots take the space's first choices.
+    func activeListsToPoint(depths: [Int], kernels: [Int], expands: [Int], bits: [Int]?, resolution: Int,
+                            file: String, line: Int) throws -> ArchitecturePoint {
+        func bad(_ s: String) -> PredictorError { .badData(file: file, line: line, reason: s) }
+        guard depths.count == ArchitecturePoint.stageCount else { throw bad("\(depths.count) stage depths, expected 5") }
+        let n = depths.reduce(0, +)
+        guard kernels.count == n, expands.count == n, bits.map({ $0.count == n }) ?? true else {
+            throw bad("depths sum to \(n) blocks but kernels/expand/bits list \(kernels.count)/\(expands.count)/\(bits?.count ?? n)")
+        }
+        guard let lo = space.resolutionChoices.min(), let hi = space.resolutionChoices.max(), (lo...hi).contains(resolution) else {
+            throw bad("resolution \(resolution) outside \(space.resolutionChoices.min() ?? 0)...\(space.resolutionChoices.max() ?? 0)")
+        }
+        var p = ArchitecturePoint(depths: depths,
+                                  kernels: .init(repeating: space.kernelChoices[0], count: 20),
+                                  expandRatios: .init(repeating: space.expandChoices[0], count: 20),
+                                  bits: .init(repeating: space.bitChoices[0], count: 20), resolution: space.resolutionChoices[0])
+        var i = 0
+        for (s, d) in depths.enumerated() where d <= ArchitecturePoint.slotsPerStage {
+            for j in 0..<d {
+                let slot = s * ArchitecturePoint.slotsPerStage + j
+                p.kernels[slot] = kernels[i]; p.expandRatios[slot] = expands[i]; p.bits[slot] = bits?[i] ?? 8
+                i += 1
+            }
+        }
+        do { try space.check(p) } catch let e as SearchSpaceError { throw bad("\(e)") }
+        p.resolution = resolution
+        return p
+    }
+
+    func userRows(_ t: CSVTable, file: String, quantization: QuantizationModel) throws -> [LabelledNetwork] {
+        let cRes = try t.column("resolution"), cD = try t.column("depths"), cK = try t.column("kernels")
+        let cE = try t.column("expand_ratios"), cT = try t.column("top1")
+        let cB = t.header.firstIndex(of: "bits"), cN = t.header.firstIndex(of: "name")
+        guard !t.rows.isEmpty else { throw PredictorError.badData(file: file, line: 2, reason: "no data rows") }
+        return try t.rows.map { row in
+            let p = try activeListsToPoint(depths: try row.intList(cD), kernels: try row.intList(cK),
+                                           expands: try row.intList(cE), bits: try cB.map { try row.intList($0) },
+                                           resolution: try row.int(cRes), file: file, line: row.line)
+            let top1 = try row.double(cT)
+            guard (0...100).contains(top1) else { throw PredictorError.badData(file: file, line: row.line, reason: "top1 \(top1) not a percentage") }
+            // Measured on a quantized net: add back the modelled penalty to get a full-precision label.
+            let name = try cN.map { try row.string($0) } ?? "\(URL(fileURLWithPath: file).lastPathComponent):\(row.line)"
+            return LabelledNetwork(name: name, point: p, top1: top1 + quantization.penalty(p).points, source: file)
+        }
+    }
+
+    // MARK: - Surrogate
+
+    struct SurrogateFit {
+        var file: KernelModelFile.Surrogate
+        var holdout: KernelModelFile.Metric
+        var selection: String
+    }
+
+    func fitSurrogate(teacher: DenseMLP, rng: inout SplitMix64) throws -> SurrogateFit {
+        let n = options.teacherSamples, m = min(options.supportPoints, options.teacherSamples), h = options.holdoutSamples
+        guard n > 0, m > 0, h > 0 else { throw PredictorError.training("teacher samples, support points and holdout must be positive") }
+        let train = (0..<n).map { _ in space.sample(using: &rng) }
+        let hold = (0..<h).map { _ in space.sample(using: &rng) }
+        let yTrain = train.map { teacher.ofaTop1($0) }
+        let yHold = hold.map { teacher.ofaTop1($0) }
+        let mean = yTrain.reduce(0, +) / Double(n)
+        let yc = yTrain.map { $0 - mean }
+        let width = Encoding.codeCount
+        let trainCodes = train.flatMap(Encoding.codes), holdCodes = hold.flatMap(Encoding.codes)
+        // Squared distances are integers: precompute train x support and holdout x support once.
+        func distances(_ codes: [UInt8], rows: Int) -> [UInt8] {
+            var d = [UInt8](repeating: 0, count: rows * m)
+            let table = KernelPredictor.codeDistance
+            codes.withUnsafeBufferPointer { c in
+                trainCodes.withUnsafeBufferPointer { sc in
+                    for r in 0..<rows {
+                        for i in 0..<m {
+                            var d2 = 0
+                            for j in 0..<(width - 1) { d2 += table[Int(c[r * width + j]) * 4 + Int(sc[i * width + j])] }
+                            if c[r * width + width - 1] != sc[i * width + width - 1] { d2 += 2 }
+                            d[r * m + i] = UInt8(d2)
+                        }
+                    }
+                }
+            }
+            return d
+        }
+        let dTrain = distances(trainCodes, rows: n)
+        let dHold = distances(holdCodes, rows: h)
+        var best: (mae: Double, l2: Double, ridge: Double, alpha: [Double])? = nil
+        var tried: [String] = []
+        for l2 in options.surrogateLengthScales {
+            let table = (0...(2 * width)).map { exp(-Double($0) / (2 * l2)) }
+            // A0 = Kmn Knm, b = Kmn y (upper triangle then mirrored).
+            var a0 = [Double](repeating: 0, count: m * m)
+            var b = [Double](repeating: 0, count: m)
+            var row = [Double](repeating: 0, count: m)
+            a0.withUnsafeMutableBufferPointer { a in
+                row.withUnsafeMutableBufferPointer { k in
+                    for r in 0..<n {
+                        for i in 0..<m { k[i] = table[Int(dTrain[r * m + i])] }
+                        for i in 0..<m {
+                            let ki = k[i]
+                            if ki < 1e-12 { continue }
+                            b[i] += ki * yc[r]
+                            let base = i * m
+                            for j in i..<m { a[base + j] += ki * k[j] }
+                        }
+                    }
+                }
+            }
+            for i in 0..<m { for j in 0..<i { a0[i * m + j] = a0[j * m + i] } }
+            let kmm = (0..<(m * m)).map { table[Int(dTrain[($0 / m) * m + ($0 % m)])] }
+            for ridge in options.surrogateRidges {
+                var a = a0
+                for i in 0..<(m * m) { a[i] += ridge * kmm[i] }
+                let jitter = 1e-8 * Double(n)
+                for i in 0..<m { a[i * m + i] += jitter }
+                guard Linalg.cholesky(&a, n: m) else { tried.append("l2=\(l2) ridge=\(ridge): not positive definite"); continue }
+                let alpha = Linalg.choleskySolve(a, n: m, b)
+                var err = 0.0
+                for r in 0..<h {
+                    var s = mean
+                    for i in 0..<m { s += alpha[i] * table[Int(dHold[r * m + i])] }
+                    err += abs(s - yHold[r])
+                }
+                let mae = err / Double(h)
+                tried.append("l2=\(l2) ridge=\(ridge): holdout MAE \(String(format: "%.3f", mae))")
+                if best == nil || mae < best!.mae { best = (mae, l2, ridge, alpha) }
+            }
+        }
+        guard let best else { throw PredictorError.training("no surrogate hyperparameters gave a positive-definite system") }
+        let codes = (0..<m).map { i in String(decoding: trainCodes[(i * width)..<((i + 1) * width)].map { $0 + 48 }, as: UTF8.self) }
+        let file = KernelModelFile.Surrogate(lengthScaleSquared: best.l2, mean: mean, supportCodes: codes, alpha: best.alpha)
+        let compiled = try KernelPredictor(file: Self.shell(surrogate: file), path: "<training>")
+        let pred = hold.map { compiled.surrogate(Encoding.codes($0)) }
+        let metric = Self.metric(name: "surrogate vs teacher on held-out random architectures", predicted: pred, actual: yHold,
+                                 note: "fidelity to the teacher, not to real accuracy")
+        let selection = "surrogate: subset-of-regressors kernel ridge, \(m) support points (the first teacher samples), \(n) teacher samples; hyperparameters chosen by holdout MAE over \(tried.joined(separator: "; ")); chosen l2=\(best.l2), ridge=\(best.ridge). "
+        return SurrogateFit(file: file, holdout: metric, selection: selection)
+    }
+
+    // MARK: - Helpers
+
+    static func shell(surrogate: KernelModelFile.Surrogate?, calibration: KernelModelFile.Calibration? = nil) -> KernelModelFile {
+        KernelModelFile(format: KernelModelFile.formatName, name: "", description: "", encoding: "", normalisation: "",
+                        surrogate: surrogate,
+                        calibration: calibration ?? .init(intercept: 0, slope: 1, meanCovariance: [[0, 0], [0, 0]], signalVariance: 0,
+                                                          lengthScaleSquared: 1, noiseVariance: 0, resolutionScale: 1,
+                                                          points: [], alpha: [], inverseCovariance: []),
+                        quantization: .none,
+                        training: .init(tool: "", seed: 0, data: [], teacherSamples: 0, supportPoints: 0, holdoutSamples: 0,
+                                        realNetworks: 0, selection: ""),
+                        validation: [])
+    }
+
+    static func metric(name: String, predicted: [Double], actual: [Double], note: String?) -> KernelModelFile.Metric {
+        let errors = zip(predicted, actual).map { abs($0 - $1) }
+        return .init(name: name, count: errors.count, mae: errors.reduce(0, +) / Double(max(errors.count, 1)),
+                     maxError: errors.max() ?? 0, kendallTau: kendallTau(predicted, actual), note: note)
+    }
+
+    /// Kendall's tau-b.
+    public static func kendallTau(_ a: [Double], _ b: [Double]) -> Double? {
+        let n = min(a.count, b.count)
+        guard n > 1 else { return nil }
+        var concordant = 0.0, discordant = 0.0, tiesA = 0.0, tiesB = 0.0
+        for i in 0..<n {
+            for j in (i + 1)..<n {
+                let da = a[i] - a[j], db = b[i] - b[j]
+                if da == 0 && db == 0 { continue }
+                if da == 0 { tiesA += 1; continue }
+                if db == 0 { tiesB += 1; continue }
+                if (da > 0) == (db > 0) { concordant += 1 } else { discordant += 1 }
+            }
+        }
+        let denom = ((concordant + discordant + tiesA) * (concordant + discordant + tiesB)).squareRoot()
+        return denom > 0 ? (concordant - discordant) / denom : nil
+    }
+
+    /// 64-bit FNV-1a of the bytes, to record which data file version trained a model.
+    static func fnv1a64(_ data: Data) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return String(format: "%016llx", h)
+    }
+}

@@ -9,9 +9,10 @@ struct BaselinesCommand: ParsableCommand {
         commandName: "baselines",
         abstract: "Print the shipped networks' top-1, MACs, parameters and fps at 8-bit and 4-bit blocks on a device.",
         discussion: """
-        The fps is the cost model's latency of the best accelerator configuration (batch 1), with every
-        block at W8A8 or W4A4 and the stem and head at 8 bits. "infeasible" means no configuration fits;
-        the reason is printed below the table.
+        The fps is the cost model's latency of the best accelerator configuration
+        (batch 1), with every block at W8A8 or W4A4 and the stem and head at 8
+        bits. "infeasible" means no configuration fits; the reason is printed
+        below the table.
         Examples:
           hao baselines
           hao baselines --device zcu102 --json

@@ -9,15 +9,17 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Predict the ImageNet top-1 of a network of the search space.",
         discussion: """
-        NETWORK is a network JSON file (Models/networks format), the name of a file in
-        Models/networks (without .json), or an architecture point JSON
-        ({"depths": [...5], "kernels": [...20], "expand_ratios": [...20], "bits": [...20], "resolution": R}).
+        NETWORK is a network JSON file (Models/networks format), the name of a
+        file in Models/networks (without .json), or an architecture point:
+          {"depths": [5 values], "kernels": [20], "expand_ratios": [20],
+           "bits": [20], "resolution": R}
         A network outside the search space is refused with the reason.
         Examples:
           hao predict my_net.json
           hao predict point.json --json
-          hao predict my_net.json --model ../shared/data/ofa_predictor/acc_predictor_mlp.json
           hao predict my_net.json --sensitivity hessian.csv
+          hao predict my_net.json \\
+            --model ../shared/data/ofa_predictor/acc_predictor_mlp.json
         """
     )
 

@@ -16,17 +16,23 @@ struct PredictorCommand: ParsableCommand {
             commandName: "train",
             abstract: "Train a kernel accuracy model from data files (deterministic for a seed).",
             discussion: """
-            Recognised data files (by extension/header): a dense-mlp-v1 JSON teacher (the released
-            once-for-all predictor), ofa_specialized.csv (fine-tuned nets with real top-1),
-            tfslim_mobilenet_v1_v2.csv, hawqv3_model_zoo.csv, mpnas201_bitwidth_acc.csv (quantization
-            calibration), and user CSVs with the header
-              name,resolution,depths,kernels,expand_ratios,bits,top1
-            where depths has 5 dash-separated entries and kernels/expand_ratios/bits list the active
-            blocks only (dash-separated, e.g. 3-5-7); bits is optional (8 when absent); top1 in percent.
-            Example (reproduces the shipped model; build with -c release, it takes a minute):
-              hao predictor train --data ../shared/data/ofa_predictor/acc_predictor_mlp.json \\
-                ../shared/data/ofa_specialized.csv ../shared/data/tfslim_mobilenet_v1_v2.csv \\
-                ../shared/data/hawqv3_model_zoo.csv ../shared/data/mpnas201_bitwidth_acc.csv \\
+            Data files are recognised by name and header:
+              a dense-mlp-v1 JSON teacher (the released once-for-all predictor),
+              ofa_specialized.csv (fine-tuned networks with real ImageNet top-1),
+              tfslim_mobilenet_v1_v2.csv, hawqv3_model_zoo.csv and
+              mpnas201_bitwidth_acc.csv (quantization calibration),
+              and user CSVs with the header
+                name,resolution,depths,kernels,expand_ratios,bits,top1
+              where depths has 5 dash-separated entries, kernels, expand_ratios
+              and bits list the active blocks only (e.g. 3-5-7), bits may be
+              empty (8 bits) and top1 is in percent.
+            Example (reproduces the shipped model; about 15 s in a release build):
+              hao predictor train \\
+                --data ../shared/data/ofa_predictor/acc_predictor_mlp.json \\
+                  ../shared/data/ofa_specialized.csv \\
+                  ../shared/data/tfslim_mobilenet_v1_v2.csv \\
+                  ../shared/data/hawqv3_model_zoo.csv \\
+                  ../shared/data/mpnas201_bitwidth_acc.csv \\
                 --out Models/predictors/ofa-mbv3-w4w8-kernel.json --seed 2021
             """
         )

@@ -10,13 +10,15 @@ struct SolveCommand: ParsableCommand {
         commandName: "solve",
         abstract: "Find the accelerator configuration of least latency (or least DSP for a target fps) exactly.",
         discussion: """
-        NETWORK is a network JSON file or the name of a shipped network (Models/networks).
-        Exits with status 1 when nothing fits the device, with the reason.
+        NETWORK is a network JSON file or the name of a shipped network
+        (Models/networks). Exits with status 1, and the reason, when nothing fits.
         Examples:
           hao solve mnasnet_a1 --device zu3eg
           hao solve Models/networks/mobilenet_v2_1.0.json --bits 4 --json
-          hao solve mnasnet_a1 --bits 4 --target-fps 200       least DSP reaching 200 fps
-          hao solve mnasnet_a1 --export-mps mnasnet.mps          write the integer program too
+          hao solve mnasnet_a1 --bits 4 --target-fps 200
+              least DSP that reaches 200 fps (inverse mode)
+          hao solve mnasnet_a1 --export-mps mnasnet.mps
+              also write the integer program (check it with 'hao lp' or glpsol)
         """
     )
 

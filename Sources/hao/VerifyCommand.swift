@@ -9,8 +9,9 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Solve with GLPK and with the native solver, enumerate every configuration when feasible, and check they agree.",
         discussion: """
-        Exits with status 1 on any disagreement. Enumeration runs when the candidate triples number at most
-        --max-enumeration (the default candidate sets give 84,035 triples, so it runs for every shipped network).
+        Exits with status 1 on any disagreement. Enumeration runs when there are
+        at most --max-enumeration candidate triples (the default candidate sets
+        give 84,035, so it runs for every shipped network).
         Examples:
           hao verify mnasnet_a1 --device zu3eg
           hao verify mobilenet_v2_1.0 --bits 4 --device zcu102

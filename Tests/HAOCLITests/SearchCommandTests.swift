@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+@Suite("hao search end to end (small runs)")
+struct SearchCommandTests {
+    static func folder() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("hao-search-\(UUID().uuidString)").path
+    }
+
+    static func frontier(_ dir: String) throws -> [[String: Any]] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir).appendingPathComponent("frontier.json"))
+        let object = try JSONSerialization.jsonObject(with: data)
+        if let points = object as? [[String: Any]] { return points }
+        let dictionary = try #require(object as? [String: Any])
+        return try #require(dictionary["frontier"] as? [[String: Any]] ?? dictionary["points"] as? [[String: Any]])
+    }
+
+    @Test func smallSearchWritesEveryOutputAndIsReproducible() throws {
+        let first = Self.folder(), second = Self.folder()
+        defer { for dir in [first, second] { try? FileManager.default.removeItem(atPath: dir) } }
+        let arguments = ["search", "--population", "8", "--generations", "2", "--seed", "7", "--no-baselines"]
+        let a = try HAOBinary.run(arguments + ["--out", first])
+        #expect(a.status == 0, "\(a.stderr)")
+        for file in ["frontier.json", "frontier.csv", "frontier.svg", "checkpoint.json"] {
+            #expect(FileManager.default.fileExists(atPath: "\(first)/\(file)"), "\(file) missing")
+        }
+        let b = try HAOBinary.run(arguments + ["--out", second, "--threads", "1"])
+        #expect(b.status == 0)
+        let pointsA = try Self.frontier(first), pointsB = try Self.frontier(second)
+        #expect(!pointsA.isEmpty)
+        #expect(pointsA.count == pointsB.count)
+        let top1A = try pointsA.map { try #require($0["top1"] as? Double) }
+        let top1B = try pointsB.map { try #require($0["top1"] as? Double) }
+        #expect(top1A == top1B)
+        for point in pointsA {
+            #expect(point["latency_ms"] is Double)
+            #expect(point["fps"] is Double)
+        }
+        let svg = try String(contentsOfFile: "\(first)/frontier.svg", encoding: .utf8)
+        #expect(svg.hasPrefix("<?xml") || svg.hasPrefix("<svg"))
+    }
+
+    @Test func resumeContinuesToTheSameFrontier() throws {
+        let straight = Self.folder(), resumed = Self.folder()
+        defer { for dir in [straight, resumed] { try? FileManager.default.removeItem(atPath: dir) } }
+        let common = ["search", "--population", "8", "--seed", "3", "--no-baselines", "--solver", "native"]
+        #expect(try HAOBinary.run(common + ["--generations", "3", "--out", straight]).status == 0)
+        #expect(try HAOBinary.run(common + ["--generations", "1", "--out", resumed]).status == 0)
+        let continued = try HAOBinary.run(["search", "--resume", resumed, "--generations", "3", "--no-baselines", "--solver", "native"])
+        #expect(continued.status == 0, "\(continued.stderr)")
+        let a = try Self.frontier(straight), b = try Self.frontier(resumed)
+        #expect(a.count == b.count)
+        #expect(!a.isEmpty)
+        #expect(try a.map { try #require($0["latency_ms"] as? Double) } == b.map { try #require($0["latency_ms"] as? Double) })
+    }
+
+    @Test func badInputIsReportedClearly() throws {
+        let dir = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cases: [[String]] = [
+            ["search", "--population", "0", "--out", dir],
+            ["search", "--min-fps", "1000000", "--population", "4", "--generations", "1", "--out", dir, "--no-baselines"],
+            ["search", "--device", "zu5eg", "--out", dir],
+            ["search", "--out", "/proc/hao-cannot-write-here"],
+            ["search", "--resume", "/nonexistent/run"],
+        ]
+        for arguments in cases {
+            let output = try HAOBinary.run(arguments)
+            #expect(output.status != 0, "accepted: \(arguments)")
+            #expect(output.status < 128, "signal: \(arguments)")
+            #expect(output.stderr.lowercased().contains("error"), "\(arguments): \(output.stderr)")
+        }
+        let corrupt = Self.folder()
+        try FileManager.default.createDirectory(atPath: corrupt, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: corrupt) }
+        FileManager.default.createFile(atPath: "\(corrupt)/checkpoint.json", contents: Data("{\"generation\": ".utf8))
+        let output = try HAOBinary.run(["search", "--resume", corrupt])
+        #expect(output.status != 0)
+        #expect(output.stderr.lowercased().contains("checkpoint"), "\(output.stderr)")
+    }
+}

@@ -71,6 +71,8 @@ struct SearchCommand: ParsableCommand {
     var resume: String?
     @Flag(name: .long, help: "Skip the baselines (no comparison with MnasNet-A1 / FBNet-B).")
     var noBaselines = false
+    @Flag(name: .long, help: "Start afresh even if the output folder holds an earlier search (its files are replaced).")
+    var overwrite = false
 
     static let defaultPopulation = 48
     static let defaultGenerations = 25
@@ -88,6 +90,9 @@ struct SearchCommand: ParsableCommand {
         let folder: URL
         var checkpoint: CoDesignCheckpoint?
         if let resume {
+            if overwrite {
+                throw SearchError.conflictingOptions("--overwrite starts a new search and --resume continues one; use one of them")
+            }
             if let out, URL(fileURLWithPath: out).standardizedFileURL != URL(fileURLWithPath: resume).standardizedFileURL {
                 throw SearchError.conflictingOptions("--out \(out) and --resume \(resume) name different folders; a resumed search writes into its own folder")
             }
@@ -228,8 +233,8 @@ struct SearchCommand: ParsableCommand {
         do { try fm.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
             throw SearchError.unwritableOutput(path: folder.path, detail: error.localizedDescription)
         }
-        if !resuming && fm.fileExists(atPath: folder.appendingPathComponent("checkpoint.json").path) {
-            throw SearchError.conflictingOptions("\(folder.path) already holds a search checkpoint; continue it with --resume \(folder.path) or choose another --out")
+        if !resuming && !overwrite && fm.fileExists(atPath: folder.appendingPathComponent("checkpoint.json").path) {
+            throw SearchError.conflictingOptions("\(folder.path) already holds a search checkpoint; continue it with --resume \(folder.path), replace it with --overwrite, or choose another --out")
         }
         try CoDesignCheckpoint.atomicWrite(Data("probe\n".utf8), to: folder.appendingPathComponent(".write-probe"))
         try? fm.removeItem(at: folder.appendingPathComponent(".write-probe"))

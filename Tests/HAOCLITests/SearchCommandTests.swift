@@ -54,6 +54,23 @@ struct SearchCommandTests {
         #expect(try a.map { try #require($0["latency_ms"] as? Double) } == b.map { try #require($0["latency_ms"] as? Double) })
     }
 
+    @Test func anEarlierSearchIsKeptUnlessOverwriteIsGiven() throws {
+        let dir = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = ["search", "--population", "6", "--generations", "1", "--no-baselines", "--solver", "native", "--out", dir]
+        #expect(try HAOBinary.run(run + ["--seed", "1"]).status == 0)
+        let before = try Self.frontier(dir)
+        let refused = try HAOBinary.run(run + ["--seed", "2"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("--overwrite"), "\(refused.stderr)")
+        #expect(try Self.frontier(dir).count == before.count)
+        let replaced = try HAOBinary.run(run + ["--seed", "1", "--overwrite"])
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        #expect(try Self.frontier(dir).map { $0["top1"] as? Double } == before.map { $0["top1"] as? Double })
+        let both = try HAOBinary.run(["search", "--resume", dir, "--overwrite"])
+        #expect(both.status != 0)
+    }
+
     @Test func badInputIsReportedClearly() throws {
         let dir = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <string.h>
 
 // ---------------------------------------------------------------------------
@@ -28,9 +29,16 @@ static _Thread_local int thread_registered;
 static pthread_key_t environment_key;
 static pthread_once_t environment_key_once = PTHREAD_ONCE_INIT;
 
+static _Atomic long environments_freed_at_exit;
+
 static void free_environment_at_exit(void *unused) {
     (void)unused;
     glp_free_env();
+    atomic_fetch_add(&environments_freed_at_exit, 1);
+}
+
+long hao_glpk_environments_freed_at_thread_exit(void) {
+    return atomic_load(&environments_freed_at_exit);
 }
 
 static void make_environment_key(void) {

@@ -27,6 +27,11 @@ public struct GLPKSolver: MILPSolver {
         self.unvalidatedMessageLevel = unvalidatedMessageLevel
     }
 
+    /// Threads whose GLPK environment was freed when they exited, since the process started.
+    public static var environmentsFreedAtThreadExit: Int {
+        Int(hao_glpk_environments_freed_at_thread_exit())
+    }
+
     public func solve(_ model: LinearModel, options: SolverOptions = SolverOptions()) throws(SolverError) -> Solution {
         let glpkOptions = try Self.glpkOptions(options, messageLevel: unvalidatedMessageLevel ?? GLP_MSG_OFF)
         let clock = ContinuousClock()

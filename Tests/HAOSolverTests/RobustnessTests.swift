@@ -126,6 +126,30 @@ struct RobustnessTests {
         #expect(failures.withLock { $0 } == 0)
     }
 
+    @Test func exitingThreadsFreeTheirGLPKEnvironment() throws {
+        // Other tests' threads may exit meanwhile, so count at least ours.
+        let before = GLPKSolver.environmentsFreedAtThreadExit
+        let threads = 8
+        let done = DispatchGroup()
+        let solved = Mutex(0)
+        for _ in 0..<threads {
+            done.enter()
+            let worker = Thread {
+                if (try? GLPKSolver().solve(Self.smallModel()))?.objective == 7 { solved.withLock { $0 += 1 } }
+                done.leave()
+            }
+            worker.start()
+        }
+        done.wait()
+        #expect(solved.withLock { $0 } == threads)
+        // The destructor runs after the thread body returns; give the threads time to finish exiting.
+        let deadline = Date().addingTimeInterval(5)
+        while GLPKSolver.environmentsFreedAtThreadExit - before < threads, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        #expect(GLPKSolver.environmentsFreedAtThreadExit - before >= threads)
+    }
+
     @Test(arguments: [ModelFileFormat.freeMPS, .fixedMPS, .cplexLP])
     func exportRoundTripThroughGlpsol(_ format: ModelFileFormat) throws {
         // A model with every kind of column and row, written by the project, re-read by glpsol.

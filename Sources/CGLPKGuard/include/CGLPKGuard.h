@@ -117,6 +117,10 @@ void hao_glpk_free_thread_environment(void);
 /// Installs the silencing term hook on this thread; idempotent.
 void hao_glpk_prepare_thread(void);
 
+/// How many threads have had their GLPK environment freed by the thread-exit destructor
+/// since the process started (for tests and diagnostics).
+long hao_glpk_environments_freed_at_thread_exit(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,201 @@
+import ArgumentParser
+import Foundation
+import HAOHardware
+import HAONetwork
+import HAOPredictor
+import HAOSearch
+
+/// `hao quantize NETWORK`: mixed-precision bit widths and the accelerator, chosen together exactly.
+struct QuantizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quantize",
+        abstract: "Choose each block's bit width (4 or 8) and the accelerator configuration together: least predicted accuracy loss under a frame-rate or model-size target.",
+        discussion: """
+        Penalties: for a network of the search space, the accuracy predictor's quantization model
+        (or a hao-sensitivity-v1 slot file); otherwise its MAC-share rule, or a CSV sensitivity file
+        with header 'block,penalty_4bit'. Residual partners share a width (HAWQ-V3); stem and head
+        keep 8 bits. Exits with status 1 when the target is out of reach, printing the least latency
+        that is reachable. docs/bit-allocation.md explains the integer program.
+        Examples:
+          hao quantize mobilenet_v2_1.0 --target-fps 300
+          hao quantize mnasnet_a1 --device zu3eg --max-size-mb 2.5 --json
+          hao quantize mobilenet_v2_1.0 --target-fps 300 --sensitivity hessian.csv --solver native
+        """
+    )
+
+    @Argument(help: "Network JSON file or shipped network name.")
+    var network: String
+
+    @OptionGroup var hardware: HardwareOptions
+
+    @Option(name: .long, help: "Frame rate to reach (batch 1).")
+    var targetFps: Double?
+
+    @Option(name: .long, help: "Largest model size in MB (10^6 bytes; weights at their width, biases at 32 bits).")
+    var maxSizeMb: Double?
+
+    @Option(name: .long, help: "Sensitivity file: hao-sensitivity-v1 (JSON or slot CSV, networks of the space) or CSV 'block,penalty_4bit'.")
+    var sensitivity: String?
+
+    @Option(name: .long, help: "Accuracy predictor model file (default: Models/predictors/ofa-mbv3-w4w8-kernel.json).")
+    var predictor: String?
+
+    @Option(name: .long, help: "Search space file (default: Models/spaces/ofa-mbv3-w4w8.json).")
+    var space: String?
+
+    @Option(name: .long, help: "Solver: glpk, native or auto (GLPK, native on a GLPK error or time limit).")
+    var solver: AcceleratorSolverChoice = .auto
+
+    @Flag(name: .long, help: "Do not force residual partners to share a width.")
+    var noGroups = false
+
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        switch (targetFps, maxSizeMb) {
+        case (nil, nil): throw ValidationError("give a target: --target-fps F or --max-size-mb M")
+        case (.some, .some): throw ValidationError("give one target, not both --target-fps and --max-size-mb")
+        default: break
+        }
+        if let f = targetFps, !(f.isFinite && f > 0) { throw ValidationError("--target-fps must be a positive number, got \(f)") }
+        if let m = maxSizeMb, !(m.isFinite && m > 0) { throw ValidationError("--max-size-mb must be a positive number, got \(m)") }
+    }
+
+    func run() throws {
+        let device = try hardware.resolveDevice()
+        let net = try hardware.loadNetwork(network)
+        let models = try? hardware.models()
+        let optimizer = BitAllocationOptimizer(device: device, cap: try hardware.resolveCap())
+        let limit: BitAllocationLimit
+        do {
+            if let targetFps { limit = .latency(maxCycles: try optimizer.latencyLimit(fps: targetFps)) } else {
+                limit = .modelSize(maxBits: Int((maxSizeMb! * 8e6).rounded(.down)))
+            }
+        } catch { throw CLIError("\(error)") }
+        // The predictor and space are optional: without them the MAC-share rule applies.
+        let spaceURL = space.map { URL(fileURLWithPath: $0) } ?? models?.spaces.appendingPathComponent("ofa-mbv3-w4w8.json")
+        let predictorURL = predictor.map { URL(fileURLWithPath: $0) } ?? models?.predictors.appendingPathComponent("ofa-mbv3-w4w8-kernel.json")
+        let searchSpace: SearchSpace? = try spaceURL.flatMap { url in
+            if space == nil && !FileManager.default.fileExists(atPath: url.path) { return nil }
+            return try SearchSpace(contentsOf: url)
+        }
+        let model: AccuracyPredictor? = try predictorURL.flatMap { url in
+            if predictor == nil && !FileManager.default.fileExists(atPath: url.path) { return nil }
+            return try AccuracyPredictor(contentsOf: url)
+        }
+        let setup: QuantizationSetup
+        do {
+            setup = try QuantizationSetup.make(network: net, limit: limit, space: searchSpace, predictor: model, quantization: nil,
+                                               sensitivity: sensitivity.map { URL(fileURLWithPath: $0) }, groups: !noGroups)
+        } catch let error as QuantizationSetupError { throw CLIError(error.description) }
+        let solution: BitAllocationSolution
+        do { solution = try optimizer.solve(setup.problem, solver: solver) } catch { throw CLIError("\(error)") }
+        for m in solution.messages { printError("note: \(m)") }
+        let top1 = solution.bits.flatMap { setup.top1($0) }
+        if json {
+            try printJSON(QuantizeJSON(network: net, device: device, setup: setup, solution: solution, top1: top1,
+                                       targetFPS: targetFps, maxSizeMB: maxSizeMb))
+        } else {
+            print(text(net, device, setup, solution, top1))
+        }
+        if solution.status == .infeasible {
+            if json { printError(solution.diagnosis ?? "infeasible") }
+            throw ExitCode.failure
+        }
+    }
+
+    private func text(_ net: Network, _ device: Device, _ setup: QuantizationSetup, _ s: BitAllocationSolution, _ top1: Double?) -> String {
+        var lines: [String] = []
+        let target = targetFps.map { "\(format($0, 1)) fps" } ?? "\(format(maxSizeMb!, 3)) MB"
+        lines.append("\(net.name) on \(device.part) (\(device.board)), target \(target), solver \(s.solver) (\(format(milliseconds(s.solveTime), 1)) ms)")
+        guard s.status == .optimal, let bits = s.bits, let report = s.report else {
+            lines.append("INFEASIBLE: \(s.diagnosis ?? "no assignment meets the target")")
+            if let c = s.leastLatencyCycles {
+                lines.append("Least latency reachable: \(c) cycles = \(format(Double(c) / (device.clockMHz * 1000), 3)) ms (\(format(device.clockMHz * 1e6 / Double(c), 1)) fps)")
+            }
+            return lines.joined(separator: "\n")
+        }
+        let groups = setup.problem.groups
+        var rows: [[String]] = []
+        for (b, block) in net.blocks.enumerated() {
+            let g = groups.firstIndex { $0.contains(b) }.map { "g\($0 + 1)" } ?? "-"
+            let i = setup.problem.allowedBits[b].firstIndex(of: bits[b])!
+            rows.append(["\(b)", "\(block.inChannels)->\(block.outChannels) e\(block.expandedChannels) k\(block.kernel) s\(block.stride)",
+                         "W\(bits[b])A\(bits[b])", g, format(setup.problem.penalties[b][i], 3)])
+        }
+        lines.append(textTable(["block", "shape", "bits", "group", "penalty"], rows, rightAligned: [0, 4]))
+        lines.append("Stem and head: W\(net.stem.precision.weightBits)A\(net.stem.precision.activationBits) (fixed)")
+        lines.append("Penalty: \(format(s.penalty ?? 0, 3)) points (\(setup.penaltySource))")
+        lines.append("Predicted top-1: " + (top1.map { format($0, 2) + "%" } ?? "n/a") + " (\(setup.top1Source))")
+        lines.append("Latency: \(format(report.latencyMs, 3)) ms = \(format(report.fps, 1)) fps (\(report.latencyCycles) cycles at \(format(device.clockMHz, 0)) MHz)")
+        lines.append("Model size: \(format(Double(s.modelBits ?? 0) / 8e6, 3)) MB")
+        lines.append("Accelerator: \(report.configuration)")
+        let r = report.totalResources, u = report.budget
+        lines.append("Resources: DSP \(r.dsp)/\(u.dsp), BRAM18 \(r.bram18)/\(u.bram18), LUT \(r.lut)/\(u.lut), FF \(r.ff)/\(u.ff)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The `--json` form of `hao quantize`.
+struct QuantizeJSON: Encodable {
+    struct BlockJSON: Encodable { var block: Int; var bits: Int; var penalty: Double; var group: Int? }
+    var network: String
+    var device: String
+    var status: String
+    var solver: String
+    var solveMs: Double
+    var targetFPS: Double?
+    var maxSizeMB: Double?
+    var blocks: [BlockJSON]?
+    var penalty: Double?
+    var penaltySource: String
+    var top1: Double?
+    var top1Source: String
+    var latencyMs: Double?
+    var fps: Double?
+    var latencyCycles: Int?
+    var sizeMB: Double?
+    var configuration: AcceleratorConfiguration?
+    var resources: Resources?
+    var leastLatencyCycles: Int?
+    var leastLatencyFPS: Double?
+    var diagnosis: String?
+
+    init(network: Network, device: Device, setup: QuantizationSetup, solution s: BitAllocationSolution, top1: Double?,
+         targetFPS: Double?, maxSizeMB: Double?) {
+        self.network = network.name
+        self.device = device.part
+        status = s.status.rawValue
+        solver = s.solver
+        solveMs = milliseconds(s.solveTime)
+        self.targetFPS = targetFPS
+        self.maxSizeMB = maxSizeMB
+        blocks = s.bits.map { bits in
+            bits.enumerated().map { b, w in
+                BlockJSON(block: b, bits: w, penalty: setup.problem.penalties[b][setup.problem.allowedBits[b].firstIndex(of: w)!],
+                          group: setup.problem.groups.firstIndex { $0.contains(b) })
+            }
+        }
+        penalty = s.penalty
+        penaltySource = setup.penaltySource
+        self.top1 = top1
+        top1Source = setup.top1Source
+        latencyMs = s.latencyMs
+        fps = s.fps
+        latencyCycles = s.latencyCycles
+        sizeMB = s.modelBits.map { Double($0) / 8e6 }
+        configuration = s.configuration
+        resources = s.report?.totalResources
+        leastLatencyCycles = s.leastLatencyCycles
+        leastLatencyFPS = s.leastLatencyCycles.map { device.clockMHz * 1e6 / Double($0) }
+        diagnosis = s.diagnosis
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case network, device, status, solver, solveMs = "solve_ms", targetFPS = "target_fps", maxSizeMB = "max_size_mb", blocks, penalty
+        case penaltySource = "penalty_source", top1, top1Source = "top1_source", latencyMs = "latency_ms", fps
+        case latencyCycles = "latency_cycles", sizeMB = "size_mb", configuration, resources
+        case leastLatencyCycles = "least_latency_cycles", leastLatencyFPS = "least_latency_fps", diagnosis
+    }
+}

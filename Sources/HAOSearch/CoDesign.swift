@@ -17,9 +17,12 @@ public struct CandidateMetrics: Sendable, Hashable, Codable {
     public var resources: Resources?
     /// Which solver produced the configuration.
     public var solver: String?
+    /// Bit width per block slot chosen by the bit-allocation program (`--bits optimal`); nil when the genome's own widths apply.
+    public var bits: [Int]?
 
     public init(top1: Double, top1StdDev: Double? = nil, latencyMs: Double, configuration: JSONValue = .null,
-                resources: Resources? = nil, solver: String? = nil) {
+                resources: Resources? = nil, solver: String? = nil, bits: [Int]? = nil) {
+        self.bits = bits
         self.top1 = top1
         self.top1StdDev = top1StdDev
         self.latencyMs = latencyMs
@@ -32,7 +35,7 @@ public struct CandidateMetrics: Sendable, Hashable, Codable {
     public var fps: Double { 1000 / latencyMs }
 
     enum CodingKeys: String, CodingKey {
-        case top1, top1StdDev = "top1_stddev", latencyMs = "latency_ms", configuration, resources, solver
+        case top1, top1StdDev = "top1_stddev", latencyMs = "latency_ms", configuration, resources, solver, bits
     }
 }
 
@@ -105,6 +108,8 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
     /// Per-gene mutation probability. 0.1 is the once-for-all evolution finder's default
     /// (Cai et al., ICLR 2020): with about 40 active genes, a few changes per child.
     public let mutationRate: Double
+    /// Whether bit widths are genes (`.evolve`) or chosen per candidate by the evaluator (`.optimal`).
+    public let bitsMode: BitsMode
 
     /// Offset added to the violation of a candidate no accelerator fits, so that it ranks behind
     /// every mappable candidate that only misses the latency limit (whose violation is a relative
@@ -114,7 +119,8 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
     public var objectiveCount: Int { 2 }
 
     public init(space: SearchSpace, evaluator: Evaluator, constraints: SearchConstraints = SearchConstraints(),
-                mutationRate: Double = 0.1) throws {
+                mutationRate: Double = 0.1, bitsMode: BitsMode = .evolve) throws {
+        self.bitsMode = bitsMode
         try space.validate()
         try constraints.validate()
         guard mutationRate > 0, mutationRate <= 1 else { throw SearchError.invalidSetting("mutation rate must be in (0, 1], got \(mutationRate)") }
@@ -160,7 +166,13 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
         return p
     }
 
-    public func canonical(_ point: ArchitecturePoint) -> ArchitecturePoint { space.canonical(point) }
+    /// With `.optimal` bits the bit genes do not matter, so they are all set to the widest choice:
+    /// points differing only in bits are one candidate, evaluated once.
+    public func canonical(_ point: ArchitecturePoint) -> ArchitecturePoint {
+        var p = space.canonical(point)
+        if bitsMode == .optimal, let widest = space.bitChoices.max() { p.bits = p.bits.map { _ in widest } }
+        return p
+    }
 
     public func evaluate(_ point: ArchitecturePoint) throws -> EvaluationRecord<CandidateMetrics> {
         let e = try evaluator.evaluate(point)

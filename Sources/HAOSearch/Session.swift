@@ -16,9 +16,12 @@ public struct SearchMeta: Sendable, Codable, Hashable {
     /// Generations asked for (a resume may raise it).
     public var generations: Int
     public var mutationRate: Double
+    /// How block bit widths are chosen (checkpoints written before this option read as `.evolve`).
+    public var bitsMode: BitsMode
 
     public init(device: Device, space: SearchSpace, predictorPath: String, predictorName: String, constraints: SearchConstraints,
-                cap: UtilisationCap, solver: AcceleratorSolverChoice, generations: Int, mutationRate: Double) {
+                cap: UtilisationCap, solver: AcceleratorSolverChoice, generations: Int, mutationRate: Double, bitsMode: BitsMode = .evolve) {
+        self.bitsMode = bitsMode
         self.device = device
         self.space = space
         self.predictorPath = predictorPath
@@ -33,6 +36,21 @@ public struct SearchMeta: Sendable, Codable, Hashable {
     enum CodingKeys: String, CodingKey {
         case device, space, constraints, cap, solver, generations
         case predictorPath = "predictor_path", predictorName = "predictor_name", mutationRate = "mutation_rate"
+        case bitsMode = "bits_mode"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        device = try c.decode(Device.self, forKey: .device)
+        space = try c.decode(SearchSpace.self, forKey: .space)
+        predictorPath = try c.decode(String.self, forKey: .predictorPath)
+        predictorName = try c.decode(String.self, forKey: .predictorName)
+        constraints = try c.decode(SearchConstraints.self, forKey: .constraints)
+        cap = try c.decode(UtilisationCap.self, forKey: .cap)
+        solver = try c.decode(AcceleratorSolverChoice.self, forKey: .solver)
+        generations = try c.decode(Int.self, forKey: .generations)
+        mutationRate = try c.decode(Double.self, forKey: .mutationRate)
+        bitsMode = try c.decodeIfPresent(BitsMode.self, forKey: .bitsMode) ?? .evolve
     }
 }
 
@@ -43,7 +61,10 @@ extension CoDesignProblem {
     /// The frontier of a finished (or interrupted) search, as deployable points.
     public func frontier(of state: SearchState<ArchitecturePoint, CandidateMetrics>) throws -> [FrontierPoint] {
         try state.archive.members.map { member in
-            FrontierPoint(point: member.genome, network: try space.network(for: member.genome), metrics: member.outcome.payload!)
+            // With optimal bit allocation the genome's bit genes are unused; the widths chosen are in the metrics.
+            var point = member.genome
+            if let bits = member.outcome.payload!.bits { point.bits = bits }
+            return FrontierPoint(point: point, network: try space.network(for: point), metrics: member.outcome.payload!)
         }.sorted { $0.metrics.fps < $1.metrics.fps }
     }
 

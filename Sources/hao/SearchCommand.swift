@@ -63,6 +63,17 @@ struct SearchCommand: ParsableCommand {
         }
         return choice
     }
+    @Option(name: .long, help: "Bit widths: 'evolve' (genes of the search) or 'optimal' (each candidate gets the widths of least predicted penalty meeting --min-fps / --max-latency-ms from the bit-allocation program). Default: evolve.")
+    var bits: String?
+
+    /// The parsed `--bits`.
+    private func bitsChoice() throws -> BitsMode? {
+        guard let bits else { return nil }
+        guard let mode = BitsMode(rawValue: bits.lowercased()) else {
+            throw SearchError.invalidSetting("--bits must be one of \(BitsMode.allCases.map(\.rawValue).joined(separator: ", ")), got '\(bits)'")
+        }
+        return mode
+    }
     @Option(name: .long, help: "Evaluation threads (default: the number of cores). Does not change results.")
     var threads: Int?
     @Option(name: .long, help: "Output folder (default: hao-search).")
@@ -87,6 +98,7 @@ struct SearchCommand: ParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         _ = try solverChoice()
+        _ = try bitsChoice()
         let folder: URL
         var checkpoint: CoDesignCheckpoint?
         if let resume {
@@ -126,8 +138,19 @@ struct SearchCommand: ParsableCommand {
         let model = try AccuracyPredictor(contentsOf: URL(fileURLWithPath: meta.predictorPath))
         let optimizer = AcceleratorOptimizer(device: meta.device, cap: meta.cap)
         let evaluator = HardwareAwareEvaluator(space: meta.space, predictor: model, optimizer: optimizer, solver: meta.solver)
-        let problem = try CoDesignProblem(space: meta.space, evaluator: evaluator, constraints: meta.constraints,
-                                          mutationRate: meta.mutationRate)
+        let chosen: any CandidateEvaluator
+        if meta.bitsMode == .optimal {
+            guard let limit = meta.constraints.latencyLimitMs else {
+                throw SearchError.invalidSetting("--bits optimal chooses each candidate's widths for a latency limit: give --min-fps or --max-latency-ms")
+            }
+            // The native exact solver: thousands of small programs, each ~1 ms, where GLPK takes tens.
+            chosen = try OptimalBitsEvaluator(space: meta.space, predictor: model, optimizer: BitAllocationOptimizer(device: meta.device, cap: meta.cap),
+                                              solver: meta.solver == .glpk ? .glpk : .native, latencyLimitMs: limit)
+        } else {
+            chosen = evaluator
+        }
+        let problem = try CoDesignProblem(space: meta.space, evaluator: AnyCandidateEvaluator(chosen), constraints: meta.constraints,
+                                          mutationRate: meta.mutationRate, bitsMode: meta.bitsMode)
         let search = try NSGA2(problem: problem, settings: settings, threads: threadCount)
         let checkpointURL = folder.appendingPathComponent("checkpoint.json")
 
@@ -198,7 +221,7 @@ struct SearchCommand: ParsableCommand {
         let caps = try cap.map { try UtilisationCap(parsing: $0) } ?? .standard
         return SearchMeta(device: chosenDevice, space: searchSpace, predictorPath: predictorURL.standardizedFileURL.path,
                           predictorName: model.modelName, constraints: constraints, cap: caps, solver: try solverChoice() ?? .auto,
-                          generations: generations ?? Self.defaultGenerations, mutationRate: 0.1)
+                          generations: generations ?? Self.defaultGenerations, mutationRate: 0.1, bitsMode: try bitsChoice() ?? .evolve)
     }
 
     /// A resumed search keeps what defines it; an option that would change it is a conflict.
@@ -218,6 +241,7 @@ struct SearchCommand: ParsableCommand {
         if let predictor, URL(fileURLWithPath: predictor).standardizedFileURL.path != m.predictorPath {
             conflicts.append("--predictor \(predictor) (checkpoint: \(m.predictorPath))")
         }
+        if let mode = try? bitsChoice(), mode != m.bitsMode { conflicts.append("--bits \(mode.rawValue) (checkpoint: \(m.bitsMode.rawValue))") }
         if let cap, (try? UtilisationCap(parsing: cap)) != m.cap { conflicts.append("--cap \(cap) (checkpoint has another cap)") }
         if let generations, generations < checkpoint.state.generation {
             conflicts.append("--generations \(generations) is below the \(checkpoint.state.generation) generations already done")

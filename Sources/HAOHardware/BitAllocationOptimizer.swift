@@ -95,6 +95,9 @@ public struct BitAllocationOptimizer: Sendable {
                 case .modelSize(let s):
                     diagnosis = "infeasible on \(device.part): no width assignment within \(s) bits (\(Self.format(Double(s) / 8e6)) MB) fits the device; the smallest model is \(context.modelBits(context.blockBits(context.units.map { $0.bits.min()! }))) bits"
                 }
+            } else if case .modelSize(let s) = problem.limit,
+                      case let smallest = context.modelBits(context.blockBits(context.units.map { $0.bits.min()! })), smallest > s {
+                diagnosis = "infeasible: the smallest model (every block at its lowest width) has \(smallest) bits = \(Self.format(Double(smallest) / 8e6)) MB, above the limit of \(s) bits = \(Self.format(Double(s) / 8e6)) MB"
             } else {
                 let lowest = problem.network(withBits: context.blockBits(context.units.map { $0.bits.min()! }))
                 let why: String

@@ -55,8 +55,15 @@ load all start
 
 # ---- builds
 log "Building hao (release, .build-bench) and the harness (release)"
-(cd "$root" && swift build -c release --scratch-path .build-bench --product hao 2>&1 | tail -1)
-(cd "$here/solver" && swift build -c release 2>&1 | tail -1)
+build() { # dir, swift build arguments...
+    local dir=$1; shift
+    if ! (cd "$dir" && swift build -c release "$@" > "$out/build.log" 2>&1); then
+        grep -E "error" -A3 "$out/build.log" | head -40; echo "build failed in $dir (full log: $out/build.log)" >&2; exit 1
+    fi
+    tail -1 "$out/build.log"; rm -f "$out/build.log"
+}
+build "$root" --scratch-path .build-bench --product hao
+build "$here/solver"
 hao="$root/.build-bench/release/hao"
 bench="$here/solver/.build/release/hao-bench"
 models="$root/Models"
@@ -168,8 +175,9 @@ fi
 if want bitalloc; then
     log "6. Bit allocation"
     load bitalloc start
-    if [ -x "$here/bitalloc/run.sh" ]; then
-        HAO_BIN="$hao" "$here/bitalloc/run.sh" > "$out/bitalloc.txt" 2>&1 || echo "bitalloc harness failed (see $out/bitalloc.txt)"
+    if [ -f "$here/bitalloc/run.sh" ]; then
+        # The bit-allocation helper's harness: one `hao quantize --json` per network x fps target.
+        (cd "$root" && HAO="$hao" sh "$here/bitalloc/run.sh") > "$out/bitalloc.txt" 2>&1 || echo "bitalloc harness failed (see $out/bitalloc.txt)"
         cat "$out/bitalloc.txt"
     else
         echo "benchmarks/bitalloc/run.sh not present: no bit-allocation figures" | tee "$out/bitalloc.txt"

@@ -1,7 +1,4 @@
 #!/bin/sh
-# Builds and runs the solver benchmark in release mode. Usage: benchmarks/solver/run.sh [repeats]
-set -e
-here=$(cd "$(dirname "$0")" && pwd)
-cd "$here"
-swift build -c release --scratch-path "$here/.build-bench" 2>&1 | tail -1
-"$here/.build-bench/release/SolverBenchmark" "$here/../../Models" "${1:-5}"
+# The solver sections of the benchmark suite (shipped networks, growth, formulation study).
+# Kept for old references; benchmarks/run.sh runs everything. Usage: benchmarks/solver/run.sh [run.sh options]
+exec "$(dirname "$0")/../run.sh" --only shipped,growth,formulation "$@"

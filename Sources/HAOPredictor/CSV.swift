@@ -17,6 +17,11 @@ struct CSVTable: Sendable {
             return v
         }
 
+        /// Whether the cell is absent or only whitespace (an optional field left out).
+        func isBlank(_ column: Int) -> Bool {
+            column >= fields.count || fields[column].trimmingCharacters(in: .whitespaces).isEmpty
+        }
+
         func double(_ column: Int) throws -> Double {
             let s = try string(column)
             guard let v = Double(s), v.isFinite else {

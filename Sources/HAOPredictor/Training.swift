@@ -44,7 +44,8 @@ public struct TrainingReport: Sendable {
 /// - a `dense-mlp-v1` JSON: the teacher (the released once-for-all predictor);
 /// - `ofa_specialized.csv`: fine-tuned nets with real top-1 (width-1.0 MobileNetV3 rows are used);
 /// - a user CSV `name,resolution,depths,kernels,expand_ratios,bits,top1` (lists dash-separated,
-///   kernels/expand_ratios/bits over the active blocks only; `bits` optional, 8 when absent);
+///   kernels/expand_ratios/bits over the active blocks only; `bits` optional, 8 when the
+///   column or the cell is empty);
 /// - `tfslim_mobilenet_v1_v2.csv`, `hawqv3_model_zoo.csv`, `mpnas201_bitwidth_acc.csv`:
 ///   quantization calibration.
 public struct PredictorTrainer: Sendable {
@@ -271,7 +272,9 @@ public struct PredictorTrainer: Sendable {
         guard !t.rows.isEmpty else { throw PredictorError.badData(file: file, line: 2, reason: "no data rows") }
         return try t.rows.map { row in
             let p = try activeListsToPoint(depths: try row.intList(cD), kernels: try row.intList(cK),
-                                           expands: try row.intList(cE), bits: try cB.map { try row.intList($0) },
+                                           expands: try row.intList(cE),
+                                           // An empty bits cell means all-8-bit, like a missing column (docs, --help).
+                                           bits: try cB.flatMap { row.isBlank($0) ? nil : try row.intList($0) },
                                            resolution: try row.int(cRes), file: file, line: row.line)
             let top1 = try row.double(cT)
             guard (0...100).contains(top1) else { throw PredictorError.badData(file: file, line: row.line, reason: "top1 \(top1) not a percentage") }

@@ -50,6 +50,7 @@ load() {
     echo "swift: $(swift --version 2>&1 | head -1)"
     echo "glpk: $(glpsol --version 2>/dev/null | head -1 || echo 'glpsol missing')"
     echo "mode: $([ $quick = 1 ] && echo quick || echo full); sections: $only"
+    echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- Sources Package.swift 2>/dev/null || echo ' (with uncommitted changes in Sources)')"
 } > "$out/machine.txt"
 load all start
 
@@ -57,7 +58,13 @@ load all start
 log "Building hao (release, .build-bench) and the harness (release)"
 build() { # dir, swift build arguments...
     local dir=$1; shift
-    if ! (cd "$dir" && swift build -c release "$@" > "$out/build.log" 2>&1); then
+    local try=1
+    # Sources edited while compiling (others working in the same tree) fail the build: retry.
+    until (cd "$dir" && swift build -c release "$@" > "$out/build.log" 2>&1); do
+        grep -q "modified during the build" "$out/build.log" && [ $try -lt 5 ] || break
+        echo "sources changed during the build; retrying in 30 s"; sleep 30; try=$((try + 1))
+    done
+    if ! grep -q "Build complete\|Build of product .* complete" "$out/build.log"; then
         grep -E "error" -A3 "$out/build.log" | head -40; echo "build failed in $dir (full log: $out/build.log)" >&2; exit 1
     fi
     tail -1 "$out/build.log"; rm -f "$out/build.log"

@@ -57,7 +57,7 @@ def main(directory):
     machine = os.path.join(directory, "machine.txt")
     if os.path.exists(machine):
         lines = open(machine).read().splitlines()
-        keep = [l for l in lines if l.split(":")[0].strip() in ("nproc", "Model name", "CPU(s)", "swift", "glpk", "mode") or l.startswith("Mem:")]
+        keep = [l for l in lines if l.split(":")[0].strip() in ("nproc", "Model name", "CPU(s)", "swift", "glpk", "mode", "commit") or l.startswith("Mem:")]
         out += ["## Machine", "", "```"] + keep + ["```", ""]
     load = read(directory, "load.csv")
     if load:

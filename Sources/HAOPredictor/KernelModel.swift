@@ -74,6 +74,13 @@ public struct KernelModelFile: Sendable, Codable {
         public var maxError: Double
         public var kendallTau: Double?
         public var note: String?
+
+        /// Name of the leave-one-out coverage entry: its `mae` field holds the fraction of nets
+        /// within one predicted standard deviation and `maxError` is unused (0), so readers
+        /// must not print it as an error.
+        public static let coverageName = "leave-one-out coverage of +-1 predictive stddev"
+        /// Whether this entry is the coverage fraction rather than an error measurement.
+        public var isCoverage: Bool { name == Self.coverageName }
     }
 
     public var format: String

@@ -18,7 +18,12 @@ enum ResidualGP {
     static func fit(points: [ArchitecturePoint], surrogate s: [Double], y: [Double], useSlope: Bool,
                     allowGP: Bool = true) throws -> KernelModelFile.Calibration {
         let n = y.count
-        guard n >= (useSlope ? 3 : 2) else { throw PredictorError.training("only \(n) labelled networks; need at least 3") }
+        // One more network than mean parameters (intercept, and the slope on the surrogate when a
+        // teacher is given) leaves one degree of freedom for the residual likelihood.
+        let minimum = useSlope ? 3 : 2
+        guard n >= minimum else {
+            throw PredictorError.training("only \(n) labelled network\(n == 1 ? "" : "s"); need at least \(minimum) (\(useSlope ? "3 with a teacher MLP: intercept and slope of the calibration, plus one" : "2 without a teacher MLP: the calibration's constant mean, plus one"))")
+        }
         let codes = points.map { Array(Encoding.codes($0).prefix(40)) }
         var d2 = [Double](repeating: 0, count: n * n)
         for i in 0..<n {

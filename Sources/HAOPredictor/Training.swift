@@ -38,6 +38,8 @@ public struct TrainingReport: Sendable {
     /// Quantization calibration residuals, as printable lines.
     public var quantizationNotes: [String]
     public var excluded: [String]
+    /// Suspicious but accepted input (e.g. one top-1 that looks like a fraction), with file and line.
+    public var warnings: [String] = []
 }
 
 /// Trains the kernel accuracy model from data files (see docs/predictor.md):
@@ -68,6 +70,7 @@ public struct PredictorTrainer: Sendable {
         var hawq: CSVTable?
         var mpnas: CSVTable?
         var excluded: [String] = []
+        var warnings: [String] = []
     }
 
     /// Trains a model from `files`. Deterministic for `options.seed` and the files' contents.
@@ -120,7 +123,9 @@ public struct PredictorTrainer: Sendable {
         // Quantization first: user labels of quantized nets are converted to full-precision equivalents.
         let (quant, quantNotes) = try calibrateQuantization(loaded)
         for (url, table) in userFiles {
-            loaded.real += try userRows(table, file: url.path, quantization: quant)
+            let (rows, warnings) = try userRowsChecked(table, file: url.path, quantization: quant)
+            loaded.real += rows
+            loaded.warnings += warnings
         }
         guard !loaded.real.isEmpty else {
             throw PredictorError.training("no labelled networks: give ofa_specialized.csv or a user CSV of (network, top-1)")
@@ -178,7 +183,7 @@ public struct PredictorTrainer: Sendable {
                 metrics.append(Self.metric(name: "leave-one-out, surrogate + linear calibration, no GP", predicted: looLinear, actual: y, note: nil))
             }
             let inside = zip(zip(loo, looStd), y).filter { abs($0.0.0 - $0.1) <= $0.0.1 }.count
-            metrics.append(.init(name: "leave-one-out coverage of +-1 predictive stddev", count: loo.count,
+            metrics.append(.init(name: KernelModelFile.Metric.coverageName, count: loo.count,
                                  mae: Double(inside) / Double(loo.count), maxError: 0, kendallTau: nil,
                                  note: "mae field holds the fraction of nets within one predicted stddev (0.68 expected for a calibrated Gaussian)"))
         }
@@ -200,7 +205,8 @@ public struct PredictorTrainer: Sendable {
                             realNetworks: loaded.real.count, selection: selection),
             validation: metrics)
         let report = TrainingReport(realNetworks: loaded.real, leaveOneOut: loo, leaveOneOutStd: looStd,
-                                    quantizationNotes: quantNotes.lines, excluded: loaded.excluded)
+                                    quantizationNotes: quantNotes.lines, excluded: loaded.excluded,
+                                    warnings: loaded.warnings)
         return (file, report)
     }
 
@@ -263,6 +269,37 @@ public struct PredictorTrainer: Sendable {
         do { try space.check(p) } catch let e as SearchSpaceError { throw bad("\(e)") }
         p.resolution = resolution
         return p
+    }
+
+    /// The columns a user label CSV may have.
+    static let userColumns = ["name", "resolution", "depths", "kernels", "expand_ratios", "bits", "top1"]
+
+    /// ``userRows(_:file:quantization:)`` plus checks on the file as a whole: unknown columns and
+    /// over-long rows are refused (a misspelt or extra column would otherwise be dropped silently);
+    /// top-1 given as fractions is refused when every value is at most 1 (no real ImageNet
+    /// classifier is below 1%: chance is 0.1%), and warned about when only some are.
+    func userRowsChecked(_ t: CSVTable, file: String, quantization: QuantizationModel) throws
+        -> (rows: [LabelledNetwork], warnings: [String]) {
+        let unknown = t.header.filter { !Self.userColumns.contains($0) }
+        guard unknown.isEmpty else {
+            throw PredictorError.badData(file: file, line: 1, reason: "unknown column\(unknown.count == 1 ? "" : "s") \(unknown.map { "'\($0)'" }.joined(separator: ", ")); a user label CSV has \(Self.userColumns.joined(separator: ",")) (bits and name optional)")
+        }
+        if let dup = t.header.first(where: { h in t.header.filter { $0 == h }.count > 1 }) {
+            throw PredictorError.badData(file: file, line: 1, reason: "column '\(dup)' appears twice")
+        }
+        for row in t.rows where row.fields.count > t.header.count {
+            throw PredictorError.badData(file: file, line: row.line, reason: "\(row.fields.count) fields but the header has \(t.header.count) columns")
+        }
+        let rows = try userRows(t, file: file, quantization: quantization)
+        let cT = try t.column("top1")
+        let small = try t.rows.filter { try $0.double(cT) <= 1.0 }
+        if !small.isEmpty && small.count == t.rows.count {
+            throw PredictorError.badData(file: file, line: t.rows[0].line, reason: "every top1 is at most 1.0 (e.g. \(try t.rows[0].string(cT))): these look like fractions; give top1 in percent (77.0, not 0.77)")
+        }
+        let warnings = try small.map { row in
+            "\(file):\(row.line): top1 \(try row.string(cT)) looks like a fraction among percent values; it was used as \(try row.string(cT))%"
+        }
+        return (rows, warnings)
     }
 
     func userRows(_ t: CSVTable, file: String, quantization: QuantizationModel) throws -> [LabelledNetwork] {

@@ -79,7 +79,13 @@ struct PredictorCommand: ParsableCommand {
             let (model, report) = try trainer.train(files: data.map { URL(fileURLWithPath: $0) })
             try model.write(to: URL(fileURLWithPath: out))
             print("wrote \(out) (\(model.format), \(model.training.realNetworks) labelled nets, \(model.training.supportPoints) support points, seed \(seed))")
+            for w in report.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
             for m in model.validation {
+                if m.isCoverage {
+                    print(String(format: "  %@: n=%d, %.0f%% within one predicted stddev (68%% if calibrated)",
+                                 m.name, m.count, 100 * m.mae))
+                    continue
+                }
                 let tau = m.kendallTau.map { String(format: ", Kendall tau %.3f", $0) } ?? ""
                 print(String(format: "  %@: n=%d, MAE %.3f, max %.3f", m.name, m.count, m.mae, m.maxError) + tau)
             }

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// `hao predict` and `hao predictor train`: messages, help texts and JSON fields.
+@Suite("hao predict and hao predictor train messages")
+struct PredictorCLITests {
+    static func point(bits: Int = 8, omitting key: String? = nil) -> String {
+        let list = { (value: Int) in "[" + Array(repeating: String(value), count: 20).joined(separator: ", ") + "]" }
+        var fields = ["\"depths\": [3, 3, 3, 3, 3]", "\"kernels\": \(list(5))", "\"expand_ratios\": \(list(4))",
+                      "\"bits\": \(list(bits))", "\"resolution\": 224"]
+        if let key { fields.removeAll { $0.hasPrefix("\"\(key)\"") } }
+        return "{" + fields.joined(separator: ", ") + "}"
+    }
+
+    static func file(_ name: String, _ text: String) -> String {
+        HAOBinary.temporaryFile(name, contents: Data(text.utf8))
+    }
+
+    // MARK: - Fix: training messages (coverage line, fraction-like labels)
+
+    /// A user CSV of depth-2 nets (10 active blocks) with a smooth synthetic trend.
+    static func userCSV(rows: Int, fractionAtRow: Int? = nil) -> String {
+        var csv = "name,resolution,depths,kernels,expand_ratios,bits,top1\n"
+        let resolutions = [128, 144, 160, 176, 192, 208, 224]
+        for i in 0..<rows {
+            let r = resolutions[i % resolutions.count]
+            let k = [3, 5, 7][i % 3]
+            let kernels = Array(repeating: String(k), count: 10).joined(separator: "-")
+            let expands = Array(repeating: String([3, 4, 6][(i / 3) % 3]), count: 10).joined(separator: "-")
+            let top1 = 60 + Double(r - 128) / 16 + Double(k) * 0.3
+            let label = i == fractionAtRow ? String(format: "%.2f", top1 / 100) : String(format: "%.2f", top1)
+            csv += "n\(i),\(r),2-2-2-2-2,\(kernels),\(expands),,\(label)\n"
+        }
+        return csv
+    }
+
+    @Test func coverageLineSaysWhatItMeasures() throws {
+        let csv = Self.file("user.csv", Self.userCSV(rows: 8))
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("hao-cli-\(UUID().uuidString)-model.json").path
+        defer { for p in [csv, out] { try? FileManager.default.removeItem(atPath: p) } }
+        let output = try HAOBinary.run(["predictor", "train", "--data", csv, "--out", out])
+        #expect(output.status == 0, "\(output.stderr)")
+        let line = try #require(output.stdout.split(separator: "\n").first { $0.contains("coverage") }, "\(output.stdout)")
+        #expect(!line.contains("max 0.000"), "\(line)")
+        #expect(!line.contains("MAE"), "\(line)")
+        #expect(line.contains("within one predicted stddev"), "\(line)")
+    }
+
+    @Test func aFractionLikeLabelAmongPercentsWarns() throws {
+        let csv = Self.file("user.csv", Self.userCSV(rows: 6, fractionAtRow: 2))
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("hao-cli-\(UUID().uuidString)-model.json").path
+        defer { for p in [csv, out] { try? FileManager.default.removeItem(atPath: p) } }
+        let output = try HAOBinary.run(["predictor", "train", "--data", csv, "--out", out])
+        #expect(output.status == 0, "\(output.stderr)")
+        // Row 2 is line 4 of the file (header is line 1).
+        #expect(output.stderr.contains("warning") && output.stderr.contains(":4") && output.stderr.contains("fraction"),
+                "\(output.stderr)")
+    }
+}

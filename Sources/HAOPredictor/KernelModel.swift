@@ -185,7 +185,7 @@ struct KernelPredictor: Sendable {
         for p in c.points { rc += try parse(p.codes, count: 40, maxDigit: 3) }
         residualCodes = rc
         calibration = c
-        guard f.quantization.isValid else { throw bad("quantization section has wrong sizes or non-finite values") }
+        if let problem = f.quantization.problem { throw bad("quantization section: \(problem)") }
     }
 
     /// Teacher-surrogate value in percent.

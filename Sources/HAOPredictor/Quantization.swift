@@ -46,13 +46,35 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
     public static let none = QuantizationModel(int8Penalty: 0, int8PenaltyStd: 0, int4Penalty: 0, int4PenaltyStd: 0,
                                                source: "none (full precision)")
 
-    /// Whether sizes are right and every value is finite.
-    public var isValid: Bool {
-        let all = [int8Penalty, int8PenaltyStd, int4Penalty, int4PenaltyStd] + stageMultipliers + (lowBitSlotPenalties ?? [])
-        guard all.allSatisfy(\.isFinite) else { return false }
-        guard stageMultipliers.count == ArchitecturePoint.stageCount, stageMultipliers.allSatisfy({ $0 >= 0 }) else { return false }
-        if let s = lowBitSlotPenalties, s.count != ArchitecturePoint.slotCount { return false }
-        return true
+    /// Whether sizes are right and every value is finite and non-negative (see ``problem``).
+    public var isValid: Bool { problem == nil }
+
+    /// What is wrong with the values, named by their model-file keys, or nil. A penalty is
+    /// top-1 lost, so a negative one (quantized nets predicted above full precision) is refused
+    /// like a non-finite one; standard deviations and stage multipliers cannot be negative either.
+    public var problem: String? {
+        let scalars: [(String, Double)] = [("int8_penalty", int8Penalty), ("int8_penalty_std", int8PenaltyStd),
+                                           ("int4_penalty", int4Penalty), ("int4_penalty_std", int4PenaltyStd)]
+        for (key, v) in scalars {
+            guard v.isFinite else { return "\(key) is not finite" }
+            guard v >= 0 else { return "\(key) \(v) is negative (a quantization penalty is top-1 lost)" }
+        }
+        guard stageMultipliers.count == ArchitecturePoint.stageCount else {
+            return "\(stageMultipliers.count) stage_multipliers, expected \(ArchitecturePoint.stageCount)"
+        }
+        if let i = stageMultipliers.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
+            return "stage_multipliers[\(i)] \(stageMultipliers[i]) is not a finite non-negative number"
+        }
+        if let s = lowBitSlotPenalties {
+            guard s.count == ArchitecturePoint.slotCount else {
+                return "\(s.count) low_bit_slot_penalties, expected \(ArchitecturePoint.slotCount)"
+            }
+            if let i = s.firstIndex(where: { !$0.isFinite }) { return "slot \(i) penalty is not finite" }
+            if let i = s.firstIndex(where: { $0 < 0 }) {
+                return "slot \(i) penalty \(s[i]) is negative (a quantization penalty is top-1 lost)"
+            }
+        }
+        return nil
     }
 
     /// Penalty in points and its standard deviation.
@@ -122,7 +144,14 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
         if let missing = slots.firstIndex(where: { !$0.isFinite }) {
             throw PredictorError.badSensitivity(path: path, reason: "slot \(missing) has no finite penalty")
         }
+        // Negative values would predict quantized nets above full precision (e.g. 90% for a MobileNet).
+        if let negative = slots.firstIndex(where: { $0 < 0 }) {
+            throw PredictorError.badSensitivity(path: path, reason: "slot \(negative) penalty \(slots[negative]) is negative; penalties are top-1 points lost at 4 bits (0 or more)")
+        }
         guard int8.isFinite else { throw PredictorError.badSensitivity(path: path, reason: "int8_penalty is not finite") }
+        guard int8 >= 0 else {
+            throw PredictorError.badSensitivity(path: path, reason: "int8_penalty \(int8) is negative; it is top-1 points lost at 8 bits (0 or more)")
+        }
         var m = base
         m.lowBitSlotPenalties = slots
         m.int8Penalty = int8

@@ -84,6 +84,10 @@ extension PredictorTrainer {
             notes.lines.append(line)
             notes.metrics.append(metric)
         }
+        // The loader refuses negative penalties; say so here, where the data that produced one is known.
+        guard int8 >= 0, int4 >= 0 else {
+            throw PredictorError.training("quantization calibration gave a negative penalty (8-bit \(f2(int8)), 4-bit \(f2(int4))): the calibration files say quantized nets beat full precision; check them")
+        }
         let model = QuantizationModel(int8Penalty: int8, int8PenaltyStd: int8Std, int4Penalty: int4, int4PenaltyStd: int4Std,
                                       source: sources.isEmpty ? "no calibration data: no penalty" : sources.joined(separator: "; ") + "; stage multipliers 1 (see docs/predictor.md)")
         return (model, notes)

@@ -93,7 +93,8 @@ import HAONetwork
 
     @Test func shippedMobileNetV3LargeIsOutsideButNear() throws {
         let url = Paths.root.appendingPathComponent("Models/networks/mobilenet_v3_large_1.0.json")
-        guard FileManager.default.fileExists(atPath: url.path) else { return }
+        // Shipped with the package: a missing file fails (broken checkout) rather than passing silently.
+        try #require(FileManager.default.fileExists(atPath: url.path), "shipped network \(url.path) missing")
         let net = try Network.load(contentsOf: url)
         let space = try loadSpace()
         do {

@@ -95,10 +95,43 @@ struct PredictCommand: ParsableCommand {
         do { data = try Data(contentsOf: url) } catch {
             throw ValidationError("cannot read network '\(network)': \(error.localizedDescription)")
         }
-        if let point = try? JSONDecoder().decode(ArchitecturePoint.self, from: data) {
-            return (url.lastPathComponent, point)
+        // A file with a point's keys is a point: report what the point format lacks, rather than
+        // falling through to the network format and complaining about its keys (e.g. 'name').
+        let pointKeys: Set<String> = ["depths", "kernels", "expand_ratios"]
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           object["blocks"] == nil, !pointKeys.isDisjoint(with: object.keys) {
+            do {
+                return (url.lastPathComponent, try JSONDecoder().decode(ArchitecturePoint.self, from: data))
+            } catch let error as DecodingError {
+                throw PointFileError.malformed(path: url.path, reason: Self.describe(error))
+            }
         }
         let net = try Network.decode(from: data, source: "'\(url.path)'")
         return (net.name, try space.point(for: net))
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? "'\($0.stringValue)'" }.joined(separator: " ")
+        }
+        switch error {
+        case let .keyNotFound(key, _): return "missing key '\(key.stringValue)'"
+        case let .typeMismatch(type, context): return "\(path(context.codingPath)) is not \(type == Int.self ? "an integer" : "a \(type)")"
+        case let .valueNotFound(_, context): return "\(path(context.codingPath)) is null"
+        case let .dataCorrupted(context): return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+/// Why an architecture point file (`{"depths": ..., "bits": ...}`) could not be read.
+enum PointFileError: Error, CustomStringConvertible {
+    case malformed(path: String, reason: String)
+
+    var description: String {
+        switch self {
+        case let .malformed(path, reason):
+            return "architecture point '\(path)': \(reason) (a point has depths [5], kernels [20], expand_ratios [20], bits [20] and resolution)"
+        }
     }
 }

@@ -16,6 +16,19 @@ struct PredictorCLITests {
         HAOBinary.temporaryFile(name, contents: Data(text.utf8))
     }
 
+    // MARK: - Fix: point JSON errors name the point format's key
+
+    @Test(arguments: ["bits", "depths", "resolution", "expand_ratios"])
+    func pointMissingAKeyNamesIt(key: String) throws {
+        let path = Self.file("point.json", Self.point(omitting: key))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let output = try HAOBinary.run(["predict", path])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("'\(key)'"), "\(output.stderr)")
+        #expect(output.stderr.contains("point"), "\(output.stderr)")
+        #expect(!output.stderr.contains("'name'"), "\(output.stderr)")
+    }
+
     // MARK: - Fix: training messages (coverage line, fraction-like labels)
 
     /// A user CSV of depth-2 nets (10 active blocks) with a smooth synthetic trend.

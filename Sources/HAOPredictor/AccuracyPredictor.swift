@@ -39,6 +39,10 @@ public struct AccuracyPredictor: Sendable {
     public let format: String
     /// The decoded kernel model file (nil for an MLP).
     public let kernelModel: KernelModelFile?
+    /// Whether predictions ignore bit widths: a dense MLP file (e.g. the once-for-all teacher)
+    /// has no quantization part, so unless one is given (``with(quantization:)``, the
+    /// `quantization` argument) every point is predicted at full precision.
+    public private(set) var ignoresBitWidths: Bool
 
     /// Loads a model file, detecting its format from the `format` key.
     /// - Parameter quantization: overrides the file's quantization model (an MLP file has
@@ -69,7 +73,7 @@ public struct AccuracyPredictor: Sendable {
                 throw PredictorError.corruptedModel(path: url.path, reason: "an accuracy MLP must map \(Encoding.ofaFeatureCount) inputs to 1 output, this one maps \(mlp.inputDimension) to \(mlp.outputDimension)")
             }
             self.init(backend: .mlp(mlp), quantization: quantization ?? .none, modelName: url.lastPathComponent,
-                      format: format, kernelModel: nil)
+                      format: format, kernelModel: nil, ignoresBitWidths: quantization == nil)
         default:
             throw PredictorError.unknownFormat(path: url.path, format: format)
         }
@@ -80,11 +84,12 @@ public struct AccuracyPredictor: Sendable {
         guard file.format == KernelModelFile.formatName else { throw PredictorError.unknownFormat(path: path, format: file.format) }
         self.init(backend: .kernel(try KernelPredictor(file: file, path: path)),
                   quantization: quantization ?? file.quantization, modelName: file.name, format: file.format,
-                  kernelModel: file)
+                  kernelModel: file, ignoresBitWidths: false)
     }
 
     private init(backend: Backend, quantization: QuantizationModel, modelName: String, format: String,
-                 kernelModel: KernelModelFile?) {
+                 kernelModel: KernelModelFile?, ignoresBitWidths: Bool) {
+        self.ignoresBitWidths = ignoresBitWidths
         self.backend = backend
         self.quantization = quantization
         self.modelName = modelName
@@ -96,6 +101,7 @@ public struct AccuracyPredictor: Sendable {
     public func with(quantization: QuantizationModel) -> AccuracyPredictor {
         var copy = self
         copy.quantization = quantization
+        copy.ignoresBitWidths = false
         return copy
     }
 

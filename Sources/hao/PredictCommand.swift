@@ -55,6 +55,9 @@ struct PredictCommand: ParsableCommand {
         let (name, point) = try resolvePoint(searchSpace)
         try searchSpace.check(point)
         let p = predictor.predict(point)
+        if predictor.ignoresBitWidths {
+            FileHandle.standardError.write(Data("note: model \(predictor.modelName) (\(predictor.format)) has no quantization part, so bit widths are ignored: the prediction is full precision (give --sensitivity to add a penalty)\n".utf8))
+        }
         if json {
             struct Output: Encodable {
                 var network: String
@@ -64,19 +67,22 @@ struct PredictCommand: ParsableCommand {
                 var quantizationPenalty: Double
                 var model: String
                 var modelFormat: String
+                /// True when the model has no quantization part (a dense MLP without --sensitivity).
+                var bitWidthsIgnored: Bool
                 var point: ArchitecturePoint
                 enum CodingKeys: String, CodingKey {
                     case network, top1, stddev, model, point
                     case fullPrecisionTop1 = "full_precision_top1"
                     case quantizationPenalty = "quantization_penalty"
                     case modelFormat = "model_format"
+                    case bitWidthsIgnored = "bit_widths_ignored"
                 }
             }
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys]
             let out = Output(network: name, top1: p.top1, stddev: p.stddev, fullPrecisionTop1: p.fullPrecisionTop1,
                              quantizationPenalty: p.quantizationPenalty, model: predictor.modelName,
-                             modelFormat: predictor.format, point: point)
+                             modelFormat: predictor.format, bitWidthsIgnored: predictor.ignoresBitWidths, point: point)
             print(String(decoding: try e.encode(out), as: UTF8.self))
         } else {
             let sd = p.stddev.map { String(format: " +- %.2f", $0) } ?? " (no uncertainty from this model)"

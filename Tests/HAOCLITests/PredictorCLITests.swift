@@ -29,6 +29,38 @@ struct PredictorCLITests {
         #expect(!output.stderr.contains("'name'"), "\(output.stderr)")
     }
 
+    // MARK: - Fix: a model without a quantization part says bit widths are ignored
+
+    /// A 128-input `dense-mlp-v1` that outputs 0.7 (70%) for every architecture.
+    static func constantMLP() -> String {
+        let zeros = "[" + Array(repeating: "0", count: 128).joined(separator: ",") + "]"
+        return "{\"format\":\"dense-mlp-v1\",\"input_dim\":128,\"layers\":[{\"weight\":[\(zeros)],\"bias\":[0.7],\"activation\":\"none\"}]}"
+    }
+
+    @Test func mlpModelSaysBitWidthsAreIgnored() throws {
+        let model = Self.file("mlp.json", Self.constantMLP())
+        let point = Self.file("point4.json", Self.point(bits: 4))
+        let sensitivity = Self.file("sens.json", "{\"format\":\"hao-sensitivity-v1\",\"slot_penalties_4bit\":[" +
+                                    Array(repeating: "0.5", count: 20).joined(separator: ",") + "]}")
+        defer { for p in [model, point, sensitivity] { try? FileManager.default.removeItem(atPath: p) } }
+        let text = try HAOBinary.run(["predict", point, "--model", model])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("70.00%"), "\(text.stdout)")
+        #expect(text.stderr.contains("no quantization part") && text.stderr.contains("bit widths are ignored"), "\(text.stderr)")
+        let json = try HAOBinary.run(["predict", point, "--model", model, "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["bit_widths_ignored"] as? Bool == true)
+        // The shipped kernel model has a quantization part, and a sensitivity file gives the MLP one.
+        let shipped = try HAOBinary.run(["predict", point, "--json"])
+        let shippedObject = try #require(try JSONSerialization.jsonObject(with: Data(shipped.stdout.utf8)) as? [String: Any])
+        #expect(shippedObject["bit_widths_ignored"] as? Bool == false)
+        #expect(!shipped.stderr.contains("ignored"))
+        let withSensitivity = try HAOBinary.run(["predict", point, "--model", model, "--sensitivity", sensitivity, "--json"])
+        let sObject = try #require(try JSONSerialization.jsonObject(with: Data(withSensitivity.stdout.utf8)) as? [String: Any])
+        #expect(sObject["bit_widths_ignored"] as? Bool == false)
+        #expect((sObject["top1"] as? Double).map { $0 < 70 } == true)
+    }
+
     // MARK: - Fix: training messages (coverage line, fraction-like labels)
 
     /// A user CSV of depth-2 nets (10 active blocks) with a smooth synthetic trend.

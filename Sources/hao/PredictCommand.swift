@@ -19,7 +19,9 @@ struct PredictCommand: ParsableCommand {
           hao predict point.json --json
           hao predict my_net.json --sensitivity hessian.csv
           hao predict my_net.json \\
-            --model ../shared/data/ofa_predictor/acc_predictor_mlp.json
+            --model <data>/ofa_predictor/acc_predictor_mlp.json
+        where <data> is the folder of the project's public data set (its
+        README gives provenance); the teacher MLP is not shipped with hao.
         """
     )
 

@@ -28,12 +28,14 @@ struct PredictorCommand: ParsableCommand {
               empty (8 bits) and top1 is in percent.
             Example (reproduces the shipped model; about 15 s in a release build):
               hao predictor train \\
-                --data ../shared/data/ofa_predictor/acc_predictor_mlp.json \\
-                  ../shared/data/ofa_specialized.csv \\
-                  ../shared/data/tfslim_mobilenet_v1_v2.csv \\
-                  ../shared/data/hawqv3_model_zoo.csv \\
-                  ../shared/data/mpnas201_bitwidth_acc.csv \\
+                --data <data>/ofa_predictor/acc_predictor_mlp.json \\
+                  <data>/ofa_specialized.csv \\
+                  <data>/tfslim_mobilenet_v1_v2.csv \\
+                  <data>/hawqv3_model_zoo.csv \\
+                  <data>/mpnas201_bitwidth_acc.csv \\
                 --out Models/predictors/ofa-mbv3-w4w8-kernel.json --seed 2021
+            where <data> is the folder of the project's public data set (its
+            README gives provenance); these files are not shipped with hao.
             """
         )
 

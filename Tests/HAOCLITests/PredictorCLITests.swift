@@ -29,6 +29,27 @@ struct PredictorCLITests {
         #expect(!output.stderr.contains("'name'"), "\(output.stderr)")
     }
 
+    // MARK: - Fix: help texts name no ../shared path and keep their example lines whole
+
+    @Test(arguments: [["predict", "--help"], ["predictor", "train", "--help"]])
+    func helpExamplesUseADataPlaceholder(arguments: [String]) throws {
+        let output = try HAOBinary.run(arguments)
+        #expect(output.status == 0)
+        #expect(!output.stdout.contains("../shared"), "\(output.stdout)")
+        // The example line must survive whole: ArgumentParser breaks lines over 80 columns mid-phrase.
+        let lines = output.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(lines.contains { line in
+            let l = line.hasSuffix(" \\") ? String(line.dropLast(2)) : line
+            return l.hasPrefix("--") && l.hasSuffix(" <data>/ofa_predictor/acc_predictor_mlp.json")
+        }, "\(output.stdout)")
+        #expect(output.stdout.contains("<data>"))
+        #expect(output.stdout.contains("public data set"), "\(output.stdout)")
+        // ArgumentParser never wraps the USAGE line; every other line must fit 80 columns.
+        for line in output.stdout.split(separator: "\n") where !line.hasPrefix("USAGE:") {
+            #expect(line.count <= 80, "\(line)")
+        }
+    }
+
     // MARK: - Fix: a model without a quantization part says bit widths are ignored
 
     /// A 128-input `dense-mlp-v1` that outputs 0.7 (70%) for every architecture.

@@ -6,9 +6,12 @@ import PackageDescription
 
 let package = Package(
     name: "PredictorBenchmark",
-    dependencies: [.package(path: "../..")],
+    // Named explicitly: a path dependency's default identity is its folder name ("main" in one
+    // checkout, anything in a clone), so `package:` below would break in a differently named clone.
+    // check-clone-build.sh builds from such a clone.
+    dependencies: [.package(name: "HAO", path: "../..")],
     targets: [
         .executableTarget(name: "predictor-benchmark",
-                          dependencies: [.product(name: "HAOPredictor", package: "main")]),
+                          dependencies: [.product(name: "HAOPredictor", package: "HAO")]),
     ]
 )

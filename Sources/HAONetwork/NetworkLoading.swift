@@ -40,11 +40,28 @@ extension Network {
         do {
             return try JSONDecoder().decode(Network.self, from: data)
         } catch let error as DecodingError {
+            // The syntax is fine, so "not valid JSON" from the decoder means a number that does
+            // not fit an integer field (224.5, 1e308, 2^63); name the field.
+            if case let .dataCorrupted(context) = error, context.codingPath.isEmpty,
+               let (path, value) = JSONIntegerFields.firstNonInteger(in: data, patterns: integerFields) {
+                throw .wrongValue(source: source, path: path, detail: "\(JSONIntegerFields.expectation); got \(value)")
+            }
             throw Self.translate(error, source: source)
         } catch {
             throw .invalidJSON(source: source, location: nil, detail: String(describing: error))
         }
     }
+
+    /// Every integer field of the format, for ``JSONIntegerFields``.
+    static let integerFields: [[String]] = {
+        let precision = ["weight_bits", "activation_bits"]
+        var patterns: [[String]] = [["resolution"], ["input_channels"]]
+        patterns += (["out_channels", "kernel", "stride"] + precision).map { ["stem", $0] }
+        patterns += (["in_channels", "out_channels", "expanded_channels", "expand_ratio", "kernel", "stride", "se_channels",
+                      "pointwise_groups"] + precision).map { ["blocks", "[]", $0] }
+        patterns += (["conv_channels", "hidden_channels", "classes"] + precision).map { ["head", $0] }
+        return patterns
+    }()
 
     /// The network as pretty-printed JSON in the documented format (keys sorted, so
     /// files diff cleanly).

@@ -3,8 +3,9 @@ import Foundation
 /// The sizes and options a network may use. ``standard`` is what the tool accepts by
 /// default; each bound is documented in `Models/networks/README.md`.
 public struct NetworkLimits: Sendable, Hashable {
-    /// At most this many MBConv blocks (the largest shipped network has 22; searched
-    /// networks have at most 21). Bounds solve time and memory of the integer program.
+    /// At most this many MBConv blocks. A generous bound, far above any real network,
+    /// chosen to keep the integer program's size (rows grow with the blocks) and the
+    /// counts bounded; it is not tied to the shipped networks.
     public var maxBlocks: Int
     /// At most this many channels in any layer (and classes in the classifier).
     public var maxChannels: Int
@@ -54,6 +55,9 @@ extension Network {
     ///
     /// Errors name the block index (0-based, as in the `blocks` array) and the field.
     public func validate(limits: NetworkLimits = .standard) throws(NetworkError) {
+        // Kernels and strides come from small fixed sets: a value outside them (4e12) is a typo
+        // to name, not a large network, so they are checked before the size.
+        try checkKernelsAndStrides(limits)
         try checkSize(limits)
 
         try Self.check(limits.resolutions.contains(resolution), "network", "resolution",
@@ -63,10 +67,6 @@ extension Network {
 
         // Stem.
         try Self.positive(stem.outChannels, "stem", "out_channels")
-        try Self.check(limits.stemKernels.contains(stem.kernel), "stem", "kernel",
-                       "\(stem.kernel) is not supported; use one of \(Self.list(limits.stemKernels))")
-        try Self.check(limits.strides.contains(stem.stride), "stem", "stride",
-                       "\(stem.stride) is not supported; use one of \(Self.list(limits.strides))")
         try Self.checkBits(stem.precision, "stem", limits)
 
         // Blocks.
@@ -82,10 +82,6 @@ extension Network {
                 throw .invalidField(location: at, field: "in_channels",
                                     message: "\(block.inChannels) does not chain: \(previous) is \(previousOut)")
             }
-            try Self.check(block.kernel % 2 == 1 && limits.depthwiseKernels.contains(block.kernel), at, "kernel",
-                           "\(block.kernel) is not supported; the depthwise kernel must be one of \(Self.list(limits.depthwiseKernels))")
-            try Self.check(limits.strides.contains(block.stride), at, "stride",
-                           "\(block.stride) is not supported; use one of \(Self.list(limits.strides))")
             try Self.check(block.seChannels >= 0, at, "se_channels", "\(block.seChannels) is negative; use 0 for no squeeze-excite")
             try Self.check(block.seChannels <= limits.maxChannels, at, "se_channels",
                            "\(block.seChannels) exceeds \(limits.maxChannels)")
@@ -109,7 +105,28 @@ extension Network {
         try Self.checkBits(head.precision, "head", limits)
     }
 
-    /// Size checks run first, so a huge network is reported as too large rather than
+    /// Only the size limits of ``validate(limits:)``: blocks, channels, multiply-accumulates and
+    /// weights, computed in floating point so that no field value can overflow them. For callers
+    /// that bound a family of networks by its largest member (e.g. a search space).
+    public func validateSize(limits: NetworkLimits = .standard) throws(NetworkError) {
+        try checkSize(limits)
+    }
+
+    private func checkKernelsAndStrides(_ limits: NetworkLimits) throws(NetworkError) {
+        try Self.check(limits.stemKernels.contains(stem.kernel), "stem", "kernel",
+                       "\(stem.kernel) is not supported; use one of \(Self.list(limits.stemKernels))")
+        try Self.check(limits.strides.contains(stem.stride), "stem", "stride",
+                       "\(stem.stride) is not supported; use one of \(Self.list(limits.strides))")
+        for (index, block) in blocks.enumerated() {
+            let at = "block \(index)"
+            try Self.check(block.kernel % 2 == 1 && limits.depthwiseKernels.contains(block.kernel), at, "kernel",
+                           "\(block.kernel) is not supported; the depthwise kernel must be one of \(Self.list(limits.depthwiseKernels))")
+            try Self.check(limits.strides.contains(block.stride), at, "stride",
+                           "\(block.stride) is not supported; use one of \(Self.list(limits.strides))")
+        }
+    }
+
+    /// Size checks run first (after kernels and strides), so a huge network is reported as too large rather than
     /// by whichever of its fields happens to fail first, and before any count overflows.
     private func checkSize(_ limits: NetworkLimits) throws(NetworkError) {
         if blocks.count > limits.maxBlocks {
@@ -138,7 +155,9 @@ extension Network {
         var size = Double(resolution)
         func out(_ s: Double, _ stride: Int) -> Double { stride > 0 ? (s / Double(stride)).rounded(.up) : s }
         let stemOut = out(size, stem.stride)
-        let stemWeights = Double(stem.kernel * stem.kernel) * Double(inputChannels) * Double(stem.outChannels)
+        // Every product in Double: the kernel, like any field, may be huge here (4e12 * 4e12
+        // overflows Int); its own check comes later, in validate().
+        let stemWeights = Double(stem.kernel) * Double(stem.kernel) * Double(inputChannels) * Double(stem.outChannels)
         macs += stemWeights * stemOut * stemOut
         parameters += stemWeights
         size = stemOut
@@ -146,7 +165,7 @@ extension Network {
             let groups = Double(max(block.pointwiseGroups, 1))
             let expand = block.hasExpand ? Double(block.inChannels) * Double(block.expandedChannels) / groups : 0
             let o = out(size, block.stride)
-            let depthwise = Double(block.kernel * block.kernel) * Double(block.expandedChannels)
+            let depthwise = Double(block.kernel) * Double(block.kernel) * Double(block.expandedChannels)
             let se = 2 * Double(block.expandedChannels) * Double(max(block.seChannels, 0))
             let project = Double(block.expandedChannels) * Double(block.outChannels) / groups
             macs += expand * size * size + depthwise * o * o + se + project * o * o

@@ -93,6 +93,77 @@ extension LinearModel {
         guard code == HAO_GLPK_OK else {
             throw .fileError(path: path, message: "cannot write: " + summarise(message))
         }
+        if format == .freeMPS { try nameObjectiveRow(inFreeMPS: path) }
+    }
+
+    /// GLPK's MPS writer ignores the objective's name and always calls its row `R0000000`
+    /// (GLPK 5.0, `row_name` in src/api/mps.c); the LP writer keeps it. So that both files
+    /// name the objective alike, the free-MPS file is rewritten with the model's objective
+    /// name in the row-name fields, when that name is usable: non-empty, free of blanks and
+    /// distinct from every row name GLPK wrote. Otherwise GLPK's name stays. (Fixed MPS is
+    /// left alone: its names are limited to 8 characters.)
+    private func nameObjectiveRow(inFreeMPS path: String) throws(SolverError) {
+        let generated = "R0000000"
+        let name = objectiveName
+        guard !name.isEmpty, name != generated, !name.contains(where: { $0.isWhitespace }), name.first != "*" else { return }
+        // Row names as GLPK writes them: blanks become '_', unnamed rows get R%07d.
+        for (i, row) in constraints.enumerated() {
+            let written = row.name.isEmpty ? "R" + String(repeating: "0", count: max(0, 7 - String(i + 1).count)) + String(i + 1)
+                : String(row.name.map { $0 == " " ? "_" : $0 })
+            if written == name { return }
+        }
+        guard let file = fopen(path, "rb") else {
+            throw .fileError(path: path, message: "cannot read back the written file to name the objective row")
+        }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count == 0 { break }
+            bytes += chunk[0..<count]
+        }
+        let readFailed = ferror(file) != 0
+        fclose(file)
+        if readFailed { throw .fileError(path: path, message: "cannot read back the written file to name the objective row") }
+        let text = String(decoding: bytes, as: UTF8.self)
+        var section = ""
+        var lines: [String] = []
+        lines.reserveCapacity(constraints.count + variables.count * 4)
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            guard let first = line.first else { lines.append(String(line)); continue }
+            if first == "*" { lines.append(String(line)); continue }
+            if first != " " {
+                section = String(line.split(separator: " ").first ?? "")
+                lines.append(String(line))
+                continue
+            }
+            var fields = line.split(separator: " ").map(String.init)
+            // Row-name fields: ROWS "type name"; COLUMNS "column row value [row value]";
+            // RHS "set row value [row value]". Integer markers have none.
+            let positions: [Int]
+            switch section {
+            case "ROWS": positions = fields.first == "N" ? [1] : []
+            case "COLUMNS": positions = fields.count > 1 && fields[1] == "'MARKER'" ? [] : [1, 3]
+            case "RHS": positions = [1, 3]
+            default: positions = []
+            }
+            var changed = false
+            for p in positions where p < fields.count && fields[p] == generated {
+                fields[p] = name
+                changed = true
+            }
+            lines.append(changed ? " " + fields.joined(separator: " ") : String(line))
+        }
+        // Write beside the file and rename over it, so a failure leaves GLPK's file intact.
+        let temporary = path + ".hao-tmp"
+        guard let out = fopen(temporary, "wb") else { throw .fileError(path: path, message: "cannot write \(temporary)") }
+        let data = Array(lines.joined(separator: "\n").utf8)
+        let written = data.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, out) }
+        let closed = fclose(out) == 0
+        guard written == data.count, closed, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw .fileError(path: path, message: "cannot write (while naming the objective row)")
+        }
     }
 
     /// Reads back every row, column and coefficient of a GLPK problem. Only indices

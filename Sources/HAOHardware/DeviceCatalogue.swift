@@ -61,8 +61,21 @@ extension Device {
     /// Every name the device answers to, lower-cased: its part and its aliases.
     public var names: [String] { [part.lowercased()] + aliases.map { $0.lowercased() } }
 
-    /// Checks that the figures are usable: a name, non-negative resources with at least
-    /// one DSP, BRAM18, LUT and FF, and a finite positive clock and bandwidth.
+    /// Largest count of any one resource accepted. The largest Xilinx parts have about
+    /// 4.1 million LUTs and 8.2 million flip-flops (Virtex UltraScale+ VU19P, DS890), and
+    /// 12,288 DSP slices (VU13P); 10^7 admits all of them while keeping every resource sum
+    /// and the budget arithmetic far from integer overflow.
+    public static let maximumResourceCount = 10_000_000
+    /// Accepted accelerator clocks, MHz. FPGA fabric clocks are a few hundred MHz (DSP48E2's
+    /// maximum is under 900 MHz); outside this range the figure is a typo or a unit error
+    /// (Hz, GHz), and cycle counts derived from it could overflow.
+    public static let clockRangeMHz: ClosedRange<Double> = 1...2000
+    /// Accepted DDR bandwidths, GB/s: from 10 MB/s (far below any DDR interface) to 10 TB/s
+    /// (above any HBM part); the memory cycles computed from it stay finite and bounded.
+    public static let bandwidthRangeGBps: ClosedRange<Double> = 0.01...10_000
+
+    /// Checks that the figures are usable: a name, resources in 1...10^7 (URAM in 0...10^7),
+    /// a clock in 1...2000 MHz and a DDR bandwidth in 0.01...10000 GB/s.
     public func validate() throws(DeviceError) {
         let label = part.isEmpty ? "(unnamed)" : part
         func fail(_ field: String, _ message: String) -> DeviceError {
@@ -75,14 +88,28 @@ extension Device {
         }
         let counts = [("resources.dsp", resources.dsp), ("resources.bram18", resources.bram18),
                       ("resources.lut", resources.lut), ("resources.ff", resources.ff)]
-        for (field, value) in counts where value <= 0 {
-            throw fail(field, "must be positive; got \(value)")
+        let most = Self.maximumResourceCount
+        for (field, value) in counts {
+            if value <= 0 { throw fail(field, "must be positive; got \(value)") }
+            if value > most { throw fail(field, "must be at most \(most); got \(value)") }
         }
         if resources.uram < 0 { throw fail("resources.uram", "must not be negative; got \(resources.uram)") }
+        if resources.uram > most { throw fail("resources.uram", "must be at most \(most); got \(resources.uram)") }
         if !clockMHz.isFinite || clockMHz <= 0 { throw fail("clock_mhz", "must be a finite positive number; got \(clockMHz)") }
+        if !Self.clockRangeMHz.contains(clockMHz) {
+            throw fail("clock_mhz", "must be between \(Self.plain(Self.clockRangeMHz.lowerBound)) and \(Self.plain(Self.clockRangeMHz.upperBound)) MHz; got \(clockMHz)")
+        }
         if !ddrBandwidthGBps.isFinite || ddrBandwidthGBps <= 0 {
             throw fail("ddr_bandwidth_gbps", "must be a finite positive number; got \(ddrBandwidthGBps)")
         }
+        if !Self.bandwidthRangeGBps.contains(ddrBandwidthGBps) {
+            throw fail("ddr_bandwidth_gbps", "must be between \(Self.plain(Self.bandwidthRangeGBps.lowerBound)) and \(Self.plain(Self.bandwidthRangeGBps.upperBound)) GB/s; got \(ddrBandwidthGBps)")
+        }
+    }
+
+    /// 2000 rather than 2000.0 in messages.
+    private static func plain(_ x: Double) -> String {
+        x == x.rounded() ? String(Int(x)) : String(x)
     }
 
     /// Reads and validates one device JSON file (the format of `Models/devices/`).
@@ -97,6 +124,13 @@ extension Device {
         do {
             device = try JSONDecoder().decode(Device.self, from: data)
         } catch let error as DecodingError {
+            // Syntax errors come back as "not valid JSON" too, but so does a number that does not
+            // fit an integer field (1e9 is fine, 2^63 or 360.5 is not); name the field then.
+            if case let .dataCorrupted(context) = error, context.codingPath.isEmpty,
+               let (field, value) = JSONIntegerFields.firstNonInteger(
+                   in: data, patterns: ["dsp", "bram18", "uram", "lut", "ff"].map { ["resources", $0] }) {
+                throw .invalidFile(path: path, reason: "bad value at '\(field)': \(JSONIntegerFields.expectation); got \(value)")
+            }
             throw .invalidFile(path: path, reason: describe(error))
         } catch {
             throw .invalidFile(path: path, reason: String(describing: error))
@@ -138,16 +172,30 @@ public struct DeviceCatalogue: Sendable, Hashable {
     /// The devices, sorted by part name.
     public let devices: [Device]
 
-    /// A catalogue of the given devices; each is validated and names must be unique.
+    /// A catalogue of the given devices; each is validated and names must be unique: no two
+    /// devices may share a part name or alias (ignoring case), not even two copies of one part.
     public init(devices: [Device]) throws(DeviceError) {
-        var owner: [String: String] = [:]
-        for device in devices {
+        try self.init(devices: devices, origins: nil)
+    }
+
+    /// `origins[i]` names where device i came from (its file), for the duplicate-name message;
+    /// without it devices are named by part (and position, when two have the same part).
+    init(devices: [Device], origins: [String]?) throws(DeviceError) {
+        let parts = devices.map(\.part)
+        func label(_ i: Int) -> String {
+            if let origins { return origins[i] }
+            let samePart = parts.indices.filter { parts[$0] == parts[i] }.count > 1
+            return samePart ? "\(parts[i]) (device \(i + 1) of \(devices.count))" : parts[i]
+        }
+        var owner: [String: Int] = [:]
+        for (index, device) in devices.enumerated() {
             try device.validate()
+            // A name repeated within one device (part XCZU3EG and alias xczu3eg) is harmless.
             for name in device.names {
-                if let first = owner[name], first != device.part {
-                    throw .duplicateName(name: name, first: first, second: device.part)
+                if let first = owner[name], first != index {
+                    throw .duplicateName(name: name, first: label(first), second: label(index))
                 }
-                owner[name] = device.part
+                owner[name] = index
             }
         }
         let defaults = devices.filter(\.isDefault).map(\.part)
@@ -170,10 +218,13 @@ public struct DeviceCatalogue: Sendable, Hashable {
         let files = names.filter { $0.lowercased().hasSuffix(".json") }.sorted()
         guard !files.isEmpty else { throw .emptyCatalogue(path: directory.path) }
         var devices: [Device] = []
+        var origins: [String] = []
         for file in files {
-            devices.append(try Device.load(contentsOf: directory.appendingPathComponent(file)))
+            let url = directory.appendingPathComponent(file)
+            devices.append(try Device.load(contentsOf: url))
+            origins.append("\(devices[devices.count - 1].part) in '\(url.path)'")
         }
-        return try DeviceCatalogue(devices: devices)
+        return try DeviceCatalogue(devices: devices, origins: origins)
     }
 
     /// Loads the catalogue of a models directory (its `devices/` folder).

@@ -51,6 +51,17 @@ public struct SearchMeta: Sendable, Codable, Hashable {
         generations = try c.decode(Int.self, forKey: .generations)
         mutationRate = try c.decode(Double.self, forKey: .mutationRate)
         bitsMode = try c.decodeIfPresent(BitsMode.self, forKey: .bitsMode) ?? .evolve
+        // A checkpoint is a user-editable file: hold its device and cap to the same rules as
+        // the catalogue's, since the cost model's arithmetic relies on them.
+        do { try device.validate() } catch {
+            throw DecodingError.dataCorruptedError(forKey: .device, in: c, debugDescription: error.description)
+        }
+        do { try cap.validate() } catch {
+            throw DecodingError.dataCorruptedError(forKey: .cap, in: c, debugDescription: error.description)
+        }
+        do { try space.validate() } catch {
+            throw DecodingError.dataCorruptedError(forKey: .space, in: c, debugDescription: "\(error)")
+        }
     }
 }
 

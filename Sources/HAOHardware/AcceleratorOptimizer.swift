@@ -28,7 +28,9 @@ public enum AcceleratorError: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String {
         switch self {
-        case .invalidNetwork(let e): return "invalid network: \(e)"
+        // Validation only throws `invalidField` ("invalid network: block 3, ...") and `tooLarge`
+        // ("network too large: ..."), which already say what is wrong; a prefix would repeat it.
+        case .invalidNetwork(let e): return e.description
         case .invalidDevice(let m): return "invalid device: \(m)"
         case .invalidOption(let m): return "invalid option: \(m)"
         case .tooLarge(let m): return "too large: \(m)"
@@ -127,7 +129,8 @@ public struct AcceleratorSolution: Sendable {
     public var status: Status
     /// The full evaluation of the chosen configuration (nil when infeasible).
     public var report: AcceleratorReport?
-    /// Which solver produced the answer ("glpk" or "native").
+    /// Which solver produced the answer: "glpk", "native", or ``decidedByPruning`` when pruning
+    /// left an engine with no candidate, so the instance is infeasible without running a solver.
     public var solver: String
     public var solveTime: Duration
     /// The objective the solver reported (cycles, or weighted resources in inverse mode).
@@ -145,6 +148,9 @@ public struct AcceleratorSolution: Sendable {
     public var latencyMs: Double? { report?.latencyMs }
     public var fps: Double? { report?.fps }
     public var resources: Resources? { report?.totalResources }
+
+    /// The `solver` of an answer decided by pruning alone (no solver ran).
+    public static let decidedByPruning = "pruning"
 }
 
 /// Finds the accelerator configuration of least latency (or least resources for a target fps)
@@ -179,9 +185,11 @@ public struct AcceleratorOptimizer: Sendable {
     /// Checks the inputs and builds the cost model and the (unpruned) instance.
     public func setUp(_ network: Network) throws(AcceleratorError) -> (CostModel, AcceleratorInstance) {
         do { try network.validate() } catch { throw .invalidNetwork(error) }
-        guard device.clockMHz.isFinite, device.clockMHz > 0 else { throw .invalidDevice("\(device.part): clock \(device.clockMHz) MHz is not positive") }
-        guard device.ddrBandwidthGBps.isFinite, device.ddrBandwidthGBps > 0 else {
-            throw .invalidDevice("\(device.part): DDR bandwidth \(device.ddrBandwidthGBps) GB/s is not positive")
+        // A device built in code (or decoded from a checkpoint) has not necessarily been through
+        // the catalogue; the cost model's arithmetic relies on the ranges `validate()` enforces.
+        do { try device.validate() } catch {
+            if case let .invalidValue(part, field, message) = error { throw .invalidDevice("\(part): \(field) \(message)") }
+            throw .invalidDevice(error.description)
         }
         for (name, value) in [("dsp", cap.dsp), ("bram18", cap.bram18), ("lut", cap.lut), ("ff", cap.ff)] {
             guard value.isFinite, value > 0, value <= 1 else { throw .invalidOption("utilisation cap for \(name) must be in (0, 1], got \(value)") }
@@ -205,14 +213,37 @@ public struct AcceleratorOptimizer: Sendable {
     /// Least weighted resources (DSP by default) reaching `targetFPS`.
     public func solve(_ network: Network, targetFPS: Double, weights: ResourceWeights = .dsp,
                       solver: AcceleratorSolverChoice = .auto) throws(AcceleratorError) -> AcceleratorSolution {
+        let cycles = try latencyLimit(targetFPS: targetFPS)
+        return try solve(network, objective: .minimiseResources(weights: weights, maxLatencyCycles: cycles), solver: solver,
+                         targetFPS: targetFPS)
+    }
+
+    /// Largest latency limit, in cycles, that inverse mode uses: a lower target fps is clamped to
+    /// it. 2^62 cycles is over 700 years at 200 MHz, and far above any latency the cost model gives
+    /// a network that passes validation, so clamping never changes an answer; it keeps the limit an
+    /// `Int` (and its sums with other cycle counts) from overflowing.
+    public static let maximumLatencyLimit = 1 << 62
+
+    /// The latency limit in whole cycles that `targetFPS` means on this device: latency <= clock / fps,
+    /// clamped to ``maximumLatencyLimit``. Throws unless `targetFPS` is a positive finite number.
+    public func latencyLimit(targetFPS: Double) throws(AcceleratorError) -> Int {
         guard targetFPS.isFinite, targetFPS > 0 else { throw .invalidOption("target fps must be a positive number, got \(targetFPS)") }
-        // Latency limit in whole cycles: latency <= clock / fps.
-        let cycles = Int((device.clockMHz * 1e6 / targetFPS).rounded(.down))
-        return try solve(network, objective: .minimiseResources(weights: weights, maxLatencyCycles: cycles), solver: solver)
+        guard device.clockMHz.isFinite, device.clockMHz > 0 else {
+            throw .invalidDevice("\(device.part): clock_mhz must be a finite positive number; got \(device.clockMHz)")
+        }
+        // The quotient can be +infinity (1e-300 fps), so clamp before converting.
+        let cycles = (device.clockMHz * 1e6 / targetFPS).rounded(.down)
+        return cycles >= Double(Self.maximumLatencyLimit) ? Self.maximumLatencyLimit : Int(cycles)
     }
 
     public func solve(_ network: Network, objective: AcceleratorObjective,
                       solver: AcceleratorSolverChoice) throws(AcceleratorError) -> AcceleratorSolution {
+        try solve(network, objective: objective, solver: solver, targetFPS: nil)
+    }
+
+    /// `targetFPS` is the user's target behind a `.minimiseResources` limit, for the diagnosis only.
+    func solve(_ network: Network, objective: AcceleratorObjective, solver: AcceleratorSolverChoice,
+               targetFPS: Double?) throws(AcceleratorError) -> AcceleratorSolution {
         let (model, full) = try setUp(network)
         let instance = full.pruned(pruning)
         let budget = instance.budget
@@ -222,7 +253,7 @@ public struct AcceleratorOptimizer: Sendable {
         func finish(_ choice: [Int]?, objectiveValue: Double?, solverName: String, time: Duration) throws(AcceleratorError) -> AcceleratorSolution {
             guard let choice else {
                 return AcceleratorSolution(status: .infeasible, report: nil, solver: solverName, solveTime: time, objective: nil,
-                                           diagnosis: diagnose(full, objective: objective), messages: messages,
+                                           diagnosis: diagnose(full, objective: objective, targetFPS: targetFPS), messages: messages,
                                            candidateCounts: (full.candidateCounts, instance.candidateCounts), budget: budget)
             }
             let configuration = AcceleratorConfiguration(expand: instance.candidates[0][choice[0]],
@@ -250,9 +281,10 @@ public struct AcceleratorOptimizer: Sendable {
         }
 
         if solver == .native { return try runNative() }
-        // A problem with no candidate left after pruning is infeasible without a solver.
+        // A problem with no candidate left after pruning is infeasible without a solver; say so
+        // rather than credit GLPK with an answer it never computed.
         if instance.candidateCounts.contains(0) {
-            return try finish(nil, objectiveValue: nil, solverName: solver == .auto ? "glpk" : solver.rawValue, time: .zero)
+            return try finish(nil, objectiveValue: nil, solverName: AcceleratorSolution.decidedByPruning, time: .zero)
         }
         let program = AcceleratorProgram(instance: instance, objective: objective, options: formulation, name: network.name)
         let solution: Solution
@@ -294,7 +326,10 @@ public struct AcceleratorOptimizer: Sendable {
     }
 
     /// Explains, from the data, why nothing fits.
-    public func diagnose(_ instance: AcceleratorInstance, objective: AcceleratorObjective = .minimiseLatency) -> String {
+    /// In inverse mode, `targetFPS` is the target as the user gave it; without it the target is
+    /// recomputed from the cycle limit (which is rounded, and clamped for tiny targets).
+    public func diagnose(_ instance: AcceleratorInstance, objective: AcceleratorObjective = .minimiseLatency,
+                         targetFPS: Double? = nil) -> String {
         let counts = instance.candidateCounts
         if counts.contains(0) { return "infeasible on \(device.part): an engine has no candidate configuration" }
         var smallest = instance.fixed
@@ -322,7 +357,7 @@ public struct AcceleratorOptimizer: Sendable {
         }
         if case let .minimiseResources(_, limit) = objective {
             let fps = device.clockMHz * 1e6 / best
-            let target = device.clockMHz * 1e6 / Double(max(limit, 1))
+            let target = targetFPS ?? device.clockMHz * 1e6 / Double(max(limit, 1))
             return "infeasible on \(device.part): the target of \(format(target)) fps (\(limit) cycles) is out of reach; the fastest configuration within the budget reaches \(format(fps)) fps (\(Int(best)) cycles)"
         }
         return "infeasible on \(device.part)"
@@ -330,6 +365,7 @@ public struct AcceleratorOptimizer: Sendable {
 
     private func format(_ x: Double) -> String {
         let scaled = (x * 100).rounded() / 100
-        return "\(scaled)"
+        // x * 100 overflows to infinity for targets near Double.greatestFiniteMagnitude.
+        return scaled.isFinite ? "\(scaled)" : "\(x)"
     }
 }

@@ -53,10 +53,14 @@ public struct AcceleratorProgram: Sendable {
             }
             choice.append(columns)
         }
-        // Smallest and largest term of each engine in each path.
-        var minTerm = [[Int]](repeating: [Int](repeating: Int.max, count: n), count: 3)
+        // Smallest and largest term of each engine in each path. An engine left with no candidate
+        // (pruning can empty one when nothing fits) contributes 0 to both: its one-hot row then has
+        // no columns and reads `0 = 1`, so the program is still well formed, and infeasible, as the
+        // instance is. Starting its minimum at Int.max would overflow the sums below.
+        var minTerm = [[Int]](repeating: [Int](repeating: 0, count: n), count: 3)
         var maxTerm = [[Int]](repeating: [Int](repeating: 0, count: n), count: 3)
-        for e in 0..<3 {
+        for e in 0..<3 where !instance.candidates[e].isEmpty {
+            minTerm[e] = [Int](repeating: Int.max, count: n)
             for c in 0..<instance.candidates[e].count {
                 for k in 0..<n {
                     let t = instance.term(e, c, k)

@@ -108,7 +108,8 @@ extension AcceleratorInstance {
                 if let cost, cost >= best { break }  // sorted by cost: no later p is cheaper
                 // Latency with an early stop once it cannot beat the incumbent (latency mode)
                 // or exceeds the limit (inverse mode).
-                let cutoff = weights == nil ? (best.isFinite ? Int(best) : Int.max) : maxLatency + 1
+                // (A caller's limit of Int.max must not overflow the + 1.)
+                let cutoff = weights == nil ? (best.isFinite ? Int(best) : Int.max) : (maxLatency == Int.max ? Int.max : maxLatency + 1)
                 evaluated += 1
                 var sum = 0
                 var current = memoryCycles[pathStage[0]]

@@ -159,6 +159,12 @@ func format(_ value: Double, _ digits: Int = 2) -> String {
     String(format: "%.\(digits)f", value)
 }
 
+/// A user's target (fps, MB) as given: one decimal for ordinary values, but in full when that
+/// would hide it (1e-300 would print as 0.0, 1e300 as 301 digits).
+func formatTarget(_ value: Double) -> String {
+    value >= 0.05 && value < 1e9 ? format(value, 1) : "\(value)"
+}
+
 /// The human-readable form of a solve.
 func describe(_ solution: AcceleratorSolution, network: Network, device: Device) -> String {
     var lines: [String] = []

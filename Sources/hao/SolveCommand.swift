@@ -57,7 +57,7 @@ struct SolveCommand: ParsableCommand {
         }
         let objective: AcceleratorObjective
         if let targetFps {
-            objective = .minimiseResources(weights: .dsp, maxLatencyCycles: Int((device.clockMHz * 1e6 / targetFps).rounded(.down)))
+            objective = .minimiseResources(weights: .dsp, maxLatencyCycles: try optimizer.latencyLimit(targetFPS: targetFps))
         } else {
             objective = .minimiseLatency
         }
@@ -67,7 +67,9 @@ struct SolveCommand: ParsableCommand {
             try printJSON(SolveJSON(network: net, device: device, solution: solution, targetFPS: targetFps))
         } else {
             print(describe(solution, network: net, device: device))
-            if let targetFps, solution.status == .optimal { print("Target: \(format(targetFps, 1)) fps (least DSP meeting it)") }
+            if let targetFps, solution.status == .optimal {
+                print("Target: \(formatTarget(targetFps)) fps (least DSP meeting it)")
+            }
         }
         for message in solution.messages where json { printError("note: \(message)") }
         if solution.status == .infeasible {

@@ -36,7 +36,16 @@ struct VerifyCommand: ParsableCommand {
         let device = try hardware.resolveDevice()
         let net = withBlockBits(try hardware.loadNetwork(network), bits)
         let optimizer = AcceleratorOptimizer(device: device, cap: try hardware.resolveCap())
-        let glpk = try optimizer.solve(net, solver: .glpk)
+        var glpk = try optimizer.solve(net, solver: .glpk)
+        // When pruning empties an engine, no solver runs on the pruned program (it is infeasible by
+        // construction); GLPK then solves the unpruned program, so that its row is GLPK's own answer.
+        var glpkNote: String? = nil
+        if glpk.solver == AcceleratorSolution.decidedByPruning {
+            var unpruned = optimizer
+            unpruned.pruning = .none
+            glpk = try unpruned.solve(net, solver: .glpk)
+            glpkNote = "pruning left an engine with no candidate (\(glpk.candidateCounts.before.map(String.init).joined(separator: "/")) candidates before pruning); GLPK solved the unpruned program"
+        }
         let native = try optimizer.solve(net, solver: .native)
         // Read into locals once: Swift 6.3's release optimiser crashed (an ownership error in
         // CopyPropagation) when these computed optionals were read in the branches below.
@@ -55,7 +64,7 @@ struct VerifyCommand: ParsableCommand {
         if let exhaustive { agree = agree && exhaustive.cycles == nativeCycles }
 
         var rows = [
-            VerifyRow(solver: "glpk", status: glpk.status.rawValue, latency_cycles: glpkCycles, solve_ms: milliseconds(glpk.solveTime)),
+            VerifyRow(solver: glpkNote == nil ? "glpk" : "glpk (unpruned)", status: glpk.status.rawValue, latency_cycles: glpkCycles, solve_ms: milliseconds(glpk.solveTime)),
             VerifyRow(solver: "native", status: native.status.rawValue, latency_cycles: nativeCycles, solve_ms: milliseconds(native.solveTime)),
         ]
         if let exhaustive {
@@ -64,12 +73,13 @@ struct VerifyCommand: ParsableCommand {
         }
         if json {
             try printJSON(VerifyOutput(network: net.name, device: device.part, agree: agree, enumerated: exhaustive != nil,
-                                 candidate_triples: triples, results: rows))
+                                 candidate_triples: triples, results: rows, note: glpkNote))
         } else {
             print("\(net.name) on \(device.part): \(full.candidateCounts.map(String.init).joined(separator: " x ")) = \(triples) candidate triples")
             print(textTable(["solver", "status", "latency cycles", "solve ms"], rows.map {
                 [$0.solver, $0.status, $0.latency_cycles.map(String.init) ?? "-", format($0.solve_ms, 3)]
             }, rightAligned: [2, 3]))
+            if let glpkNote { print("note: \(glpkNote)") }
             if exhaustive == nil { print("enumeration skipped: \(triples) triples exceed --max-enumeration \(maxEnumeration)") }
             if let nativeDiagnosis { print(nativeDiagnosis) }
             print(agree ? "agreement: all solvers give the same optimum" : "DISAGREEMENT: the solvers differ")
@@ -100,4 +110,20 @@ private struct VerifyOutput: Encodable {
     var enumerated: Bool
     var candidate_triples: Int
     var results: [VerifyRow]
+    /// Why a row is not the plain solve (e.g. GLPK ran on the unpruned program); null otherwise.
+    var note: String?
+
+    enum CodingKeys: String, CodingKey { case network, device, agree, enumerated, candidate_triples, results, note }
+
+    // Every key always present (note is null when there is nothing to say).
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(network, forKey: .network)
+        try c.encode(device, forKey: .device)
+        try c.encode(agree, forKey: .agree)
+        try c.encode(enumerated, forKey: .enumerated)
+        try c.encode(candidate_triples, forKey: .candidate_triples)
+        try c.encode(results, forKey: .results)
+        try c.encode(note, forKey: .note)
+    }
 }

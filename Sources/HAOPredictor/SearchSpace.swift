@@ -134,6 +134,47 @@ public struct SearchSpace: Sendable, Hashable, Codable {
         for stage in stages where stage.outChannels <= 0 || stage.stride <= 0 {
             throw fail("stage with non-positive channels or stride")
         }
+        // Ranges of the network format, checked here so that the integer channel and MAC
+        // arithmetic on points (expandedChannels, the quantization model's per-block MACs) cannot
+        // overflow on a hand-edited file (an expand ratio of 4e15 used to trap).
+        let limits = NetworkLimits.standard
+        let most = limits.maxChannels
+        let sizes = [("stem.out_channels", stem.outChannels), ("first_block.out_channels", firstBlock.outChannels),
+                     ("first_block.expand_ratio", firstBlock.expandRatio), ("head.conv_channels", head.convChannels),
+                     ("head.hidden_channels", head.hiddenChannels ?? 1), ("head.classes", head.classes),
+                     ("channel_divisor", channelDivisor), ("se_reduction", seReduction)]
+            + stages.enumerated().map { ("stages[\($0.offset)].out_channels", $0.element.outChannels) }
+            + expandChoices.map { ("expand_choices", $0) }
+        for (label, value) in sizes where !(1...most).contains(value) {
+            throw fail("\(label) is \(value); it must be in 1...\(most)")
+        }
+        guard limits.inputChannels.contains(inputChannels) else {
+            throw fail("input_channels is \(inputChannels); it must be in \(limits.inputChannels.lowerBound)...\(limits.inputChannels.upperBound)")
+        }
+        for resolution in resolutionChoices where !limits.resolutions.contains(resolution) {
+            throw fail("resolution choice \(resolution) is outside \(limits.resolutions.lowerBound)...\(limits.resolutions.upperBound)")
+        }
+        let largestKernel = limits.depthwiseKernels.union(limits.stemKernels).max() ?? 7
+        for (label, kernel) in [("stem.kernel", stem.kernel), ("first_block.kernel", firstBlock.kernel)]
+            + kernelChoices.map({ ("kernel_choices", $0) }) where !(1...largestKernel).contains(kernel) {
+            throw fail("\(label) \(kernel) is outside 1...\(largestKernel)")
+        }
+        for (label, stride) in [("stem.stride", stem.stride), ("first_block.stride", firstBlock.stride)]
+            + stages.map({ ("stage stride", $0.stride) }) where !limits.strides.contains(stride) {
+            throw fail("\(label) \(stride) is not one of \(limits.strides.sorted())")
+        }
+        // Every count grows with depth, kernel, expansion and resolution, so the largest network
+        // of the space bounds them all: if it is within the size limits, every network is.
+        let n = ArchitecturePoint.slotCount
+        let largest = canonical(ArchitecturePoint(
+            depths: [Int](repeating: depthChoices.max()!, count: ArchitecturePoint.stageCount),
+            kernels: [Int](repeating: kernelChoices.max()!, count: n),
+            expandRatios: [Int](repeating: expandChoices.max()!, count: n),
+            bits: [Int](repeating: bitChoices.max()!, count: n),
+            resolution: resolutionChoices.max()!))
+        do { try network(for: largest).validateSize(limits: limits) } catch {
+            throw fail("\(error) (the largest network of the space)")
+        }
     }
 
     // MARK: - Points

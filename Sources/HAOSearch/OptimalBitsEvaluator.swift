@@ -44,7 +44,9 @@ public struct OptimalBitsEvaluator: CandidateEvaluator {
         var p = point
         p.bits = p.bits.map { _ in 8 }
         let network = try space.network(for: p)
-        let cycles = Int((latencyLimitMs * optimizer.device.clockMHz * 1000).rounded(.down))
+        // Clamped as the bit-allocation optimizer clamps a target fps: a limit of 1e300 ms
+        // (from --min-fps 1e-300) does not fit an Int of cycles, and bounds nothing anyway.
+        let cycles = Int(min((latencyLimitMs * optimizer.device.clockMHz * 1000).rounded(.down), Double(Int.max / 2)))
         let setup = try QuantizationSetup.make(network: network, limit: .latency(maxCycles: max(1, cycles)), space: space,
                                                predictor: predictor, quantization: nil, sensitivity: nil)
         let prepared = clock.now

@@ -333,7 +333,7 @@ public struct FrontierReport: Sendable, Codable {
     }
 
     static func label(_ v: Double) -> String {
-        v == v.rounded() ? String(Int(v)) : String(format: "%g", v)
+        v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(format: "%g", v)
     }
 
     static func wrap(_ text: String, width: Int) -> [String] {

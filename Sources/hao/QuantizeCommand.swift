@@ -70,7 +70,9 @@ struct QuantizeCommand: ParsableCommand {
         let limit: BitAllocationLimit
         do {
             if let targetFps { limit = .latency(maxCycles: try optimizer.latencyLimit(fps: targetFps)) } else {
-                limit = .modelSize(maxBits: Int((maxSizeMb! * 8e6).rounded(.down)))
+                // Clamp before converting: 1e300 MB does not fit an Int of bits, and any limit
+                // above 2^62 bits (over 5e11 MB) bounds nothing a network could reach.
+                limit = .modelSize(maxBits: Int(min((maxSizeMb! * 8e6).rounded(.down), Double(1 << 62))))
             }
         } catch { throw CLIError("\(error)") }
         // The predictor and space are optional: without them the MAC-share rule applies.
@@ -107,7 +109,7 @@ struct QuantizeCommand: ParsableCommand {
 
     private func text(_ net: Network, _ device: Device, _ setup: QuantizationSetup, _ s: BitAllocationSolution, _ top1: Double?) -> String {
         var lines: [String] = []
-        let target = targetFps.map { "\(format($0, 1)) fps" } ?? "\(format(maxSizeMb!, 3)) MB"
+        let target = targetFps.map { "\(formatTarget($0)) fps" } ?? (maxSizeMb! >= 1e9 ? "\(maxSizeMb!) MB" : "\(format(maxSizeMb!, 3)) MB")
         lines.append("\(net.name) on \(device.part) (\(device.board)), target \(target), solver \(s.solver) (\(format(milliseconds(s.solveTime), 1)) ms)")
         guard s.status == .optimal, let bits = s.bits, let report = s.report else {
             lines.append("INFEASIBLE: \(s.diagnosis ?? "no assignment meets the target")")

@@ -30,8 +30,11 @@ struct LPCommand: ParsableCommand {
     @Option(help: "File format: auto (from the extension or content), lp, mps (free) or fixed-mps.")
     var format: FormatChoice = .auto
 
-    @Option(help: "Stop after this many seconds and report the best solution found.")
+    @Option(help: "Stop after this many seconds and report the best solution found (GLPK's limit, 2147483 s or about 24.8 days, applies to longer values).")
     var timeLimit: Double?
+
+    /// GLPK takes its time limit as an `int` of milliseconds; longer limits are clamped to this.
+    static let maximumTimeLimitSeconds = Double(Int32.max) / 1000
 
     @Option(help: "Stop when the relative MIP gap is at most this (0 proves optimality).")
     var relativeGap: Double = 0
@@ -70,6 +73,23 @@ struct LPCommand: ParsableCommand {
             case integerColumns = "integer_columns"
             case solveMs = "solve_ms"
         }
+
+        // Every key always present: `objective` is null when there is no solution (infeasible,
+        // unbounded, or a time limit without an incumbent), so scripts can rely on the shape.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(file, forKey: .file)
+            try c.encode(status, forKey: .status)
+            try c.encode(objective, forKey: .objective)
+            try c.encode(objectiveName, forKey: .objectiveName)
+            try c.encode(sense, forKey: .sense)
+            try c.encode(variables, forKey: .variables)
+            try c.encode(rows, forKey: .rows)
+            try c.encode(columns, forKey: .columns)
+            try c.encode(integerColumns, forKey: .integerColumns)
+            try c.encode(solver, forKey: .solver)
+            try c.encode(solveMs, forKey: .solveMs)
+        }
     }
 
     func run() throws {
@@ -83,7 +103,9 @@ struct LPCommand: ParsableCommand {
         let solution: Solution
         do {
             model = try LinearModel.read(from: file, format: chosen)
-            let limit = timeLimit.map { Duration.milliseconds(Int64(($0 * 1000).rounded(.up))) }
+            // Clamp before converting: 1e30 s does not fit an Int64 of milliseconds, and GLPK
+            // would clamp it to its own maximum anyway.
+            let limit = timeLimit.map { Duration.milliseconds(Int64((min($0, Self.maximumTimeLimitSeconds) * 1000).rounded(.up))) }
             solution = try GLPKSolver().solve(model, options: SolverOptions(timeLimit: limit, relativeGap: relativeGap))
         } catch {
             throw CLIError(error.description)

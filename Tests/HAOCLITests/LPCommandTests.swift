@@ -60,11 +60,44 @@ struct LPCommandTests {
 
     @Test func invalidOptionsAreRejected() throws {
         let path = "\(Self.examples)/plan.mps"
-        for arguments in [["--time-limit", "-1"], ["--time-limit", "nan"], ["--relative-gap", "-0.5"]] {
-            let output = try HAOBinary.run(["lp", path] + arguments)
-            #expect(output.status != 0)
-            #expect(output.stderr.contains(arguments[0]), "\(output.stderr)")
+        // "--time-limit -1" would be rejected by the argument parser itself ("-1" reads as an
+        // option, so the value is missing); the "=" form reaches the command's own validation.
+        let cases = [
+            ("--time-limit=-1", "--time-limit must be a positive number of seconds, got -1.0"),
+            ("--time-limit=0", "--time-limit must be a positive number of seconds, got 0.0"),
+            ("--time-limit=nan", "--time-limit must be a positive number of seconds, got nan"),
+            ("--time-limit=inf", "--time-limit must be a positive number of seconds, got inf"),
+            ("--relative-gap=-0.5", "--relative-gap must be a finite number >= 0, got -0.5"),
+        ]
+        for (argument, message) in cases {
+            let output = try HAOBinary.run(["lp", path, argument])
+            #expect(output.status == 64, "\(argument): status \(output.status)")
+            #expect(output.stderr.contains(message), "\(argument): \(output.stderr)")
+            #expect(output.stdout.isEmpty)
         }
+    }
+
+    @Test func hugeTimeLimitIsClampedNotACrash() throws {
+        let path = "\(Self.examples)/plan.mps"
+        try #require(FileManager.default.fileExists(atPath: path), "install glpk-utils for GLPK's examples")
+        for limit in ["1e30", "1.7976931348623157e308", "2147484"] {
+            let output = try HAOBinary.run(["lp", path, "--time-limit", limit, "--json"])
+            #expect(output.status == 0, "--time-limit \(limit): status \(output.status), \(output.stderr.prefix(300))")
+            #expect(output.stdout.contains("\"status\" : \"optimal\""), "\(output.stdout)")
+        }
+    }
+
+    @Test func jsonAlwaysHasTheObjectiveKey() throws {
+        // x + y >= 3 with x, y <= 1: infeasible, so there is no objective value.
+        let lp = "Minimize\n obj: x + y\nSubject To\n c1: x + y >= 3\nBounds\n x <= 1\n y <= 1\nEnd\n"
+        let path = HAOBinary.temporaryFile("infeasible.lp", contents: Data(lp.utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let output = try HAOBinary.run(["lp", path, "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        #expect(object["status"] as? String == "infeasible")
+        #expect(object.keys.contains("objective"), "keys: \(object.keys.sorted())")
+        #expect(object["objective"] is NSNull)
     }
 
     @Test func helpExplainsEverySubcommandAndVersionPrints() throws {

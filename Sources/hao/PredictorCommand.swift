@@ -26,7 +26,8 @@ struct PredictorCommand: ParsableCommand {
               where depths has 5 dash-separated entries, kernels, expand_ratios
               and bits list the active blocks only (e.g. 3-5-7), bits may be
               empty (8 bits) and top1 is in percent.
-            Example (reproduces the shipped model; about 15 s in a release build):
+            Example (reproduces the shipped model; about 17 s of CPU in a release
+            build, measured on a shared 2-core machine):
               hao predictor train \\
                 --data <data>/ofa_predictor/acc_predictor_mlp.json \\
                   <data>/ofa_specialized.csv \\

@@ -122,4 +122,19 @@ struct PredictorCLITests {
         #expect(output.stderr.contains("warning") && output.stderr.contains(":4") && output.stderr.contains("fraction"),
                 "\(output.stderr)")
     }
+
+    // MARK: - Fix: --help and docs/predictor.md quote the same training time
+
+    @Test func helpAndDocsQuoteTheSameTrainingTime() throws {
+        let help = try HAOBinary.run(["predictor", "train", "--help"]).stdout
+        let docs = try String(contentsOf: HAOBinary.packageRoot.appendingPathComponent("docs/predictor.md"), encoding: .utf8)
+        func seconds(_ text: String) -> [String] {
+            text.matches(of: /about (\d+) s of CPU in a release/.ignoresCase()).map { String($0.output.1) }
+        }
+        let fromHelp = seconds(help.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: " "))
+        let fromDocs = seconds(docs.replacingOccurrences(of: "\n", with: " "))
+        #expect(fromHelp.count == 1, "\(help)")
+        #expect(fromDocs.count == 1)
+        #expect(fromHelp == fromDocs, "help \(fromHelp), docs \(fromDocs)")
+    }
 }

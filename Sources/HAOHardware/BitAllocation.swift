@@ -213,7 +213,11 @@ public struct BitAllocationContext: Sendable {
         }
         self.problem = problem
         self.device = device
-        self.parameters = parameters
+        // The program sizes each weight buffer for consecutive pairs of blocks, the double-
+        // buffered template; single-buffered engines are not offered to bit allocation yet.
+        var doubleBuffered = parameters
+        doubleBuffered.weightBufferings = [.double]
+        self.parameters = doubleBuffered
         budget = cap.budget(of: device)
         (units, unitOf) = problem.units()
         if let empty = units.firstIndex(where: { $0.bits.isEmpty }) {

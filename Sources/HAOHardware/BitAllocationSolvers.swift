@@ -298,7 +298,7 @@ public struct BitAllocationProgram: Sendable {
         let names = ["exp", "dw", "proj"]
         var x: [[VariableID]] = []
         for e in 0..<3 {
-            x.append(t.candidates[e].map { model.addVariable("x_\(names[e])_\($0.unrollA)_\($0.unrollB)", kind: .binary) })
+            x.append(t.candidates[e].map { model.addVariable("x_\(names[e])_\($0.identifier)", kind: .binary) })
             model.addEquality("one_\(names[e])", x[e].map { 1.0 * $0 }, 1)
         }
         var latencyColumns: [VariableID] = []

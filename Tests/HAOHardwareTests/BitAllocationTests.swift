@@ -10,8 +10,6 @@ private let smallParameters: CostModelParameters = {
     p.pointwiseUnrolls = [1, 2, 4, 8]
     p.depthwiseChannelUnrolls = [1, 2, 4]
     p.depthwiseTapUnrolls = [1, 3, 9]
-    // Bit allocation models double-buffered weights only (see BitAllocationContext).
-    p.weightBufferings = [.double]
     return p
 }()
 

@@ -49,7 +49,7 @@ public struct AcceleratorProgram: Sendable {
             var columns: [VariableID] = []
             for (c, config) in instance.candidates[e].enumerated() {
                 let cost = weights?.cost(instance.resources[e][c]) ?? 0
-                columns.append(model.addVariable("x_\(engineNames[e])_\(config.unrollA)_\(config.unrollB)", kind: .binary, objective: cost))
+                columns.append(model.addVariable("x_\(engineNames[e])_\(config.identifier)", kind: .binary, objective: cost))
             }
             choice.append(columns)
         }

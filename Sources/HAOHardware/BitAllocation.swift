@@ -281,12 +281,15 @@ public struct BitAllocationContext: Sendable {
         return bits
     }
 
-    /// Weight-buffer size in bits of engine `e` under `bits` (widths per block): the largest
-    /// consecutive pair of blocks' weights on the engine (the first block alone if only one).
-    func bufferBits(_ e: Int, _ bits: [Int]) -> Int {
+    /// Weight-buffer size in bits of engine `e` under `bits` (widths per block): double-buffered,
+    /// the largest consecutive pair of blocks' weights on the engine (the first block alone if
+    /// only one); single-buffered, the largest block.
+    func bufferBits(_ e: Int, _ bits: [Int], _ buffering: WeightBuffering = .double) -> Int {
         let w = bits.enumerated().map { weightBits[e][$0.offset][widthIndex($0.element)] }
-        var size = w.first ?? 0
-        for i in w.indices.dropLast() { size = max(size, w[i] + w[i + 1]) }
+        var size = buffering == .single ? (w.max() ?? 0) : (w.first ?? 0)
+        if buffering == .double {
+            for i in w.indices.dropLast() { size = max(size, w[i] + w[i + 1]) }
+        }
         return size
     }
 
@@ -332,12 +335,11 @@ public struct BitAllocationContext: Sendable {
                 let s = max(1, device.family.macsPerDSP(bits: layer.precision.operandBits) / device.family.macsPerDSP(bits: model.designBits[e]))
                 perLane = max(perLane, s * layer.precision.weightBits)
             }
-            let repBuffer = bufferBits(e, rep)
             var rb: [Int] = [], bs: [Resources] = []
             for c in candidates[e] {
                 let r = c.lanes * perLane
                 var res = model.resources(c)
-                res.bram18 -= bufferBRAM(readBits: r, sizeBits: repBuffer)
+                res.bram18 -= bufferBRAM(readBits: r, sizeBits: bufferBits(e, rep, c.weightBuffering))
                 rb.append(r)
                 bs.append(res)
             }
@@ -391,9 +393,10 @@ public struct BitAllocationContext: Sendable {
         }
         var resources: [[Resources]] = []
         for e in 0..<3 {
-            let size = bufferBits(e, bits)
+            let double = bufferBits(e, bits, .double), single = bufferBits(e, bits, .single)
             resources.append(tables.base[e].indices.map { c in
                 var r = tables.base[e][c]
+                let size = tables.candidates[e][c].weightBuffering == .single ? single : double
                 r.bram18 += bufferBRAM(readBits: tables.readBits[e][c], sizeBits: size)
                 return r
             })

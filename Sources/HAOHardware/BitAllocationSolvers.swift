@@ -298,7 +298,7 @@ public struct BitAllocationProgram: Sendable {
         let names = ["exp", "dw", "proj"]
         var x: [[VariableID]] = []
         for e in 0..<3 {
-            x.append(t.candidates[e].map { model.addVariable("x_\(names[e])_\($0.unrollA)_\($0.unrollB)", kind: .binary) })
+            x.append(t.candidates[e].map { model.addVariable("x_\(names[e])_\($0.identifier)", kind: .binary) })
             model.addEquality("one_\(names[e])", x[e].map { 1.0 * $0 }, 1)
         }
         var latencyColumns: [VariableID] = []
@@ -378,29 +378,48 @@ public struct BitAllocationProgram: Sendable {
         // Weight buffers.
         var bufferColumns: [VariableID] = []
         for e in 0..<3 {
-            // Values each pair (or the single block) can take, as terms in y.
+            // Values each pair (or the single block) can take, as terms in y. A double-buffered
+            // candidate needs room for every consecutive pair, a single-buffered one for every block.
             let n = ctx.unitOf.count
             var pairs: [[Int]] = n == 1 ? [[0]] : (0..<(n - 1)).map { [$0, $0 + 1] }
             pairs = pairs.filter { p in p.contains { b in ctx.weightBits[e][b].contains { $0 > 0 } } }
             if pairs.isEmpty { continue }
-            var values = Set<Int>()
-            var floor = 0
-            for p in pairs {
-                // All width combinations of the pair's blocks (one width if they share a unit).
-                var sums: [Int] = [0]
+            let singles = (0..<n).filter { b in ctx.weightBits[e][b].contains { $0 > 0 } }
+            let singleCandidates = t.candidates[e].indices.filter { t.candidates[e][$0].weightBuffering == .single }
+            let anyDouble = singleCandidates.count < t.candidates[e].count
+            func sums(_ blocks: [Int]) -> [Int] {
+                // All width combinations of the blocks (one width for blocks sharing a unit).
+                var result: [Int] = [0]
                 var seenUnits: [Int: Int] = [:]
-                for b in p { seenUnits[ctx.unitOf[b], default: 0] += 1 }
-                for (u, _) in seenUnits {
+                for b in blocks { seenUnits[ctx.unitOf[b], default: 0] += 1 }
+                for (u, _) in seenUnits.sorted(by: { $0.key < $1.key }) {
                     var next: [Int] = []
-                    for base in sums {
+                    for base in result {
                         for w in unitWidths[u] {
-                            next.append(base + p.filter { ctx.unitOf[$0] == u }.reduce(0) { $0 + ctx.weightBits[e][$1][ctx.widthIndex(w)] })
+                            next.append(base + blocks.filter { ctx.unitOf[$0] == u }.reduce(0) { $0 + ctx.weightBits[e][$1][ctx.widthIndex(w)] })
                         }
                     }
-                    sums = next
+                    result = next
                 }
-                floor = max(floor, sums.min()!)
-                values.formUnion(sums)
+                return result
+            }
+            var values = Set<Int>()
+            var floor = 0
+            var largestPair = [Int](repeating: 0, count: pairs.count)
+            for (pi, p) in pairs.enumerated() {
+                let s = sums(p)
+                largestPair[pi] = s.max()!
+                if anyDouble {
+                    if singleCandidates.isEmpty { floor = max(floor, s.min()!) }
+                    values.formUnion(s)
+                }
+            }
+            if !singleCandidates.isEmpty {
+                for b in singles {
+                    let s = sums([b])
+                    floor = max(floor, s.min()!)
+                    values.formUnion(s)
+                }
             }
             var levels = values.filter { $0 >= floor }.sorted()
             // Keep the largest value of each run with the same BRAM18 for every candidate.
@@ -419,9 +438,9 @@ public struct BitAllocationProgram: Sendable {
                 z.append(model.addVariable("z_\(names[e])_\(l)", kind: .binary))
                 if l >= 2 { model.addConstraint("zord_\(names[e])_\(l)", [1.0 * z[l - 1], -1.0 * z[l - 2]], upperBound: 0) }
             }
-            for (pi, p) in pairs.enumerated() {
+            func bufferRow(_ blocks: [Int]) -> [LinearModel.Term] {
                 var coefficient: [Int: Double] = [:]
-                for b in p {
+                for b in blocks {
                     let u = ctx.unitOf[b]
                     for (i, w) in unitWidths[u].enumerated() {
                         coefficient[y[u][i].index, default: 0] += Double(ctx.weightBits[e][b][ctx.widthIndex(w)])
@@ -429,7 +448,21 @@ public struct BitAllocationProgram: Sendable {
                 }
                 var row: [LinearModel.Term] = coefficient.sorted { $0.key < $1.key }.filter { $0.value != 0 }.map { LinearModel.Term(VariableID(index: $0.key), $0.value) }
                 for l in 1..<max(levels.count, 1) { row.append(Double(-(levels[l] - levels[l - 1])) * z[l - 1]) }
-                model.addConstraint("buf_\(names[e])_pair\(pi)", row, upperBound: Double(levels[0]))
+                return row
+            }
+            if anyDouble {
+                for (pi, p) in pairs.enumerated() {
+                    var row = bufferRow(p)
+                    // Relaxed when the engine is single-buffered: the pair need not fit.
+                    let relax = Double(max(largestPair[pi] - levels[0], 0))
+                    if relax > 0 { for c in singleCandidates { row.append(-relax * x[e][c]) } }
+                    model.addConstraint("buf_\(names[e])_pair\(pi)", row, upperBound: Double(levels[0]))
+                }
+            }
+            if !singleCandidates.isEmpty {
+                for b in singles {
+                    model.addConstraint("buf_\(names[e])_block\(b)", bufferRow([b]), upperBound: Double(levels[0]))
+                }
             }
             for (l, v) in levels.enumerated() {
                 let bram = brams(v)

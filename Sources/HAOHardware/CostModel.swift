@@ -23,27 +23,64 @@ public enum EngineKind: String, Sendable, Hashable, Codable, CaseIterable, Custo
     }
 }
 
+/// How an engine buffers the weights of the blocks it runs.
+public enum WeightBuffering: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    /// A buffer holding the current block's weights and the next block's, which are fetched
+    /// from DDR while the current block computes: loads hide behind compute, at the price of
+    /// room for the largest pair of consecutive blocks.
+    case double
+    /// A buffer for one block: the engine loads a block's weights, then computes, so the load
+    /// time adds to the block's latency, but the buffer needs room for the largest block only.
+    case single
+
+    public var description: String { rawValue }
+}
+
 /// The parallelism of one engine.
 ///
 /// For the 1x1 engines `unrollA` is the input-channel unroll PI and `unrollB` the output-channel
 /// unroll PO (a PI x PO array of multipliers, PO adder trees of PI inputs). For the depthwise
 /// engine `unrollA` is the channel unroll PC and `unrollB` the kernel taps computed per cycle PK.
+/// `weightBuffering` says whether weight loads overlap with compute.
 public struct EngineConfiguration: Sendable, Hashable, Codable, CustomStringConvertible {
     public var kind: EngineKind
     public var unrollA: Int
     public var unrollB: Int
+    public var weightBuffering: WeightBuffering
 
-    public init(kind: EngineKind, unrollA: Int, unrollB: Int) {
+    public init(kind: EngineKind, unrollA: Int, unrollB: Int, weightBuffering: WeightBuffering = .double) {
         self.kind = kind
         self.unrollA = unrollA
         self.unrollB = unrollB
+        self.weightBuffering = weightBuffering
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, unrollA, unrollB
+        case weightBuffering = "weight_buffering"
+    }
+
+    /// Reads a configuration; files written before buffering was a choice mean double buffering.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(EngineKind.self, forKey: .kind)
+        unrollA = try c.decode(Int.self, forKey: .unrollA)
+        unrollB = try c.decode(Int.self, forKey: .unrollB)
+        weightBuffering = try c.decodeIfPresent(WeightBuffering.self, forKey: .weightBuffering) ?? .double
     }
 
     /// Multiplier lanes at the engine's design width.
     public var lanes: Int { unrollA * unrollB }
 
+    /// A short unique name within the engine, e.g. "16x8" or "16x8s" (single-buffered), for
+    /// column names of the integer program.
+    public var identifier: String {
+        "\(unrollA)x\(unrollB)" + (weightBuffering == .single ? "s" : "")
+    }
+
     public var description: String {
-        kind == .depthwise ? "PC=\(unrollA) x PK=\(unrollB)" : "PI=\(unrollA) x PO=\(unrollB)"
+        let unroll = kind == .depthwise ? "PC=\(unrollA) x PK=\(unrollB)" : "PI=\(unrollA) x PO=\(unrollB)"
+        return weightBuffering == .single ? unroll + ", single-buffered weights" : unroll
     }
 }
 
@@ -112,6 +149,10 @@ public struct CostModelParameters: Sendable, Hashable {
     /// Candidate taps per cycle PK of the depthwise engine: one tap, one row of a 3x3 window,
     /// a whole 3x3, 5x5 or 7x7 window.
     public var depthwiseTapUnrolls: [Int] = [1, 3, 9, 25, 49]
+    /// Weight-buffering choices offered for every unroll (see ``WeightBuffering``). Double
+    /// buffering is HAO's template; single buffering is the usual fallback of HLS accelerators
+    /// when on-chip memory is short, trading load time for BRAM.
+    public var weightBufferings: [WeightBuffering] = [.double, .single]
 
     /// DSP48 pipeline registers on the multiply-accumulate path (A/B input register, M, P):
     /// the fully pipelined configuration of UG579 (DSP48E2) / UG479 (DSP48E1).
@@ -374,6 +415,27 @@ public struct CostModel: Sendable {
     /// whole layer; the engines before it only fill the pipeline up to the rows the next one
     /// needs to start, the engines after it only drain their last row. An idle engine's term is 0.
     public func pathTerms(_ stage: Stage, _ config: EngineConfiguration) -> [Int] {
+        let terms = computePathTerms(stage, config)
+        guard config.weightBuffering == .single, case .block = stage.kind else { return terms }
+        // The engine cannot start a block before its weights are in: every path through the
+        // block waits for the load first.
+        let load = weightLoadCycles(stage, config.kind)
+        return terms.map { $0 + load }
+    }
+
+    /// Cycles to fetch the weights (and biases) that `kind`'s engine uses in `stage` from DDR.
+    public func weightLoadCycles(_ stage: Stage, _ kind: EngineKind) -> Int {
+        var bits = 0
+        for layer in stage.layers where EngineKind.running(layer.role) == kind {
+            bits += layer.weightBits + (layer.hasBias ? layer.outChannels * 32 : 0)
+        }
+        guard bits > 0 else { return 0 }
+        let bytesPerCycle = device.ddrBandwidthGBps * 1e9 / (device.clockMHz * 1e6)
+        return Int((Double(ceilDiv(bits, 8)) / bytesPerCycle).rounded(.up))
+    }
+
+    /// ``pathTerms(_:_:)`` without the single-buffering load.
+    func computePathTerms(_ stage: Stage, _ config: EngineConfiguration) -> [Int] {
         switch stage.kind {
         case .stem, .headConv:
             return [config.kind == .expand ? cycles(stage.layers[0], on: config).total : 0]
@@ -423,18 +485,21 @@ public struct CostModel: Sendable {
         let engineLayers = network.layers.filter { EngineKind.running($0.role) == config.kind }
         let maxSpeedup = engineLayers.map { speedup(config.kind, bits: $0.precision.operandBits) }.max() ?? 1
 
-        // Weight buffer: a circular buffer holding the current block's weights and the next
-        // block's, prefetched while the current one computes (double buffering without
-        // reserving two copies of the largest block). Sized for the largest consecutive pair;
-        // stem and head layers stream through it in tiles and do not size it.
+        // Weight buffer. Double buffering: a circular buffer holding the current block's weights
+        // and the next block's, prefetched while the current one computes (without reserving
+        // two copies of the largest block), sized for the largest consecutive pair. Single
+        // buffering: the largest block. Stem and head layers stream through it in tiles and do
+        // not size it.
         var blockWeightBits: [Int] = []
         for stage in stages {
             guard case .block = stage.kind else { continue }
             blockWeightBits.append(stage.layers.filter { EngineKind.running($0.role) == config.kind }.reduce(0) { $0 + $1.weightBits })
         }
-        var bufferBits = blockWeightBits.first ?? 0
-        for i in blockWeightBits.indices.dropLast() {
-            bufferBits = max(bufferBits, blockWeightBits[i] + blockWeightBits[i + 1])
+        var bufferBits = blockWeightBits.max() ?? 0
+        if config.weightBuffering == .double {
+            for i in blockWeightBits.indices.dropLast() {
+                bufferBits = max(bufferBits, blockWeightBits[i] + blockWeightBits[i + 1])
+            }
         }
         var readBits = 0
         for layer in engineLayers {
@@ -507,9 +572,13 @@ public struct CostModel: Sendable {
         var result: [EngineConfiguration] = []
         switch kind {
         case .expand, .project:
-            for a in p.pointwiseUnrolls { for b in p.pointwiseUnrolls { result.append(EngineConfiguration(kind: kind, unrollA: a, unrollB: b)) } }
+            for a in p.pointwiseUnrolls { for b in p.pointwiseUnrolls { for w in p.weightBufferings {
+                result.append(EngineConfiguration(kind: kind, unrollA: a, unrollB: b, weightBuffering: w))
+            } } }
         case .depthwise:
-            for a in p.depthwiseChannelUnrolls { for b in p.depthwiseTapUnrolls { result.append(EngineConfiguration(kind: kind, unrollA: a, unrollB: b)) } }
+            for a in p.depthwiseChannelUnrolls { for b in p.depthwiseTapUnrolls { for w in p.weightBufferings {
+                result.append(EngineConfiguration(kind: kind, unrollA: a, unrollB: b, weightBuffering: w))
+            } } }
         }
         return result
     }

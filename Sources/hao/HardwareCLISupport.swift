@@ -57,10 +57,16 @@ struct SolveJSON: Encodable {
     struct Engine: Encodable {
         var engine: String
         var unroll: [String: Int]
+        var weightBuffering: String
         var dsp: Int
         var bram18: Int
         var lut: Int
         var ff: Int
+
+        enum CodingKeys: String, CodingKey {
+            case engine, unroll, dsp, bram18, lut, ff
+            case weightBuffering = "weight_buffering"
+        }
     }
     struct ResourceUse: Encodable {
         var used: [String: Int]
@@ -140,7 +146,7 @@ struct SolveJSON: Encodable {
                 let config = report.configuration[kind]
                 let r = report.engineResources[kind.index]
                 let unroll = kind == .depthwise ? ["pc": config.unrollA, "pk": config.unrollB] : ["pi": config.unrollA, "po": config.unrollB]
-                engines[kind.rawValue] = Engine(engine: kind.rawValue, unroll: unroll, dsp: r.dsp, bram18: r.bram18, lut: r.lut, ff: r.ff)
+                engines[kind.rawValue] = Engine(engine: kind.rawValue, unroll: unroll, weightBuffering: config.weightBuffering.rawValue, dsp: r.dsp, bram18: r.bram18, lut: r.lut, ff: r.ff)
             }
             configuration = engines
             resources = ResourceUse(used: dict(report.totalResources), budget: dict(solution.budget), device: dict(device.resources))

@@ -11,7 +11,7 @@ struct VerifyCommand: ParsableCommand {
         discussion: """
         Exits with status 1 on any disagreement. Enumeration runs when there are
         at most --max-enumeration candidate triples (the default candidate sets
-        give 84,035, so it runs for every shipped network).
+        give 672,280, so it runs for every shipped network).
         Examples:
           hao verify mnasnet_a1 --device zu3eg
           hao verify mobilenet_v2_1.0 --bits 4 --device zcu102

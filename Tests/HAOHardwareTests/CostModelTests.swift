@@ -93,3 +93,38 @@ private let handConfiguration = AcceleratorConfiguration(
         #expect(stages.count == network.blocks.count + 3 + (network.head.hiddenChannels == nil ? 0 : 1))
     }
 }
+
+@Test func singleBufferedWeightsAddTheLoadToEveryPathOfTheBlock() {
+    let model = CostModel(network: handNetwork(), device: Fixtures.zu3eg)
+    let block = model.stages[1]
+    func single(_ config: EngineConfiguration) -> EngineConfiguration {
+        var config = config
+        config.weightBuffering = .single
+        return config
+    }
+    // Weight loads at 20 B/cycle: expand 256 B -> 13 cycles, depthwise 288 B -> 15, project 512 B -> 26.
+    #expect(model.weightLoadCycles(block, .expand) == 13)
+    #expect(model.weightLoadCycles(block, .depthwise) == 15)
+    #expect(model.weightLoadCycles(block, .project) == 26)
+    #expect(model.pathTerms(block, single(handConfiguration.expand)) == [533, 149, 149])
+    #expect(model.pathTerms(block, single(handConfiguration.depthwise)) == [57, 281, 57])
+    #expect(model.pathTerms(block, single(handConfiguration.project)) == [163, 163, 1059])
+    // The stem and head stream their weights in tiles either way.
+    #expect(model.pathTerms(model.stages[0], single(handConfiguration.expand)) == model.pathTerms(model.stages[0], handConfiguration.expand))
+}
+
+@Test func singleBufferedWeightsNeedRoomForOneBlockOnly() {
+    // Two equal blocks whose expand weights are 64 x 256 x 8 = 131,072 bits each. At PI = PO = 1
+    // the buffer is read 8 bits at a time: one bank, 2,048 words deep per BRAM18.
+    let block = Block(inChannels: 64, outChannels: 64, expandedChannels: 256, kernel: 3, stride: 1, activation: .relu)
+    let network = Network(name: "two blocks", resolution: 16,
+                          stem: Stem(outChannels: 64, kernel: 3, stride: 2, activation: .relu),
+                          blocks: [block, block], head: Head(convChannels: 64, classes: 10, activation: .relu))
+    let model = CostModel(network: network, device: Fixtures.zu3eg)
+    let double = model.resources(EngineConfiguration(kind: .expand, unrollA: 1, unrollB: 1))
+    let single = model.resources(EngineConfiguration(kind: .expand, unrollA: 1, unrollB: 1, weightBuffering: .single))
+    // Double: both blocks, 32,768 words -> 16 BRAM18; single: one block, 16,384 words -> 8.
+    #expect(double.bram18 - single.bram18 == 8)
+    #expect(double.dsp == single.dsp)
+    #expect(model.candidates(.expand).count == 2 * model.parameters.pointwiseUnrolls.count * model.parameters.pointwiseUnrolls.count)
+}

@@ -332,6 +332,11 @@ public struct PredictorTrainer: Sendable {
     func fitSurrogate(teacher: DenseMLP, rng: inout SplitMix64) throws -> SurrogateFit {
         let n = options.teacherSamples, m = min(options.supportPoints, options.teacherSamples), h = options.holdoutSamples
         guard n > 0, m > 0, h > 0 else { throw PredictorError.training("teacher samples, support points and holdout must be positive") }
+        // The GP's support matrix is m x m doubles and the samples are held in memory: beyond these
+        // sizes (3.2 GB at m = 20,000) a request is a typo that would exhaust memory, not a setting.
+        guard n <= 1_000_000, h <= 1_000_000, m <= 20_000 else {
+            throw PredictorError.training("at most 1,000,000 teacher and holdout samples and 20,000 support points are supported; got \(n), \(h) and \(options.supportPoints)")
+        }
         let train = (0..<n).map { _ in space.sample(using: &rng) }
         let hold = (0..<h).map { _ in space.sample(using: &rng) }
         let yTrain = train.map { teacher.ofaTop1($0) }

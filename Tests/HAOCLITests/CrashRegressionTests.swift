@@ -183,6 +183,23 @@ struct CrashRegressionTests {
         #expect(search.status == 0, "status \(search.status): \(search.stderr.suffix(300))")
     }
 
+    @Test func predictorTrainingRejectsSampleCountsThatWouldExhaustMemory() throws {
+        let data = HAOBinary.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+        let teacher = data.appendingPathComponent("ofa_predictor/acc_predictor_mlp.json").path
+        let labelled = data.appendingPathComponent("ofa_specialized.csv").path
+        guard FileManager.default.fileExists(atPath: teacher), FileManager.default.fileExists(atPath: labelled) else {
+            print("skipping: \(teacher) or \(labelled) is absent")
+            return
+        }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("hao-train-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        for option in ["--teacher-samples", "--holdout-samples"] {
+            let result = try HAOBinary.run(["predictor", "train", "--data", teacher, labelled, "\(option)=9223372036854775807", "--out", out])
+            #expect(result.status == 1, "\(option): status \(result.status)")
+            #expect(result.stderr.contains("at most 1,000,000 teacher and holdout samples"), "\(result.stderr.prefix(300))")
+        }
+    }
+
     @Test func nonIntegerNumbersNameTheField() throws {
         for (value, shown) in [(224.5, "224.5"), (1e308, "1e+308")] {
             let path = try editedNetwork { $0["resolution"] = value }

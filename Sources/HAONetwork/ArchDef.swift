@@ -80,14 +80,16 @@ public struct ArchDefBlock: Sendable, Hashable {
         var noSkip = false
 
         func integer(_ option: String, _ digits: Substring) throws(ArchDefError) -> Int {
-            guard let value = Int(digits), value > 0 else {
-                throw .badOption(block: text, option: option, reason: "needs a positive integer")
+            // Bounded by the format's channel limit so that channel x ratio stays far from overflow.
+            guard let value = Int(digits), value > 0, value <= NetworkLimits.standard.maxChannels else {
+                throw .badOption(block: text, option: option, reason: "needs a positive integer up to \(NetworkLimits.standard.maxChannels)")
             }
             return value
         }
         func ratio(_ option: String, _ digits: Substring) throws(ArchDefError) -> Double {
-            guard let value = Double(digits), value.isFinite, value >= 0 else {
-                throw .badOption(block: text, option: option, reason: "needs a non-negative number")
+            // An expand or SE ratio above 1024 is no real network, and would overflow make_divisible.
+            guard let value = Double(digits), value.isFinite, value >= 0, value <= 1024 else {
+                throw .badOption(block: text, option: option, reason: "needs a number from 0 to 1024")
             }
             return value
         }

@@ -92,4 +92,11 @@ import HAONetwork
         """
         #expect(try Network.decode(from: Data(json.utf8)).resolution == 224)
     }
+
+    @Test(arguments: ["ir_r1_k3_s1_e1e300_c16", "ir_r1_k3_s1_e6_c9223372036854775807", "ir_r1_k3_s1_e6_se1e300_c16",
+                      "ir_r9223372036854775807_k3_s1_e6_c16"])
+    func archDefRatiosAndCountsAreBounded(text: String) throws {
+        let definition = ArchDefinition(stages: [[text]], defaultActivation: .relu)
+        #expect(throws: ArchDefError.self) { try definition.blocks(inChannels: 16) }
+    }
 }

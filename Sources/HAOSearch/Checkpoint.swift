@@ -37,7 +37,12 @@ public struct Checkpoint<Meta: Codable & Sendable, Genome: Hashable & Codable & 
     }
 
     /// Reads and checks a checkpoint; any damage is a ``SearchError/corruptCheckpoint(path:detail:)``.
-    public static func read(from url: URL) throws -> Self {
+    ///
+    /// Beyond the JSON structure, the counts NSGA-II relies on are checked (a population of
+    /// exactly `populationSize`, an archive of feasible evaluated members). `validate` adds the
+    /// problem's own checks (e.g. every genome inside the search space); whatever it throws is
+    /// reported as a corrupted checkpoint, so a hand-edited file fails at load, not generations later.
+    public static func read(from url: URL, validate: (Self) throws -> Void = { _ in }) throws -> Self {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw SearchError.corruptCheckpoint(path: url.path, detail: "cannot read it (\(error.localizedDescription))")
@@ -53,9 +58,27 @@ public struct Checkpoint<Meta: Codable & Sendable, Genome: Hashable & Codable & 
             throw SearchError.corruptCheckpoint(path: url.path, detail: "\(error)")
         }
         let s = checkpoint.state
-        guard s.generation >= 0, !s.population.isEmpty, s.population.count <= checkpoint.settings.populationSize,
-              s.stats.evaluations == s.evaluated.count else {
-            throw SearchError.corruptCheckpoint(path: url.path, detail: "inconsistent state (generation \(s.generation), population \(s.population.count), evaluations \(s.stats.evaluations) vs \(s.evaluated.count) recorded)")
+        guard s.generation >= 0, s.stats.evaluations == s.evaluated.count else {
+            throw SearchError.corruptCheckpoint(path: url.path, detail: "inconsistent state (generation \(s.generation), evaluations \(s.stats.evaluations) vs \(s.evaluated.count) recorded)")
+        }
+        // Every generation ends with exactly populationSize individuals (selection keeps repeats
+        // to fill the slots), so any other count means the file was edited or damaged.
+        guard s.population.count == checkpoint.settings.populationSize else {
+            throw SearchError.corruptCheckpoint(path: url.path, detail: "the population holds \(s.population.count) individuals but the settings say populationSize \(checkpoint.settings.populationSize)")
+        }
+        do { try validate(checkpoint) } catch let error as SearchError {
+            if case .corruptCheckpoint = error { throw error }
+            throw SearchError.corruptCheckpoint(path: url.path, detail: "\(error)")
+        } catch {
+            throw SearchError.corruptCheckpoint(path: url.path, detail: "\(error)")
+        }
+        for (i, member) in s.archive.members.enumerated() {
+            guard member.outcome.isFeasible else {
+                throw SearchError.corruptCheckpoint(path: url.path, detail: "archive member \(i) is infeasible; the archive holds feasible points only")
+            }
+            guard s.cached(member.genome) != nil else {
+                throw SearchError.corruptCheckpoint(path: url.path, detail: "archive member \(i) is not among the evaluated candidates")
+            }
         }
         return checkpoint
     }

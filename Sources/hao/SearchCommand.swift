@@ -109,7 +109,7 @@ struct SearchCommand: ParsableCommand {
                 throw SearchError.conflictingOptions("--out \(out) and --resume \(resume) name different folders; a resumed search writes into its own folder")
             }
             folder = URL(fileURLWithPath: resume, isDirectory: true)
-            checkpoint = try CoDesignCheckpoint.read(from: folder.appendingPathComponent("checkpoint.json"))
+            checkpoint = try CoDesignCheckpoint.load(from: folder.appendingPathComponent("checkpoint.json"))
         } else {
             folder = URL(fileURLWithPath: out ?? "hao-search", isDirectory: true)
         }

@@ -95,4 +95,57 @@ struct SearchCommandTests {
         #expect(output.status != 0)
         #expect(output.stderr.lowercased().contains("checkpoint"), "\(output.stderr)")
     }
+
+    /// Rewrites a checkpoint's JSON with `edit`.
+    static func editCheckpoint(_ dir: String, _ edit: (inout [String: Any]) throws -> Void) throws {
+        let url = URL(fileURLWithPath: dir).appendingPathComponent("checkpoint.json")
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        try edit(&object)
+        try JSONSerialization.data(withJSONObject: object).write(to: url)
+    }
+
+    /// A hand-edited checkpoint that still parses is checked against its own space and settings
+    /// at load: a genome outside the space and a short population are reported as a corrupted
+    /// checkpoint before any generation runs (they used to resume and fail later, or run).
+    @Test func handEditedCheckpointsAreCheckedAtLoad() throws {
+        let base = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let run = ["search", "--population", "8", "--generations", "1", "--seed", "5", "--no-baselines", "--solver", "native", "--out", base]
+        let first = try HAOBinary.run(run)
+        #expect(first.status == 0, "\(first.stderr)")
+        let original = try Data(contentsOf: URL(fileURLWithPath: base).appendingPathComponent("checkpoint.json"))
+        func state(_ o: inout [String: Any], _ body: (inout [String: Any]) throws -> Void) throws {
+            var s = try #require(o["state"] as? [String: Any])
+            try body(&s)
+            o["state"] = s
+        }
+        func setKernel(_ list: String) -> (inout [String: Any]) throws -> Void {
+            return { o in
+                try state(&o) { s in
+                    var members = try #require(s[list] as? [[String: Any]])
+                    var genome = try #require(members[0]["genome"] as? [String: Any])
+                    var kernels = try #require(genome["kernels"] as? [Int])
+                    kernels[0] = 9  // slot 0 is always active (every stage has at least 2 blocks)
+                    genome["kernels"] = kernels
+                    members[0]["genome"] = genome
+                    s[list] = members
+                }
+            }
+        }
+        let edits: [(String, String, (inout [String: Any]) throws -> Void)] = [
+            ("kernel 9 in the population", "kernel 9", setKernel("population")),
+            ("kernel 9 among the evaluated", "kernel 9", setKernel("evaluated")),
+            ("3 of 8 individuals", "populationSize 8", { o in
+                try state(&o) { s in s["population"] = Array(try #require(s["population"] as? [Any]).prefix(3)) }
+            }),
+        ]
+        for (label, expected, edit) in edits {
+            try original.write(to: URL(fileURLWithPath: base).appendingPathComponent("checkpoint.json"))
+            try Self.editCheckpoint(base, edit)
+            let resumed = try HAOBinary.run(["search", "--resume", base, "--generations", "3", "--no-baselines", "--solver", "native"])
+            #expect(resumed.status != 0 && resumed.status < 128, "\(label): accepted")
+            #expect(resumed.stderr.contains("corrupted") && resumed.stderr.contains(expected), "\(label): \(resumed.stderr)")
+            #expect(!resumed.stderr.contains("Resuming"), "\(label): resumed before failing: \(resumed.stderr)")
+        }
+    }
 }

@@ -163,9 +163,39 @@ public struct FrontierReport: Sendable, Codable {
     public var frontier: [FrontierPoint]
     public var baselines: [BaselinePoint]
     public var headline: Headline
+    /// The accuracy predictor's name, when known.
+    public var predictor: String?
+    /// True when the predictor ignored bit widths (a model without a quantization part, accepted
+    /// with `--allow-bit-blind-predictor` or used on a single-width space): every top-1 is then a
+    /// full-precision prediction, whatever the point's bit widths.
+    public var predictorIgnoresBitWidths: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case format, device, space, constraints, settings, generations, stats, frontier, baselines, headline, predictor
+        case predictorIgnoresBitWidths = "predictor_ignores_bit_widths"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        format = try c.decode(String.self, forKey: .format)
+        device = try c.decode(String.self, forKey: .device)
+        space = try c.decode(String.self, forKey: .space)
+        constraints = try c.decode(SearchConstraints.self, forKey: .constraints)
+        settings = try c.decode(NSGA2Settings.self, forKey: .settings)
+        generations = try c.decode(Int.self, forKey: .generations)
+        stats = try c.decode(SearchStats.self, forKey: .stats)
+        frontier = try c.decode([FrontierPoint].self, forKey: .frontier)
+        baselines = try c.decode([BaselinePoint].self, forKey: .baselines)
+        headline = try c.decode(Headline.self, forKey: .headline)
+        predictor = try c.decodeIfPresent(String.self, forKey: .predictor)
+        predictorIgnoresBitWidths = try c.decodeIfPresent(Bool.self, forKey: .predictorIgnoresBitWidths) ?? false
+    }
 
     public init(device: String, space: String, constraints: SearchConstraints, settings: NSGA2Settings, generations: Int,
-                stats: SearchStats, frontier: [FrontierPoint], baselines: [BaselinePoint], headline: Headline) {
+                stats: SearchStats, frontier: [FrontierPoint], baselines: [BaselinePoint], headline: Headline,
+                predictor: String? = nil, predictorIgnoresBitWidths: Bool = false) {
+        self.predictor = predictor
+        self.predictorIgnoresBitWidths = predictorIgnoresBitWidths
         self.device = device
         self.space = space
         self.constraints = constraints

@@ -18,10 +18,15 @@ public struct SearchMeta: Sendable, Codable, Hashable {
     public var mutationRate: Double
     /// How block bit widths are chosen (checkpoints written before this option read as `.evolve`).
     public var bitsMode: BitsMode
+    /// Whether the user accepted a predictor that ignores bit widths (a dense MLP without a
+    /// quantization part) for a space with mixed bit choices (`--allow-bit-blind-predictor`).
+    public var allowsBitBlindPredictor: Bool
 
     public init(device: Device, space: SearchSpace, predictorPath: String, predictorName: String, constraints: SearchConstraints,
-                cap: UtilisationCap, solver: AcceleratorSolverChoice, generations: Int, mutationRate: Double, bitsMode: BitsMode = .evolve) {
+                cap: UtilisationCap, solver: AcceleratorSolverChoice, generations: Int, mutationRate: Double, bitsMode: BitsMode = .evolve,
+                allowsBitBlindPredictor: Bool = false) {
         self.bitsMode = bitsMode
+        self.allowsBitBlindPredictor = allowsBitBlindPredictor
         self.device = device
         self.space = space
         self.predictorPath = predictorPath
@@ -36,7 +41,7 @@ public struct SearchMeta: Sendable, Codable, Hashable {
     enum CodingKeys: String, CodingKey {
         case device, space, constraints, cap, solver, generations
         case predictorPath = "predictor_path", predictorName = "predictor_name", mutationRate = "mutation_rate"
-        case bitsMode = "bits_mode"
+        case bitsMode = "bits_mode", allowsBitBlindPredictor = "allows_bit_blind_predictor"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -51,6 +56,7 @@ public struct SearchMeta: Sendable, Codable, Hashable {
         generations = try c.decode(Int.self, forKey: .generations)
         mutationRate = try c.decode(Double.self, forKey: .mutationRate)
         bitsMode = try c.decodeIfPresent(BitsMode.self, forKey: .bitsMode) ?? .evolve
+        allowsBitBlindPredictor = try c.decodeIfPresent(Bool.self, forKey: .allowsBitBlindPredictor) ?? false
         // A checkpoint is a user-editable file: hold its device and cap to the same rules as
         // the catalogue's, since the cost model's arithmetic relies on them.
         do { try device.validate() } catch {
@@ -63,6 +69,24 @@ public struct SearchMeta: Sendable, Codable, Hashable {
             throw DecodingError.dataCorruptedError(forKey: .space, in: c, debugDescription: "\(error)")
         }
     }
+}
+
+extension SearchMeta {
+    /// Whether the space leaves bit widths to choose: more than one bit choice per block.
+    /// With a single choice every candidate has the same policy, so a predictor that ignores bit
+    /// widths still ranks candidates correctly (only its absolute top-1 is full precision).
+    public var hasMixedBitChoices: Bool { Set(space.bitChoices).count > 1 }
+
+    /// Refuses a predictor that ignores bit widths when bit widths are searched, unless the user
+    /// accepted it: such a predictor scores a 4-bit block like an 8-bit one, so the search would
+    /// push every block to 4 bits for free speed and report full-precision accuracy for it.
+    public func checkPredictor(_ predictor: AccuracyPredictor, userAllows: Bool) throws {
+        guard predictor.ignoresBitWidths, hasMixedBitChoices, !(allowsBitBlindPredictor || userAllows) else { return }
+        throw SearchError.conflictingOptions("the predictor \(predictorName) (\(predictor.format)) has no quantization part, so it predicts every candidate at full precision and a 4-bit block would cost no accuracy; the search would favour 4 bits for free. Use a predictor with a quantization model (the default \(SearchMeta.defaultPredictorFile)), give a space with a single bit choice (bit_choices [8]), or accept it explicitly with --allow-bit-blind-predictor (the frontier's top-1 are then full-precision figures, recorded in frontier.json)")
+    }
+
+    /// The shipped predictor file name, for messages.
+    public static let defaultPredictorFile = "Models/predictors/ofa-mbv3-w4w8-kernel.json"
 }
 
 /// The checkpoint of a co-design search.

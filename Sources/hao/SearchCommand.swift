@@ -84,6 +84,8 @@ struct SearchCommand: ParsableCommand {
     var noBaselines = false
     @Flag(name: .long, help: "Start afresh even if the output folder holds an earlier search (its files are replaced).")
     var overwrite = false
+    @Flag(name: .long, help: "Accept a predictor without a quantization part (e.g. a dense MLP) although bit widths are searched: it predicts every point at full precision, so 4 bits look free. Warned on stderr and recorded in frontier.json.")
+    var allowBitBlindPredictor = false
 
     static let defaultPopulation = 48
     static let defaultGenerations = 25
@@ -136,6 +138,12 @@ struct SearchCommand: ParsableCommand {
         guard threadCount >= 1, threadCount <= 256 else { throw SearchError.invalidSetting("--threads must be in 1...256, got \(threadCount)") }
 
         let model = try AccuracyPredictor(contentsOf: URL(fileURLWithPath: meta.predictorPath))
+        try meta.checkPredictor(model, userAllows: allowBitBlindPredictor)
+        if model.ignoresBitWidths {
+            printError("Warning: the predictor \(meta.predictorName) has no quantization part: every top-1 is a full-precision prediction"
+                + (meta.hasMixedBitChoices ? " and 4-bit blocks cost no accuracy, so the frontier favours 4 bits." : " (the space has one bit width, so candidates still rank fairly).")
+                + " Recorded as predictor_ignores_bit_widths in frontier.json.")
+        }
         let optimizer = AcceleratorOptimizer(device: meta.device, cap: meta.cap)
         let evaluator = HardwareAwareEvaluator(space: meta.space, predictor: model, optimizer: optimizer, solver: meta.solver)
         let chosen: any CandidateEvaluator
@@ -185,7 +193,8 @@ struct SearchCommand: ParsableCommand {
         let report = FrontierReport(device: "\(meta.device.part) (\(meta.device.board))", space: meta.space.name,
                                     constraints: meta.constraints, settings: settings, generations: state.generation,
                                     stats: state.stats, frontier: frontier, baselines: baselines,
-                                    headline: Headline(frontier: frontier, baselines: baselines))
+                                    headline: Headline(frontier: frontier, baselines: baselines),
+                                    predictor: meta.predictorName, predictorIgnoresBitWidths: model.ignoresBitWidths)
         if !frontier.isEmpty { try report.write(to: folder) }
         printSummary(report, state: state, folder: folder, interrupted: stop.isSet, elapsed: clock.now - started)
         if frontier.isEmpty {
@@ -221,7 +230,8 @@ struct SearchCommand: ParsableCommand {
         let caps = try cap.map { try UtilisationCap(parsing: $0) } ?? .standard
         return SearchMeta(device: chosenDevice, space: searchSpace, predictorPath: predictorURL.standardizedFileURL.path,
                           predictorName: model.modelName, constraints: constraints, cap: caps, solver: try solverChoice() ?? .auto,
-                          generations: generations ?? Self.defaultGenerations, mutationRate: 0.1, bitsMode: try bitsChoice() ?? .evolve)
+                          generations: generations ?? Self.defaultGenerations, mutationRate: 0.1, bitsMode: try bitsChoice() ?? .evolve,
+                          allowsBitBlindPredictor: allowBitBlindPredictor)
     }
 
     /// A resumed search keeps what defines it; an option that would change it is a conflict.

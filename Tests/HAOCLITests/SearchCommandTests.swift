@@ -148,4 +148,29 @@ struct SearchCommandTests {
             #expect(!resumed.stderr.contains("Resuming"), "\(label): resumed before failing: \(resumed.stderr)")
         }
     }
+
+    /// A dense MLP has no quantization part: searching bit widths with it would make 4 bits free.
+    /// It is refused unless accepted explicitly; accepted, it is warned about and recorded.
+    @Test func aBitBlindPredictorIsRefusedUnlessAccepted() throws {
+        let dir = Self.folder()
+        let model = FileManager.default.temporaryDirectory.appendingPathComponent("mlp-\(UUID().uuidString).json").path
+        defer { for p in [dir, model] { try? FileManager.default.removeItem(atPath: p) } }
+        let zeros = "[" + Array(repeating: "0", count: 128).joined(separator: ",") + "]"
+        try Data("{\"format\":\"dense-mlp-v1\",\"input_dim\":128,\"layers\":[{\"weight\":[\(zeros)],\"bias\":[0.7],\"activation\":\"none\"}]}".utf8)
+            .write(to: URL(fileURLWithPath: model))
+        let run = ["search", "--predictor", model, "--population", "4", "--generations", "1", "--no-baselines", "--solver", "native", "--out", dir]
+        let refused = try HAOBinary.run(run)
+        #expect(refused.status != 0 && refused.status < 128, "a bit-blind predictor was accepted silently")
+        #expect(refused.stderr.contains("no quantization part") && refused.stderr.contains("--allow-bit-blind-predictor"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/checkpoint.json"), "a refused run left a checkpoint")
+        let accepted = try HAOBinary.run(run + ["--allow-bit-blind-predictor"])
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        #expect(accepted.stderr.contains("Warning") && accepted.stderr.contains("full-precision"), "\(accepted.stderr)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir).appendingPathComponent("frontier.json"))
+        let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(report["predictor_ignores_bit_widths"] as? Bool == true)
+        // The acceptance is part of the search: a resume keeps it without the flag.
+        let resumed = try HAOBinary.run(["search", "--resume", dir, "--generations", "2", "--no-baselines", "--solver", "native"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+    }
 }

@@ -188,15 +188,24 @@ extension CoDesignProblem {
             resolution: space.resolutionChoices.min()!))
     }
 
-    /// Fails fast, with figures, when even the smallest network misses the constraints.
+    /// Fails fast, with figures, when even the smallest network misses the constraints: one
+    /// evaluation (one solve) before any search. Resource caps are checked as well as latency
+    /// limits: if the smallest network at the lowest bit widths has no accelerator configuration
+    /// within the caps, the solver's diagnosis is reported (a search would otherwise run every
+    /// generation and end with "no feasible network found").
     public func checkConstraintsArePossible() throws {
-        guard constraints.latencyLimitMs != nil else { return }
         let point = smallestPoint
         let verdict = try evaluator.evaluate(point).result
         switch judge(verdict) {
         case .feasible: return
         case .infeasible(let reason, _):
-            throw SearchError.impossibleConstraints("the smallest network of the space (\(SearchSpace.label(point))) is already infeasible: \(reason)")
+            let what: String
+            if case .infeasible = verdict {
+                what = "has no accelerator configuration within the device and caps"
+            } else {
+                what = "misses the latency limit"
+            }
+            throw SearchError.impossibleConstraints("the smallest network of the space (\(SearchSpace.label(point)), lowest bit widths) \(what): \(reason)")
         }
     }
 }

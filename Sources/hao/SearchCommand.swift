@@ -171,7 +171,9 @@ struct SearchCommand: ParsableCommand {
             state = checkpoint.state
             printError("Resuming \(folder.path) at generation \(state.generation) (\(state.stats.evaluations) evaluations so far).")
         } else {
-            if meta.constraints.latencyLimitMs != nil { try problem.checkConstraintsArePossible() }
+            // One solve of the smallest network, before any checkpoint exists: impossible caps or
+            // limits fail here, and the folder stays free for the next attempt.
+            try problem.checkConstraintsArePossible()
             printError("Searching \(meta.space.name) on \(meta.device.part) (\(meta.device.board)): population \(settings.populationSize), \(meta.generations) generations, seed \(settings.seed), \(threadCount) thread(s), solver \(meta.solver.rawValue).")
             state = try search.initialState()
             try CoDesignCheckpoint(meta: meta, settings: settings, state: state).write(to: checkpointURL)
@@ -179,10 +181,17 @@ struct SearchCommand: ParsableCommand {
         }
         let startGeneration = state.generation
         let runStart = clock.now
-        try search.run(&state, generations: meta.generations, shouldStop: { _ in stop.isSet }, afterGeneration: { s in
-            try CoDesignCheckpoint(meta: meta, settings: settings, state: s).write(to: checkpointURL)
-            progress(s, meta: meta, settings: settings, startGeneration: startGeneration, startTime: runStart, clock: clock)
-        })
+        var lastSaved = state.generation
+        do {
+            try search.run(&state, generations: meta.generations, shouldStop: { _ in stop.isSet }, afterGeneration: { s in
+                try CoDesignCheckpoint(meta: meta, settings: settings, state: s).write(to: checkpointURL)
+                lastSaved = s.generation
+                progress(s, meta: meta, settings: settings, startGeneration: startGeneration, startTime: runStart, clock: clock)
+            })
+        } catch let error as SearchError {
+            if isatty(STDERR_FILENO) != 0 { printError("") }
+            throw CLIError(error.description + "\n" + Self.howToProceed(folder: folder, generation: lastSaved))
+        }
         if isatty(STDERR_FILENO) != 0 { printError("") }
 
         let frontier = try problem.frontier(of: state)
@@ -197,18 +206,39 @@ struct SearchCommand: ParsableCommand {
                                     predictor: meta.predictorName, predictorIgnoresBitWidths: model.ignoresBitWidths)
         if !frontier.isEmpty { try report.write(to: folder) }
         printSummary(report, state: state, folder: folder, interrupted: stop.isSet, elapsed: clock.now - started)
+        if stop.isSet && state.generation < meta.generations {
+            // Checked before the empty-frontier failure: an interrupted search is resumable even
+            // if it has not found a feasible network yet.
+            printError("Interrupted after generation \(state.generation); continue with: hao search --resume \(folder.path)")
+            throw ExitCode(130)
+        }
         if frontier.isEmpty {
             let closest = state.evaluated.compactMap { entry -> (Double, String)? in
                 if case .infeasible(let reason, let v) = entry.outcome { return (v, reason) }
                 return nil
             }.min { $0.0 < $1.0 }
-            throw SearchError.noFeasibleCandidate("\(state.stats.evaluations) candidates evaluated, none meets the constraints"
+            let failure = SearchError.noFeasibleCandidate("\(state.stats.evaluations) candidates evaluated, none meets the constraints"
                 + (closest.map { "; the closest: \($0.1)" } ?? ""))
+            // A fresh search that found nothing leaves nothing worth resuming: its checkpoint is
+            // removed so the same --out can be used with looser constraints without --overwrite.
+            // A resumed search keeps the checkpoint it was given.
+            if checkpoint == nil {
+                try? FileManager.default.removeItem(at: checkpointURL)
+                if overwrite {
+                    // Frontier files there are the replaced search's, not this one's.
+                    for name in ["frontier.json", "frontier.csv", "frontier.svg"] {
+                        try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+                    }
+                }
+                throw CLIError(failure.description + "\nNothing was kept in \(folder.path); loosen the constraints and run again (the same --out works).")
+            }
+            throw CLIError(failure.description + "\n" + Self.howToProceed(folder: folder, generation: state.generation))
         }
-        if stop.isSet {
-            printError("Interrupted after generation \(state.generation); continue with: hao search --resume \(folder.path)")
-            throw ExitCode(130)
-        }
+    }
+
+    /// What to do with the checkpoint a failed run leaves behind.
+    static func howToProceed(folder: URL, generation: Int) -> String {
+        "The checkpoint of generation \(generation) is kept in \(folder.path): continue with 'hao search --resume \(folder.path) --generations N', or start afresh there with --overwrite."
     }
 
     // MARK: - Options

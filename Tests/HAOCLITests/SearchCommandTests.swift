@@ -173,4 +173,38 @@ struct SearchCommandTests {
         let resumed = try HAOBinary.run(["search", "--resume", dir, "--generations", "2", "--no-baselines", "--solver", "native"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
     }
+
+    /// Caps no network of the space can meet fail before the search, with the solver's diagnosis,
+    /// and leave no checkpoint: the next run with the same --out needs no --overwrite.
+    @Test func impossibleCapsFailUpFrontAndLeaveTheFolderReusable() throws {
+        let dir = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let common = ["search", "--population", "4", "--generations", "2", "--no-baselines", "--solver", "native", "--out", dir]
+        let failed = try HAOBinary.run(common + ["--cap", "0.01"])
+        #expect(failed.status != 0 && failed.status < 128)
+        #expect(failed.stderr.contains("impossible constraints") && failed.stderr.contains("smallest network"), "\(failed.stderr)")
+        #expect(!failed.stderr.contains("gen "), "generations ran before the failure: \(failed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/checkpoint.json"))
+        let next = try HAOBinary.run(common)
+        #expect(next.status == 0, "\(next.stderr)")
+    }
+
+    /// A fresh search that ends with no feasible network keeps no checkpoint, so a looser retry
+    /// with the same --out needs no --overwrite (it used to demand one). The limit is set just
+    /// under the smallest network's own fps, read from the up-front check, so only it qualifies.
+    @Test func aSearchThatFindsNothingLeavesTheFolderReusable() throws {
+        let dir = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let common = ["search", "--population", "4", "--generations", "1", "--no-baselines", "--solver", "native", "--out", dir]
+        let probe = try HAOBinary.run(common + ["--min-fps", "1000000"])
+        let match = try #require(probe.stderr.firstMatch(of: /\(([0-9.]+) fps\) misses the limit/),
+                                 "\(probe.stderr)")
+        let smallestFps = try #require(Double(match.1))
+        let nothing = try HAOBinary.run(common + ["--min-fps", String(format: "%.1f", smallestFps * 0.998)])
+        #expect(nothing.status != 0 && nothing.status < 128)
+        #expect(nothing.stderr.contains("no feasible network found") && nothing.stderr.contains("the same --out works"), "\(nothing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/checkpoint.json"), "a search that found nothing left a checkpoint")
+        let retry = try HAOBinary.run(common)
+        #expect(retry.status == 0, "\(retry.stderr)")
+    }
 }

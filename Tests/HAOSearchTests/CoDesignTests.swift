@@ -74,6 +74,25 @@ struct CoDesignTests {
         #expect(throws: SearchError.self) { try SearchConstraints(maxLatencyMs: .infinity).validate() }
     }
 
+    /// Resource caps no configuration meets are caught by the up-front check even without a
+    /// latency limit (it used to return at once unless --min-fps / --max-latency-ms was given).
+    @Test func unmappableSmallestNetworkIsReportedUpFrontWithoutALatencyLimit() throws {
+        struct Unmappable: CandidateEvaluator {
+            func evaluate(_ p: ArchitecturePoint) throws -> Evaluation {
+                Evaluation(.infeasible(reason: "BRAM18: the smallest configuration needs 40 of 4", violation: 9))
+            }
+        }
+        let problem = try CoDesignProblem(space: shippedSpace(), evaluator: Unmappable())
+        do {
+            try problem.checkConstraintsArePossible()
+            Issue.record("an unmappable space passed the up-front check")
+        } catch let error as SearchError {
+            #expect(error.description.contains("impossible constraints"), "\(error)")
+            #expect(error.description.contains("BRAM18: the smallest configuration needs 40 of 4"), "the solver's diagnosis is lost: \(error)")
+        }
+        try CoDesignProblem(space: shippedSpace(), evaluator: SyntheticEvaluator()).checkConstraintsArePossible()
+    }
+
     @Test func repeatedAndEquivalentCandidatesAreEvaluatedOnce() throws {
         let evaluator = SyntheticEvaluator()
         let problem = try CoDesignProblem(space: shippedSpace(), evaluator: evaluator)

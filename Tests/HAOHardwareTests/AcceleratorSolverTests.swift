@@ -196,3 +196,24 @@ private func randomInstance(seed: UInt64) -> (Network, Device) {
         #expect(throws: AcceleratorError.self) { try optimizer.solve(network, solver: .glpk) }
     }
 }
+
+/// Exhaustive enumeration of every candidate triple (672,280 with the default candidate sets)
+/// certifies GLPK and the native solver on every shipped network on the default device, at
+/// 8-bit and 4-bit blocks. (Other devices are covered by GLPK = native above; enumerating them
+/// all would take minutes in a debug build, and `hao verify` does it on demand.)
+@Test func exhaustiveEnumerationCertifiesEveryShippedNetworkOnTheDefaultDevice() throws {
+    let device = try #require(try Fixtures.shippedDevices().first { $0.isDefault })
+    for network in try Fixtures.shippedNetworks() {
+        for bits in [8, 4] {
+            var n = network
+            for i in n.blocks.indices { n.blocks[i].precision = .uniform(bits) }
+            let optimizer = AcceleratorOptimizer(device: device)
+            let (_, full) = try optimizer.setUp(n)
+            let exhaustive = full.solveExhaustive().objective.map { Int($0) }
+            let glpk = try optimizer.solve(n, solver: .glpk)
+            let native = try optimizer.solve(n, solver: .native)
+            #expect(glpk.latencyCycles == exhaustive, "\(network.name) W\(bits): GLPK vs enumeration")
+            #expect(native.latencyCycles == exhaustive, "\(network.name) W\(bits): native vs enumeration")
+        }
+    }
+}

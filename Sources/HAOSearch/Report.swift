@@ -322,6 +322,7 @@ public struct FrontierReport: Sendable, Codable {
         if let best = headline.best {
             out.append("<circle cx=\"\(f(px(best.metrics.fps)))\" cy=\"\(f(py(best.metrics.top1)))\" r=\"7\" fill=\"none\" stroke=\"#c60\" stroke-width=\"2\"/>")
         }
+        var labels: [SVGLabel] = []
         for b in baselines {
             guard let fps = b.fps, let top1 = b.top1 else { continue }
             let x = px(fps), y = py(top1)
@@ -331,7 +332,16 @@ public struct FrontierReport: Sendable, Codable {
             } else {
                 out.append("<path d=\"M \(f(x)) \(f(y - 6)) L \(f(x + 5.5)) \(f(y + 4)) L \(f(x - 5.5)) \(f(y + 4)) Z\" fill=\"\(color)\"><title>\(esc(b.name)) \(b.bits)-bit</title></path>")
             }
-            out.append("<text x=\"\(f(x + 8))\" y=\"\(f(y + 4))\" font-size=\"10\" fill=\"\(color)\">\(esc(b.name)) \(b.bits)b</text>")
+            labels.append(SVGLabel(text: "\(b.name) \(b.bits)b", anchorX: x, anchorY: y, color: color))
+        }
+        for label in Self.placeLabels(labels, plotLeft: left, plotRight: left + plotW, plotTop: top, plotBottom: top + plotH) {
+            // A label moved away from its marker gets a thin leader line back to it.
+            if abs(label.baseline - 4 - label.anchorY) > 3 {
+                let lx = label.anchorEnd ? label.x + 1 : label.x - 1
+                out.append("<line x1=\"\(f(label.anchorX))\" y1=\"\(f(label.anchorY))\" x2=\"\(f(lx))\" y2=\"\(f(label.baseline - 3.5))\" stroke=\"\(label.color)\" stroke-width=\"0.6\"/>")
+            }
+            let anchor = label.anchorEnd ? " text-anchor=\"end\"" : ""
+            out.append("<text x=\"\(f(label.x))\" y=\"\(f(label.baseline))\" font-size=\"10\"\(anchor) fill=\"\(label.color)\">\(esc(label.text))</text>")
         }
         // Legend.
         let lx = left + plotW + 16
@@ -349,6 +359,73 @@ public struct FrontierReport: Sendable, Codable {
         }
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// A baseline label and where it ends up.
+    struct SVGLabel {
+        var text: String
+        /// The marker's centre.
+        var anchorX: Double, anchorY: Double
+        var color: String
+        /// Text position: `x` is the start (or the end when `anchorEnd`), `baseline` the text baseline.
+        var x = 0.0, baseline = 0.0
+        var anchorEnd = false
+
+        /// Estimated width at 10 px sans-serif: 0.6 em per character is a safe upper bound
+        /// for the label alphabet (mostly letters, digits and '-').
+        var width: Double { 6.0 * Double(text.count) }
+        static let lineHeight = 12.0
+        var left: Double { anchorEnd ? x - width : x }
+        var right: Double { anchorEnd ? x : x + width }
+        var top: Double { baseline - 10 }
+        var bottom: Double { baseline + 2 }
+
+        func overlaps(_ o: SVGLabel) -> Bool {
+            left < o.right && o.left < right && top < o.bottom && o.top < bottom
+        }
+    }
+
+    /// Places baseline labels so that no label overlaps another label or any marker: for each
+    /// label (taken top to bottom) the first free spot among right of its marker, left of it,
+    /// then the same nudged down or up by whole lines (12, 24, ... px), within the plot's width.
+    static func placeLabels(_ labels: [SVGLabel], plotLeft: Double, plotRight: Double, plotTop: Double, plotBottom: Double) -> [SVGLabel] {
+        struct Rect { var left, right, top, bottom: Double }
+        func intersects(_ a: Rect, _ b: Rect) -> Bool { a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom }
+        func rect(_ l: SVGLabel) -> Rect { Rect(left: l.left, right: l.right, top: l.top, bottom: l.bottom) }
+        // Markers are at most 11 px wide and 10 px tall around their centre.
+        let markers = labels.map { Rect(left: $0.anchorX - 6, right: $0.anchorX + 6, top: $0.anchorY - 6.5, bottom: $0.anchorY + 5) }
+        var taken: [Rect] = []
+        var placed: [SVGLabel] = []
+        let order = labels.indices.sorted { (labels[$0].anchorY, labels[$0].anchorX, $0) < (labels[$1].anchorY, labels[$1].anchorX, $1) }
+        for i in order {
+            var best: SVGLabel?
+            search: for step in 0...(2 * labels.count + 2) {
+                // 0, +1, -1, +2, -2, ... lines
+                let lines = step == 0 ? 0 : (step % 2 == 1 ? (step + 1) / 2 : -(step / 2))
+                for anchorEnd in [false, true] {
+                    var l = labels[i]
+                    l.anchorEnd = anchorEnd
+                    l.x = anchorEnd ? l.anchorX - 8 : l.anchorX + 8
+                    l.baseline = l.anchorY + 4 + Double(lines) * SVGLabel.lineHeight
+                    let r = rect(l)
+                    guard r.left >= plotLeft + 1, r.right <= plotRight - 1, r.top >= plotTop - 12, r.bottom <= plotBottom + 12 else { continue }
+                    if taken.contains(where: { intersects($0, r) }) { continue }
+                    if markers.enumerated().contains(where: { $0.offset != i && intersects($0.element, r) }) { continue }
+                    best = l
+                    break search
+                }
+            }
+            // Nowhere free (a very crowded plot): keep the plain spot right of the marker.
+            let label = best ?? {
+                var l = labels[i]
+                l.x = l.anchorX + 8
+                l.baseline = l.anchorY + 4
+                return l
+            }()
+            taken.append(rect(label))
+            placed.append(label)
+        }
+        return placed
     }
 
     static func niceRange(_ low: Double, _ high: Double) -> (low: Double, high: Double, ticks: [Double]) {

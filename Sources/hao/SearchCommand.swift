@@ -15,16 +15,20 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Search networks, bit widths and accelerators together: NSGA-II over the search space, every candidate scored by the accuracy predictor and its own optimal accelerator.",
         discussion: """
-        Every candidate network gets its optimal accelerator from the integer program on the
-        device; the search keeps the Pareto frontier of predicted top-1 against latency.
-        Progress goes to stderr; a frontier table and the comparison with the paper's headline
-        (72.5% top-1 at 50 fps, 1.6x MnasNet-A1, 2.35x FBNet-B) go to stdout.
-        DIR receives frontier.json, frontier.csv, frontier.svg and checkpoint.json (rewritten
-        atomically after every generation). After a kill or Ctrl-C, '--resume DIR' continues
-        where the last generation ended; the result is the same as an uninterrupted run.
+        Every candidate network gets its optimal accelerator from the integer
+        program on the device; the search keeps the Pareto frontier of predicted
+        top-1 against latency. Progress goes to stderr; a frontier table and the
+        comparison with the paper's headline (72.5% top-1 at 50 fps, 1.6x
+        MnasNet-A1, 2.35x FBNet-B) go to stdout.
+
+        DIR receives frontier.json, frontier.csv, frontier.svg and
+        checkpoint.json (rewritten atomically after every generation). After a
+        kill or Ctrl-C, '--resume DIR' continues where the last generation
+        ended; the result is the same as an uninterrupted run.
+
         Examples:
-          hao search                                   The default run on the ZU3EG.
-          hao search --min-fps 60 --out runs/fast      Only networks reaching 60 fps.
+          hao search                               The default run (ZU3EG).
+          hao search --min-fps 60 --out runs/fast  Only networks reaching 60 fps.
           hao search --resume runs/fast --generations 40
           hao search --device zcu102 --cap lut=0.8 --solver native
           hao search benchmark --data nasbench_macro_cifar10.csv
@@ -333,13 +337,10 @@ struct SearchCommand: ParsableCommand {
         let done = s.generation - startGeneration
         let elapsed = seconds(clock.now - startTime)
         let remaining = max(0, meta.generations - s.generation)
-        let eta = done > 0 ? elapsed / Double(done) * Double(remaining) : .nan
-        let width = 24
-        let filled = meta.generations > 0 ? min(width, width * s.generation / meta.generations) : width
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let line = String(format: "[%@] gen %d/%d  evals %d (%.1f/s)  frontier %d  best top-1 at >=%.0f fps: %@  ETA %@",
-                          bar, s.generation, meta.generations, s.stats.evaluations, s.stats.evaluationsPerSecond, s.archive.count,
-                          target, best.map { String(format: "%.2f%%", $0) } ?? "none yet", eta.isFinite ? formatDuration(eta) : "--")
+        let eta = done > 0 ? elapsed / Double(done) * Double(remaining) : nil
+        let line = ProgressLine.format(generation: s.generation, generations: meta.generations, evaluations: s.stats.evaluations,
+                                       evaluationsPerSecond: s.stats.evaluationsPerSecond, frontier: s.archive.count,
+                                       targetFps: target, bestTop1: best, eta: eta)
         if isatty(STDERR_FILENO) != 0 {
             FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
         } else {
@@ -417,13 +418,18 @@ struct SearchBenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark",
         abstract: "Measure search quality on NAS-Bench-Macro: hypervolume ratio reached by NSGA-II and by random search at equal evaluation budgets.",
+        // The generated usage line lists every option on one 109-column line; this one fits 80.
+        usage: "hao search benchmark --data <csv> [<options>]",
         discussion: """
-        The 6,561 networks of NAS-Bench-Macro (8 layers x {identity, MB3_K3, MB6_K5}, real CIFAR-10
-        accuracy) are enumerated to get the exact accuracy-FLOPs frontier; each search gets the
-        same number of distinct evaluations. Objectives are normalised by the space's own range,
+        The 6,561 networks of NAS-Bench-Macro (8 layers x {identity, MB3_K3,
+        MB6_K5}, real CIFAR-10 accuracy) are enumerated to get the exact
+        accuracy-FLOPs frontier; each search gets the same number of distinct
+        evaluations. Objectives are normalised by the space's own range,
         reference point (1.1, 1.1).
+
         Example:
-          hao search benchmark --data nasbench_macro_cifar10.csv --budgets 100,200,400 --seeds 10
+          hao search benchmark --data nasbench_macro_cifar10.csv \\
+            --budgets 100,200,400 --seeds 10
         """
     )
 

@@ -207,4 +207,56 @@ struct SearchCommandTests {
         let retry = try HAOBinary.run(common)
         #expect(retry.status == 0, "\(retry.stderr)")
     }
+
+    /// Runs hao with extra environment variables (HAOBinary.run inherits the test's environment).
+    static func run(_ arguments: [String], environment extra: [String: String]) throws -> (status: Int32, stdout: String) {
+        let path = try #require(HAOBinary.executable)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.currentDirectoryURL = HAOBinary.packageRoot
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Every progress line fits an 80-column terminal (a longer one wraps, and the \r redraw then
+    /// leaves a line per generation); generation and ETA stay.
+    @Test func progressLinesFitEightyColumns() throws {
+        let dir = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let output = try HAOBinary.run(["search", "--population", "6", "--generations", "2", "--no-baselines", "--solver", "native", "--out", dir])
+        #expect(output.status == 0, "\(output.stderr)")
+        let lines = output.stderr.split(separator: "\n").filter { $0.contains("ETA") }
+        #expect(lines.count == 3, "\(output.stderr)")
+        for line in lines {
+            #expect(line.count <= 79, "\(line.count) columns: \(line)")
+            #expect(line.contains("gen "), "\(line)")
+        }
+    }
+
+    /// The help's discussion is written in lines that fit 80 columns, so ArgumentParser (which
+    /// keeps hard line breaks and wraps longer lines) never breaks a line mid-sentence: printed at
+    /// an unlimited width, every discussion line must already fit.
+    @Test func helpDiscussionLinesFitEightyColumns() throws {
+        for command in [["search"], ["search", "benchmark"]] {
+            let wide = try Self.run(command + ["--help"], environment: ["COLUMNS": "1000"])
+            #expect(wide.status == 0)
+            let lines = wide.stdout.components(separatedBy: "\n")
+            let start = try #require(lines.firstIndex { $0.isEmpty }), end = try #require(lines.firstIndex { $0.hasPrefix("USAGE:") })
+            #expect(end > start + 1, "no discussion found in \(command) --help")
+            for line in lines[start..<end] {
+                #expect(line.count <= 79, "\(command) --help, \(line.count) columns: \(line)")
+            }
+            let narrow = try Self.run(command + ["--help"], environment: ["COLUMNS": "80"])
+            for line in narrow.stdout.components(separatedBy: "\n") {
+                #expect(line.count <= 80, "\(command) --help at 80 columns: \(line)")
+            }
+        }
+    }
 }

@@ -22,6 +22,16 @@ public struct FrontierPoint: Sendable, Codable {
         return (active.filter { point.bits[$0] < 8 }.count, active.count)
     }
 
+    /// The bit-width policy of the searchable blocks: "uniform 8-bit", "uniform 4-bit" or
+    /// "mixed (k of n searchable blocks at 4 bits)". The stem, first block and head are always 8-bit.
+    public var bitPolicy: String {
+        let active = (0..<ArchitecturePoint.slotCount).filter { point.isActive(slot: $0) }
+        let widths = Set(active.map { point.bits[$0] })
+        if widths.count == 1, let only = widths.first { return "uniform \(only)-bit" }
+        let (low, total) = lowBitBlocks
+        return "mixed (\(low) of \(total) searchable blocks at 4 bits)"
+    }
+
     enum CodingKeys: String, CodingKey {
         case point, network, top1, top1StdDev = "top1_stddev", latencyMs = "latency_ms", fps, configuration, resources, solver
     }
@@ -117,7 +127,10 @@ public struct Headline: Sendable, Codable {
     public var accuracyTarget: Double
     /// The fastest frontier point with predicted top-1 >= target, if any.
     public var best: FrontierPoint?
-    /// fps(best) / fps(baseline) for each baseline and bit width that could be mapped.
+    /// The best point's bit-width policy (``FrontierPoint/bitPolicy``), nil without a best point.
+    public var bestPolicy: String?
+    /// fps(best) / fps(baseline) for each baseline and bit width that could be mapped: against
+    /// the 8-bit and the 4-bit version of every baseline, each labelled with its policy.
     public var ratios: [Ratio]
 
     public struct Ratio: Sendable, Codable {
@@ -126,10 +139,12 @@ public struct Headline: Sendable, Codable {
         public var ratio: Double
         /// Whether the baseline's bit policy is the one the best point uses (uniform 4 or 8 bit).
         public var samePolicy: Bool
-        enum CodingKeys: String, CodingKey { case baseline, bits, ratio, samePolicy = "same_policy" }
+        /// The baseline's policy, e.g. "uniform 8-bit" (every block after the first at `bits`).
+        public var baselinePolicy: String?
+        enum CodingKeys: String, CodingKey { case baseline, bits, ratio, samePolicy = "same_policy", baselinePolicy = "baseline_policy" }
     }
 
-    enum CodingKeys: String, CodingKey { case accuracyTarget = "accuracy_target", best, ratios }
+    enum CodingKeys: String, CodingKey { case accuracyTarget = "accuracy_target", best, bestPolicy = "best_policy", ratios }
 
     /// Builds the comparison against the named baselines.
     public init(frontier: [FrontierPoint], baselines: [BaselinePoint], accuracyTarget: Double = 72.5,
@@ -137,13 +152,16 @@ public struct Headline: Sendable, Codable {
         self.accuracyTarget = accuracyTarget
         best = frontier.filter { $0.metrics.top1 >= accuracyTarget }.max { $0.metrics.fps < $1.metrics.fps }
         ratios = []
+        bestPolicy = best?.bitPolicy
         guard let best else { return }
-        let (low, total) = best.lowBitBlocks
-        let policy: Int? = low == total ? 4 : (low == 0 ? 8 : nil)
+        let active = (0..<ArchitecturePoint.slotCount).filter { best.point.isActive(slot: $0) }
+        let widths = Set(active.map { best.point.bits[$0] })
+        let policy: Int? = widths.count == 1 ? widths.first : nil
         for name in names {
             for b in baselines where b.name == name {
                 guard let fps = b.fps else { continue }
-                ratios.append(Ratio(baseline: name, bits: b.bits, ratio: best.metrics.fps / fps, samePolicy: policy == b.bits))
+                ratios.append(Ratio(baseline: name, bits: b.bits, ratio: best.metrics.fps / fps, samePolicy: policy == b.bits,
+                                    baselinePolicy: "uniform \(b.bits)-bit"))
             }
         }
     }

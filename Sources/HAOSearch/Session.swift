@@ -82,7 +82,7 @@ extension SearchMeta {
     /// push every block to 4 bits for free speed and report full-precision accuracy for it.
     public func checkPredictor(_ predictor: AccuracyPredictor, userAllows: Bool) throws {
         guard predictor.ignoresBitWidths, hasMixedBitChoices, !(allowsBitBlindPredictor || userAllows) else { return }
-        throw SearchError.conflictingOptions("the predictor \(predictorName) (\(predictor.format)) has no quantization part, so it predicts every candidate at full precision and a 4-bit block would cost no accuracy; the search would favour 4 bits for free. Use a predictor with a quantization model (the default \(SearchMeta.defaultPredictorFile)), give a space with a single bit choice (bit_choices [8]), or accept it explicitly with --allow-bit-blind-predictor (the frontier's top-1 are then full-precision figures, recorded in frontier.json)")
+        throw SearchError.conflictingOptions("the predictor \(predictorName) (\(predictor.format)) has no quantization part, so it predicts every candidate at full precision and a 4-bit block would cost no accuracy; the search would favour 4 bits for free. Use a predictor with a quantization model (the default \(SearchMeta.defaultPredictorFile)), fix the widths with --bits uniform8 (or a space with a single bit choice), or accept it explicitly with --allow-bit-blind-predictor (the frontier's top-1 are then full-precision figures, recorded in frontier.json)")
     }
 
     /// The shipped predictor file name, for messages.

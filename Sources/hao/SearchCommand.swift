@@ -67,16 +67,21 @@ struct SearchCommand: ParsableCommand {
         }
         return choice
     }
-    @Option(name: .long, help: "Bit widths: 'evolve' (genes of the search) or 'optimal' (each candidate gets the widths of least predicted penalty meeting --min-fps / --max-latency-ms from the bit-allocation program). Default: evolve.")
+    @Option(name: .long, help: "Bit widths: 'evolve' (genes of the search), 'optimal' (each candidate gets the widths of least predicted penalty meeting --min-fps / --max-latency-ms from the bit-allocation program), or 'uniform8' / 'uniform4' (every searchable block at that width: the policy of the baselines, for a like-for-like ratio). Default: evolve.")
     var bits: String?
 
-    /// The parsed `--bits`.
-    private func bitsChoice() throws -> BitsMode? {
+    /// The parsed `--bits`: how widths are chosen and, for uniform8 / uniform4, the one width allowed.
+    private func bitsChoice() throws -> (mode: BitsMode, uniform: Int?)? {
         guard let bits else { return nil }
-        guard let mode = BitsMode(rawValue: bits.lowercased()) else {
-            throw SearchError.invalidSetting("--bits must be one of \(BitsMode.allCases.map(\.rawValue).joined(separator: ", ")), got '\(bits)'")
+        switch bits.lowercased() {
+        case "uniform8": return (.evolve, 8)
+        case "uniform4": return (.evolve, 4)
+        default:
+            guard let mode = BitsMode(rawValue: bits.lowercased()) else {
+                throw SearchError.invalidSetting("--bits must be one of \((BitsMode.allCases.map(\.rawValue) + ["uniform8", "uniform4"]).joined(separator: ", ")), got '\(bits)'")
+            }
+            return (mode, nil)
         }
-        return mode
     }
     @Option(name: .long, help: "Evaluation threads (default: the number of cores). Does not change results.")
     var threads: Int?
@@ -258,13 +263,22 @@ struct SearchCommand: ParsableCommand {
         let catalogue = try DeviceCatalogue.load(models: try need())
         let chosenDevice = try catalogue.resolve(device ?? "zu3eg")
         let spaceURL = try space.map { URL(fileURLWithPath: $0) } ?? need().spaces.appendingPathComponent("ofa-mbv3-w4w8.json")
-        let searchSpace = try SearchSpace(contentsOf: spaceURL)
+        var searchSpace = try SearchSpace(contentsOf: spaceURL)
+        if let width = try bitsChoice()?.uniform {
+            // A uniform policy is a space with one bit choice: the checkpoint holds it, the
+            // genes cannot leave it, and the headline compares like with like.
+            guard searchSpace.bitChoices.contains(width) else {
+                throw SearchError.invalidSetting("--bits uniform\(width): the space \(searchSpace.name) allows bit widths \(searchSpace.bitChoices) only")
+            }
+            searchSpace.bitChoices = [width]
+            searchSpace.name += "-uniform\(width)"
+        }
         let predictorURL = try predictor.map { URL(fileURLWithPath: $0) } ?? need().predictors.appendingPathComponent("ofa-mbv3-w4w8-kernel.json")
         let model = try AccuracyPredictor(contentsOf: predictorURL)
         let caps = try cap.map { try UtilisationCap(parsing: $0) } ?? .standard
         return SearchMeta(device: chosenDevice, space: searchSpace, predictorPath: predictorURL.standardizedFileURL.path,
                           predictorName: model.modelName, constraints: constraints, cap: caps, solver: try solverChoice() ?? .auto,
-                          generations: generations ?? Self.defaultGenerations, mutationRate: 0.1, bitsMode: try bitsChoice() ?? .evolve,
+                          generations: generations ?? Self.defaultGenerations, mutationRate: 0.1, bitsMode: try bitsChoice()?.mode ?? .evolve,
                           allowsBitBlindPredictor: allowBitBlindPredictor)
     }
 
@@ -285,7 +299,12 @@ struct SearchCommand: ParsableCommand {
         if let predictor, URL(fileURLWithPath: predictor).standardizedFileURL.path != m.predictorPath {
             conflicts.append("--predictor \(predictor) (checkpoint: \(m.predictorPath))")
         }
-        if let mode = try? bitsChoice(), mode != m.bitsMode { conflicts.append("--bits \(mode.rawValue) (checkpoint: \(m.bitsMode.rawValue))") }
+        if let choice = try? bitsChoice() {
+            let checkpointUniform = m.space.bitChoices.count == 1 ? m.space.bitChoices.first : nil
+            if choice.mode != m.bitsMode || (choice.uniform != nil && choice.uniform != checkpointUniform) {
+                conflicts.append("--bits \(bits ?? "") (checkpoint: \(checkpointUniform.map { "uniform\($0)" } ?? m.bitsMode.rawValue))")
+            }
+        }
         if let cap, (try? UtilisationCap(parsing: cap)) != m.cap { conflicts.append("--cap \(cap) (checkpoint has another cap)") }
         if let generations, generations < checkpoint.state.generation {
             conflicts.append("--generations \(generations) is below the \(checkpoint.state.generation) generations already done")
@@ -363,14 +382,20 @@ struct SearchCommand: ParsableCommand {
         if let best = h.best {
             print(String(format: "Best frontier point with predicted top-1 >= %.1f%%: %.2f%% at %.1f fps (%.3f ms), %@ (paper: 72.5%% at 50 fps).",
                          h.accuracyTarget, best.metrics.top1, best.metrics.fps, best.metrics.latencyMs, best.network.name))
-            let (low, total) = best.lowBitBlocks
-            print("  Its bit widths: \(low) of \(total) searchable blocks at 4 bits (stem, first block and head at 8).")
+            print("  Its bit-width policy: \(best.bitPolicy); stem, first block and head at 8 bits.")
+            if !h.ratios.isEmpty {
+                print("  fps ratio over the baselines (same integer program, device and caps; baseline policy")
+                print("  uniform N-bit = every block after the first at N bits):")
+            }
             for r in h.ratios {
-                print(String(format: "  vs %@ at %d bits (same integer program and device): %.2fx%@", r.baseline, r.bits, r.ratio,
-                             r.samePolicy ? " [same bit-width policy]" : ""))
+                let policy = r.samePolicy ? "same policy" : "policy differs: best point \(best.bitPolicy.hasPrefix("mixed") ? "mixed" : best.bitPolicy)"
+                print(String(format: "    over %@ at uniform %d-bit: %.2fx (%@)", r.baseline, r.bits, r.ratio, policy))
             }
             if h.ratios.isEmpty { print("  No baseline comparison (baselines skipped or not mappable).") }
             print("  Paper: 1.6x over MnasNet-A1, 2.35x over FBNet-B.")
+            if !h.ratios.contains(where: \.samePolicy) && !h.ratios.isEmpty {
+                print("  For a like-for-like ratio, search at the baselines' policy: hao search --bits uniform8 (or uniform4).")
+            }
         } else if !report.frontier.isEmpty {
             print(String(format: "MISS: no frontier point reaches predicted top-1 >= %.1f%% (best %.2f%%).", h.accuracyTarget,
                          report.frontier.map(\.metrics.top1).max() ?? 0))

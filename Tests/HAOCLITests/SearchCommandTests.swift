@@ -259,4 +259,33 @@ struct SearchCommandTests {
             }
         }
     }
+
+    /// `--bits uniform8` searches at the baselines' policy: every searchable block of every
+    /// frontier point is 8-bit, the headline names the policy of each ratio, and a resume cannot
+    /// switch the policy.
+    @Test func uniformEightBitSearchGivesALikeForLikeRatio() throws {
+        let dir = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let output = try HAOBinary.run(["search", "--bits", "uniform8", "--population", "16", "--generations", "4", "--seed", "1",
+                                        "--solver", "native", "--out", dir])
+        #expect(output.status == 0, "\(output.stderr)")
+        let csv = try String(contentsOfFile: "\(dir)/frontier.csv", encoding: .utf8).split(separator: "\n")
+        let header = csv[0].split(separator: ",", omittingEmptySubsequences: false)
+        let column = try #require(header.firstIndex(of: "bits"))
+        #expect(csv.count > 1)
+        for row in csv.dropFirst() {
+            let bits = row.split(separator: ",", omittingEmptySubsequences: false)[column]
+            #expect(bits.split(separator: " ").allSatisfy { $0 == "8" }, "a 4-bit block in a uniform8 search: \(bits)")
+        }
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/frontier.json"))) as? [String: Any])
+        let headline = try #require(report["headline"] as? [String: Any])
+        if headline["best"] != nil {
+            #expect(headline["best_policy"] as? String == "uniform 8-bit")
+            let ratios = try #require(headline["ratios"] as? [[String: Any]])
+            #expect(ratios.contains { $0["bits"] as? Int == 8 && $0["same_policy"] as? Bool == true })
+            #expect(output.stdout.contains("(same policy)"), "\(output.stdout)")
+        }
+        let switched = try HAOBinary.run(["search", "--resume", dir, "--bits", "uniform4", "--generations", "5"])
+        #expect(switched.status != 0 && switched.stderr.contains("--bits"), "\(switched.stderr)")
+    }
 }

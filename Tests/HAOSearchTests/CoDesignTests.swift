@@ -185,4 +185,31 @@ struct CoDesignTests {
         #expect(h.ratios.first { $0.baseline == "FBNet-B" }.map { abs($0.ratio - 2.5) < 1e-12 && !$0.samePolicy } == true)
         #expect(Headline(frontier: frontier, baselines: baselines, accuracyTarget: 80).best == nil)
     }
+
+    /// A mixed-precision best point is compared with both the 8-bit and the 4-bit baselines, and
+    /// every ratio says which policy each side uses; neither is called "same policy".
+    @Test func headlineStatesTheBitWidthPolicyOfEachRatio() throws {
+        let space = try shippedSpace()
+        var rng = SplitMix64(seed: 2)
+        var p = space.canonical(space.sample(using: &rng))
+        let active = (0..<ArchitecturePoint.slotCount).filter { p.isActive(slot: $0) }
+        for (k, slot) in active.enumerated() { p.bits[slot] = k < 3 ? 4 : 8 }
+        let mixed = FrontierPoint(point: p, network: try space.network(for: p), metrics: CandidateMetrics(top1: 73, latencyMs: 10))
+        #expect(mixed.bitPolicy == "mixed (3 of \(active.count) searchable blocks at 4 bits)")
+        let baselines = [BaselinePoint(name: "MnasNet-A1", bits: 8, top1: 74, top1Source: "t", latencyMs: 30),
+                         BaselinePoint(name: "MnasNet-A1", bits: 4, top1: 70, top1Source: "t", latencyMs: 20),
+                         BaselinePoint(name: "FBNet-B", bits: 8, top1: 73, top1Source: "t", latencyMs: 25),
+                         BaselinePoint(name: "FBNet-B", bits: 4, top1: 69, top1Source: "t", latencyMs: 15)]
+        let h = Headline(frontier: [mixed], baselines: baselines)
+        #expect(h.bestPolicy == mixed.bitPolicy)
+        #expect(h.ratios.map { "\($0.baseline) \($0.bits)" } == ["MnasNet-A1 8", "MnasNet-A1 4", "FBNet-B 8", "FBNet-B 4"])
+        #expect(h.ratios.allSatisfy { !$0.samePolicy && $0.baselinePolicy == "uniform \($0.bits)-bit" })
+        #expect(h.ratios.map(\.ratio) == [3, 2, 2.5, 1.5])
+        var uniform = p
+        for slot in active { uniform.bits[slot] = 8 }
+        let eight = FrontierPoint(point: uniform, network: try space.network(for: uniform), metrics: CandidateMetrics(top1: 73, latencyMs: 10))
+        let h8 = Headline(frontier: [eight], baselines: baselines)
+        #expect(h8.bestPolicy == "uniform 8-bit")
+        #expect(h8.ratios.filter(\.samePolicy).map(\.bits) == [8, 8])
+    }
 }

@@ -37,10 +37,19 @@ func textTable(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = 
         cells.enumerated().map { index, cell in
             let pad = String(repeating: " ", count: widths[index] - cell.count)
             return rightAligned.contains(index) ? pad + cell : cell + pad
-        }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "  ").trailingWhitespaceRemoved
     }
     let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
     return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
 }
 
 extension ModelFileFormat: ExpressibleByArgument {}
+
+extension String {
+    /// The string without trailing blanks (leading ones are alignment).
+    var trailingWhitespaceRemoved: String {
+        var end = endIndex
+        while end > startIndex, self[index(before: end)] == " " { end = index(before: end) }
+        return String(self[..<end])
+    }
+}

@@ -11,15 +11,17 @@ struct QuantizeCommand: ParsableCommand {
         commandName: "quantize",
         abstract: "Choose each block's bit width (4 or 8) and the accelerator configuration together: least predicted accuracy loss under a frame-rate or model-size target.",
         discussion: """
-        Penalties: for a network of the search space, the accuracy predictor's quantization model
-        (or a hao-sensitivity-v1 slot file); otherwise its MAC-share rule, or a CSV sensitivity file
-        with header 'block,penalty_4bit'. Residual partners share a width (HAWQ-V3); stem and head
-        keep 8 bits. Exits with status 1 when the target is out of reach, printing the least latency
-        that is reachable. docs/bit-allocation.md explains the integer program.
+        Penalties: for a network of the search space, the accuracy predictor's
+        quantization model (or a hao-sensitivity-v1 slot file); otherwise its
+        MAC-share rule, or a CSV sensitivity file with header 'block,penalty_4bit'.
+        Residual partners share a width (HAWQ-V3); stem and head keep 8 bits.
+        Exits with status 1 when the target is out of reach, printing the least
+        latency that is reachable. docs/bit-allocation.md explains the program.
         Examples:
           hao quantize mobilenet_v2_1.0 --target-fps 300
           hao quantize mnasnet_a1 --device zu3eg --max-size-mb 2.5 --json
-          hao quantize mobilenet_v2_1.0 --target-fps 300 --sensitivity hessian.csv --solver native
+          hao quantize mobilenet_v2_1.0 --target-fps 300 \\
+            --sensitivity hessian.csv --solver native
         """
     )
 

@@ -288,4 +288,19 @@ struct SearchCommandTests {
         let switched = try HAOBinary.run(["search", "--resume", dir, "--bits", "uniform4", "--generations", "5"])
         #expect(switched.status != 0 && switched.stderr.contains("--bits"), "\(switched.stderr)")
     }
+
+    /// The default run's size is the one docs/search.md states and benchmarks/search/results.md
+    /// measured (it was changed on measurement; the figures must describe what runs).
+    @Test func defaultSizeIsTheDocumentedOne() throws {
+        let docs = try String(contentsOf: HAOBinary.packageRoot.appendingPathComponent("docs/search.md"), encoding: .utf8)
+        let stated = try #require(docs.firstMatch(of: /Default: population ([0-9]+), ([0-9]+) generations/), "docs/search.md states no default")
+        let dir = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = try HAOBinary.run(["search", "--generations", "0", "--no-baselines", "--solver", "native", "--out", dir])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("population \(stated.1), 0 generations"), "docs say population \(stated.1): \(run.stderr)")
+        // Option help is wrapped to the terminal; compare with whitespace runs collapsed.
+        let help = try HAOBinary.run(["search", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("(default: \(stated.1))") && help.contains("(default: \(stated.2))"), "\(help)")
+    }
 }

@@ -237,7 +237,7 @@ def main(directory):
 
     search = read(directory, "search.csv")
     if search:
-        out += ["## 5. Search throughput (`hao search`, default settings: population 48, 25 generations, ZU3EG)", ""]
+        out += ["## 5. Search throughput (`hao search`, default settings: population 128, 80 generations, ZU3EG)", ""]
         out.append("Evaluations per second of evaluation wall time (distinct candidates), and the split of summed per-candidate "
                    "time between the accuracy predictor and the accelerator solver, as the search reports them. Predictor file: %s. %s"
                    % (search[0]["predictor"], search[0]["note"]))

@@ -60,9 +60,17 @@ build() { # dir, swift build arguments...
     local dir=$1; shift
     local try=1
     # Sources edited while compiling (others working in the same tree) fail the build: retry.
+    local cleaned=0
     until (cd "$dir" && swift build -c release "$@" > "$out/build.log" 2>&1); do
-        grep -q "modified during the build" "$out/build.log" && [ $try -lt 5 ] || break
-        echo "sources changed during the build; retrying in 30 s"; sleep 30; try=$((try + 1))
+        if grep -q "modified during the build" "$out/build.log" && [ $try -lt 5 ]; then
+            echo "sources changed during the build; retrying in 30 s"; sleep 30; try=$((try + 1))
+        elif [ $cleaned = 0 ] && [ $# = 0 ] && [ -d "$dir/.build" ]; then
+            # A harness package's cached build of the main package by path can miss files added
+            # to it since (seen: "cannot find 'X' in scope"); rebuild it from scratch once.
+            echo "build failed in $dir; retrying once from a clean .build"; rm -rf "$dir/.build"; cleaned=1
+        else
+            break
+        fi
     done
     if ! grep -q "Build complete\|Build of product .* complete" "$out/build.log"; then
         grep -E "error" -A3 "$out/build.log" | head -40; echo "build failed in $dir (full log: $out/build.log)" >&2; exit 1

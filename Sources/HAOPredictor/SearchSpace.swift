@@ -244,11 +244,9 @@ public struct SearchSpace: Sendable, Hashable, Codable {
 
     /// MobileNet's channel rounding (Howard et al. / the once-for-all code's `make_divisible`):
     /// round to the nearest multiple of `divisor`, at least `divisor`, never more than 10% down.
+    /// The same rule the network format's `arch_def` parser uses (one definition, in HAONetwork).
     public static func makeDivisible(_ value: Double, divisor: Int) -> Int {
-        let d = Double(divisor)
-        var rounded = max(divisor, Int((value + d / 2) / d) * divisor)
-        if Double(rounded) < 0.9 * value { rounded += divisor }
-        return rounded
+        ArchDefinition.makeDivisible(value, divisor: divisor)
     }
 
     /// Expanded channels of a block with `inChannels` inputs and expand ratio `expand`.

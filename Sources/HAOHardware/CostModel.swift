@@ -327,6 +327,10 @@ public struct CostModel: Sendable {
     public var designBits: [Int]
     /// Activation width each engine's buffers are built for.
     public var designActivationBits: [Int]
+    /// Per engine: the layers it runs, and its weight bits in each block stage. They do not
+    /// depend on the configuration, so they are computed once, not per candidate.
+    let engineLayers: [[Layer]]
+    let blockWeightBits: [[Int]]
 
     public init(network: Network, device: Device, parameters: CostModelParameters = .standard) {
         self.device = device
@@ -335,13 +339,24 @@ public struct CostModel: Sendable {
         self.stages = network.stages
         var bits = [1, 1, 1]
         var activation = [1, 1, 1]
+        var engineLayers: [[Layer]] = [[], [], []]
         for layer in network.layers {
             let e = EngineKind.running(layer.role).index
             bits[e] = max(bits[e], layer.precision.operandBits)
             activation[e] = max(activation[e], layer.precision.activationBits)
+            engineLayers[e].append(layer)
         }
         designBits = bits
         designActivationBits = activation
+        self.engineLayers = engineLayers
+        var blockWeightBits: [[Int]] = [[], [], []]
+        for stage in stages {
+            guard case .block = stage.kind else { continue }
+            var perEngine = [0, 0, 0]
+            for layer in stage.layers { perEngine[EngineKind.running(layer.role).index] += layer.weightBits }
+            for e in 0..<3 { blockWeightBits[e].append(perEngine[e]) }
+        }
+        self.blockWeightBits = blockWeightBits
     }
 
     /// How many times more products per DSP a layer at `bits` gets on an engine built for its design width.
@@ -482,7 +497,7 @@ public struct CostModel: Sendable {
         let packing = device.family.macsPerDSP(bits: designBits[e])
         let dsp = ceilDiv(config.lanes, packing)
         let a = designActivationBits[e]
-        let engineLayers = network.layers.filter { EngineKind.running($0.role) == config.kind }
+        let engineLayers = self.engineLayers[e]
         let maxSpeedup = engineLayers.map { speedup(config.kind, bits: $0.precision.operandBits) }.max() ?? 1
 
         // Weight buffer. Double buffering: a circular buffer holding the current block's weights
@@ -490,11 +505,7 @@ public struct CostModel: Sendable {
         // two copies of the largest block), sized for the largest consecutive pair. Single
         // buffering: the largest block. Stem and head layers stream through it in tiles and do
         // not size it.
-        var blockWeightBits: [Int] = []
-        for stage in stages {
-            guard case .block = stage.kind else { continue }
-            blockWeightBits.append(stage.layers.filter { EngineKind.running($0.role) == config.kind }.reduce(0) { $0 + $1.weightBits })
-        }
+        let blockWeightBits = self.blockWeightBits[e]
         var bufferBits = blockWeightBits.max() ?? 0
         if config.weightBuffering == .double {
             for i in blockWeightBits.indices.dropLast() {

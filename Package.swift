@@ -1,17 +1,30 @@
 // swift-tools-version:6.0
 // HAO in Swift -- hardware-aware neural architecture optimisation for FPGAs.
 // Licensed GPL-3.0-or-later (GLPK, which this package links, is GPL-3.0).
+//
+// Modules, in dependency order (each depends only on modules above it):
+//   CGLPK, CGLPKGuard   GLPK and the C error guard around it
+//   HAOSupport          random numbers, JSON files, durations, text tables, the Models folder
+//   HAOSolver           linear models, MILP solvers (GLPK), exact-solver backends and their composition
+//   HAONetwork          the network format, validation, MAC and parameter counts
+//   HAOHardware         devices, the hardware-target protocol and its targets (Targets/<name>/)
+//   HAOPredictor        the search space and the accuracy predictors
+//   HAOEvolution        generic NSGA-II, Pareto archive, checkpoints
+//   HAOCoDesign         the co-design search: candidates scored by predictor and target, sessions, reports
+//   hao                 the command line
 import PackageDescription
 
 let package = Package(
     name: "HAO",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
+        .library(name: "HAOSupport", targets: ["HAOSupport"]),
         .library(name: "HAOSolver", targets: ["HAOSolver"]),
         .library(name: "HAONetwork", targets: ["HAONetwork"]),
         .library(name: "HAOHardware", targets: ["HAOHardware"]),
         .library(name: "HAOPredictor", targets: ["HAOPredictor"]),
-        .library(name: "HAOSearch", targets: ["HAOSearch"]),
+        .library(name: "HAOEvolution", targets: ["HAOEvolution"]),
+        .library(name: "HAOCoDesign", targets: ["HAOCoDesign"]),
         .executable(name: "hao", targets: ["hao"]),
     ],
     dependencies: [
@@ -27,29 +40,29 @@ let package = Package(
         // The few things Swift cannot do safely: GLPK's error hook longjmps, so the
         // setjmp frame and the hook live in C; per-thread output capture lives here too.
         .target(name: "CGLPKGuard", dependencies: ["CGLPK"], linkerSettings: [.linkedLibrary("glpk")]),
-        // Mixed-integer model, solver protocol, GLPK backend, LP/MPS files.
-        .target(name: "HAOSolver", dependencies: ["CGLPK", "CGLPKGuard"]),
-        // The network format (MBConv family), validation, MAC/parameter counts.
-        .target(name: "HAONetwork"),
-        // Devices, the subgraph-engine cost model, the accelerator integer program
-        // and its native exact solver.
-        .target(name: "HAOHardware", dependencies: ["HAONetwork", "HAOSolver"]),
-        // The search space, its encoding and the accuracy predictors.
-        .target(name: "HAOPredictor", dependencies: ["HAONetwork"]),
-        // The evolutionary co-design search.
-        .target(name: "HAOSearch", dependencies: ["HAOPredictor", "HAOHardware"]),
+        .target(name: "HAOSupport"),
+        .target(name: "HAOSolver", dependencies: ["CGLPK", "CGLPKGuard", "HAOSupport"]),
+        .target(name: "HAONetwork", dependencies: ["HAOSupport"]),
+        .target(name: "HAOHardware", dependencies: ["HAONetwork", "HAOSolver", "HAOSupport"]),
+        .target(name: "HAOPredictor", dependencies: ["HAONetwork", "HAOSupport"]),
+        .target(name: "HAOEvolution", dependencies: ["HAOSupport"]),
+        .target(name: "HAOCoDesign", dependencies: ["HAOEvolution", "HAOPredictor", "HAOHardware", "HAOSupport"]),
         .executableTarget(
             name: "hao",
             dependencies: [
-                "HAOSolver", "HAONetwork", "HAOHardware", "HAOPredictor", "HAOSearch",
+                "HAOSupport", "HAOSolver", "HAONetwork", "HAOHardware", "HAOPredictor", "HAOEvolution", "HAOCoDesign",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "HAOSolverTests", dependencies: ["HAOSolver"]),
-        .testTarget(name: "HAONetworkTests", dependencies: ["HAONetwork"]),
-        .testTarget(name: "HAOHardwareTests", dependencies: ["HAOHardware"]),
-        .testTarget(name: "HAOPredictorTests", dependencies: ["HAOPredictor"]),
-        .testTarget(name: "HAOSearchTests", dependencies: ["HAOSearch"]),
-        .testTarget(name: "HAOCLITests", dependencies: ["hao"]),
+        // Fixtures shared by the test targets: the package root, Models/, the shared data folder.
+        .target(name: "HAOTestSupport", dependencies: ["HAOSupport", "HAONetwork"], path: "Tests/HAOTestSupport"),
+        .testTarget(name: "HAOSupportTests", dependencies: ["HAOSupport", "HAOTestSupport"]),
+        .testTarget(name: "HAOSolverTests", dependencies: ["HAOSolver", "HAOTestSupport"]),
+        .testTarget(name: "HAONetworkTests", dependencies: ["HAONetwork", "HAOTestSupport"]),
+        .testTarget(name: "HAOHardwareTests", dependencies: ["HAOHardware", "HAOTestSupport"]),
+        .testTarget(name: "HAOPredictorTests", dependencies: ["HAOPredictor", "HAOTestSupport"]),
+        .testTarget(name: "HAOEvolutionTests", dependencies: ["HAOEvolution", "HAOTestSupport"]),
+        .testTarget(name: "HAOCoDesignTests", dependencies: ["HAOCoDesign", "HAOTestSupport"]),
+        .testTarget(name: "HAOCLITests", dependencies: ["hao", "HAOTestSupport"]),
     ]
 )

@@ -116,3 +116,12 @@ extension Network {
     /// Conv and FC weights plus biases where the reference has them; batch norm excluded.
     public var parameters: Int { layers.reduce(0) { $0 + $1.parameters } }
 }
+extension Layer {
+    /// The block a layer belongs to, nil for the stem and head.
+    public var blockIndex: Int? {
+        switch role {
+        case .expand(let b), .depthwise(let b), .squeezeReduce(let b), .squeezeExpand(let b), .project(let b): return b
+        case .stem, .headConv, .headHidden, .classifier: return nil
+        }
+    }
+}

@@ -1,3 +1,5 @@
+import HAOSupport
+
 /// Why a network file could not be read or a network is not one the accelerator can run.
 ///
 /// Every message names the file, the JSON path (e.g. `blocks[3].kernel`) or the block
@@ -38,6 +40,19 @@ public enum NetworkError: Error, Sendable, Equatable, CustomStringConvertible {
             return "invalid network: \(location), \(field): \(message)"
         case .tooLarge(let detail):
             return "network too large: \(detail)"
+        }
+    }
+}
+
+extension NetworkError {
+    /// A file or decoding error of the network file.
+    init(_ error: JSONFileError) {
+        switch error {
+        case .fileNotFound(let path): self = .fileNotFound(path: path)
+        case .unreadable(let path, let reason): self = .unreadable(path: path, reason: reason)
+        case .invalidJSON(let source, let location, let detail): self = .invalidJSON(source: source, location: location, detail: detail)
+        case .missingKey(let source, let key, let path): self = .missingKey(source: source, key: key, path: path)
+        case .wrongValue(let source, let path, let detail): self = .wrongValue(source: source, path: path, detail: detail)
         }
     }
 }

@@ -1,3 +1,4 @@
+import HAOSupport
 import Foundation
 
 /// Options of ``PredictorTrainer``. The defaults produce the shipped model.

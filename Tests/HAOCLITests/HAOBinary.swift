@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import HAOTestSupport
 
 /// Runs the `hao` executable that `swift test` built next to the test bundle.
 enum HAOBinary {
@@ -22,8 +23,7 @@ enum HAOBinary {
     }
 
     /// The package root, so that commands find `Models/` as a user in a checkout would.
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static var packageRoot: URL { TestPaths.packageRoot }
 
     static func run(_ arguments: [String], stdin: String? = nil) throws -> Output {
         let path = try #require(executable, "the hao executable was not found next to the test bundle")

@@ -1,3 +1,4 @@
+import HAOSupport
 import Foundation
 import Testing
 import HAONetwork
@@ -5,8 +6,8 @@ import HAOSolver
 @testable import HAOHardware
 
 /// Small candidate sets so exhaustive enumeration stays fast: 16 x 12 x 16 triples.
-private var smallParameters: CostModelParameters {
-    var p = CostModelParameters()
+private var smallParameters: SubgraphParameters {
+    var p = SubgraphParameters()
     p.pointwiseUnrolls = [1, 2, 4, 8]
     p.depthwiseChannelUnrolls = [1, 2, 4, 8]
     p.depthwiseTapUnrolls = [1, 3, 9]
@@ -30,7 +31,7 @@ private func randomInstance(seed: UInt64) -> (Network, Device) {
     var infeasible = 0
     for seed in UInt64(1)...220 {
         let (network, device) = randomInstance(seed: seed)
-        let optimizer = AcceleratorOptimizer(device: device, cap: .none, parameters: smallParameters)
+        let optimizer = SubgraphTarget(device: device, cap: .none, parameters: smallParameters)
         let (_, full) = try optimizer.setUp(network)
         let exhaustive = full.solveExhaustive()
         let nativeUnpruned = full.solveNative()
@@ -44,7 +45,7 @@ private func randomInstance(seed: UInt64) -> (Network, Device) {
                 #expect(exhaustive.objective == nil, "seed \(seed): pruning emptied an engine of a feasible instance")
                 continue
             }
-            let program = AcceleratorProgram(instance: instance, options: options)
+            let program = SubgraphProgram(instance: instance, options: options)
             let solution = try GLPKSolver().solve(program.model, options: SolverOptions())
             if let expected = exhaustive.objective {
                 #expect(solution.status == .optimal, "seed \(seed)")
@@ -69,7 +70,7 @@ private func randomInstance(seed: UInt64) -> (Network, Device) {
     var checked = 0
     for seed in UInt64(1000)...1040 {
         let (network, device) = randomInstance(seed: seed)
-        let optimizer = AcceleratorOptimizer(device: device, cap: .none, parameters: smallParameters)
+        let optimizer = SubgraphTarget(device: device, cap: .none, parameters: smallParameters)
         let fastest = try optimizer.solve(network, solver: .native)
         guard let best = fastest.latencyCycles else { continue }
         // A target 1.5x slower than the fastest design leaves room to save DSPs.
@@ -87,7 +88,7 @@ private func randomInstance(seed: UInt64) -> (Network, Device) {
         // One DSP fewer: the fastest design within that budget misses the target.
         var smaller = device
         smaller.resources.dsp = dsp - 1
-        let reduced = try AcceleratorOptimizer(device: smaller, cap: .none, parameters: smallParameters).solve(network, solver: .native)
+        let reduced = try SubgraphTarget(device: smaller, cap: .none, parameters: smallParameters).solve(network, solver: .native)
         if let cycles = reduced.latencyCycles { #expect(cycles > limit, "seed \(seed)") }
         checked += 1
     }
@@ -99,8 +100,8 @@ private func randomInstance(seed: UInt64) -> (Network, Device) {
     device.resources.dsp = 2
     var rng = SplitMix64(seed: 7)
     let network = Fixtures.randomNetwork(&rng)
-    let optimizer = AcceleratorOptimizer(device: device, cap: .none)
-    for solver in AcceleratorSolverChoice.allCases {
+    let optimizer = SubgraphTarget(device: device, cap: .none)
+    for solver in [SolverChoice.auto, .glpk, .native] {
         let solution = try optimizer.solve(network, solver: solver)
         #expect(solution.status == .infeasible)
         #expect(solution.report == nil)
@@ -108,7 +109,7 @@ private func randomInstance(seed: UInt64) -> (Network, Device) {
         #expect(solution.diagnosis == "infeasible on XCZU3EG: the smallest configuration needs 3 DSP, the device has 2")
     }
     // Unreachable target in inverse mode.
-    let slow = try AcceleratorOptimizer(device: Fixtures.zu3eg).solve(network, targetFPS: 1e9, solver: .native)
+    let slow = try SubgraphTarget(device: Fixtures.zu3eg).solve(network, targetFPS: 1e9, solver: .native)
     #expect(slow.status == .infeasible)
     #expect(slow.diagnosis?.contains("out of reach; the fastest configuration within the budget reaches") == true)
 }
@@ -116,13 +117,13 @@ private func randomInstance(seed: UInt64) -> (Network, Device) {
 @Test func badOptionsAreTypedErrors() throws {
     var rng = SplitMix64(seed: 3)
     let network = Fixtures.randomNetwork(&rng)
-    #expect(throws: AcceleratorError.self) { try AcceleratorOptimizer(device: Fixtures.zu3eg).solve(network, targetFPS: -1) }
+    #expect(throws: HardwareError.self) { try SubgraphTarget(device: Fixtures.zu3eg).solve(network, targetFPS: -1) }
     var bad = network
     bad.blocks[0].kernel = 4
-    #expect(throws: AcceleratorError.self) { try AcceleratorOptimizer(device: Fixtures.zu3eg).solve(bad) }
+    #expect(throws: HardwareError.self) { try SubgraphTarget(device: Fixtures.zu3eg).solve(bad) }
     var zeroClock = Fixtures.zu3eg
     zeroClock.clockMHz = 0
-    #expect(throws: AcceleratorError.self) { try AcceleratorOptimizer(device: zeroClock).solve(network) }
+    #expect(throws: HardwareError.self) { try SubgraphTarget(device: zeroClock).solve(network) }
 }
 
 @Test func glpsolSolvesTheExportedMPSToTheSameOptimum() throws {
@@ -134,7 +135,7 @@ private func randomInstance(seed: UInt64) -> (Network, Device) {
     for network in try Fixtures.shippedNetworks().prefix(2) {
         var n = network
         for i in n.blocks.indices { n.blocks[i].precision = .w4a4 }
-        let optimizer = AcceleratorOptimizer(device: Fixtures.zu3eg)
+        let optimizer = SubgraphTarget(device: Fixtures.zu3eg)
         let expected = try #require(try optimizer.solve(n, solver: .native).latencyCycles)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hao-accel-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -165,7 +166,7 @@ private func randomInstance(seed: UInt64) -> (Network, Device) {
             for bits in [8, 4] {
                 var n = network
                 for i in n.blocks.indices { n.blocks[i].precision = .uniform(bits) }
-                let optimizer = AcceleratorOptimizer(device: device)
+                let optimizer = SubgraphTarget(device: device)
                 let native = try optimizer.solve(n, solver: .native)
                 let glpk = try optimizer.solve(n, solver: .glpk)
                 #expect(native.status == glpk.status, "\(network.name) W\(bits) on \(device.part)")
@@ -182,18 +183,17 @@ private func randomInstance(seed: UInt64) -> (Network, Device) {
     var network = try #require(try Fixtures.shippedNetworks().first)
     for i in network.blocks.indices { network.blocks[i].precision = .w4a4 }
     let device = Fixtures.zu3eg
-    let expected = try AcceleratorOptimizer(device: device).solve(network, solver: .native)
+    let expected = try SubgraphTarget(device: device).solve(network, solver: .native)
     // A GLPK error (a zero time limit is rejected) and a GLPK time limit (1 ms; these programs take tens of ms).
     for limit in [Duration.zero, .milliseconds(1)] {
-        var optimizer = AcceleratorOptimizer(device: device)
-        optimizer.glpkTimeLimit = limit
-        let solution = try optimizer.solve(network, solver: .auto)
-        #expect(solution.solver == "native")
+        let optimizer = SubgraphTarget(device: device)
+        let solution = try optimizer.solve(network, using: SolverChoice.auto.makeSolver(timeLimit: limit))
+        #expect(solution.solver == .native)
         #expect(solution.messages.count == 1)
         #expect(solution.messages.first?.contains("the native exact solver took over") == true)
         #expect(solution.latencyCycles == expected.latencyCycles)
         // Without auto, the failure is the caller's to see.
-        #expect(throws: AcceleratorError.self) { try optimizer.solve(network, solver: .glpk) }
+        #expect(throws: HardwareError.self) { try optimizer.solve(network, using: SolverChoice.glpk.makeSolver(timeLimit: limit)) }
     }
 }
 
@@ -207,7 +207,7 @@ private func randomInstance(seed: UInt64) -> (Network, Device) {
         for bits in [8, 4] {
             var n = network
             for i in n.blocks.indices { n.blocks[i].precision = .uniform(bits) }
-            let optimizer = AcceleratorOptimizer(device: device)
+            let optimizer = SubgraphTarget(device: device)
             let (_, full) = try optimizer.setUp(n)
             let exhaustive = full.solveExhaustive().objective.map { Int($0) }
             let glpk = try optimizer.solve(n, solver: .glpk)

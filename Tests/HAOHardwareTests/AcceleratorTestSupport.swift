@@ -1,37 +1,20 @@
 import Foundation
 import HAONetwork
+import HAOSupport
+import HAOTestSupport
 @testable import HAOHardware
 
-/// Deterministic 64-bit generator (SplitMix64, Steele, Lea and Flood 2014), so every random
-/// instance in these tests is reproducible from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 enum Fixtures {
-    /// The package root, found from this file's path.
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static var modelsDirectory: ModelsDirectory { ModelsDirectory(url: packageRoot.appendingPathComponent("Models")) }
-    static var sharedData: URL { packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data") }
+    static var packageRoot: URL { TestPaths.packageRoot }
+    static var modelsDirectory: ModelsDirectory { TestPaths.models }
+    static var sharedData: URL { TestPaths.sharedData }
 
     /// XCZU3EG as the tests assume it (DS891 figures), independent of the shipped file.
     static let zu3eg = Device(part: "XCZU3EG", board: "Ultra96", aliases: ["zu3eg"], family: .zynqUltraScalePlus,
                               resources: Resources(dsp: 360, bram18: 432, uram: 0, lut: 70_560, ff: 141_120),
                               clockMHz: 200, ddrBandwidthGBps: 4.0, sources: ["test"])
 
-    static func shippedNetworks() throws -> [Network] {
-        let dir = modelsDirectory.networks
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".json") }.sorted()
-        return try files.map { try Network.loadValidated(contentsOf: dir.appendingPathComponent($0)) }
-    }
+    static func shippedNetworks() throws -> [Network] { try TestPaths.shippedNetworks() }
 
     static func shippedDevices() throws -> [Device] {
         try DeviceCatalogue.load(models: modelsDirectory).devices

@@ -1,12 +1,14 @@
+import HAOSupport
 import Foundation
 import HAONetwork
 import Testing
+import HAOSolver
 @testable import HAOHardware
 
 /// Small candidate sets so the exhaustive enumerator (every width assignment x every triple,
 /// through the cost model itself) stays fast in a debug build.
-private let smallParameters: CostModelParameters = {
-    var p = CostModelParameters()
+private let smallParameters: SubgraphParameters = {
+    var p = SubgraphParameters()
     p.pointwiseUnrolls = [1, 2, 4, 8]
     p.depthwiseChannelUnrolls = [1, 2, 4]
     p.depthwiseTapUnrolls = [1, 3, 9]
@@ -64,7 +66,7 @@ struct BitAllocationTests {
             let bits = problem.allowedBits.map { $0.randomElement(using: &rng)! }
             let tables = try #require(context.tables(context.key(of: bits)))
             let composed = context.instance(tables, bits: bits)
-            let reference = try AcceleratorOptimizer(device: device, cap: .none, parameters: smallParameters).setUp(problem.network(withBits: bits)).1
+            let reference = try SubgraphTarget(device: device, cap: .none, parameters: smallParameters).setUp(problem.network(withBits: bits)).1
             #expect(composed.memoryCycles == reference.memoryCycles)
             #expect(composed.pathStage == reference.pathStage)
             #expect(composed.terms == reference.terms)
@@ -94,7 +96,7 @@ struct BitAllocationTests {
             let context = try BitAllocationContext(problem: problem, device: device, cap: .standard, parameters: smallParameters)
             let exhaustive = try context.solveExhaustive(.penalty)
             let native = context.solveNative(.penalty)
-            let glpk = try context.solveGLPK(.penalty)
+            let glpk = try context.solve(.penalty, with: GLPKSolver(), options: SolverOptions())
             #expect((exhaustive.objective == nil) == (native.objective == nil), "instance \(instance): exhaustive \(String(describing: exhaustive.objective)) native \(String(describing: native.objective))")
             #expect((exhaustive.objective == nil) == (glpk.objective == nil), "instance \(instance): exhaustive \(String(describing: exhaustive.objective)) glpk \(String(describing: glpk.objective))")
             if let e = exhaustive.objective {
@@ -104,7 +106,7 @@ struct BitAllocationTests {
                 // Each answer is really feasible per the cost model and has the claimed penalty.
                 for raw in [native, glpk] {
                     let bits = try #require(raw.bits), config = try #require(raw.configuration)
-                    let report = CostModel(network: problem.network(withBits: bits), device: device, parameters: smallParameters)
+                    let report = SubgraphCostModel(network: problem.network(withBits: bits), device: device, parameters: smallParameters)
                         .evaluate(config, budget: context.budget)
                     #expect(report.totalResources.fits(in: context.budget))
                     if case .latency(let c) = problem.limit { #expect(report.latencyCycles <= c) }
@@ -119,7 +121,7 @@ struct BitAllocationTests {
             if instance % 3 == 0 {
                 let e = try context.solveExhaustive(.latency).objective
                 #expect(context.solveNative(.latency).objective == e)
-                let g = try context.solveGLPK(.latency).objective
+                let g = try context.solve(.latency, with: GLPKSolver(), options: SolverOptions()).objective
                 #expect((g == nil) == (e == nil))
                 if let g, let e { #expect(abs(g - e) < 1e-6 * e, "instance \(instance): glpk latency \(g) vs \(e)") }
             }
@@ -172,7 +174,7 @@ struct BitAllocationTests {
         #expect(s.diagnosis?.contains("least latency reachable is \(least) cycles") == true)
         // Against the accelerator optimizer at the lowest widths (the brief's "all blocks at the lowest bits").
         let lowest = problem.network(withBits: problem.allowedBits.map { $0.first! })
-        let direct = try AcceleratorOptimizer(device: Fixtures.zu3eg).solve(lowest, solver: .native)
+        let direct = try SubgraphTarget(device: Fixtures.zu3eg).solve(lowest, solver: .native)
         #expect(least <= direct.latencyCycles!)
         var atLeast = problem
         atLeast.limit = .latency(maxCycles: least)
@@ -194,7 +196,7 @@ struct BitAllocationTests {
         #expect(pinned.isEmpty == !network.blocks[0].hasResidual)
         let optimizer = BitAllocationOptimizer(device: Fixtures.zu3eg)
         let problem = penaltyProblem(network, limit: .latency(maxCycles: try optimizer.latencyLimit(fps: 300)))
-        for solver in [AcceleratorSolverChoice.native, .glpk] {
+        for solver in [SolverChoice.native, .glpk] {
             let s = try optimizer.solve(problem, solver: solver)
             let bits = try #require(s.bits)
             for g in groups { #expect(Set(g.map { bits[$0] }).count == 1) }

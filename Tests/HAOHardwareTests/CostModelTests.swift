@@ -11,13 +11,13 @@ private func handNetwork(blockBits: Int = 8) -> Network {
             head: Head(convChannels: 32, classes: 10, activation: .relu))
 }
 
-private let handConfiguration = AcceleratorConfiguration(
+private let handConfiguration = SubgraphConfiguration(
     expand: EngineConfiguration(kind: .expand, unrollA: 4, unrollB: 8),
     depthwise: EngineConfiguration(kind: .depthwise, unrollA: 8, unrollB: 9),
     project: EngineConfiguration(kind: .project, unrollA: 8, unrollB: 4))
 
 @Test func handComputedBlockCyclesAt8Bit() {
-    let model = CostModel(network: handNetwork(), device: Fixtures.zu3eg)
+    let model = SubgraphCostModel(network: handNetwork(), device: Fixtures.zu3eg)
     let block = model.stages[1]
     #expect(block.name == "block 0")
     // expand: 8 columns x ceil(8/4) x ceil(32/8) = 64 cycles a row, 8 rows, depth 3 + log2(4) + 3 = 8.
@@ -39,7 +39,7 @@ private let handConfiguration = AcceleratorConfiguration(
 }
 
 @Test func handComputedResourcesAt8Bit() {
-    let model = CostModel(network: handNetwork(), device: Fixtures.zu3eg)
+    let model = SubgraphCostModel(network: handNetwork(), device: Fixtures.zu3eg)
     // DSP48E2 packs two 8-bit products: lanes / 2.
     let expand = model.resources(handConfiguration.expand)
     let depthwise = model.resources(handConfiguration.depthwise)
@@ -56,7 +56,7 @@ private let handConfiguration = AcceleratorConfiguration(
 }
 
 @Test func fourBitBlockRunsFasterOnAnEightBitEngine() {
-    let model = CostModel(network: handNetwork(blockBits: 4), device: Fixtures.zu3eg)
+    let model = SubgraphCostModel(network: handNetwork(blockBits: 4), device: Fixtures.zu3eg)
     let block = model.stages[1]
     // The expand engine also runs the 8-bit stem, so it is built for 8 bits (2 per DSP); a 4-bit
     // layer gets 4 per DSP: twice the output channels per cycle.
@@ -78,7 +78,7 @@ private let handConfiguration = AcceleratorConfiguration(
 @Test func squeezeExciteSerialisesProjection() {
     var network = handNetwork()
     network.blocks[0].seChannels = 8
-    let model = CostModel(network: network, device: Fixtures.zu3eg)
+    let model = SubgraphCostModel(network: network, device: Fixtures.zu3eg)
     let block = model.stages[1]
     #expect(model.pathCount(block) == 2)
     // SE FCs on the project engine (PI=8, PO=4): 32->8: ceil(32/8) x ceil(8/4) + 9 = 17; 8->32: 1 x 8 + 9 = 17.
@@ -95,7 +95,7 @@ private let handConfiguration = AcceleratorConfiguration(
 }
 
 @Test func singleBufferedWeightsAddTheLoadToEveryPathOfTheBlock() {
-    let model = CostModel(network: handNetwork(), device: Fixtures.zu3eg)
+    let model = SubgraphCostModel(network: handNetwork(), device: Fixtures.zu3eg)
     let block = model.stages[1]
     func single(_ config: EngineConfiguration) -> EngineConfiguration {
         var config = config
@@ -120,7 +120,7 @@ private let handConfiguration = AcceleratorConfiguration(
     let network = Network(name: "two blocks", resolution: 16,
                           stem: Stem(outChannels: 64, kernel: 3, stride: 2, activation: .relu),
                           blocks: [block, block], head: Head(convChannels: 64, classes: 10, activation: .relu))
-    let model = CostModel(network: network, device: Fixtures.zu3eg)
+    let model = SubgraphCostModel(network: network, device: Fixtures.zu3eg)
     let double = model.resources(EngineConfiguration(kind: .expand, unrollA: 1, unrollB: 1))
     let single = model.resources(EngineConfiguration(kind: .expand, unrollA: 1, unrollB: 1, weightBuffering: .single))
     // Double: both blocks, 32,768 words -> 16 BRAM18; single: one block, 16,384 words -> 8.

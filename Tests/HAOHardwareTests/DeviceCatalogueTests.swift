@@ -1,13 +1,12 @@
 import Foundation
 import Testing
+import HAOTestSupport
 import HAOHardware
 import HAONetwork
 
 /// The shipped device catalogue, lookup, user device files and utilisation caps.
 @Suite struct DeviceCatalogueTests {
-    private static let devicesURL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Models/devices", isDirectory: true)
+    private static let devicesURL = TestPaths.models.devices
 
     private func catalogue() throws -> DeviceCatalogue { try DeviceCatalogue.load(directory: Self.devicesURL) }
 

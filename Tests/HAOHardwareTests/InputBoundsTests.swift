@@ -1,3 +1,4 @@
+import HAOSupport
 import Foundation
 import Testing
 import HAONetwork
@@ -14,12 +15,12 @@ import HAOSolver
     @Test func programWithAnEmptyEngineIsWellFormedAndInfeasible() throws {
         var device = Fixtures.zu3eg
         device.resources.bram18 = 1
-        let optimizer = AcceleratorOptimizer(device: device, cap: .none)
+        let optimizer = SubgraphTarget(device: device, cap: .none)
         let (_, full) = try optimizer.setUp(network())
         let pruned = full.pruned(.all)
         #expect(pruned.candidateCounts.contains(0), "\(pruned.candidateCounts)")
         for options in [FormulationOptions.standard, .plain] {
-            let program = AcceleratorProgram(instance: pruned, options: options)
+            let program = SubgraphProgram(instance: pruned, options: options)
             try program.model.validate()
             for column in program.latencyColumns {
                 let v = program.model.variables[column.index]
@@ -39,28 +40,28 @@ import HAOSolver
     @Test func anAnswerDecidedByPruningSaysSo() throws {
         var device = Fixtures.zu3eg
         device.resources.bram18 = 1
-        let optimizer = AcceleratorOptimizer(device: device, cap: .none)
-        for solver in [AcceleratorSolverChoice.glpk, .auto] {
+        let optimizer = SubgraphTarget(device: device, cap: .none)
+        for solver in [SolverChoice.glpk, .auto] {
             let solution = try optimizer.solve(network(), solver: solver)
             #expect(solution.status == .infeasible)
-            #expect(solution.solver == AcceleratorSolution.decidedByPruning)
+            #expect(solution.solver == SolverID.reductions)
         }
         // Without pruning GLPK itself runs and agrees.
         var unpruned = optimizer
         unpruned.pruning = .none
         let glpk = try unpruned.solve(network(), solver: .glpk)
-        #expect(glpk.solver == "glpk")
+        #expect(glpk.solver == .glpk)
         #expect(glpk.status == .infeasible)
     }
 
     @Test func extremeTargetFPS() throws {
-        let optimizer = AcceleratorOptimizer(device: Fixtures.zu3eg)
-        #expect(try optimizer.latencyLimit(targetFPS: 1e-300) == AcceleratorOptimizer.maximumLatencyLimit)
-        #expect(try optimizer.latencyLimit(targetFPS: .leastNonzeroMagnitude) == AcceleratorOptimizer.maximumLatencyLimit)
+        let optimizer = SubgraphTarget(device: Fixtures.zu3eg)
+        #expect(try optimizer.latencyLimit(targetFPS: 1e-300) == SubgraphTarget.maximumLatencyLimit)
+        #expect(try optimizer.latencyLimit(targetFPS: .leastNonzeroMagnitude) == SubgraphTarget.maximumLatencyLimit)
         #expect(try optimizer.latencyLimit(targetFPS: 1e300) == 0)
         #expect(try optimizer.latencyLimit(targetFPS: 200) == 1_000_000)
         for bad in [0, -1, Double.nan, .infinity] {
-            #expect(throws: AcceleratorError.self) { try optimizer.latencyLimit(targetFPS: bad) }
+            #expect(throws: HardwareError.self) { try optimizer.latencyLimit(targetFPS: bad) }
         }
         // A negligible target is no constraint: the least DSP of any configuration.
         let loose = try optimizer.solve(network(), targetFPS: 1e-300, solver: .native)
@@ -108,7 +109,7 @@ import HAOSolver
             // Every way in validates: the catalogue, and the optimizer for devices built in code.
             #expect(throws: DeviceError.self) { try DeviceCatalogue(devices: [device]) }
             do {
-                _ = try AcceleratorOptimizer(device: device).solve(network(), solver: .native)
+                _ = try SubgraphTarget(device: device).solve(network(), solver: .native)
                 Issue.record("expected an invalid device error for \(message)")
             } catch {
                 guard case .invalidDevice(let text) = error else { Issue.record("got \(error)"); continue }
@@ -121,12 +122,12 @@ import HAOSolver
         edge.clockMHz = 2000
         edge.ddrBandwidthGBps = 0.01
         try edge.validate()
-        let solution = try AcceleratorOptimizer(device: edge).solve(network(), solver: .native)
+        let solution = try SubgraphTarget(device: edge).solve(network(), solver: .native)
         #expect(solution.status == .optimal)
         edge.clockMHz = 1
         edge.ddrBandwidthGBps = 10_000
         try edge.validate()
-        #expect(try AcceleratorOptimizer(device: edge).solve(network(), solver: .native).status == .optimal)
+        #expect(try SubgraphTarget(device: edge).solve(network(), solver: .native).status == .optimal)
     }
 
     @Test func duplicatePartsAreRejectedNamingBothFiles() throws {
@@ -160,7 +161,7 @@ import HAOSolver
     @Test func exportedMPSNamesTheObjective() throws {
         var n = network()
         for i in n.blocks.indices { n.blocks[i].precision = .w4a4 }
-        let optimizer = AcceleratorOptimizer(device: Fixtures.zu3eg)
+        let optimizer = SubgraphTarget(device: Fixtures.zu3eg)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hao-obj-\(UUID().uuidString).mps").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try optimizer.exportProgram(n, to: path, format: .freeMPS)
@@ -171,7 +172,7 @@ import HAOSolver
         #expect(back.objectiveName == "latency_cycles")
         let expected = try optimizer.solve(n, solver: .native).latencyCycles
         #expect(try GLPKSolver().solve(back).objective.map { Int($0.rounded()) } == expected)
-        try optimizer.exportProgram(n, objective: .minimiseResources(weights: .dsp, maxLatencyCycles: 1 << 40), to: path, format: .freeMPS)
+        try optimizer.exportProgram(n, objective: .minimiseResources(weights: .dsp, targetFPS: 1e-4), to: path, format: .freeMPS)
         #expect(try LinearModel.read(from: path).objectiveName == "resources")
     }
 }

@@ -39,7 +39,7 @@ private func pearson(_ x: [Double], _ y: [Double]) -> Double {
     let reference = try Fixtures.shippedNetworks().first { $0.name.hasPrefix("MobileNetV3") }!
     var w4 = reference
     for i in w4.blocks.indices { w4.blocks[i].precision = .w4a4 }
-    let configuration = try #require(try AcceleratorOptimizer(device: device).solve(w4, solver: .native).configuration)
+    let configuration = try #require(try SubgraphTarget(device: device).solve(w4, solver: .native).configuration)
 
     let lines = try String(contentsOf: csv, encoding: .utf8).split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
     let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -61,7 +61,7 @@ private func pearson(_ x: [Double], _ y: [Double]) -> Double {
         let network = Network(name: "probe", resolution: size, inputChannels: 3,
                               stem: Stem(outChannels: inC, kernel: 3, stride: 1, activation: .relu),
                               blocks: [block], head: Head(convChannels: outC, classes: 10, activation: .relu))
-        let report = CostModel(network: network, device: device).evaluate(configuration)
+        let report = SubgraphCostModel(network: network, device: device).evaluate(configuration)
         let cycles = report.stages.first { $0.name == "block 0" }!.latencyCycles
         model.append(Double(cycles) / (device.clockMHz * 1000))
         measured.append(ms)

@@ -1,10 +1,9 @@
 import Foundation
 import HAONetwork
+import HAOTestSupport
 
 /// The package's `Models/` directory, found from this file's location.
-let modelsURL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Models", isDirectory: true)
+let modelsURL = TestPaths.models.url
 
 let networksURL = modelsURL.appendingPathComponent("networks", isDirectory: true)
 
@@ -28,8 +27,4 @@ func tinyNetwork() -> Network {
 }
 
 /// A fresh empty temporary directory.
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("hao-netdev-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
+func temporaryDirectory() throws -> URL { try TestPaths.temporaryDirectory("hao-netdev") }

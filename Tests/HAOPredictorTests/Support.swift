@@ -1,17 +1,16 @@
 import Foundation
 import Testing
+import HAOSupport
+import HAOTestSupport
 @testable import HAOPredictor
 
 enum Paths {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = TestPaths.packageRoot
     static let space = root.appendingPathComponent("Models/spaces/ofa-mbv3-w4w8.json")
     static let shippedModel = root.appendingPathComponent("Models/predictors/ofa-mbv3-w4w8-kernel.json")
     /// The public data set: `../shared/data` next to the package, or `HAO_TEST_DATA` when set
     /// (e.g. to a missing folder, to see which tests need the data).
-    static let data: URL = {
-        if let dir = ProcessInfo.processInfo.environment["HAO_TEST_DATA"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
-        return root.deletingLastPathComponent().appendingPathComponent("shared/data")
-    }()
+    static let data: URL = TestPaths.sharedData
     static func dataFile(_ name: String) -> URL { data.appendingPathComponent(name) }
     static var haveData: Bool { FileManager.default.fileExists(atPath: dataFile("ofa_predictor/acc_predictor_mlp.json").path) }
     /// Why a data-gated test is skipped; tests use `@Test(.enabled(if: Paths.haveData, Paths.skipComment))`

@@ -1,0 +1,153 @@
+import Foundation
+import HAOEvolution
+import HAOHardware
+import HAOPredictor
+import HAOSupport
+
+/// The co-design search problem: points of a ``SearchSpace`` scored by a ``CandidateEvaluator``,
+/// objectives "maximise top-1" and "minimise latency", under ``SearchConstraints``.
+public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
+    public typealias Genome = ArchitecturePoint
+    public typealias Payload = CandidateMetrics<Evaluator.Configuration>
+
+    public let space: SearchSpace
+    public let evaluator: Evaluator
+    public let constraints: SearchConstraints
+    /// Per-gene mutation probability. 0.1 is the once-for-all evolution finder's default
+    /// (Cai et al., ICLR 2020): with about 40 active genes, a few changes per child.
+    public let mutationRate: Double
+    /// Whether bit widths are genes (`.evolve`) or chosen per candidate by the evaluator (`.optimal`).
+    public let bitsMode: BitsMode
+
+    /// Offset added to the violation of a candidate no accelerator fits, so that it ranks behind
+    /// every mappable candidate that only misses the latency limit (whose violation is a relative
+    /// excess, far below this). Only the order matters.
+    public static var unmappableViolationOffset: Double { 1e6 }
+
+    public var objectiveCount: Int { 2 }
+
+    public init(space: SearchSpace, evaluator: Evaluator, constraints: SearchConstraints = SearchConstraints(),
+                mutationRate: Double = 0.1, bitsMode: BitsMode = .evolve) throws {
+        self.bitsMode = bitsMode
+        try space.validate()
+        try constraints.validate()
+        guard mutationRate > 0, mutationRate <= 1 else { throw SearchError.invalidSetting("mutation rate must be in (0, 1], got \(mutationRate)") }
+        self.space = space
+        self.evaluator = evaluator
+        self.constraints = constraints
+        self.mutationRate = mutationRate
+    }
+
+    public func randomGenome(using rng: inout SplitMix64) -> ArchitecturePoint { space.sample(using: &rng) }
+
+    /// Uniform crossover: every stage depth, every slot's kernel, expand ratio and bit width, and
+    /// the resolution come from either parent with equal probability.
+    public func crossover(_ a: ArchitecturePoint, _ b: ArchitecturePoint, using rng: inout SplitMix64) -> ArchitecturePoint {
+        var c = a
+        for s in c.depths.indices where rng.nextUnit() < 0.5 { c.depths[s] = b.depths[s] }
+        for i in c.kernels.indices {
+            if rng.nextUnit() < 0.5 { c.kernels[i] = b.kernels[i] }
+            if rng.nextUnit() < 0.5 { c.expandRatios[i] = b.expandRatios[i] }
+            if rng.nextUnit() < 0.5 { c.bits[i] = b.bits[i] }
+        }
+        if rng.nextUnit() < 0.5 { c.resolution = b.resolution }
+        return c
+    }
+
+    /// Each gene (depths, per-slot kernel / expand / bits, resolution) is redrawn with
+    /// probability `mutationRate` to a different value of its choice list. Inactive slots mutate
+    /// too, so a stage that grows later inherits varied genes.
+    public func mutate(_ point: ArchitecturePoint, using rng: inout SplitMix64) -> ArchitecturePoint {
+        func redraw(_ value: Int, _ choices: [Int], _ rng: inout SplitMix64) -> Int {
+            guard choices.count > 1, rng.nextUnit() < mutationRate else { return value }
+            let others = choices.filter { $0 != value }
+            return rng.element(of: others)
+        }
+        var p = point
+        for s in p.depths.indices { p.depths[s] = redraw(p.depths[s], space.depthChoices, &rng) }
+        for i in p.kernels.indices {
+            p.kernels[i] = redraw(p.kernels[i], space.kernelChoices, &rng)
+            p.expandRatios[i] = redraw(p.expandRatios[i], space.expandChoices, &rng)
+            p.bits[i] = redraw(p.bits[i], space.bitChoices, &rng)
+        }
+        p.resolution = redraw(p.resolution, space.resolutionChoices, &rng)
+        return p
+    }
+
+    /// With `.optimal` bits the bit genes do not matter, so they are all set to the widest choice:
+    /// points differing only in bits are one candidate, evaluated once.
+    public func canonical(_ point: ArchitecturePoint) -> ArchitecturePoint {
+        var p = space.canonical(point)
+        if bitsMode == .optimal, let widest = space.bitChoices.max() { p.bits = p.bits.map { _ in widest } }
+        return p
+    }
+
+    public func evaluate(_ point: ArchitecturePoint) throws -> EvaluationRecord<Payload> {
+        let e = try evaluator.evaluate(point)
+        let phases: [EvaluationPhase: Double] = [.predictor: e.predictorSeconds, .solver: e.solverSeconds]
+        return EvaluationRecord(outcome: judge(e.result), phaseSeconds: phases)
+    }
+
+    /// Applies the constraints to an evaluator verdict. Never scores an infeasible candidate.
+    public func judge(_ result: Evaluation<Evaluator.Configuration>.Result) -> Outcome<Payload> {
+        switch result {
+        case .infeasible(let reason, let violation):
+            return .infeasible(reason: reason, violation: Self.unmappableViolationOffset + max(0, violation.isFinite ? violation : 0))
+        case .feasible(let m):
+            guard m.top1.isFinite, m.latencyMs.isFinite, m.latencyMs > 0 else {
+                return .infeasible(reason: "evaluator returned non-finite metrics (top-1 \(m.top1), latency \(m.latencyMs) ms)",
+                                   violation: 2 * Self.unmappableViolationOffset)
+            }
+            if let limit = constraints.latencyLimitMs, m.latencyMs > limit {
+                let reason = String(format: "%.3f ms (%.1f fps) misses the limit of %.3f ms (%.1f fps)", m.latencyMs, m.fps, limit, 1000 / limit)
+                return .infeasible(reason: reason, violation: (m.latencyMs - limit) / limit)
+            }
+            return .feasible(objectives: [-m.top1, m.latencyMs], payload: m)
+        }
+    }
+}
+
+extension CoDesignProblem {
+    /// The frontier of a finished (or interrupted) search, as deployable points.
+    public func frontier(of state: SearchState<ArchitecturePoint, Payload>) throws -> [FrontierPoint<Evaluator.Configuration>] {
+        try state.archive.members.map { member in
+            // With optimal bit allocation the genome's bit genes are unused; the widths chosen are in the metrics.
+            var point = member.genome
+            if let bits = member.outcome.payload!.bits { point.bits = bits }
+            return FrontierPoint(point: point, network: try space.network(for: point), metrics: member.outcome.payload!)
+        }.sorted { $0.metrics.fps < $1.metrics.fps }
+    }
+
+    /// The smallest network of the space: the fewest and narrowest blocks at the lowest bit width
+    /// and resolution. If it misses the constraints, no network of the space is likely to meet them.
+    public var smallestPoint: ArchitecturePoint {
+        let n = ArchitecturePoint.slotCount
+        return space.canonical(ArchitecturePoint(
+            depths: [Int](repeating: space.depthChoices.min()!, count: ArchitecturePoint.stageCount),
+            kernels: [Int](repeating: space.kernelChoices.min()!, count: n),
+            expandRatios: [Int](repeating: space.expandChoices.min()!, count: n),
+            bits: [Int](repeating: space.bitChoices.min()!, count: n),
+            resolution: space.resolutionChoices.min()!))
+    }
+
+    /// Fails fast, with figures, when even the smallest network misses the constraints: one
+    /// evaluation (one solve) before any search. Resource caps are checked as well as latency
+    /// limits: if the smallest network at the lowest bit widths has no accelerator configuration
+    /// within the caps, the solver's diagnosis is reported (a search would otherwise run every
+    /// generation and end with "no feasible network found").
+    public func checkConstraintsArePossible() throws {
+        let point = smallestPoint
+        let verdict = try evaluator.evaluate(point).result
+        switch judge(verdict) {
+        case .feasible: return
+        case .infeasible(let reason, _):
+            let what: String
+            if case .infeasible = verdict {
+                what = "has no accelerator configuration within the device and caps"
+            } else {
+                what = "misses the latency limit"
+            }
+            throw CoDesignError.impossibleConstraints("the smallest network of the space (\(SearchSpace.label(point)), lowest bit widths) \(what): \(reason)")
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import HAOEvolution
+import Foundation
+import HAOHardware
+import HAOPredictor
+import HAOSolver
+
+/// What a co-design search was asked to do; stored in its checkpoint so `--resume` continues the
+/// same search (same device, space, constraints and caps) even if the shipped files change.
+public struct SearchMeta: Sendable, Codable, Hashable {
+    /// The hardware target (checkpoints written before targets existed read as "subgraph").
+    public var target: TargetID
+    /// The device.
+    public var device: Device
+    /// The search space.
+    public var space: SearchSpace
+    /// The predictor model file and its name.
+    public var predictorPath: String
+    public var predictorName: String
+    /// The user's constraints.
+    public var constraints: SearchConstraints
+    /// The utilisation cap.
+    public var cap: UtilisationCap
+    /// The solver choice.
+    public var solver: SolverChoice
+    /// Generations asked for (a resume may raise it).
+    public var generations: Int
+    /// Per-gene mutation probability.
+    public var mutationRate: Double
+    /// How block bit widths are chosen (checkpoints written before this option read as `.evolve`).
+    public var bitsMode: BitsMode
+    /// Whether the user accepted a predictor that ignores bit widths (a dense MLP without a
+    /// quantization part) for a space with mixed bit choices (`--allow-bit-blind-predictor`).
+    public var allowsBitBlindPredictor: Bool
+
+    /// What a search is asked to do.
+    public init(target: TargetID = SubgraphTarget.id, device: Device, space: SearchSpace, predictorPath: String, predictorName: String,
+                constraints: SearchConstraints, cap: UtilisationCap, solver: SolverChoice, generations: Int, mutationRate: Double,
+                bitsMode: BitsMode = .evolve, allowsBitBlindPredictor: Bool = false) {
+        self.target = target
+        self.bitsMode = bitsMode
+        self.allowsBitBlindPredictor = allowsBitBlindPredictor
+        self.device = device
+        self.space = space
+        self.predictorPath = predictorPath
+        self.predictorName = predictorName
+        self.constraints = constraints
+        self.cap = cap
+        self.solver = solver
+        self.generations = generations
+        self.mutationRate = mutationRate
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case target, device, space, constraints, cap, solver, generations
+        case predictorPath = "predictor_path", predictorName = "predictor_name", mutationRate = "mutation_rate"
+        case bitsMode = "bits_mode", allowsBitBlindPredictor = "allows_bit_blind_predictor"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        target = try c.decodeIfPresent(TargetID.self, forKey: .target) ?? SubgraphTarget.id
+        device = try c.decode(Device.self, forKey: .device)
+        space = try c.decode(SearchSpace.self, forKey: .space)
+        predictorPath = try c.decode(String.self, forKey: .predictorPath)
+        predictorName = try c.decode(String.self, forKey: .predictorName)
+        constraints = try c.decode(SearchConstraints.self, forKey: .constraints)
+        cap = try c.decode(UtilisationCap.self, forKey: .cap)
+        solver = try c.decode(SolverChoice.self, forKey: .solver)
+        generations = try c.decode(Int.self, forKey: .generations)
+        mutationRate = try c.decode(Double.self, forKey: .mutationRate)
+        bitsMode = try c.decodeIfPresent(BitsMode.self, forKey: .bitsMode) ?? .evolve
+        allowsBitBlindPredictor = try c.decodeIfPresent(Bool.self, forKey: .allowsBitBlindPredictor) ?? false
+        // A checkpoint is a user-editable file: hold its device and cap to the same rules as
+        // the catalogue's, since the cost model's arithmetic relies on them.
+        do { try device.validate() } catch {
+            throw DecodingError.dataCorruptedError(forKey: .device, in: c, debugDescription: error.description)
+        }
+        do { try cap.validate() } catch {
+            throw DecodingError.dataCorruptedError(forKey: .cap, in: c, debugDescription: error.description)
+        }
+        do { try space.validate() } catch {
+            throw DecodingError.dataCorruptedError(forKey: .space, in: c, debugDescription: "\(error)")
+        }
+    }
+}
+
+extension SearchMeta {
+    /// Whether the space leaves bit widths to choose: more than one bit choice per block.
+    /// With a single choice every candidate has the same policy, so a predictor that ignores bit
+    /// widths still ranks candidates correctly (only its absolute top-1 is full precision).
+    public var hasMixedBitChoices: Bool { Set(space.bitChoices).count > 1 }
+
+    /// Refuses a predictor that ignores bit widths when bit widths are searched, unless the user
+    /// accepted it: such a predictor scores a 4-bit block like an 8-bit one, so the search would
+    /// push every block to 4 bits for free speed and report full-precision accuracy for it.
+    public func checkPredictor(_ predictor: AccuracyPredictor, userAllows: Bool) throws {
+        guard predictor.ignoresBitWidths, hasMixedBitChoices, !(allowsBitBlindPredictor || userAllows) else { return }
+        throw CoDesignError.conflictingOptions("the predictor \(predictorName) (\(predictor.format)) has no quantization part, so it predicts every candidate at full precision and a 4-bit block would cost no accuracy; the search would favour 4 bits for free. Use a predictor with a quantization model (the default \(SearchMeta.defaultPredictorFile)), fix the widths with --bits uniform8 (or a space with a single bit choice), or accept it explicitly with --allow-bit-blind-predictor (the frontier's top-1 are then full-precision figures, recorded in frontier.json)")
+    }
+
+    /// The shipped predictor file name, for messages.
+    public static let defaultPredictorFile = "Models/predictors/ofa-mbv3-w4w8-kernel.json"
+}

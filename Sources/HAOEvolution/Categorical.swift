@@ -1,0 +1,50 @@
+import HAOSupport
+
+/// A problem over fixed-length genomes of categorical genes (gene i takes a value in
+/// `0..<arity[i]`), scored by a function. Small enumerable spaces (NAS-Bench-Macro, tests) use it.
+public struct CategoricalProblem<Payload: Codable & Sendable>: SearchProblem {
+    public typealias Genome = [Int]
+
+    public let arity: [Int]
+    public let objectiveCount: Int
+    /// Probability that a gene is changed by mutation.
+    public let mutationRate: Double
+    private let score: @Sendable ([Int]) throws -> Outcome<Payload>
+
+    /// - Parameters:
+    ///   - mutationRate: per-gene probability; `nil` means 1 / genome length (the usual choice
+    ///     for short genomes: one change per child on average).
+    public init(arity: [Int], objectiveCount: Int, mutationRate: Double? = nil,
+                score: @escaping @Sendable ([Int]) throws -> Outcome<Payload>) throws {
+        guard !arity.isEmpty, arity.allSatisfy({ $0 >= 1 }) else {
+            throw SearchError.invalidSetting("every gene needs at least one value, got arities \(arity)")
+        }
+        guard objectiveCount >= 1 else { throw SearchError.invalidSetting("at least one objective is needed") }
+        let rate = mutationRate ?? 1.0 / Double(arity.count)
+        guard rate > 0, rate <= 1 else { throw SearchError.invalidSetting("mutation rate must be in (0, 1], got \(rate)") }
+        self.arity = arity
+        self.objectiveCount = objectiveCount
+        self.mutationRate = rate
+        self.score = score
+    }
+
+    public func randomGenome(using rng: inout SplitMix64) -> [Int] { arity.map { rng.nextIndex($0) } }
+
+    public func crossover(_ a: [Int], _ b: [Int], using rng: inout SplitMix64) -> [Int] {
+        zip(a, b).map { rng.nextUnit() < 0.5 ? $0 : $1 }
+    }
+
+    public func mutate(_ genome: [Int], using rng: inout SplitMix64) -> [Int] {
+        var g = genome
+        for i in g.indices where arity[i] > 1 && rng.nextUnit() < mutationRate {
+            g[i] = (g[i] + 1 + rng.nextIndex(arity[i] - 1)) % arity[i]   // a different value, uniformly
+        }
+        return g
+    }
+
+    public func canonical(_ genome: [Int]) -> [Int] { genome }
+
+    public func evaluate(_ genome: [Int]) throws -> EvaluationRecord<Payload> {
+        EvaluationRecord(outcome: try score(genome))
+    }
+}

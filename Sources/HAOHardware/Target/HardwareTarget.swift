@@ -1,0 +1,84 @@
+import HAONetwork
+import HAOSolver
+
+/// An accelerator architecture the co-design can map networks onto.
+///
+/// A target knows its configuration space, how to turn a network, a device and a configuration
+/// into latency and resource use (its cost model), how to pose the choice of configuration as an
+/// exact problem (an integer program for GLPK, a native exact algorithm, enumeration), and how to
+/// report a solution. Everything above the hardware layer (solve, verify, baselines, quantize,
+/// the search, the benchmarks) reaches hardware only through this protocol, so a new target is a
+/// new folder under `Targets/` plus one line in ``HardwareTargets/all``.
+///
+/// Conformers are value types, safe to share across threads.
+public protocol HardwareTarget: Sendable {
+    /// What the configuration problem chooses, e.g. the three engines' unrolls.
+    associatedtype Configuration: Sendable & Hashable & Codable & CustomStringConvertible
+    /// The cost model's full evaluation of one configuration for one network.
+    associatedtype Report: TargetReport where Report.Configuration == Configuration
+    /// The exact problem of choosing a configuration for one network.
+    associatedtype Problem: ConfigurationProblem where Problem.Answer == Configuration
+    /// The machine-readable form of a solve (`hao solve --json`).
+    associatedtype SolveDocument: Encodable & Sendable
+
+    /// The target's name on the command line and in files.
+    static var id: TargetID { get }
+    /// One line for help texts.
+    static var summary: String { get }
+
+    /// A target for a device and cap; throws when the device cannot host it.
+    init(settings: TargetSettings) throws(HardwareError)
+
+    /// The device and cap this target was built for.
+    var settings: TargetSettings { get }
+
+    /// Checks `network` against what the target runs and builds its configuration problem.
+    func configurationProblem(for network: Network, objective: DesignObjective) throws(HardwareError) -> Problem
+
+    /// Evaluates one configuration with the cost model itself, independently of the problem's tables.
+    func evaluate(_ configuration: Configuration, for network: Network) throws(HardwareError) -> Report
+
+    /// The objective value of an evaluated configuration, in the units the problem's solvers
+    /// report (so their claims can be checked against the cost model).
+    func objectiveValue(of report: Report, for objective: DesignObjective) throws(HardwareError) -> Double
+
+    /// Why `problem` has no feasible configuration, in words computed from the data.
+    func diagnoseInfeasibility(of problem: Problem, objective: DesignObjective) -> String
+
+    /// The human-readable report of a solve.
+    func describe(_ solution: HardwareSolution<Self>, network: Network) -> String
+
+    /// The machine-readable report of a solve.
+    func document(_ solution: HardwareSolution<Self>, network: Network, targetFPS: Double?) -> SolveDocument
+}
+
+/// What every target's evaluation of a configuration reports.
+public protocol TargetReport: Sendable, Codable {
+    /// The configuration type of the target.
+    associatedtype Configuration
+    /// The configuration evaluated.
+    var configuration: Configuration { get }
+    /// Batch-1 latency in milliseconds.
+    var latencyMs: Double { get }
+    /// Every resource the configuration uses, fixed logic included.
+    var totalResources: Resources { get }
+    /// The usable budget it was evaluated against.
+    var budget: Resources { get }
+}
+
+extension TargetReport {
+    /// Frames per second at batch 1.
+    public var fps: Double { 1000 / latencyMs }
+}
+
+/// A target's exact configuration problem for one network.
+public protocol ConfigurationProblem: ExactProblem {
+    /// The integer program MILP backends solve (after the problem's exact reductions).
+    func integerProgram() -> LinearModel
+    /// The same problem without its reductions (e.g. pruning), for cross-checks.
+    var unreduced: Self { get }
+    /// How many candidates exhaustive enumeration evaluates (of the unreduced problem).
+    var enumerationSize: Int { get }
+    /// The candidate counts in words, e.g. "98 x 70 x 98".
+    var candidateSummary: String { get }
+}

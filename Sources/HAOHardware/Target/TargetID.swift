@@ -1,0 +1,39 @@
+/// Identifies a hardware target: the value of `--target` and of `target` in reports and checkpoints.
+///
+/// An open set of names, so a new target declares its own in its own folder.
+public struct TargetID: Sendable, Hashable, Codable, CustomStringConvertible, RawRepresentable {
+    /// The name, e.g. "subgraph".
+    public let rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+    /// A target name.
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// What every target is built from: the device and how much of it the accelerator may use.
+public struct TargetSettings: Sendable, Hashable, Codable {
+    /// The FPGA and board.
+    public var device: Device
+    /// Fractions of each resource the accelerator may use.
+    public var cap: UtilisationCap
+
+    /// Settings for `device` under `cap`.
+    public init(device: Device, cap: UtilisationCap = .standard) {
+        self.device = device
+        self.cap = cap
+    }
+
+    /// The usable budget: the device's totals under the cap.
+    public var budget: Resources { cap.budget(of: device) }
+}

@@ -1,0 +1,33 @@
+/// Why a solve or a solver file operation failed. Backend-neutral: every case names the backend
+/// it comes from, so callers can fall back or report without knowing which backend ran.
+public enum SolverError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The model failed validation; no backend saw it.
+    case invalidModel(ModelError)
+    /// A backend rejected a call; its own message is attached. The process carries on.
+    case rejected(by: SolverID, message: String)
+    /// A backend returned a failure code (e.g. a numerical failure of the simplex method).
+    case failed(SolverID, code: Int, message: String)
+    /// A backend stopped (e.g. at its time limit) before proving its answer optimal.
+    case notProven(SolverID, status: SolveStatus)
+    /// A solver option is out of range.
+    case invalidOption(String)
+    /// A model file could not be read or written.
+    case fileError(path: String, message: String)
+    /// A backend that cannot handle this problem (e.g. too large to enumerate).
+    case unsupported(String)
+
+    public var description: String {
+        switch self {
+        case let .invalidModel(error): return "invalid model: \(error)"
+        case let .rejected(solver, message): return "\(solver.displayName) rejected the call: \(message.trimmingWhitespace())"
+        case let .failed(solver, code, message):
+            let detail = message.trimmingWhitespace()
+            return "\(solver.displayName) failed with code \(code)" + (detail.isEmpty ? "" : ": \(detail)")
+        case let .notProven(solver, status):
+            return "\(solver.displayName) stopped with status \(status.rawValue) before proving optimality"
+        case let .invalidOption(message): return "invalid solver option: \(message)"
+        case let .fileError(path, message): return "\(path): \(message.trimmingWhitespace())"
+        case let .unsupported(message): return "unsupported: \(message)"
+        }
+    }
+}

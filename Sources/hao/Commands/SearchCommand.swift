@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import HAOCoDesign
+import HAOEvolution
+import HAOHardware
+import HAOSolver
+
+extension BitsPolicy: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+    public static var allValueStrings: [String] { BitsPolicy.allNames }
+}
+
+/// `hao search`: the evolutionary co-design search (architecture + bit widths + accelerator).
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Search networks, bit widths and accelerators together: NSGA-II over the search space, every candidate scored by the accuracy predictor and its own optimal accelerator.",
+        discussion: """
+        Every candidate network gets its optimal accelerator from the integer
+        program on the device; the search keeps the Pareto frontier of predicted
+        top-1 against latency. Progress goes to stderr; a frontier table and the
+        comparison with the paper's headline (72.5% top-1 at 50 fps, 1.6x
+        MnasNet-A1, 2.35x FBNet-B) go to stdout.
+
+        DIR receives frontier.json, frontier.csv, frontier.svg and
+        checkpoint.json (rewritten atomically after every generation). After a
+        kill or Ctrl-C, '--resume DIR' continues where the last generation
+        ended; the result is the same as an uninterrupted run.
+
+        Examples:
+          hao search                               The default run (ZU3EG).
+          hao search --min-fps 60 --out runs/fast  Only networks reaching 60 fps.
+          hao search --resume runs/fast --generations 40
+          hao search --device zcu102 --cap lut=0.8 --solver native
+          hao search benchmark --data nasbench_macro_cifar10.csv
+        """,
+        subcommands: [SearchBenchmarkCommand.self]
+    )
+
+    @OptionGroup var hardware: HardwareOptions
+    @Option(name: .long, help: "Search space file (default: Models/spaces/\(CoDesignDefaults.spaceFile)).")
+    var space: String?
+    @Option(name: .long, help: "Accuracy predictor model file (default: Models/predictors/\(CoDesignDefaults.predictorFile)).")
+    var predictor: String?
+    @Option(name: .long, help: "Individuals per generation (default: \(CoDesignDefaults.population)).")
+    var population: Int?
+    @Option(name: .long, help: "Generations after the initial population (default: \(CoDesignDefaults.generations)).")
+    var generations: Int?
+    @Option(name: .long, help: "Random seed (default: \(CoDesignDefaults.seed)).")
+    var seed: UInt64?
+    @Option(name: .long, help: "Minimum frames per second (batch 1).")
+    var minFps: Double?
+    @Option(name: .long, help: "Maximum latency in milliseconds.")
+    var maxLatencyMs: Double?
+    @Option(name: .long, help: ArgumentHelp("Accelerator solver: auto, glpk, native or enumeration (default: auto).", valueName: "solver"))
+    var solver: SolverChoice?
+    @Option(name: .long, help: ArgumentHelp("Bit widths: 'evolve' (genes of the search), 'optimal' (each candidate gets the widths of least predicted penalty meeting --min-fps / --max-latency-ms from the bit-allocation program), or 'uniform8' / 'uniform4' (every searchable block at that width: the policy of the baselines, for a like-for-like ratio). Default: evolve.", valueName: "bits"))
+    var bits: BitsPolicy?
+    @Option(name: .long, help: "Evaluation threads (default: the number of cores). Does not change results.")
+    var threads: Int?
+    @Option(name: .long, help: "Output folder (default: \(CoDesignDefaults.outputFolder)).")
+    var out: String?
+    @Option(name: .long, help: "Continue the search whose checkpoint is in DIR.")
+    var resume: String?
+    @Flag(name: .long, help: "Skip the baselines (no comparison with MnasNet-A1 / FBNet-B).")
+    var noBaselines = false
+    @Flag(name: .long, help: "Start afresh even if the output folder holds an earlier search (its files are replaced).")
+    var overwrite = false
+    @Flag(name: .long, help: "Accept a predictor without a quantization part (e.g. a dense MLP) although bit widths are searched: it predicts every point at full precision, so 4 bits look free. Warned on stderr and recorded in frontier.json.")
+    var allowBitBlindPredictor = false
+
+    /// The request these options make.
+    func request() throws -> CoDesignRequest {
+        var r = CoDesignRequest()
+        r.target = hardware.target.map { TargetID($0.lowercased()) }
+        r.device = hardware.device
+        r.cap = try hardware.cap.map { try UtilisationCap(parsing: $0) }
+        r.modelsDirectory = hardware.modelsOptions.modelsDir
+        r.space = space.map { URL(fileURLWithPath: $0) }
+        r.predictor = predictor.map { URL(fileURLWithPath: $0) }
+        r.population = population
+        r.generations = generations
+        r.seed = seed
+        r.constraints = SearchConstraints(minFps: minFps, maxLatencyMs: maxLatencyMs)
+        r.solver = solver
+        r.bits = bits
+        r.threads = threads
+        r.output = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        r.resume = resume.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        r.overwrite = overwrite
+        r.baselines = !noBaselines
+        r.allowBitBlindPredictor = allowBitBlindPredictor
+        return r
+    }
+
+    func run() throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let renderer = SearchProgressRenderer(clock: clock)
+        let outcome: AnyCoDesignOutcome
+        do {
+            let plan = try CoDesignPlan.make(try request())
+            let stop = StopFlag()
+            let signalSource = installInterruptHandler(stop)
+            defer { signalSource.cancel() }
+            outcome = try CoDesign.run(plan, shouldStop: { stop.isSet }, onEvent: renderer.render)
+            renderer.finish()
+        } catch let error as SearchError {
+            throw CLIError(error.description)
+        } catch let error as CoDesignError {
+            throw CLIError(error.description)
+        } catch let error as CoDesignRunError {
+            renderer.finish()
+            throw CLIError(error.description)
+        }
+        print(searchSummary(outcome, elapsed: clock.now - started))
+        if outcome.interrupted {
+            printError("Interrupted after generation \(outcome.generation); continue with: hao search --resume \(outcome.folder.path)")
+            throw ExitCode(130)
+        }
+    }
+}

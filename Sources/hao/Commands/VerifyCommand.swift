@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import HAOHardware
+import HAONetwork
+import HAOSupport
+
+/// `hao verify NETWORK`: GLPK, the native solver and (when small enough) exhaustive enumeration must agree.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Solve with GLPK and with the native solver, enumerate every configuration when feasible, and check they agree.",
+        discussion: """
+        Exits with status 1 on any disagreement. Enumeration runs when there are
+        at most --max-enumeration candidate triples (the default candidate sets
+        give 672,280, so it runs for every shipped network).
+        Examples:
+          hao verify mnasnet_a1 --device zu3eg
+          hao verify mobilenet_v2_1.0 --bits 4 --device zcu102
+        """
+    )
+
+    @Argument(help: "Network JSON file or shipped network name.")
+    var network: String
+
+    @OptionGroup var hardware: HardwareOptions
+
+    @Option(name: .long, help: "Set every block's weight and activation bits (stem and head keep theirs).")
+    var bits: Int?
+
+    @Option(name: .long, help: "Largest number of candidate triples to enumerate exhaustively.")
+    var maxEnumeration: Int = 2_000_000
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let target = try hardware.makeTarget()
+        let net = try hardware.loadNetwork(network).withBlockBits(bits)
+        let check = try target.checkAgreement(net, maxEnumeration: maxEnumeration)
+        if output.json {
+            try printJSON(VerifyOutput(network: net.name, device: target.device.part, check: check))
+        } else {
+            print(describe(check, network: net, device: target.device))
+        }
+        if !check.agree { throw ExitCode.failure }
+    }
+
+    private func describe(_ check: SolverAgreement, network: Network, device: Device) -> String {
+        var lines = ["\(network.name) on \(device.part): \(check.candidateSummary) = \(check.enumerationSize) candidate triples"]
+        lines.append(textTable(["solver", "status", "latency cycles", "solve ms"], check.rows.map {
+            [$0.solver, $0.status, $0.objective.map { String(Int($0)) } ?? "-", fixedPoint($0.solveTime.milliseconds, 3)]
+        }, rightAligned: [2, 3]))
+        if let note = check.note { lines.append("note: \(note)") }
+        if !check.enumerated { lines.append("enumeration skipped: \(check.enumerationSize) triples exceed --max-enumeration \(maxEnumeration)") }
+        if let diagnosis = check.diagnosis { lines.append(diagnosis) }
+        lines.append(check.agree ? "agreement: all solvers give the same optimum" : "DISAGREEMENT: the solvers differ")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The `--json` form of `hao verify`: every key always present (`note` is null when there is nothing to say).
+private struct VerifyOutput: Encodable {
+    struct Row: Encodable {
+        var solver: String
+        var status: String
+        var latency_cycles: Int?
+        var solve_ms: Double
+    }
+    var network: String
+    var device: String
+    var agree: Bool
+    var enumerated: Bool
+    var candidate_triples: Int
+    var results: [Row]
+    var note: String?
+
+    init(network: String, device: String, check: SolverAgreement) {
+        self.network = network
+        self.device = device
+        agree = check.agree
+        enumerated = check.enumerated
+        candidate_triples = check.enumerationSize
+        results = check.rows.map { Row(solver: $0.solver, status: $0.status, latency_cycles: $0.objective.map { Int($0) }, solve_ms: $0.solveTime.milliseconds) }
+        note = check.note
+    }
+
+    enum CodingKeys: String, CodingKey { case network, device, agree, enumerated, candidate_triples, results, note }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(network, forKey: .network)
+        try c.encode(device, forKey: .device)
+        try c.encode(agree, forKey: .agree)
+        try c.encode(enumerated, forKey: .enumerated)
+        try c.encode(candidate_triples, forKey: .candidate_triples)
+        try c.encode(results, forKey: .results)
+        try c.encode(note, forKey: .note)
+    }
+}

@@ -27,11 +27,14 @@ public struct TargetSettings: Sendable, Hashable, Codable {
     public var device: Device
     /// Fractions of each resource the accelerator may use.
     public var cap: UtilisationCap
+    /// Fitted latency-model parameters; nil for the uncalibrated model.
+    public var calibration: CalibrationProfile?
 
-    /// Settings for `device` under `cap`.
-    public init(device: Device, cap: UtilisationCap = .standard) {
+    /// Settings for `device` under `cap`, optionally calibrated.
+    public init(device: Device, cap: UtilisationCap = .standard, calibration: CalibrationProfile? = nil) {
         self.device = device
         self.cap = cap
+        self.calibration = calibration
     }
 
     /// The usable budget: the device's totals under the cap.

@@ -1,0 +1,103 @@
+import Foundation
+import HAOSupport
+
+/// Cross-validated error figures of a latency model on measured data.
+public struct CalibrationFigures: Sendable, Hashable, Codable {
+    /// Folds of the cross-validation.
+    public var folds: Int
+    /// Measurements evaluated.
+    public var count: Int
+    /// Spearman rank correlation of predicted and measured latency.
+    public var spearman: Double
+    /// Kendall rank correlation.
+    public var kendall: Double
+    /// Mean absolute percentage error.
+    public var meanAbsolutePercentageError: Double
+    /// Median absolute percentage error.
+    public var medianAbsolutePercentageError: Double
+    /// Largest absolute percentage error.
+    public var maxAbsolutePercentageError: Double
+
+    /// Figures of one evaluation.
+    public init(folds: Int, count: Int, spearman: Double, kendall: Double, meanAbsolutePercentageError: Double,
+                medianAbsolutePercentageError: Double, maxAbsolutePercentageError: Double) {
+        self.folds = folds
+        self.count = count
+        self.spearman = spearman
+        self.kendall = kendall
+        self.meanAbsolutePercentageError = meanAbsolutePercentageError
+        self.medianAbsolutePercentageError = medianAbsolutePercentageError
+        self.maxAbsolutePercentageError = maxAbsolutePercentageError
+    }
+}
+
+/// Fitted parameter values of one target's latency model, with where they come from and how well
+/// they predict held-out measurements. Produced by `hao calibrate`; read by every command that
+/// takes `--calibration`.
+public struct CalibrationProfile: Sendable, Hashable, Codable {
+    /// The file format's name and version.
+    public static let formatName = "hao-calibration-v1"
+
+    /// Always ``formatName``.
+    public var format: String
+    /// A short name for reports, e.g. "zcu102-b4096-anb".
+    public var name: String
+    /// The target the parameters belong to.
+    public var target: TargetID
+    /// The device part the measurements were taken on.
+    public var device: String
+    /// Fitted values by parameter name; parameters not listed keep their defaults.
+    public var parameters: [String: Double]
+    /// The measurement files (names) and a fingerprint of their contents (SHA-256, hex).
+    public var measurementFiles: [String]
+    public var measurementFingerprint: String
+    /// Cross-validated figures of the fitted model, and of a MACs-only model fitted the same way.
+    public var crossValidation: CalibrationFigures?
+    public var macsBaseline: CalibrationFigures?
+    /// Anything a user should know (e.g. what the measurements include).
+    public var notes: [String]
+
+    /// A profile.
+    public init(name: String, target: TargetID, device: String, parameters: [String: Double], measurementFiles: [String],
+                measurementFingerprint: String, crossValidation: CalibrationFigures?, macsBaseline: CalibrationFigures?, notes: [String] = []) {
+        format = Self.formatName
+        self.name = name
+        self.target = target
+        self.device = device
+        self.parameters = parameters
+        self.measurementFiles = measurementFiles
+        self.measurementFingerprint = measurementFingerprint
+        self.crossValidation = crossValidation
+        self.macsBaseline = macsBaseline
+        self.notes = notes
+    }
+
+    /// The values of `parameters` in their order: the profile's where it has one, the default otherwise.
+    /// Throws when the profile names a parameter the target does not have, or a value outside its
+    /// physical range (a profile is a user-editable file).
+    public func values(for parameters: [CalibrationParameter]) throws(HardwareError) -> [Double] {
+        let known = Set(parameters.map(\.name))
+        if let unknown = self.parameters.keys.sorted().first(where: { !known.contains($0) }) {
+            throw .invalidOption("calibration profile \(name): '\(unknown)' is not a parameter of the \(target) target (known: \(parameters.map(\.name).joined(separator: ", ")))")
+        }
+        return try parameters.map { p throws(HardwareError) -> Double in
+            guard let value = self.parameters[p.name] else { return p.defaultValue }
+            guard value.isFinite, value >= p.lowerBound, value <= p.upperBound else {
+                throw .invalidOption("calibration profile \(name): \(p.name) = \(value) is outside its physical range \(p.lowerBound)...\(p.upperBound) \(p.unit)")
+            }
+            return value
+        }
+    }
+
+    /// Reads a profile file.
+    public static func load(contentsOf url: URL) throws(HardwareError) -> CalibrationProfile {
+        let profile: CalibrationProfile
+        do { profile = try JSONFile.load(CalibrationProfile.self, from: url) } catch {
+            throw .invalidOption("calibration profile: \(error)")
+        }
+        guard profile.format == formatName else {
+            throw .invalidOption("calibration profile '\(url.path)': format '\(profile.format)', expected '\(formatName)'")
+        }
+        return profile
+    }
+}

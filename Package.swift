@@ -12,10 +12,12 @@ let package = Package(
         .library(name: "HAOHardware", targets: ["HAOHardware"]),
         .library(name: "HAOPredictor", targets: ["HAOPredictor"]),
         .library(name: "HAOSearch", targets: ["HAOSearch"]),
+        .library(name: "HAOInterchange", targets: ["HAOInterchange"]),
         .executable(name: "hao", targets: ["hao"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // GLPK 5 as installed by Debian's libglpk-dev (no pkg-config file exists).
@@ -38,6 +40,13 @@ let package = Package(
         .target(name: "HAOPredictor", dependencies: ["HAONetwork"]),
         // The evolutionary co-design search.
         .target(name: "HAOSearch", dependencies: ["HAOPredictor", "HAOHardware"]),
+        // Interchange with the field's tools: ONNX import and export, timm arch_def and
+        // once-for-all subnet configurations. onnx.pb.swift is generated once from
+        // third_party/onnx (scripts/generate-onnx-swift.sh) and committed.
+        .target(
+            name: "HAOInterchange",
+            dependencies: ["HAONetwork", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         .executableTarget(
             name: "hao",
             dependencies: [

@@ -59,6 +59,7 @@ let package = Package(
         .testTarget(name: "HAOHardwareTests", dependencies: ["HAOHardware"]),
         .testTarget(name: "HAOPredictorTests", dependencies: ["HAOPredictor"]),
         .testTarget(name: "HAOSearchTests", dependencies: ["HAOSearch"]),
+        .testTarget(name: "HAOInterchangeTests", dependencies: ["HAOInterchange"], exclude: ["Fixtures"]),
         .testTarget(name: "HAOCLITests", dependencies: ["hao"]),
     ]
 )

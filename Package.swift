@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "hao",
             dependencies: [
-                "HAOSolver", "HAONetwork", "HAOHardware", "HAOPredictor", "HAOSearch",
+                "HAOSolver", "HAONetwork", "HAOHardware", "HAOPredictor", "HAOSearch", "HAOInterchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

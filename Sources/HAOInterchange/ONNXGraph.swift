@@ -55,6 +55,27 @@ struct ONNXGraph {
         opset = Int(clamping: defaultDomain?.version ?? 1)
     }
 
+    /// ONNX requires nodes in topological order with each tensor produced once. Checking it
+    /// up front means every walk over the graph moves forward and ends, even on a hostile file.
+    func checkOrder() throws(ONNXImportError) {
+        var produced: [String: Int] = [:]
+        for (index, node) in nodes.enumerated() {
+            for output in node.output where !output.isEmpty {
+                if produced[output] != nil {
+                    throw .unsupportedGraph("tensor '\(output)' is produced twice (by node \(label(produced[output]!)) and node \(label(index)))")
+                }
+                produced[output] = index
+            }
+        }
+        for (index, node) in nodes.enumerated() {
+            for input in node.input where !input.isEmpty {
+                if let source = produced[input], source >= index {
+                    throw .unsupportedGraph("node \(label(index)) reads '\(input)' before it is produced: the graph is not in topological order or has a cycle")
+                }
+            }
+        }
+    }
+
     // MARK: - Nodes
 
     /// How a node is named in messages: its name, or its first output when it has none.

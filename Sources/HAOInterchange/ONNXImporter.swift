@@ -62,6 +62,7 @@ public enum ONNXImporter {
                                      options: ONNXImportOptions = .init()) throws(ONNXImportError) -> ONNXImportResult {
         let model = try decodeModel(data, source: source)
         let graph = ONNXGraph(model: model)
+        try graph.checkOrder()
         let image = try imageInput(graph)
         guard graph.outputs.count == 1 else {
             throw .unsupportedGraph("the graph has \(graph.outputs.count) outputs (\(graph.outputs.joined(separator: ", "))); an image classifier has one")

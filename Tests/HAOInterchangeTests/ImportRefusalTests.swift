@@ -81,6 +81,20 @@ import HAONetwork
         #expect(node == "tap", "\(error)")
     }
 
+    @Test func cyclesAndTwiceProducedTensorsAreRefusedBeforeAnyWalk() throws {
+        var cycle = try exported()
+        try edit(&cycle, node: "blocks.2.dw") { $0.input[0] = "blocks.2.dw.relu" }
+        #expect(try importError(cycle) == .unsupportedGraph(
+            "node blocks.2.dw reads 'blocks.2.dw.relu' before it is produced: the graph is not in topological order or has a cycle"))
+        var loop = try exported()
+        try edit(&loop, node: "blocks.2.dw.relu") { $0.input[0] = "blocks.2.dw.relu" }
+        #expect(try importError(loop) != nil)
+        var twice = try exported()
+        try edit(&twice, node: "blocks.2.dw.relu") { $0.output[0] = "blocks.2.expand.relu" }
+        #expect(try importError(twice) == .unsupportedGraph(
+            "tensor 'blocks.2.expand.relu' is produced twice (by node blocks.2.expand.relu and node blocks.2.dw.relu)"))
+    }
+
     @Test func customDomainOpsAreRefused() throws {
         var model = try exported()
         try edit(&model, node: "blocks.0.dw") { $0.domain = "com.microsoft" }

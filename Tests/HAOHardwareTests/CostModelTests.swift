@@ -94,6 +94,17 @@ private let handConfiguration = SubgraphConfiguration(
     }
 }
 
+@Test func headWithoutConvKeepsEveryBlockStage() throws {
+    // MobileNetV1 pools its last block directly; the blocks must still become stages.
+    var network = try #require(try Fixtures.shippedNetworks().first)
+    network.head = Head(convChannels: network.blocks.last!.outChannels, classes: 1000, activation: .relu, hasConv: false)
+    try network.validate()
+    let stages = network.stages
+    #expect(stages.count == network.blocks.count + 2)
+    #expect(stages.reduce(0) { $0 + $1.layers.count } == network.layers.count)
+    #expect(stages.reduce(0) { $0 + $1.layers.reduce(0) { $0 + $1.macs } } == network.macs)
+}
+
 @Test func singleBufferedWeightsAddTheLoadToEveryPathOfTheBlock() {
     let model = SubgraphCostModel(network: handNetwork(), device: Fixtures.zu3eg)
     let block = model.stages[1]

@@ -64,6 +64,26 @@ struct PredictQuantizationTests {
         #expect(try Self.terms(object).map(\.name) == ["int8_base", "sensitivity_file"])
     }
 
+    /// `hao quantize` outside the space charges each block its layers' share of the same model:
+    /// MobileNetV2's first block (no expand conv) costs 2/3 of the others; PTQ costs more.
+    @Test func quantizeUsesTheLayerKindRuleAndTheRegime() throws {
+        func run(_ extra: [String]) throws -> [String: Any] {
+            let output = try HAOBinary.run(["quantize", "mobilenet_v2_1.0", "--max-size-mb", "2.65", "--json", "--solver", "native"] + extra)
+            #expect(output.status == 0, "\(output.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        }
+        let qat = try run([]), ptq = try run(["--regime", "ptq"])
+        #expect((qat["penalty_source"] as? String)?.contains("qat regime") == true, "\(qat["penalty_source"] ?? "")")
+        let blocks = try #require(qat["blocks"] as? [[String: Any]])
+        let fourBit = blocks.filter { $0["bits"] as? Int == 4 }.compactMap { $0["penalty"] as? Double }
+        let first = try #require(blocks.first?["penalty"] as? Double), second = try #require(blocks.dropFirst().first?["penalty"] as? Double)
+        if blocks.first?["bits"] as? Int == 4 && blocks.dropFirst().first?["bits"] as? Int == 4 {
+            #expect(abs(first / second - 2.0 / 3.0) < 1e-6)
+        }
+        #expect(!fourBit.isEmpty)
+        #expect(try #require(ptq["penalty"] as? Double) > 2 * (try #require(qat["penalty"] as? Double)))
+    }
+
     @Test func offGridResolutionIsPredictedWithAWarning() throws {
         let (object, output) = try Self.predict(Self.point(bits: 8, resolution: 156))
         #expect(object["resolution_on_grid"] as? Bool == false)

@@ -93,12 +93,25 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
     /// n roughly Gaussian weights grows like sqrt(2 ln n), so the noise power relative to the
     /// weights' grows like ln(k^2).
     public static func kernelMultiplier(_ kernel: Int) -> Double {
-        kernel > 3 ? log(Double(kernel)) / log(3) : 1
+        switch kernel {
+        case ...3: return 1
+        case 5: return multiplier5
+        case 7: return multiplier7
+        default: return log(Double(kernel)) / log(3)
+        }
     }
+
+    // Every prediction needs these: computed once (the same expression, so the same value).
+    private static let multiplier5 = log(5.0) / log(3)
+    private static let multiplier7 = log(7.0) / log(3)
 
     /// Noise power at `bits` relative to 4 bits, counted from 8: `(4^(8-b) - 1) / 255`, 0 from 8 up.
     public static func bitNoise(_ bits: Int) -> Double {
-        bits >= 8 ? 0 : (pow(4, Double(8 - max(bits, 1))) - 1) / 255
+        switch bits {
+        case 8...: return 0
+        case 4: return 1
+        default: return (pow(4, Double(8 - max(bits, 1))) - 1) / 255
+        }
     }
 
     /// Whether sizes are right and every value is finite and non-negative (see ``problem``).
@@ -148,7 +161,9 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
                                        breakdown: [PenaltyTerm(name: "int8_base", points: base, layers: 0),
                                                    PenaltyTerm(name: "sensitivity_file", points: sum, layers: count)])
         }
-        return penalty(layers: layout.layers(p), breakdown: breakdown)
+        var exposure = QuantizationExposure(weights: layerWeights, termsWanted: breakdown)
+        layout.forEachLayer(p) { exposure.add($0) }
+        return penalty(exposure: exposure.finished(), breakdown: breakdown)
     }
 
     /// Penalty of any network by the layer-kind rule (a user's slot penalties do not apply: they

@@ -94,7 +94,7 @@ extension PredictorTrainer {
         let bias = zip(linear, actual).map { $0 - $1 }.reduce(0, +) / Double(max(linear.count, 1))
         notes.metrics.append(Self.metric(name: "HAWQ-V3 mixed precision vs linear interpolation of W8A8..W4A4 (ResNet18/50, not fitted)",
                                          predicted: linear, actual: actual,
-                                         note: "drop from W8A8 by BOPS fraction at 4 bits; interpolation reads \(f2(bias)) points high on average (allocators put insensitive layers at 4 bits first)"))
+                                         note: "drop from W8A8 against the BOPS fraction at 4 bits; interpolation minus measured: \(f2(bias)) points on average"))
         notes.lines.append("HAWQ-V3 (ResNets, not MobileNet family): previous rule's 4-bit slope \(f2(slope)) points per BOPS fraction over \(xs.count) rows")
         return slope
     }

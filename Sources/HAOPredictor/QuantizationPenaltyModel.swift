@@ -183,14 +183,18 @@ public struct PointLayout: Sendable, Hashable, Codable {
                   headLayers: space.head.hiddenChannels == nil ? 2 : 3, headBits: space.head.bits)
     }
 
-    /// The layers of `p` in execution order (inactive slots skipped).
-    func layers(_ p: ArchitecturePoint) -> [QuantizedLayer] {
-        var out: [QuantizedLayer] = [QuantizedLayer(kind: .stem, kernel: 3, weightBits: stemBits, activationBits: stemBits)]
+    /// Calls `body` with each layer of `p` in execution order (inactive slots skipped), without
+    /// building an array: every prediction takes this path.
+    func forEachLayer(_ p: ArchitecturePoint, _ body: (QuantizedLayer) -> Void) {
+        body(QuantizedLayer(kind: .stem, kernel: 3, weightBits: stemBits, activationBits: stemBits))
         func block(kernel: Int, expand: Bool, se: Bool, bits: Int) {
-            if expand { out.append(QuantizedLayer(kind: .expand, weightBits: bits, activationBits: bits)) }
-            out.append(QuantizedLayer(kind: .depthwise, kernel: kernel, weightBits: bits, activationBits: bits))
-            if se { out += Array(repeating: QuantizedLayer(kind: .squeezeExcite, weightBits: bits, activationBits: bits), count: 2) }
-            out.append(QuantizedLayer(kind: .project, weightBits: bits, activationBits: bits))
+            if expand { body(QuantizedLayer(kind: .expand, weightBits: bits, activationBits: bits)) }
+            body(QuantizedLayer(kind: .depthwise, kernel: kernel, weightBits: bits, activationBits: bits))
+            if se {
+                body(QuantizedLayer(kind: .squeezeExcite, weightBits: bits, activationBits: bits))
+                body(QuantizedLayer(kind: .squeezeExcite, weightBits: bits, activationBits: bits))
+            }
+            body(QuantizedLayer(kind: .project, weightBits: bits, activationBits: bits))
         }
         block(kernel: firstBlockKernel, expand: firstBlockHasExpand, se: firstBlockSqueezeExcite, bits: firstBlockBits)
         for slot in 0..<ArchitecturePoint.slotCount where Encoding.active(p, slot) {
@@ -199,8 +203,7 @@ public struct PointLayout: Sendable, Hashable, Codable {
             block(kernel: slot < p.kernels.count ? p.kernels[slot] : 3, expand: expandRatio != 1,
                   se: stage < stageSqueezeExcite.count && stageSqueezeExcite[stage], bits: slot < p.bits.count ? p.bits[slot] : 8)
         }
-        out += Array(repeating: QuantizedLayer(kind: .head, weightBits: headBits, activationBits: headBits), count: headLayers)
-        return out
+        for _ in 0..<headLayers { body(QuantizedLayer(kind: .head, weightBits: headBits, activationBits: headBits)) }
     }
 }
 
@@ -224,7 +227,11 @@ public struct QuantizationPenalty: Sendable, Hashable {
 extension QuantizationModel {
     /// The penalty of a list of layers (see ``QuantizationModel`` for the formula).
     public func penalty(layers: [QuantizedLayer], breakdown wantBreakdown: Bool = true) -> QuantizationPenalty {
-        let exposure = QuantizationExposure(layers: layers, weights: layerWeights, termsWanted: wantBreakdown)
+        penalty(exposure: QuantizationExposure(layers: layers, weights: layerWeights, termsWanted: wantBreakdown), breakdown: wantBreakdown)
+    }
+
+    /// The penalty of a finished exposure.
+    func penalty(exposure: QuantizationExposure, breakdown wantBreakdown: Bool) -> QuantizationPenalty {
         let c = parameters
         let base = c.int8Penalty * exposure.int8Share
         let low = c.int4WeightPenalty * exposure.weight + c.int4ActivationPenalty * exposure.activation
@@ -279,49 +286,63 @@ struct QuantizationExposure {
         var layers = 0
     }
 
-    /// `Ew` and `Ea` of ``QuantizationModel``.
+    /// `Ew` and `Ea` of ``QuantizationModel`` (sums until ``finished()`` normalises them).
     var weight = 0.0
     var activation = 0.0
-    /// Share of operands at 8 bits or fewer.
+    /// Share of operands at 8 bits or fewer (after ``finished()``).
     var int8Share = 0.0
     /// Per kind (depthwise per kernel), stem to head, when asked for.
     var terms: [Term] = []
+    let weights: LayerKindWeights
+    let termsWanted: Bool
+    private var body = 0.0, operands = 0, atMost8 = 0
+
+    init(weights: LayerKindWeights, termsWanted: Bool) {
+        self.weights = weights
+        self.termsWanted = termsWanted
+    }
 
     init(layers: [QuantizedLayer], weights: LayerKindWeights, termsWanted: Bool) {
-        var body = 0.0, operands = 0, atMost8 = 0
-        var w = 0.0, a = 0.0
-        var raw: [Term] = []
-        for l in layers {
-            operands += 2
-            atMost8 += (l.weightBits <= 8 ? 1 : 0) + (l.activationBits <= 8 ? 1 : 0)
-            let kindWeight = weights[l.kind]
-            if l.kind.isBody { body += kindWeight }
-            let gw = QuantizationModel.bitNoise(l.weightBits), ga = QuantizationModel.bitNoise(l.activationBits)
-            guard gw > 0 || ga > 0 else { continue }
-            let s = kindWeight * (l.kind == .depthwise ? QuantizationModel.kernelMultiplier(l.kernel) : 1)
-            w += s * gw
-            a += s * ga
-            if termsWanted {
-                let name = l.kind == .depthwise ? "depthwise_k\(l.kernel)" : l.kind.rawValue
-                if let i = raw.firstIndex(where: { $0.name == name }) {
-                    raw[i].weight += s * gw; raw[i].activation += s * ga; raw[i].layers += 1
-                } else {
-                    raw.append(Term(name: name, weight: s * gw, activation: s * ga, layers: 1))
-                }
-            }
+        var e = QuantizationExposure(weights: weights, termsWanted: termsWanted)
+        for l in layers { e.add(l) }
+        self = e.finished()
+    }
+
+    mutating func add(_ l: QuantizedLayer) {
+        operands += 2
+        atMost8 += (l.weightBits <= 8 ? 1 : 0) + (l.activationBits <= 8 ? 1 : 0)
+        let kindWeight = weights[l.kind]
+        if l.kind.isBody { body += kindWeight }
+        let gw = QuantizationModel.bitNoise(l.weightBits), ga = QuantizationModel.bitNoise(l.activationBits)
+        guard gw > 0 || ga > 0 else { return }
+        let s = kindWeight * (l.kind == .depthwise ? QuantizationModel.kernelMultiplier(l.kernel) : 1)
+        weight += s * gw
+        activation += s * ga
+        guard termsWanted else { return }
+        let name = l.kind == .depthwise ? "depthwise_k\(l.kernel)" : l.kind.rawValue
+        if let i = terms.firstIndex(where: { $0.name == name }) {
+            terms[i].weight += s * gw; terms[i].activation += s * ga; terms[i].layers += 1
+        } else {
+            terms.append(Term(name: name, weight: s * gw, activation: s * ga, layers: 1))
         }
+    }
+
+    /// The exposure normalised by the blocks' summed layer weights, terms in canonical order.
+    func finished() -> QuantizationExposure {
+        var e = self
         // A network without blocks has nothing to normalise by: its stem and head count as one block.
         let norm = body > 0 ? body : 1
-        weight = w / norm
-        activation = a / norm
-        int8Share = operands > 0 ? Double(atMost8) / Double(operands) : 0
+        e.weight = weight / norm
+        e.activation = activation / norm
+        e.int8Share = operands > 0 ? Double(atMost8) / Double(operands) : 0
         // Canonical order: stem, expand, depthwise by kernel, squeeze-excite, project, head.
         let order = ["stem", "expand", "depthwise", "squeeze_excite", "project", "head"]
         func rank(_ name: String) -> (Int, Int) {
             let kind = name.hasPrefix("depthwise_k") ? "depthwise" : name
             return (order.firstIndex(of: kind) ?? order.count, Int(name.dropFirst("depthwise_k".count)) ?? 0)
         }
-        terms = raw.sorted { rank($0.name) < rank($1.name) }
+        e.terms = terms.sorted { rank($0.name) < rank($1.name) }
             .map { Term(name: $0.name, weight: $0.weight / norm, activation: $0.activation / norm, layers: $0.layers) }
+        return e
     }
 }

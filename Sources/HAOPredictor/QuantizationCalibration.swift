@@ -39,7 +39,7 @@ extension PredictorTrainer {
             + (qatObs.contains { $0.fromTFSlim } ? " and the TF-slim MobileNetV1 int8 pairs (one observation)" : "")
             + "; weights and activations share the 4-bit part equally"
         let qat = qatObs.isEmpty ? QuantizationPenaltyParameters.zero : qatFit.parameters(qatObs, source: qatSource)
-        let ptq = ptqObs.contains { $0.checkOnly == nil } ? ptqFit.parameters(ptqObs, source: "least absolute deviations over \(ptqObs.filter { $0.checkOnly == nil }.count) trusted MobileNet-family reconstruction-PTQ rows (naive PTQ below 8 bits excluded)") : nil
+        let ptq = ptqObs.contains { $0.checkOnly == nil } ? ptqFit.parameters(ptqObs, source: "least absolute deviations over \(ptqObs.filter { $0.checkOnly == nil }.count) trusted MobileNet-family PTQ rows (naive PTQ below 8 bits excluded)") : nil
         if !obs.contains(where: { $0.shape != .w8a8 && $0.checkOnly == nil }) {
             notes.warnings.append("no quantization rows below 8 bits (give mobilenet_quant_acc.csv): 4-bit blocks cost nothing in this model")
         }

@@ -109,8 +109,10 @@ struct PublishedQuantizationReader {
             let bits = try Self.bits(weights: wText, activations: aText, firstLast: try row.string(c["first_last_bits"]!), fail: bad)
             let method = try row.string(c["method"]!)
             let drop = try row.double(c["fp_top1"]!) - row.double(c["quant_top1"]!)
-            let label = "\(where_) \(name) W\(wText.prefix(12))A\(aText.prefix(12)) \(training) \(method.prefix(40))"
             let shape = Self.shape(bits)
+            let widths = shape == .mixed ? "mixed precision"
+                : "W\(bits.body.0)A\(bits.body.1)" + (bits.depthwise == bits.body ? "" : " (depthwise W\(bits.depthwise.0)A\(bits.depthwise.1))")
+            let label = "\(where_) \(name) \(widths) \(training) \(method.prefix(40))"
             guard let layout = entry else {
                 guard shape == .w8a8 else { excluded.append("\(where_) \(name): below 8 bits but no block layout known"); continue }
                 out.append(QuantizationObservation(label: label, network: key, regime: regime, shape: shape, drop: drop, int8Share: 1,

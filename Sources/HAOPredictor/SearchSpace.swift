@@ -312,6 +312,7 @@ public struct SearchSpace: Sendable, Hashable, Codable {
         guard network.inputChannels == inputChannels else {
             throw fail("input channels \(network.inputChannels), the space has \(inputChannels)")
         }
+        if let width = widthMismatch(network) { throw fail(width) }
         let st = network.stem
         guard st.outChannels == stem.outChannels, st.kernel == stem.kernel, st.stride == stem.stride,
               st.activation == stem.activation else {

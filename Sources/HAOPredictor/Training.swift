@@ -49,8 +49,8 @@ public struct TrainingReport: Sendable {
 /// - a user CSV `name,resolution,depths,kernels,expand_ratios,bits,top1` (lists dash-separated,
 ///   kernels/expand_ratios/bits over the active blocks only; `bits` optional, 8 when the
 ///   column or the cell is empty);
-/// - `tfslim_mobilenet_v1_v2.csv`, `hawqv3_model_zoo.csv`, `mpnas201_bitwidth_acc.csv`:
-///   quantization calibration.
+/// - `mobilenet_quant_acc.csv`, `tfslim_mobilenet_v1_v2.csv`: the quantization penalty by layer kind;
+///   `hawqv3_model_zoo.csv`, `mpnas201_bitwidth_acc.csv`: quantization checks.
 public struct PredictorTrainer: Sendable {
     public var space: SearchSpace
     public var options: TrainingOptions
@@ -61,7 +61,8 @@ public struct PredictorTrainer: Sendable {
     }
 
     enum Role: String { case teacher, fineTuned = "fine-tuned nets", user = "user labels", tfslim = "8-bit calibration",
-                        hawq = "4-bit calibration", mpnas = "position sensitivity" }
+                        hawq = "previous 4-bit rule and interpolation check", mpnas = "position sensitivity",
+                        published = "quantization penalty by layer kind" }
 
     struct Loaded {
         var teacher: DenseMLP?
@@ -70,6 +71,7 @@ public struct PredictorTrainer: Sendable {
         var tfslim: CSVTable?
         var hawq: CSVTable?
         var mpnas: CSVTable?
+        var published: CSVTable?
         var excluded: [String] = []
         var warnings: [String] = []
     }
@@ -110,6 +112,9 @@ public struct PredictorTrainer: Sendable {
             } else if table.has("model", "scheme", "bops_g", "top1") {
                 loaded.hawq = table
                 record(.hawq, rows: table.rows.count, provenance: "Zhen-Dong/HAWQ model zoo (MIT): ResNet18/50 W8A8, W4A4, mixed")
+            } else if table.has("network", "weight_bits", "act_bits", "first_last_bits", "quant_top1", "training", "source") {
+                loaded.published = try CSVTable(quotedText: String(decoding: data, as: UTF8.self), file: url.path)
+                record(.published, rows: table.rows.count, provenance: "published top-1 of quantized MobileNet-family networks (torchvision, TF Model Garden, NNCF, AIMET, MQBench, Brevitas, HAQ; see its source column)")
             } else if table.has("nb201_index", "cifar10_acc", "cell_op_bits(pos:w/a)") {
                 loaded.mpnas = table
                 record(.mpnas, rows: table.rows.count, provenance: "Leannnnnnn/MP-NAS-Bench201 (checks only): CIFAR-10 per-position bit widths")
@@ -123,6 +128,7 @@ public struct PredictorTrainer: Sendable {
 
         // Quantization first: user labels of quantized nets are converted to full-precision equivalents.
         let (quant, quantNotes) = try calibrateQuantization(loaded)
+        loaded.warnings += quantNotes.warnings
         for (url, table) in userFiles {
             let (rows, warnings) = try userRowsChecked(table, file: url.path, quantization: quant)
             loaded.real += rows
@@ -193,8 +199,8 @@ public struct PredictorTrainer: Sendable {
         let file = KernelModelFile(
             format: KernelModelFile.formatName,
             name: options.name,
-            description: "Top-1 accuracy predictor for the \(space.name) space: an RBF kernel surrogate of the once-for-all predictor, calibrated on fine-tuned networks' real ImageNet top-1 with a Gaussian-process residual, minus a per-block quantization penalty. Trained by `hao predictor train`.",
-            encoding: "OFA 128 inputs (per-slot kernel one-hot {3,5,7} x20, expand one-hot {3,4,6} x20, resolution bucket (r-112)/16 clamped 0..7 x8) stored compactly as 41 digit codes: 20 kernel codes, 20 expand codes (0 inactive, 1..3 choice index+1), bucket. Bit-width features: per active slot (8-bits)/4, used by the quantization penalty.",
+            description: "Top-1 accuracy predictor for the \(space.name) space: an RBF kernel surrogate of the once-for-all predictor, calibrated on fine-tuned networks' real ImageNet top-1 with a Gaussian-process residual, minus a quantization penalty by layer kind and training regime. Trained by `hao predictor train`.",
+            encoding: "OFA 128 inputs (per-slot kernel one-hot {3,5,7} x20, expand one-hot {3,4,6} x20, resolution bucket (r-112)/16 clamped 0..7 x8) stored compactly as 41 digit codes: 20 kernel codes, 20 expand codes (0 inactive, 1..3 choice index+1), bucket. Bit widths enter only the quantization penalty (per layer of each active block).",
             normalisation: "targets in top-1 percent; surrogate centred on the teacher-sample mean; calibration residual GP on squared one-hot distance plus (resolution difference / resolution_scale)^2.",
             surrogate: surrogateFile,
             calibration: cal,

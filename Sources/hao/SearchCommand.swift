@@ -44,8 +44,9 @@ struct SearchCommand: ParsableCommand {
     var predictor: String?
     @Option(name: .long, help: "Models directory (default: located automatically).")
     var modelsDir: String?
-    @Option(name: .long, help: "Individuals per generation (default: \(SearchCommand.defaultPopulation)).")
-    var population: Int?
+    @OptionGroup var shared: SearchSharedOptions
+    private var population: Int? { shared.population }
+    private var variation: String? { shared.variation }
     @Option(name: .long, help: "Generations after the initial population (default: \(SearchCommand.defaultGenerations)).")
     var generations: Int?
     @Option(name: .long, help: "Random seed (default: 1).")
@@ -114,6 +115,7 @@ struct SearchCommand: ParsableCommand {
         let started = clock.now
         _ = try solverChoice()
         _ = try bitsChoice()
+        _ = try variation.map { try VariationOperators.named($0) }
         let folder: URL
         var checkpoint: CoDesignCheckpoint?
         if let resume {
@@ -171,7 +173,7 @@ struct SearchCommand: ParsableCommand {
             chosen = evaluator
         }
         let problem = try CoDesignProblem(space: meta.space, evaluator: AnyCandidateEvaluator(chosen), constraints: meta.constraints,
-                                          mutationRate: meta.mutationRate, bitsMode: meta.bitsMode)
+                                          mutationRate: meta.mutationRate, bitsMode: meta.bitsMode, variation: meta.variation)
         let search = try NSGA2(problem: problem, settings: settings, threads: threadCount)
         let checkpointURL = folder.appendingPathComponent("checkpoint.json")
 
@@ -187,7 +189,7 @@ struct SearchCommand: ParsableCommand {
             // One solve of the smallest network, before any checkpoint exists: impossible caps or
             // limits fail here, and the folder stays free for the next attempt.
             try problem.checkConstraintsArePossible()
-            printError("Searching \(meta.space.name) on \(meta.device.part) (\(meta.device.board)): population \(settings.populationSize), \(meta.generations) generations, seed \(settings.seed), \(threadCount) thread(s), solver \(meta.solver.rawValue).")
+            printError("Searching \(meta.space.name) on \(meta.device.part) (\(meta.device.board)): population \(settings.populationSize), \(meta.generations) generations, seed \(settings.seed), \(threadCount) thread(s), solver \(meta.solver.rawValue), variation \(meta.variation.name).")
             state = try search.initialState()
             try CoDesignCheckpoint(meta: meta, settings: settings, state: state).write(to: checkpointURL)
             progress(state, meta: meta, settings: settings, startGeneration: 0, startTime: started, clock: clock)
@@ -283,7 +285,8 @@ struct SearchCommand: ParsableCommand {
         return SearchMeta(device: chosenDevice, space: searchSpace, predictorPath: predictorURL.standardizedFileURL.path,
                           predictorName: model.modelName, constraints: constraints, cap: caps, solver: try solverChoice() ?? .auto,
                           generations: generations ?? Self.defaultGenerations, mutationRate: 0.1, bitsMode: try bitsChoice()?.mode ?? .evolve,
-                          allowsBitBlindPredictor: allowBitBlindPredictor)
+                          allowsBitBlindPredictor: allowBitBlindPredictor,
+                          variation: try variation.map { try VariationOperators.named($0) } ?? .default)
     }
 
     /// A resumed search keeps what defines it; an option that would change it is a conflict.
@@ -309,6 +312,7 @@ struct SearchCommand: ParsableCommand {
                 conflicts.append("--bits \(bits ?? "") (checkpoint: \(checkpointUniform.map { "uniform\($0)" } ?? m.bitsMode.rawValue))")
             }
         }
+        if let variation, variation.lowercased() != m.variation.name { conflicts.append("--variation \(variation) (checkpoint: \(m.variation.name))") }
         if let cap, (try? UtilisationCap(parsing: cap)) != m.cap { conflicts.append("--cap \(cap) (checkpoint has another cap)") }
         if let generations, generations < checkpoint.state.generation {
             conflicts.append("--generations \(generations) is below the \(checkpoint.state.generation) generations already done")
@@ -464,25 +468,47 @@ struct SearchBenchmarkCommand: ParsableCommand {
 
     @Option(name: .long, help: "NAS-Bench-Macro CSV (arch, layer0..layer7, mean_acc, flops columns).")
     var data: String
-    @Option(name: .long, help: "Comma-separated evaluation budgets (default: 100,200,400,800).")
+    @Option(name: .long, help: "Comma-separated evaluation budgets.")
     var budgets: String = "100,200,400,800"
-    @Option(name: .long, help: "Seeds per budget (default: 10).")
+    @Option(name: .long, help: "Seeds per budget.")
     var seeds: Int = 10
-    @Option(name: .long, help: "NSGA-II population (default: 20).")
-    var population: Int = 20
+    @Option(name: .long, help: "First seed; seeds run from it upwards.")
+    var firstSeed: UInt64 = 1
+    @OptionGroup var shared: SearchSharedOptions   // --population, --variation
+    static let defaultPopulation = 20
+    private var population: Int { shared.population ?? Self.defaultPopulation }
+    private var variation: String { shared.variation ?? VariationOperators.default.name }
+    @Option(name: .long, help: "SBX distribution index of the ordinal operators (default: \(OrdinalVariation.standard.crossoverEta)).")
+    var crossoverEta: Double?
+    @Option(name: .long, help: "Polynomial-mutation distribution index of the ordinal operators (default: \(OrdinalVariation.standard.mutationEta)).")
+    var mutationEta: Double?
+    @Option(name: .long, help: "Per-gene mutation probability (default: 1/8, one gene per child on average).")
+    var mutationRate: Double?
+    @Option(name: .long, help: "Mean HV ratio whose first budget is reported.")
+    var target: Double = 0.99
 
     func run() throws {
         do {
+            let ops = try VariationOperators.named(variation, crossoverEta: crossoverEta, mutationEta: mutationEta)
             let table = try GroundTruthTable.nasBenchMacro(csv: URL(fileURLWithPath: data))
             let list = budgets.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard !list.isEmpty, list.allSatisfy({ $0 > 0 }), seeds >= 1 else {
-                throw SearchError.invalidSetting("--budgets must list positive integers and --seeds must be at least 1")
+            guard !list.isEmpty, list.allSatisfy({ $0 > 0 }), seeds >= 1, seeds <= 100_000 else {
+                throw SearchError.invalidSetting("--budgets must list positive integers and --seeds must be in 1...100000")
             }
+            guard list.max()! <= table.genomes.count else {
+                throw SearchError.invalidSetting("--budgets may not exceed the \(table.genomes.count) networks of the space, got \(list.max()!)")
+            }
+            guard target > 0, target <= 1 else { throw SearchError.invalidSetting("--target must be in (0, 1], got \(target)") }
+            guard firstSeed <= UInt64.max - UInt64(seeds) - 1000 else { throw SearchError.invalidSetting("--first-seed is too large") }
+            let seedList = (0..<UInt64(seeds)).map { firstSeed + $0 }
+            let curves = QualityCurves(curves: try seedList.map {
+                try table.nsga2Curve(maxBudget: list.max()!, populationSize: population, seed: $0, mutationRate: mutationRate, variation: ops)
+            })
             print("NAS-Bench-Macro: \(table.genomes.count) networks, exact frontier \(table.exactFrontier.count) points (accuracy vs FLOPs).")
+            print("NSGA-II: population \(population), \(ops.summary), mutation rate \(mutationRate.map { "\($0)" } ?? "1/8"), seeds \(firstSeed)-\(seedList.last!).")
             print("budget  share   NSGA-II HV ratio (mean +- sd, min)   random HV ratio (mean +- sd, min)   NSGA-II better in")
             for budget in list {
-                let seedList = (1...seeds).map { UInt64($0) }
-                let nsga = try seedList.map { try table.nsga2Ratio(budget: budget, populationSize: population, seed: $0) }
+                let nsga = curves.values(at: budget)
                 let random = seedList.map { table.randomSearchRatio(budget: budget, seed: $0 &+ 1000) }
                 func stats(_ v: [Double]) -> String {
                     let m = v.reduce(0, +) / Double(v.count)
@@ -492,6 +518,12 @@ struct SearchBenchmarkCommand: ParsableCommand {
                 let wins = zip(nsga, random).filter { $0 > $1 }.count
                 print(String(format: "%6d  %5.1f%%  %-35@  %-35@  %d/%d seeds", budget, 100 * Double(budget) / Double(table.genomes.count),
                              stats(nsga), stats(random), wins, seeds))
+            }
+            if let reached = curves.evaluationsToReach(target) {
+                print("Mean NSGA-II HV ratio reaches \(target) after \(reached) distinct evaluations.")
+            } else {
+                print(String(format: "Mean NSGA-II HV ratio stays below %@ within %d distinct evaluations (%.4f there).",
+                             "\(target)", curves.maxBudget, curves.mean(at: curves.maxBudget)))
             }
         } catch let error as SearchError {
             throw CLIError(error.description)

@@ -17,8 +17,10 @@ public enum VariationOperators: Sendable, Hashable {
     case ordinal(OrdinalVariation)
 
     /// The default of `hao search`, `hao search benchmark` and the library's co-design and
-    /// ground-truth problems (``CategoricalProblem`` itself assumes no order unless told).
-    public static let `default`: VariationOperators = .categorical
+    /// ground-truth problems (``CategoricalProblem`` itself assumes no order unless told):
+    /// ordinal, chosen by measurement on NAS-Bench-Macro and checked on the co-design space
+    /// (benchmarks/search/ordinal-results.md).
+    public static let `default`: VariationOperators = .ordinal(.standard)
 
     /// The name used on the command line and in checkpoints.
     public var name: String {
@@ -129,7 +131,9 @@ public struct OrdinalVariation: Sendable, Hashable {
     /// its first parent's value). 0.5 is the value of Deb's reference code.
     public var geneCrossoverProbability: Double
 
-    /// The chosen setting (benchmarks/search/ordinal-results.md).
+    /// The chosen setting: eta 3 for both, pymoo's recipe for integer variables; 10 and 20 (Deb's
+    /// NSGA-II default) needed more evaluations on NAS-Bench-Macro and 1 was no better
+    /// (benchmarks/search/ordinal-results.md).
     public static let standard = OrdinalVariation(crossoverEta: 3, mutationEta: 3)
 
     public init(crossoverEta: Double, mutationEta: Double, geneCrossoverProbability: Double = 0.5) {

@@ -475,14 +475,14 @@ struct SearchBenchmarkCommand: ParsableCommand {
     @Option(name: .long, help: "First seed; seeds run from it upwards.")
     var firstSeed: UInt64 = 1
     @OptionGroup var shared: SearchSharedOptions   // --population, --variation
-    static let defaultPopulation = 20
+    static let defaultPopulation = 10
     private var population: Int { shared.population ?? Self.defaultPopulation }
     private var variation: String { shared.variation ?? VariationOperators.default.name }
     @Option(name: .long, help: "SBX distribution index of the ordinal operators (default: \(OrdinalVariation.standard.crossoverEta)).")
     var crossoverEta: Double?
     @Option(name: .long, help: "Polynomial-mutation distribution index of the ordinal operators (default: \(OrdinalVariation.standard.mutationEta)).")
     var mutationEta: Double?
-    @Option(name: .long, help: "Per-gene mutation probability (default: 1/8, one gene per child on average).")
+    @Option(name: .long, help: "Per-gene mutation probability (default: 2/8 with ordinal operators, whose polynomial mutation mostly rounds back to the same choice of a 3-choice gene; 1/8 with categorical ones).")
     var mutationRate: Double?
     @Option(name: .long, help: "Mean HV ratio whose first budget is reported.")
     var target: Double = 0.99
@@ -501,11 +501,13 @@ struct SearchBenchmarkCommand: ParsableCommand {
             guard target > 0, target <= 1 else { throw SearchError.invalidSetting("--target must be in (0, 1], got \(target)") }
             guard firstSeed <= UInt64.max - UInt64(seeds) - 1000 else { throw SearchError.invalidSetting("--first-seed is too large") }
             let seedList = (0..<UInt64(seeds)).map { firstSeed + $0 }
+            // Chosen by measurement (benchmarks/search/ordinal-results.md): 2 of 8 genes for ordinal, 1 for categorical.
+            let rate = mutationRate ?? (ops == .categorical ? nil : 2 / Double(table.arity.count))
             let curves = QualityCurves(curves: try seedList.map {
-                try table.nsga2Curve(maxBudget: list.max()!, populationSize: population, seed: $0, mutationRate: mutationRate, variation: ops)
+                try table.nsga2Curve(maxBudget: list.max()!, populationSize: population, seed: $0, mutationRate: rate, variation: ops)
             })
             print("NAS-Bench-Macro: \(table.genomes.count) networks, exact frontier \(table.exactFrontier.count) points (accuracy vs FLOPs).")
-            print("NSGA-II: population \(population), \(ops.summary), mutation rate \(mutationRate.map { "\($0)" } ?? "1/8"), seeds \(firstSeed)-\(seedList.last!).")
+            print("NSGA-II: population \(population), \(ops.summary), mutation rate \(mutationRate.map { "\($0)" } ?? (ops == .categorical ? "1/8" : "2/8")), seeds \(firstSeed)-\(seedList.last!).")
             print("budget  share   NSGA-II HV ratio (mean +- sd, min)   random HV ratio (mean +- sd, min)   NSGA-II better in")
             for budget in list {
                 let nsga = curves.values(at: budget)

@@ -48,4 +48,18 @@ struct VariationOptionTests {
         #expect(try a.map { try #require($0["latency_ms"] as? Double) } == b.map { try #require($0["latency_ms"] as? Double) })
         #expect(try a.map { try #require($0["top1"] as? Double) } == b.map { try #require($0["top1"] as? Double) })
     }
+
+    @Test func theDefaultRunRecordsTheOrdinalOperators() throws {
+        let dir = SearchCommandTests.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = try HAOBinary.run(["search", "--population", "6", "--generations", "1", "--no-baselines", "--solver", "native", "--out", dir])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("variation ordinal"), "\(run.stderr)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir).appendingPathComponent("checkpoint.json"))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let meta = try #require(object["meta"] as? [String: Any])
+        let variation = try #require(meta["variation"] as? [String: Any])
+        #expect(variation["kind"] as? String == "ordinal")
+        #expect(variation["crossover_eta"] is Double && variation["mutation_eta"] is Double)
+    }
 }

@@ -49,15 +49,7 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
     /// each gene's rank in its sorted choice list (``OrdinalVariation``).
     public func crossover(_ a: ArchitecturePoint, _ b: ArchitecturePoint, using rng: inout SplitMix64) -> ArchitecturePoint {
         if case .ordinal(let o) = variation { return ordinalCrossover(a, b, o, using: &rng) }
-        var c = a
-        for s in c.depths.indices where rng.nextUnit() < 0.5 { c.depths[s] = b.depths[s] }
-        for i in c.kernels.indices {
-            if rng.nextUnit() < 0.5 { c.kernels[i] = b.kernels[i] }
-            if rng.nextUnit() < 0.5 { c.expandRatios[i] = b.expandRatios[i] }
-            if rng.nextUnit() < 0.5 { c.bits[i] = b.bits[i] }
-        }
-        if rng.nextUnit() < 0.5 { c.resolution = b.resolution }
-        return c
+        return Self.mapGenes(a, b) { _, x, y in rng.nextUnit() < 0.5 ? y : x }
     }
 
     /// Each gene (depths, per-slot kernel / expand / bits, resolution) is changed with
@@ -66,20 +58,11 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
     /// grows later inherits varied genes.
     public func mutate(_ point: ArchitecturePoint, using rng: inout SplitMix64) -> ArchitecturePoint {
         if case .ordinal(let o) = variation { return ordinalMutate(point, o, using: &rng) }
-        func redraw(_ value: Int, _ choices: [Int], _ rng: inout SplitMix64) -> Int {
+        return Self.mapGenes(point, point) { kind, value, _ in
+            let choices = space.choices(of: kind)
             guard choices.count > 1, rng.nextUnit() < mutationRate else { return value }
-            let others = choices.filter { $0 != value }
-            return rng.element(of: others)
+            return rng.element(of: choices.filter { $0 != value })
         }
-        var p = point
-        for s in p.depths.indices { p.depths[s] = redraw(p.depths[s], space.depthChoices, &rng) }
-        for i in p.kernels.indices {
-            p.kernels[i] = redraw(p.kernels[i], space.kernelChoices, &rng)
-            p.expandRatios[i] = redraw(p.expandRatios[i], space.expandChoices, &rng)
-            p.bits[i] = redraw(p.bits[i], space.bitChoices, &rng)
-        }
-        p.resolution = redraw(p.resolution, space.resolutionChoices, &rng)
-        return p
     }
 
     /// With `.optimal` bits the bit genes do not matter, so they are all set to the widest choice:

@@ -27,46 +27,57 @@ struct OrderedChoices {
     func value(_ rank: Int) -> Int { sorted[rank] }
 }
 
+/// The kinds of gene of a point of the co-design space.
+enum GeneKind: CaseIterable {
+    case depth, kernel, expand, bits, resolution
+}
+
+extension SearchSpace {
+    /// The choice list of a kind of gene.
+    func choices(of kind: GeneKind) -> [Int] {
+        switch kind {
+        case .depth: return depthChoices
+        case .kernel: return kernelChoices
+        case .expand: return expandChoices
+        case .bits: return bitChoices
+        case .resolution: return resolutionChoices
+        }
+    }
+}
+
 extension CoDesignProblem {
-    /// The ordered choice lists of the five kinds of gene.
-    private var orderedChoices: (depth: OrderedChoices, kernel: OrderedChoices, expand: OrderedChoices, bits: OrderedChoices, resolution: OrderedChoices) {
-        (OrderedChoices(space.depthChoices), OrderedChoices(space.kernelChoices), OrderedChoices(space.expandChoices),
-         OrderedChoices(space.bitChoices), OrderedChoices(space.resolutionChoices))
+    /// A child whose every gene is `body(kind, a's gene, b's gene)`, visited in the one fixed order
+    /// all variation operators use (the random draws, and so resumed runs, depend on it): stage
+    /// depths, then each slot's kernel, expand ratio and bit width, then the resolution.
+    static func mapGenes(_ a: ArchitecturePoint, _ b: ArchitecturePoint, _ body: (GeneKind, Int, Int) -> Int) -> ArchitecturePoint {
+        var c = a
+        for s in c.depths.indices { c.depths[s] = body(.depth, a.depths[s], b.depths[s]) }
+        for i in c.kernels.indices {
+            c.kernels[i] = body(.kernel, a.kernels[i], b.kernels[i])
+            c.expandRatios[i] = body(.expand, a.expandRatios[i], b.expandRatios[i])
+            c.bits[i] = body(.bits, a.bits[i], b.bits[i])
+        }
+        c.resolution = body(.resolution, a.resolution, b.resolution)
+        return c
     }
 
     /// SBX gene by gene, in the same gene order as the categorical crossover.
     func ordinalCrossover(_ a: ArchitecturePoint, _ b: ArchitecturePoint, _ o: OrdinalVariation,
                           using rng: inout SplitMix64) -> ArchitecturePoint {
-        let lists = orderedChoices
-        func cross(_ x: Int, _ y: Int, _ list: OrderedChoices, _ rng: inout SplitMix64) -> Int {
-            list.value(o.crossGene(list.rank(x), list.rank(y), count: list.count, using: &rng))
+        let lists = Dictionary(uniqueKeysWithValues: GeneKind.allCases.map { ($0, OrderedChoices(space.choices(of: $0))) })
+        return Self.mapGenes(a, b) { kind, x, y in
+            let list = lists[kind]!
+            return list.value(o.crossGene(list.rank(x), list.rank(y), count: list.count, using: &rng))
         }
-        var c = a
-        for s in c.depths.indices { c.depths[s] = cross(a.depths[s], b.depths[s], lists.depth, &rng) }
-        for i in c.kernels.indices {
-            c.kernels[i] = cross(a.kernels[i], b.kernels[i], lists.kernel, &rng)
-            c.expandRatios[i] = cross(a.expandRatios[i], b.expandRatios[i], lists.expand, &rng)
-            c.bits[i] = cross(a.bits[i], b.bits[i], lists.bits, &rng)
-        }
-        c.resolution = cross(a.resolution, b.resolution, lists.resolution, &rng)
-        return c
     }
 
     /// Polynomial mutation of each gene's rank with probability `mutationRate`.
     func ordinalMutate(_ point: ArchitecturePoint, _ o: OrdinalVariation, using rng: inout SplitMix64) -> ArchitecturePoint {
-        let lists = orderedChoices
-        func perturb(_ value: Int, _ list: OrderedChoices, _ rng: inout SplitMix64) -> Int {
+        let lists = Dictionary(uniqueKeysWithValues: GeneKind.allCases.map { ($0, OrderedChoices(space.choices(of: $0))) })
+        return Self.mapGenes(point, point) { kind, value, _ in
+            let list = lists[kind]!
             guard list.count > 1, rng.nextUnit() < mutationRate else { return value }
             return list.value(o.mutateGene(list.rank(value), count: list.count, using: &rng))
         }
-        var p = point
-        for s in p.depths.indices { p.depths[s] = perturb(p.depths[s], lists.depth, &rng) }
-        for i in p.kernels.indices {
-            p.kernels[i] = perturb(p.kernels[i], lists.kernel, &rng)
-            p.expandRatios[i] = perturb(p.expandRatios[i], lists.expand, &rng)
-            p.bits[i] = perturb(p.bits[i], lists.bits, &rng)
-        }
-        p.resolution = perturb(p.resolution, lists.resolution, &rng)
-        return p
     }
 }

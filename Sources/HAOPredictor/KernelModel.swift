@@ -1,4 +1,5 @@
 import Foundation
+import HAOSupport
 
 /// The on-disk kernel accuracy model (`hao-accuracy-kernel-v1`), written by
 /// `hao predictor train` and read by ``AccuracyPredictor``. Keys are snake_case.
@@ -107,10 +108,11 @@ public struct KernelModelFile: Sendable, Codable {
         return e
     }
 
-    /// Writes the model as JSON.
+    /// Writes the model as JSON (see ``AtomicFile``: a regular file is replaced atomically, a
+    /// device or FIFO written in place, never replaced).
     public func write(to url: URL) throws {
         let data = try Self.encoder().encode(self)
-        try data.write(to: url, options: .atomic)
+        try AtomicFile.write(data, to: url)
     }
 }
 

@@ -34,13 +34,13 @@ struct LPCommand: ParsableCommand {
     @Option(help: "File format: auto (from the extension or content), lp, mps (free) or fixed-mps.")
     var format: FormatChoice = .auto
 
-    @Option(help: "Stop after this many seconds and report the best solution found (GLPK's limit, 2147483 s or about 24.8 days, applies to longer values).")
+    @Option(parsing: .unconditional, help: "Stop after this many seconds and report the best solution found (GLPK's limit, 2147483 s or about 24.8 days, applies to longer values).")
     var timeLimit: Double?
 
     /// GLPK takes its time limit as an `int` of milliseconds; longer limits are clamped to this.
     static let maximumTimeLimitSeconds = Double(Int32.max) / 1000
 
-    @Option(help: "Stop when the relative MIP gap is at most this (0 proves optimality).")
+    @Option(parsing: .unconditional, help: "Stop when the relative MIP gap is at most this (0 proves optimality).")
     var relativeGap: Double = 0
 
     @Flag(help: "Print one JSON object instead of text.")
@@ -131,18 +131,18 @@ struct LPCommand: ParsableCommand {
             try printJSON(report)
             return
         }
-        print("Model:      \(file): \(report.rows) rows, \(report.columns) columns (\(report.integerColumns) integer), \(model.nonzeroCount) non-zeros")
-        print("Status:     \(solution.status.rawValue.replacingOccurrences(of: "_", with: " "))")
+        try emit("Model:      \(file): \(report.rows) rows, \(report.columns) columns (\(report.integerColumns) integer), \(model.nonzeroCount) non-zeros")
+        try emit("Status:     \(solution.status.rawValue.replacingOccurrences(of: "_", with: " "))")
         if let objective = solution.objective {
             let name = model.objectiveName.isEmpty ? "objective" : model.objectiveName
-            print("Objective:  \(name) = \(format(objective)) (\(model.sense.rawValue))")
+            try emit("Objective:  \(name) = \(format(objective)) (\(model.sense.rawValue))")
         }
-        print("Solver:     \(solution.solver), \(String(format: "%.2f", report.solveMs)) ms")
+        try emit("Solver:     \(solution.solver), \(String(format: "%.2f", report.solveMs)) ms")
         guard solution.status.hasSolution else { return }
         let label = all ? "Variables" : "Non-zero variables"
-        print("\(label) (\(values.count) of \(model.variables.count)):")
+        try emit("\(label) (\(values.count) of \(model.variables.count)):")
         if !values.isEmpty {
-            print(textTable(["name", "value"], values.map { [$0.0, format($0.1)] }, rightAligned: [1])
+            try emit(textTable(["name", "value"], values.map { [$0.0, format($0.1)] }, rightAligned: [1])
                 .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         }
     }

@@ -49,19 +49,19 @@ struct PredictorCommand: ParsableCommand {
         @Option(name: .long, help: "Output model file.")
         var out: String
 
-        @Option(name: .long, help: "Random seed.")
+        @Option(name: .long, parsing: .unconditional, help: "Random seed.")
         var seed: UInt64 = TrainingOptions().seed
 
         @Option(name: .long, help: "Search space file (default: Models/spaces/ofa-mbv3-w4w8.json).")
         var space: String?
 
-        @Option(name: .long, help: "Teacher-labelled samples.")
+        @Option(name: .long, parsing: .unconditional, help: "Teacher-labelled samples.")
         var teacherSamples: Int = TrainingOptions().teacherSamples
 
-        @Option(name: .long, help: "Support points of the surrogate.")
+        @Option(name: .long, parsing: .unconditional, help: "Support points of the surrogate.")
         var supportPoints: Int = TrainingOptions().supportPoints
 
-        @Option(name: .long, help: "Held-out teacher samples for hyperparameter choice.")
+        @Option(name: .long, parsing: .unconditional, help: "Held-out teacher samples for hyperparameter choice.")
         var holdoutSamples: Int = TrainingOptions().holdoutSamples
 
         @Option(name: .long, help: "Model name recorded in the file.")
@@ -84,22 +84,22 @@ struct PredictorCommand: ParsableCommand {
             let trainer = PredictorTrainer(space: searchSpace, options: options)
             let (model, report) = try trainer.train(files: data.map { URL(fileURLWithPath: $0) })
             try model.write(to: URL(fileURLWithPath: out))
-            print("wrote \(out) (\(model.format), \(model.training.realNetworks) labelled nets, \(model.training.supportPoints) support points, seed \(seed))")
-            for w in report.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+            try emit("wrote \(out) (\(model.format), \(model.training.realNetworks) labelled nets, \(model.training.supportPoints) support points, seed \(seed))")
+            for w in report.warnings { printError("warning: \(w)") }
             for m in model.validation {
                 if m.isCoverage {
-                    print(String(format: "  %@: n=%d, %.0f%% within one predicted stddev (68%% if calibrated)",
+                    try emit(String(format: "  %@: n=%d, %.0f%% within one predicted stddev (68%% if calibrated)",
                                  m.name, m.count, 100 * m.mae))
                     continue
                 }
                 let tau = m.kendallTau.map { String(format: ", Kendall tau %.3f", $0) } ?? ""
-                print(String(format: "  %@: n=%d, MAE %.3f, max %.3f", m.name, m.count, m.mae, m.maxError) + tau)
+                try emit(String(format: "  %@: n=%d, MAE %.3f, max %.3f", m.name, m.count, m.mae, m.maxError) + tau)
             }
             if verbose {
-                for line in report.quantizationNotes { print(line) }
-                for e in report.excluded { print("excluded: \(e)") }
+                for line in report.quantizationNotes { try emit(line) }
+                for e in report.excluded { try emit("excluded: \(e)") }
                 for (i, net) in report.realNetworks.enumerated() where i < report.leaveOneOut.count {
-                    print(String(format: "  LOO %@ r%d: real %.1f, predicted %.2f +- %.2f", net.name, net.point.resolution,
+                    try emit(String(format: "  LOO %@ r%d: real %.1f, predicted %.2f +- %.2f", net.name, net.point.resolution,
                                  net.top1, report.leaveOneOut[i], report.leaveOneOutStd[i]))
                 }
             }

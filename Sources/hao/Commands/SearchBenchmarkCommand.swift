@@ -26,9 +26,9 @@ struct SearchBenchmarkCommand: ParsableCommand {
     var data: String
     @Option(name: .long, help: "Comma-separated evaluation budgets (default: 100,200,400,800).")
     var budgets: String = "100,200,400,800"
-    @Option(name: .long, help: "Seeds per budget (default: 10).")
+    @Option(name: .long, parsing: .unconditional, help: "Seeds per budget (default: 10).")
     var seeds: Int = 10
-    @Option(name: .long, help: "NSGA-II population (default: 20).")
+    @Option(name: .long, parsing: .unconditional, help: "NSGA-II population (default: 20).")
     var population: Int = 20
 
     func run() throws {
@@ -38,8 +38,8 @@ struct SearchBenchmarkCommand: ParsableCommand {
             guard !list.isEmpty, list.allSatisfy({ $0 > 0 }), seeds >= 1 else {
                 throw SearchError.invalidSetting("--budgets must list positive integers and --seeds must be at least 1")
             }
-            print("NAS-Bench-Macro: \(table.genomes.count) networks, exact frontier \(table.exactFrontier.count) points (accuracy vs FLOPs).")
-            print("budget  share   NSGA-II HV ratio (mean +- sd, min)   random HV ratio (mean +- sd, min)   NSGA-II better in")
+            try emit("NAS-Bench-Macro: \(table.genomes.count) networks, exact frontier \(table.exactFrontier.count) points (accuracy vs FLOPs).")
+            try emit("budget  share   NSGA-II HV ratio (mean +- sd, min)   random HV ratio (mean +- sd, min)   NSGA-II better in")
             for budget in list {
                 let seedList = (1...seeds).map { UInt64($0) }
                 let nsga = try seedList.map { try table.nsga2Ratio(budget: budget, populationSize: population, seed: $0) }
@@ -50,7 +50,7 @@ struct SearchBenchmarkCommand: ParsableCommand {
                     return String(format: "%.4f +- %.4f, %.4f", m, sd, v.min()!)
                 }
                 let wins = zip(nsga, random).filter { $0 > $1 }.count
-                print(String(format: "%6d  %5.1f%%  %-35@  %-35@  %d/%d seeds", budget, 100 * Double(budget) / Double(table.genomes.count),
+                try emit(String(format: "%6d  %5.1f%%  %-35@  %-35@  %d/%d seeds", budget, 100 * Double(budget) / Double(table.genomes.count),
                              stats(nsga), stats(random), wins, seeds))
             }
         } catch let error as SearchError {

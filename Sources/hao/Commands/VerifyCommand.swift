@@ -24,10 +24,10 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var hardware: HardwareOptions
 
-    @Option(name: .long, help: "Set every block's weight and activation bits (stem and head keep theirs).")
+    @Option(name: .long, parsing: .unconditional, help: "Set every block's weight and activation bits (stem and head keep theirs).")
     var bits: Int?
 
-    @Option(name: .long, help: "Largest number of candidate triples to enumerate exhaustively.")
+    @Option(name: .long, parsing: .unconditional, help: "Largest number of candidate triples to enumerate exhaustively.")
     var maxEnumeration: Int = 2_000_000
 
     @OptionGroup var output: OutputOptions
@@ -39,7 +39,7 @@ struct VerifyCommand: ParsableCommand {
         if output.json {
             try printJSON(VerifyOutput(network: net.name, device: target.device.part, check: check))
         } else {
-            print(describe(check, network: net, device: target.device))
+            try emit(describe(check, network: net, device: target.device))
         }
         if !check.agree { throw ExitCode.failure }
     }

@@ -42,11 +42,18 @@ public struct CoDesignPlan: Sendable {
             let saved = try CheckpointHeader.read(from: folder.appendingPathComponent(SearchFolder.checkpoint))
             try saved.checkConsistent(with: request)
             meta = saved.meta
+            if let recorded = meta.fingerprint {
+                let differences = recorded.differences(from: try SearchFingerprint.make(meta), meta: meta)
+                if !differences.isEmpty {
+                    throw CoDesignError.checkpointMismatch(differences.joined(separator: "; ") + ". Resuming would mix two scorings in one frontier; start afresh with 'hao search --out \(folder.path) --overwrite' (or restore the files the search started with)")
+                }
+            }
             if let generations = request.generations { meta.generations = generations }
             if let solver = request.solver { meta.solver = solver }
             settings = saved.settings
         } else {
             meta = try freshMeta(request, models: models)
+            meta.fingerprint = try SearchFingerprint.make(meta)
             settings = NSGA2Settings(populationSize: request.population ?? CoDesignDefaults.population,
                                      seed: request.seed ?? CoDesignDefaults.seed)
         }

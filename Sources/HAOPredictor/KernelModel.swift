@@ -188,6 +188,36 @@ struct KernelPredictor: Sendable {
         residualCodes = rc
         calibration = c
         if let problem = f.quantization.problem { throw bad("quantization section: \(problem)") }
+        try checkConsistency(f, bad: bad)
+    }
+
+    /// What finiteness cannot catch in a hand-edited or damaged file: the surrogate's mean and
+    /// the predictions at the model's own labelled networks must be top-1 percentages, a model
+    /// whose calibration was fitted on a surrogate must still have it, and the surrogate must
+    /// reproduce the values the calibration recorded for those networks (so an edited weight,
+    /// mean or length scale is caught, not silently predicted with).
+    private func checkConsistency(_ f: KernelModelFile, bad: (String) -> PredictorError) throws {
+        let c = calibration
+        let percent = 0.0...100.0
+        if let s = f.surrogate, !percent.contains(s.mean) {
+            throw bad("surrogate.mean \(s.mean) is not a top-1 percentage (0...100)")
+        }
+        if !hasSurrogate, c.slope != 0 || c.points.contains(where: { $0.surrogate != 0 }) {
+            throw bad("the 'surrogate' section is missing but the calibration was fitted on one (slope \(c.slope)); the file is incomplete: retrain it with 'hao predictor train'")
+        }
+        for (i, point) in c.points.enumerated() {
+            let codes = Array(residualCodes[(i * 40)..<(i * 40 + 40)]) + [UInt8(Encoding.resolutionBucket(Int(point.resolution.rounded())))]
+            if hasSurrogate, point.resolution >= 1, point.resolution <= 4096 {
+                let recomputed = surrogate(codes)
+                guard abs(recomputed - point.surrogate) <= 1e-6 * max(1, abs(point.surrogate)) else {
+                    throw bad("the surrogate gives \(recomputed) for calibration point \(i)\(point.name.map { " (\($0))" } ?? "") but the calibration recorded \(point.surrogate); the surrogate or calibration section was edited: retrain with 'hao predictor train'")
+                }
+            }
+            let predicted = calibrated(codes: codes, resolution: point.resolution, surrogate: point.surrogate).mean
+            guard predicted.isFinite, percent.contains(predicted) else {
+                throw bad("it predicts \(predicted)% top-1 for its own calibration point \(i)\(point.name.map { " (\($0))" } ?? ""), outside 0...100 (calibration intercept \(c.intercept), slope \(c.slope))")
+            }
+        }
     }
 
     /// Teacher-surrogate value in percent.

@@ -1,4 +1,5 @@
 import Foundation
+import HAOSupport
 import HAONetwork
 
 /// Accuracy lost to quantization, in top-1 points, by layer kind (docs/predictor.md).
@@ -180,8 +181,8 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
     public static func userSensitivity(contentsOf url: URL, base: QuantizationModel) throws -> QuantizationModel {
         let path = url.path
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw PredictorError.badSensitivity(path: path, reason: error.localizedDescription)
+        do { text = try InputFile.text(url) } catch {
+            throw PredictorError.badSensitivity(path: path, reason: error.reason)
         }
         var slots: [Double]
         var int8 = base.int8Penalty
@@ -192,8 +193,8 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
                 var int8_penalty: Double?
             }
             let file: File
-            do { file = try JSONDecoder().decode(File.self, from: Data(text.utf8)) } catch {
-                throw PredictorError.badSensitivity(path: path, reason: "not a hao-sensitivity-v1 JSON file: \(error)")
+            do { file = try JSONFile.decode(File.self, from: Data(text.utf8), source: "'\(path)'") } catch {
+                throw PredictorError.badSensitivity(path: path, reason: "not a hao-sensitivity-v1 JSON file: \(error.reason)")
             }
             guard file.format == "hao-sensitivity-v1" else {
                 throw PredictorError.badSensitivity(path: path, reason: "unknown format '\(file.format)', expected hao-sensitivity-v1")

@@ -97,12 +97,12 @@ public struct SearchSpace: Sendable, Hashable, Codable {
     /// Loads and validates a space file.
     public init(contentsOf url: URL) throws {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw SearchSpaceError.unreadable(path: url.path, reason: error.localizedDescription)
+        do { data = try InputFile.read(url) } catch {
+            throw SearchSpaceError.unreadable(path: url.path, reason: error.reason)
         }
         let decoded: SearchSpace
-        do { decoded = try JSONDecoder().decode(SearchSpace.self, from: data) } catch {
-            throw SearchSpaceError.unreadable(path: url.path, reason: "not a valid \(Self.formatName) file: \(error)")
+        do { decoded = try JSONFile.decode(SearchSpace.self, from: data, source: "'\(url.path)'") } catch {
+            throw SearchSpaceError.unreadable(path: url.path, reason: "not a valid \(Self.formatName) file: \(error.reason)")
         }
         try decoded.validate()
         self = decoded

@@ -25,6 +25,10 @@ public protocol HardwareTarget: Sendable {
     static var id: TargetID { get }
     /// One line for help texts.
     static var summary: String { get }
+    /// The version of the target's cost model: change it when the same configuration of the
+    /// same network would get another latency or resource count, so that a search checkpointed
+    /// with the old model is not resumed with the new one (see the co-design fingerprint).
+    static var costModelVersion: String { get }
 
     /// A target for a device and cap; throws when the device cannot host it.
     init(settings: TargetSettings) throws(HardwareError)
@@ -81,4 +85,9 @@ public protocol ConfigurationProblem: ExactProblem {
     var enumerationSize: Int { get }
     /// The candidate counts in words, e.g. "98 x 70 x 98".
     var candidateSummary: String { get }
+}
+
+extension HardwareTarget {
+    /// "1" unless a target says otherwise (see ``HardwareTarget/costModelVersion``).
+    public static var costModelVersion: String { "1" }
 }

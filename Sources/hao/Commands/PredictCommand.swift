@@ -102,9 +102,10 @@ struct PredictCommand: ParsableCommand {
             url = try ModelsDirectory.locate(explicit: modelsDir).networks.appendingPathComponent(network + ".json")
         }
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ValidationError("cannot read network '\(network)': \(error.localizedDescription)")
+        do { data = try InputFile.read(url) } catch {
+            throw CLIError("cannot read network '\(network)': \(error.reason)")
         }
+        do { try JSONFile.checkSyntax(data, source: "'\(url.path)'") } catch { throw CLIError("\(error)") }
         // A file with a point's keys is a point: report what the point format lacks, rather than
         // falling through to the network format and complaining about its keys (e.g. 'name').
         let pointKeys: Set<String> = ["depths", "kernels", "expand_ratios"]

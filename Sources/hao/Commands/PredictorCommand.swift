@@ -73,6 +73,26 @@ struct PredictorCommand: ParsableCommand {
         @Flag(name: .long, help: "Print the quantization calibration details and leave-one-out predictions.")
         var verbose = false
 
+        func validate() throws {
+            // The samples are held in memory and the support matrix is m x m doubles: beyond these
+            // sizes (3.2 GB at 20,000 support points) a request is a typo that would exhaust memory.
+            for (option, value, limit) in [("--teacher-samples", teacherSamples, 1_000_000), ("--holdout-samples", holdoutSamples, 1_000_000),
+                                           ("--support-points", supportPoints, 20_000)] where !(1...limit).contains(value) {
+                throw ValidationError("\(option) must be in 1...\(limit.formatted(.number.grouping(.automatic))) (the samples are held in memory; at most 1,000,000 teacher and holdout samples and 20,000 support points), got \(value)")
+            }
+            if data.isEmpty { throw ValidationError("give at least one --data file") }
+            if name.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--name must not be empty") }
+            // Refuse an output path that cannot be written before minutes of training, not after.
+            let folder = URL(fileURLWithPath: out).deletingLastPathComponent().path
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--out \(out): the folder \(folder) does not exist")
+            }
+            if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw ValidationError("--out \(out) is a directory; give a file name")
+            }
+        }
+
         func run() throws {
             let searchSpace = try loadSpace(space, modelsDir: modelsDir)
             var options = TrainingOptions()

@@ -31,6 +31,15 @@ struct SearchBenchmarkCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "NSGA-II population (default: 20).")
     var population: Int = 20
 
+    func validate() throws {
+        guard (1...1000).contains(seeds) else { throw ValidationError("--seeds must be in 1...1000, got \(seeds)") }
+        guard (2...6561).contains(population) else { throw ValidationError("--population must be in 2...6561 (the space's size), got \(population)") }
+        let list = budgets.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !list.isEmpty, list.allSatisfy({ $0.map { (1...6561).contains($0) } ?? false }) else {
+            throw ValidationError("--budgets must be a comma-separated list of integers in 1...6561 (the space's size), got '\(budgets)'")
+        }
+    }
+
     func run() throws {
         do {
             let table = try GroundTruthTable.nasBenchMacro(csv: URL(fileURLWithPath: data))

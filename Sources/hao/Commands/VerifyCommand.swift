@@ -32,6 +32,16 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    /// Enumeration evaluates every candidate triple, about 1 µs each in a release build: a
+    /// billion is a quarter of an hour, beyond which a request is a typo.
+    static let maximumEnumeration = 1_000_000_000
+
+    func validate() throws {
+        guard (0...Self.maximumEnumeration).contains(maxEnumeration) else {
+            throw ValidationError("--max-enumeration must be in 0...\(Self.maximumEnumeration) candidate triples (0 skips enumeration; each triple is evaluated, a billion take minutes), got \(maxEnumeration)")
+        }
+    }
+
     func run() throws {
         let target = try hardware.makeTarget()
         let net = try hardware.loadNetwork(network).withBlockBits(bits)

@@ -56,6 +56,9 @@ enum Console {
                     printError("Error: \(error)")
                     _exit(1)
                 }
+            } else if code == .validationFailure, let first = message.split(separator: "\n").first {
+                // A usage error is one line; the usage synopsis after it repeats what --help says.
+                printError(String(first))
             } else {
                 printError(message)
             }

@@ -125,7 +125,7 @@ public struct SearchSpace: Sendable, Hashable, Codable {
         guard depthChoices.allSatisfy({ $0 <= ArchitecturePoint.slotsPerStage }) else {
             throw fail("a depth choice exceeds \(ArchitecturePoint.slotsPerStage) slots per stage")
         }
-        guard kernelChoices.allSatisfy({ $0 % 2 == 1 }) else { throw fail("kernel choices must be odd") }
+        guard kernelChoices.allSatisfy({ $0 % 2 == 1 }) else { throw fail("kernel_choices \(kernelChoices): kernel choices must be odd") }
         guard seReduction > 0, channelDivisor > 0, inputChannels > 0 else {
             throw fail("se_reduction, channel_divisor and input_channels must be positive")
         }

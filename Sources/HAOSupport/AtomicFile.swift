@@ -52,6 +52,7 @@ public enum AtomicFile {
             return
         }
         let code = errno
+        if code == ENOTDIR { throw OutputError(path: destination, detail: "a part of its path is not a folder") }
         guard code == ENOENT else { throw OutputError(path: destination, detail: systemReason(code)) }
         let folder = (destination as NSString).deletingLastPathComponent
         var folderStatus = stat()

@@ -31,9 +31,16 @@ struct SearchBenchmarkCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "NSGA-II population (default: 20).")
     var population: Int = 20
 
+    /// `hao search` also has --population, and the parser gives a value written after
+    /// `benchmark` to it; this command reads it from there (it was silently ignored).
+    @ParentCommand var search: SearchCommand
+
+    /// The population asked for, wherever the parser put it.
+    var effectivePopulation: Int { search.population ?? population }
+
     func validate() throws {
         guard (1...1000).contains(seeds) else { throw ValidationError("--seeds must be in 1...1000, got \(seeds)") }
-        guard (2...6561).contains(population) else { throw ValidationError("--population must be in 2...6561 (the space's size), got \(population)") }
+        guard (2...6561).contains(effectivePopulation) else { throw ValidationError("--population must be in 2...6561 (the space's size), got \(effectivePopulation)") }
         let list = budgets.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !list.isEmpty, list.allSatisfy({ $0.map { (1...6561).contains($0) } ?? false }) else {
             throw ValidationError("--budgets must be a comma-separated list of integers in 1...6561 (the space's size), got '\(budgets)'")
@@ -51,7 +58,7 @@ struct SearchBenchmarkCommand: ParsableCommand {
             try emit("budget  share   NSGA-II HV ratio (mean +- sd, min)   random HV ratio (mean +- sd, min)   NSGA-II better in")
             for budget in list {
                 let seedList = (1...seeds).map { UInt64($0) }
-                let nsga = try seedList.map { try table.nsga2Ratio(budget: budget, populationSize: population, seed: $0) }
+                let nsga = try seedList.map { try table.nsga2Ratio(budget: budget, populationSize: effectivePopulation, seed: $0) }
                 let random = seedList.map { table.randomSearchRatio(budget: budget, seed: $0 &+ 1000) }
                 func stats(_ v: [Double]) -> String {
                     let m = v.reduce(0, +) / Double(v.count)

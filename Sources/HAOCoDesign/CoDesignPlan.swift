@@ -37,8 +37,9 @@ public struct CoDesignPlan: Sendable {
         let models = try? ModelsDirectory.locate(explicit: request.modelsDirectory)
         var meta: SearchMeta
         let settings: NSGA2Settings
-        let lock = try prepareFolder(folder, request: request)
+        let lock: SearchFolderLock
         if request.resume != nil {
+            lock = try prepareFolder(folder, request: request)
             let saved = try CheckpointHeader.read(from: folder.appendingPathComponent(SearchFolder.checkpoint))
             try saved.checkConsistent(with: request)
             meta = saved.meta
@@ -52,8 +53,12 @@ public struct CoDesignPlan: Sendable {
             if let solver = request.solver { meta.solver = solver }
             settings = saved.settings
         } else {
+            // Settings and files are checked before the folder is touched: a refused run
+            // creates no folder and holds no lock.
             meta = try freshMeta(request, models: models)
             meta.fingerprint = try SearchFingerprint.make(meta)
+            try SearchLimits.check(population: request.population ?? CoDesignDefaults.population, generations: meta.generations)
+            lock = try prepareFolder(folder, request: request)
             settings = NSGA2Settings(populationSize: request.population ?? CoDesignDefaults.population,
                                      seed: request.seed ?? CoDesignDefaults.seed)
         }

@@ -73,6 +73,7 @@ public struct AccuracyPredictor: Sendable {
                 throw PredictorError.corruptedModel(path: url.path, reason: reason)
             }
             try self.init(file: file, path: url.path, quantization: quantization)
+            if case .kernel(let kernel) = backend { try kernel.checkFile(file, path: url.path) }
         case DenseMLP.formatName:
             let mlp = try DenseMLP(data: data, path: url.path)
             guard mlp.inputDimension == Encoding.ofaFeatureCount, mlp.outputDimension == 1 else {

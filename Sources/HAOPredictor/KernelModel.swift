@@ -188,7 +188,11 @@ struct KernelPredictor: Sendable {
         residualCodes = rc
         calibration = c
         if let problem = f.quantization.problem { throw bad("quantization section: \(problem)") }
-        try checkConsistency(f, bad: bad)
+    }
+
+    /// The checks of ``checkConsistency(_:bad:)`` for a model read from `path`.
+    func checkFile(_ f: KernelModelFile, path: String) throws {
+        try checkConsistency(f) { PredictorError.corruptedModel(path: path, reason: $0) }
     }
 
     /// What finiteness cannot catch in a hand-edited or damaged file: the surrogate's mean and
@@ -196,6 +200,8 @@ struct KernelPredictor: Sendable {
     /// whose calibration was fitted on a surrogate must still have it, and the surrogate must
     /// reproduce the values the calibration recorded for those networks (so an edited weight,
     /// mean or length scale is caught, not silently predicted with).
+    /// Only files are checked: the trainer builds partial models (a calibration without its
+    /// surrogate, for leave-one-out) on purpose.
     private func checkConsistency(_ f: KernelModelFile, bad: (String) -> PredictorError) throws {
         let c = calibration
         let percent = 0.0...100.0

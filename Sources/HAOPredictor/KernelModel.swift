@@ -211,7 +211,25 @@ struct KernelPredictor: Sendable {
         if !hasSurrogate, c.slope != 0 || c.points.contains(where: { $0.surrogate != 0 }) {
             throw bad("the 'surrogate' section is missing but the calibration was fitted on one (slope \(c.slope)); the file is incomplete: retrain it with 'hao predictor train'")
         }
+        // The inverse of a covariance matrix is symmetric with a positive diagonal; a single
+        // edited entry breaks that, and would change every predictive standard deviation.
+        let n = c.points.count
+        for i in 0..<n {
+            guard c.inverseCovariance[i][i] > 0 else {
+                throw bad("calibration.inverse_covariance[\(i)][\(i)] = \(c.inverseCovariance[i][i]); the diagonal of an inverse covariance is positive")
+            }
+            for j in 0..<i where abs(c.inverseCovariance[i][j] - c.inverseCovariance[j][i]) > 1e-9 * max(1, abs(c.inverseCovariance[i][j])) {
+                throw bad("calibration.inverse_covariance is not symmetric ([\(i)][\(j)] = \(c.inverseCovariance[i][j]), [\(j)][\(i)] = \(c.inverseCovariance[j][i]))")
+            }
+        }
+        guard c.meanCovariance[0][0] >= 0, c.meanCovariance[1][1] >= 0,
+              abs(c.meanCovariance[0][1] - c.meanCovariance[1][0]) <= 1e-9 * max(1, abs(c.meanCovariance[0][1])) else {
+            throw bad("calibration.mean_covariance \(c.meanCovariance) is not a covariance (symmetric, diagonal >= 0)")
+        }
         for (i, point) in c.points.enumerated() {
+            guard (16...1024).contains(point.resolution) else {
+                throw bad("calibration point \(i)\(point.name.map { " (\($0))" } ?? ""): resolution \(point.resolution) is outside 16...1024")
+            }
             let codes = Array(residualCodes[(i * 40)..<(i * 40 + 40)]) + [UInt8(Encoding.resolutionBucket(Int(point.resolution.rounded())))]
             if hasSurrogate, point.resolution >= 1, point.resolution <= 4096 {
                 let recomputed = surrogate(codes)
@@ -219,7 +237,10 @@ struct KernelPredictor: Sendable {
                     throw bad("the surrogate gives \(recomputed) for calibration point \(i)\(point.name.map { " (\($0))" } ?? "") but the calibration recorded \(point.surrogate); the surrogate or calibration section was edited: retrain with 'hao predictor train'")
                 }
             }
-            let predicted = calibrated(codes: codes, resolution: point.resolution, surrogate: point.surrogate).mean
+            let (predicted, variance) = calibrated(codes: codes, resolution: point.resolution, surrogate: point.surrogate)
+            guard variance.isFinite, variance <= 100 * 100 else {
+                throw bad("its predictive variance for its own calibration point \(i) is \(variance) (a standard deviation above 100 top-1 points)")
+            }
             guard predicted.isFinite, percent.contains(predicted) else {
                 throw bad("it predicts \(predicted)% top-1 for its own calibration point \(i)\(point.name.map { " (\($0))" } ?? ""), outside 0...100 (calibration intercept \(c.intercept), slope \(c.slope))")
             }

@@ -223,7 +223,12 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
         if let negative = slots.firstIndex(where: { $0 < 0 }) {
             throw PredictorError.badSensitivity(path: path, reason: "slot \(negative) penalty \(slots[negative]) is negative; penalties are top-1 points lost at 4 bits (0 or more)")
         }
+        // A top-1 percentage cannot lose more than 100 points.
+        if let huge = slots.firstIndex(where: { $0 > 100 }) {
+            throw PredictorError.badSensitivity(path: path, reason: "slot \(huge) penalty \(slots[huge]) is above 100; penalties are top-1 points lost at 4 bits (0...100)")
+        }
         guard int8.isFinite else { throw PredictorError.badSensitivity(path: path, reason: "int8_penalty is not finite") }
+        guard int8 <= 100 else { throw PredictorError.badSensitivity(path: path, reason: "int8_penalty \(int8) is above 100; it is top-1 points lost at 8 bits (0...100)") }
         guard int8 >= 0 else {
             throw PredictorError.badSensitivity(path: path, reason: "int8_penalty \(int8) is negative; it is top-1 points lost at 8 bits (0 or more)")
         }

@@ -205,6 +205,18 @@ struct KernelPredictor: Sendable {
     private func checkConsistency(_ f: KernelModelFile, bad: (String) -> PredictorError) throws {
         let c = calibration
         let percent = 0.0...100.0
+        // The reported figures are top-1 points and counts: shown to users, so held to their ranges too.
+        for (i, m) in f.validation.enumerated() {
+            guard m.count >= 0, m.mae.isFinite, percent.contains(m.mae), m.maxError.isFinite, percent.contains(m.maxError),
+                  m.kendallTau.map({ $0.isFinite && (-1...1).contains($0) }) ?? true else {
+                throw bad("validation[\(i)] (\(m.name)): count \(m.count), mae \(m.mae), max_error \(m.maxError), kendall_tau \(m.kendallTau.map { "\($0)" } ?? "none") are not a count, errors in 0...100 points and a rank correlation in -1...1")
+            }
+        }
+        let t = f.training
+        guard [t.teacherSamples, t.supportPoints, t.holdoutSamples, t.realNetworks].allSatisfy({ $0 >= 0 }),
+              t.data.allSatisfy({ $0.bytes >= 0 && $0.rowsUsed >= 0 && $0.rowsUsed <= max($0.bytes, 1) }) else {
+            throw bad("training: a count is negative, or a data file uses more rows than it has bytes")
+        }
         if let s = f.surrogate, !percent.contains(s.mean) {
             throw bad("surrogate.mean \(s.mean) is not a top-1 percentage (0...100)")
         }

@@ -86,6 +86,13 @@ enum HostileFixtures {
         predictorVariant("p_badformat.json") { p in p["format"] = "hao-accuracy-kernel-v9" }
         predictorVariant("p_nocalibration.json") { p in p.removeValue(forKey: "calibration") }
         predictorVariant("p_noquant.json") { p in p.removeValue(forKey: "quantization") }
+        predictorVariant("p_invcov.json") { p in
+            var c = p["calibration"] as! [String: Any]; var m = c["inverse_covariance"] as! [[Double]]; m[4][7] = 4294967297; c["inverse_covariance"] = m; p["calibration"] = c
+        }
+        predictorVariant("p_pointres.json") { p in
+            var c = p["calibration"] as! [String: Any]; var points = c["points"] as! [[String: Any]]; points[13]["resolution"] = -1.0; c["points"] = points; p["calibration"] = c
+        }
+        predictorVariant("p_mae.json") { p in var v = p["validation"] as! [[String: Any]]; v[0]["mae"] = 1e308; p["validation"] = v }
         let predictorText = String(decoding: (try? Data(contentsOf: models("predictors/ofa-mbv3-w4w8-kernel.json"))) ?? Data(), as: UTF8.self)
         write(f, "p_dup.json", replacingFirst(predictorText, "{", "{\"name\": \"other\", "))
         write(f, "p_nan.json", replacingFirst(predictorText, "\"intercept\":", "\"intercept\": NaN, \"x\":"))
@@ -103,6 +110,8 @@ enum HostileFixtures {
         write(f, "sens_dup.json", "{\"format\": \"hao-sensitivity-v1\", \"format\": \"x\", \"slot_penalties_4bit\": []}")
         write(f, "sens_short.json", "{\"format\": \"hao-sensitivity-v1\", \"slot_penalties_4bit\": [1, 2]}")
         write(f, "sens_nan.csv", "block,penalty_4bit\n0,nan\n")
+        write(f, "sens_huge.json", "{\"format\": \"hao-sensitivity-v1\", \"slot_penalties_4bit\": [" + Array(repeating: "9.2e18", count: 20).joined(separator: ",") + "]}")
+        write(f, "net_top1.json", replacingFirst(network, "\"top1\": ", "\"top1\": -1e308, \"x\": "))
         write(f, "sens_text.csv", "hello world\n")
 
         // CSV and LP files.
@@ -128,6 +137,8 @@ enum HostileFixtures {
         write(f, "models_baddevice/devices/xczu3eg_ultra96.json", replacingFirst(device, "\"dsp\"", "\"dsp\": 1, \"dsp\""))
         write(f, "models_nandevice/devices/xczu3eg_ultra96.json", replacingFirst(device, "\"clock_mhz\"", "\"clock_mhz\": NaN, \"x\""))
         write(f, "models_badnet/networks/broken.json", "{\"name\": ")
+        write(f, "models_top1/networks/mnasnet_a1.json", replacingFirst(network, "\"top1\": ", "\"top1\": -1e308, \"x\": "))
+        try? fm.copyItem(at: models("devices"), to: f.appendingPathComponent("models_top1/devices"))
         try? fm.copyItem(at: models("devices"), to: f.appendingPathComponent("models_badnet/devices"))
         write(f, "ckpt_empty/checkpoint.json", "")
         write(f, "ckpt_nan/checkpoint.json", "{\"format\": NaN}")

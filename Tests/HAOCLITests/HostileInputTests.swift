@@ -160,6 +160,12 @@ struct HostileInputTests {
         .init("predict $F/point.json --sensitivity $F/sens_dup.json", "duplicate key 'format'"),
         .init("predict $F/point.json --sensitivity $F/sens_short.json", "20"),
         .init("predict $F/point.json --regime bogus", "bogus"),
+        .init("predict $F/point.json --model $F/p_invcov.json", "inverse_covariance is not symmetric"),
+        .init("predict $F/point.json --model $F/p_pointres.json", "resolution -1.0 is outside 16...1024"),
+        .init("predict $F/point.json --model $F/p_mae.json", "validation[0]"),
+        .init("predict $F/point.json --sensitivity $F/sens_huge.json", "is above 100"),
+        .init("verify $F/net_top1.json --max-enumeration 0", "reference, top1: -1e+308 is outside"),
+        .init("baselines --models-dir $F/models_top1", "reference, top1"),
     ]
 
     static let train: [HostileCase] = [

@@ -33,7 +33,7 @@ struct HAOCommand: ParsableCommand {
             var command = try parseAsRoot()
             try Console.run(&command)
         } catch {
-            Console.exit(Self.self, error: error)
+            Console.exitReporting(Self.self, error: error)
         }
     }
 }

@@ -46,7 +46,7 @@ enum Console {
 
     /// Reports an error as the argument parser would (help on standard output, messages on
     /// standard error), through the checked streams, and exits with its status.
-    static func exit<Command: ParsableCommand>(_ command: Command.Type, error: any Error) -> Never {
+    static func exitReporting<Command: ParsableCommand>(_ command: Command.Type, error: any Error) -> Never {
         let code = Command.exitCode(for: error)
         let message = Command.fullMessage(for: error)
         if !message.isEmpty {
@@ -63,7 +63,7 @@ enum Console {
                 printError(message)
             }
         }
-        Glibc.exit(code.rawValue)
+        exit(code.rawValue)
     }
 
     /// Anything written through stdio (nothing of hao's own; kept for code that calls `print`)

@@ -8,6 +8,8 @@ public enum CoDesignError: Error, Sendable, Equatable, CustomStringConvertible {
     case impossibleConstraints(String)
     /// Options that contradict each other or the checkpoint being resumed.
     case conflictingOptions(String)
+    /// Another search holds the output folder.
+    case folderInUse(String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,7 @@ public enum CoDesignError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noFeasibleCandidate(let s): return "no feasible network found: \(s)"
         case .impossibleConstraints(let s): return "impossible constraints: \(s)"
         case .conflictingOptions(let s): return "conflicting options: \(s)"
+        case .folderInUse(let s): return s
         }
     }
 }

@@ -137,6 +137,7 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
         if plan.isResume {
             let checkpoint = try CoDesignCheckpoint<Target.Configuration>.load(from: plan.checkpointURL)
             let state = checkpoint.state
+            try checkArchiveSample(state, problem: problem)
             onEvent(.resuming(folder: plan.folder, generation: state.generation, evaluations: state.stats.evaluations))
             return state
         }

@@ -1,5 +1,6 @@
 import HAOEvolution
 import Foundation
+import HAOSupport
 import HAOHardware
 import HAONetwork
 import HAOPredictor
@@ -108,8 +109,8 @@ public struct QuantizationSetup: Sendable {
     public static func readBlockSensitivity(_ url: URL, blocks: Int) throws -> [Double] {
         let path = url.path
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw QuantizationSetupError.badSensitivity(path: path, reason: error.localizedDescription)
+        do { text = try InputFile.text(url) } catch {
+            throw QuantizationSetupError.badSensitivity(path: path, reason: error.reason)
         }
         if text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") {
             throw QuantizationSetupError.badSensitivity(path: path, reason: "a slot sensitivity file (hao-sensitivity-v1) needs a network of the search space; for other networks give a CSV with header block,penalty_4bit")

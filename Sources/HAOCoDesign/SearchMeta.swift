@@ -34,6 +34,9 @@ public struct SearchMeta: Sendable, Codable, Hashable {
     /// Whether the user accepted a predictor that ignores bit widths (a dense MLP without a
     /// quantization part) for a space with mixed bit choices (`--allow-bit-blind-predictor`).
     public var allowsBitBlindPredictor: Bool
+    /// What the results depend on, recorded when the search started (nil in checkpoints written
+    /// before fingerprints existed); see ``SearchFingerprint``.
+    public var fingerprint: SearchFingerprint?
 
     /// What a search is asked to do.
     public init(target: TargetID = SubgraphTarget.id, device: Device, space: SearchSpace, predictorPath: String, predictorName: String,
@@ -59,6 +62,7 @@ public struct SearchMeta: Sendable, Codable, Hashable {
         case predictorPath = "predictor_path", predictorName = "predictor_name", mutationRate = "mutation_rate"
         case bitsMode = "bits_mode", allowsBitBlindPredictor = "allows_bit_blind_predictor"
         case variation
+        case fingerprint
     }
 
     public init(from decoder: any Decoder) throws {
@@ -76,6 +80,7 @@ public struct SearchMeta: Sendable, Codable, Hashable {
         bitsMode = try c.decodeIfPresent(BitsMode.self, forKey: .bitsMode) ?? .evolve
         allowsBitBlindPredictor = try c.decodeIfPresent(Bool.self, forKey: .allowsBitBlindPredictor) ?? false
         variation = try c.decodeIfPresent(VariationOperators.self, forKey: .variation) ?? .categorical
+        fingerprint = try c.decodeIfPresent(SearchFingerprint.self, forKey: .fingerprint)
         // A checkpoint is a user-editable file: hold its device and cap to the same rules as
         // the catalogue's, since the cost model's arithmetic relies on them.
         do { try device.validate() } catch {
@@ -86,6 +91,15 @@ public struct SearchMeta: Sendable, Codable, Hashable {
         }
         do { try space.validate() } catch {
             throw DecodingError.dataCorruptedError(forKey: .space, in: c, debugDescription: "\(error)")
+        }
+        do { try constraints.validate() } catch {
+            throw DecodingError.dataCorruptedError(forKey: .constraints, in: c, debugDescription: "\(error)")
+        }
+        guard mutationRate.isFinite, (0...1).contains(mutationRate) else {
+            throw DecodingError.dataCorruptedError(forKey: .mutationRate, in: c, debugDescription: "mutation_rate \(mutationRate) is not a probability (0...1)")
+        }
+        do { try SearchLimits.check(population: 2, generations: generations) } catch {
+            throw DecodingError.dataCorruptedError(forKey: .generations, in: c, debugDescription: "\(error)")
         }
     }
 }

@@ -106,8 +106,8 @@ public struct GroundTruthTable: Sendable {
     /// CIFAR-10 accuracy. Objectives: minimise -mean accuracy (%) and FLOPs (millions).
     public static func nasBenchMacro(csv url: URL) throws -> GroundTruthTable {
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw SearchError.invalidSetting("cannot read \(url.path): \(error.localizedDescription)")
+        do { text = try InputFile.text(url) } catch {
+            throw SearchError.invalidSetting("cannot read \(url.path): \(error.reason)")
         }
         var lines = text.split(whereSeparator: \.isNewline).map(String.init)
         guard !lines.isEmpty else { throw SearchError.invalidSetting("\(url.path) is empty") }

@@ -1,4 +1,5 @@
 import Foundation
+import HAOSupport
 import HAONetwork
 import SwiftProtobuf
 
@@ -45,13 +46,12 @@ public struct ONNXImportResult: Sendable, Hashable {
 public enum ONNXImporter {
     /// Reads and imports an ONNX file.
     public static func importNetwork(contentsOf url: URL, options: ONNXImportOptions = .init()) throws(ONNXImportError) -> ONNXImportResult {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw .unreadable(path: url.path, reason: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw .unreadable(path: url.path, reason: "it is a directory") }
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw .unreadable(path: url.path, reason: error.localizedDescription) }
+        do { data = try InputFile.read(url) } catch {
+            // The historical wording for a directory, which callers and tests match.
+            let reason = error.reason == "it is a directory, not a file" ? "it is a directory" : error.reason
+            throw .unreadable(path: url.path, reason: reason)
+        }
         return try importNetwork(from: data, source: "'\(url.path)'", defaultName: url.deletingPathExtension().lastPathComponent,
                                  options: options)
     }

@@ -65,6 +65,18 @@ extension Network {
         try Self.check(limits.inputChannels.contains(inputChannels), "network", "input_channels",
                        "\(inputChannels) is outside \(limits.inputChannels.lowerBound)...\(limits.inputChannels.upperBound)")
 
+        // Published figures are shown next to results (baselines, the search headline).
+        if let reference {
+            for (field, value, range) in [("top1", reference.top1, 0.0...100.0), ("macs_millions", reference.macsMillions, 0.0...1e7),
+                                          ("params_millions", reference.paramsMillions, 0.0...1e7),
+                                          ("release_macs_millions", reference.releaseMacsMillions, 0.0...1e7),
+                                          ("release_params_millions", reference.releaseParamsMillions, 0.0...1e7)] {
+                guard let value else { continue }
+                try Self.check(value.isFinite && range.contains(value), "reference", field,
+                               "\(value) is outside \(range.lowerBound)...\(range.upperBound)\(field == "top1" ? " (a top-1 percentage)" : "")")
+            }
+        }
+
         // Stem.
         try Self.positive(stem.outChannels, "stem", "out_channels")
         try Self.checkBits(stem.precision, "stem", limits)

@@ -1,4 +1,5 @@
 import Foundation
+import HAOSupport
 
 /// A predicted ImageNet top-1 accuracy.
 public struct Prediction: Sendable, Hashable, Codable {
@@ -49,13 +50,13 @@ public struct AccuracyPredictor: Sendable {
     ///   none; without an override its predictions are full precision).
     public init(contentsOf url: URL, quantization: QuantizationModel? = nil) throws {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw PredictorError.unreadable(path: url.path, reason: error.localizedDescription)
+        do { data = try InputFile.read(url) } catch {
+            throw PredictorError.unreadable(path: url.path, reason: error.reason)
         }
         struct Header: Decodable { var format: String? }
         let header: Header
-        do { header = try JSONDecoder().decode(Header.self, from: data) } catch {
-            throw PredictorError.corruptedModel(path: url.path, reason: "not a JSON object: \(error)")
+        do { header = try JSONFile.decode(Header.self, from: data, source: "'\(url.path)'") } catch {
+            throw PredictorError.corruptedModel(path: url.path, reason: error.reason)
         }
         guard let format = header.format else {
             throw PredictorError.corruptedModel(path: url.path, reason: "no 'format' key")
@@ -68,9 +69,11 @@ public struct AccuracyPredictor: Sendable {
                    let q = object["quantization"] as? [String: Any], q["qat"] == nil, q["int4_penalty"] != nil {
                     throw PredictorError.corruptedModel(path: url.path, reason: "its quantization section is the MAC-share form of earlier versions (int4_penalty, stage_multipliers), which this version no longer reads; retrain the model with `hao predictor train` (docs/predictor.md)")
                 }
-                throw PredictorError.corruptedModel(path: url.path, reason: "\(error)")
+                let reason = (error as? DecodingError).map { JSONFile.translate($0, source: "").reason } ?? "\(error)"
+                throw PredictorError.corruptedModel(path: url.path, reason: reason)
             }
             try self.init(file: file, path: url.path, quantization: quantization)
+            if case .kernel(let kernel) = backend { try kernel.checkFile(file, path: url.path) }
         case DenseMLP.formatName:
             let mlp = try DenseMLP(data: data, path: url.path)
             guard mlp.inputDimension == Encoding.ofaFeatureCount, mlp.outputDimension == 1 else {

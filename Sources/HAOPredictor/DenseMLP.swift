@@ -1,4 +1,5 @@
 import Foundation
+import HAOSupport
 
 /// A dense multilayer perceptron read from a `dense-mlp-v1` JSON file (the format of the
 /// released once-for-all predictor as shared in `ofa_predictor/acc_predictor_mlp.json`):
@@ -36,16 +37,16 @@ public struct DenseMLP: Sendable {
     /// Loads and checks a `dense-mlp-v1` file.
     public init(contentsOf url: URL) throws {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw PredictorError.unreadable(path: url.path, reason: error.localizedDescription)
+        do { data = try InputFile.read(url) } catch {
+            throw PredictorError.unreadable(path: url.path, reason: error.reason)
         }
         try self.init(data: data, path: url.path)
     }
 
     init(data: Data, path: String) throws {
         let file: File
-        do { file = try JSONDecoder().decode(File.self, from: data) } catch {
-            throw PredictorError.corruptedModel(path: path, reason: "\(error)")
+        do { file = try JSONFile.decode(File.self, from: data, source: "'\(path)'") } catch {
+            throw PredictorError.corruptedModel(path: path, reason: error.reason)
         }
         guard file.format == Self.formatName else { throw PredictorError.unknownFormat(path: path, format: file.format) }
         guard file.input_dim > 0, !file.layers.isEmpty else {

@@ -1,4 +1,5 @@
 import Foundation
+import HAOSupport
 
 /// The on-disk kernel accuracy model (`hao-accuracy-kernel-v1`), written by
 /// `hao predictor train` and read by ``AccuracyPredictor``. Keys are snake_case.
@@ -107,10 +108,11 @@ public struct KernelModelFile: Sendable, Codable {
         return e
     }
 
-    /// Writes the model as JSON.
+    /// Writes the model as JSON (see ``AtomicFile``: a regular file is replaced atomically, a
+    /// device or FIFO written in place, never replaced).
     public func write(to url: URL) throws {
         let data = try Self.encoder().encode(self)
-        try data.write(to: url, options: .atomic)
+        try AtomicFile.write(data, to: url)
     }
 }
 
@@ -186,6 +188,75 @@ struct KernelPredictor: Sendable {
         residualCodes = rc
         calibration = c
         if let problem = f.quantization.problem { throw bad("quantization section: \(problem)") }
+    }
+
+    /// The checks of ``checkConsistency(_:bad:)`` for a model read from `path`.
+    func checkFile(_ f: KernelModelFile, path: String) throws {
+        try checkConsistency(f) { PredictorError.corruptedModel(path: path, reason: $0) }
+    }
+
+    /// What finiteness cannot catch in a hand-edited or damaged file: the surrogate's mean and
+    /// the predictions at the model's own labelled networks must be top-1 percentages, a model
+    /// whose calibration was fitted on a surrogate must still have it, and the surrogate must
+    /// reproduce the values the calibration recorded for those networks (so an edited weight,
+    /// mean or length scale is caught, not silently predicted with).
+    /// Only files are checked: the trainer builds partial models (a calibration without its
+    /// surrogate, for leave-one-out) on purpose.
+    private func checkConsistency(_ f: KernelModelFile, bad: (String) -> PredictorError) throws {
+        let c = calibration
+        let percent = 0.0...100.0
+        // The reported figures are top-1 points and counts: shown to users, so held to their ranges too.
+        for (i, m) in f.validation.enumerated() {
+            guard m.count >= 0, m.mae.isFinite, percent.contains(m.mae), m.maxError.isFinite, percent.contains(m.maxError),
+                  m.kendallTau.map({ $0.isFinite && (-1...1).contains($0) }) ?? true else {
+                throw bad("validation[\(i)] (\(m.name)): count \(m.count), mae \(m.mae), max_error \(m.maxError), kendall_tau \(m.kendallTau.map { "\($0)" } ?? "none") are not a count, errors in 0...100 points and a rank correlation in -1...1")
+            }
+        }
+        let t = f.training
+        guard [t.teacherSamples, t.supportPoints, t.holdoutSamples, t.realNetworks].allSatisfy({ $0 >= 0 }),
+              t.data.allSatisfy({ $0.bytes >= 0 && $0.rowsUsed >= 0 && $0.rowsUsed <= max($0.bytes, 1) }) else {
+            throw bad("training: a count is negative, or a data file uses more rows than it has bytes")
+        }
+        if let s = f.surrogate, !percent.contains(s.mean) {
+            throw bad("surrogate.mean \(s.mean) is not a top-1 percentage (0...100)")
+        }
+        if !hasSurrogate, c.slope != 0 || c.points.contains(where: { $0.surrogate != 0 }) {
+            throw bad("the 'surrogate' section is missing but the calibration was fitted on one (slope \(c.slope)); the file is incomplete: retrain it with 'hao predictor train'")
+        }
+        // The inverse of a covariance matrix is symmetric with a positive diagonal; a single
+        // edited entry breaks that, and would change every predictive standard deviation.
+        let n = c.points.count
+        for i in 0..<n {
+            guard c.inverseCovariance[i][i] > 0 else {
+                throw bad("calibration.inverse_covariance[\(i)][\(i)] = \(c.inverseCovariance[i][i]); the diagonal of an inverse covariance is positive")
+            }
+            for j in 0..<i where abs(c.inverseCovariance[i][j] - c.inverseCovariance[j][i]) > 1e-9 * max(1, abs(c.inverseCovariance[i][j])) {
+                throw bad("calibration.inverse_covariance is not symmetric ([\(i)][\(j)] = \(c.inverseCovariance[i][j]), [\(j)][\(i)] = \(c.inverseCovariance[j][i]))")
+            }
+        }
+        guard c.meanCovariance[0][0] >= 0, c.meanCovariance[1][1] >= 0,
+              abs(c.meanCovariance[0][1] - c.meanCovariance[1][0]) <= 1e-9 * max(1, abs(c.meanCovariance[0][1])) else {
+            throw bad("calibration.mean_covariance \(c.meanCovariance) is not a covariance (symmetric, diagonal >= 0)")
+        }
+        for (i, point) in c.points.enumerated() {
+            guard (16...1024).contains(point.resolution) else {
+                throw bad("calibration point \(i)\(point.name.map { " (\($0))" } ?? ""): resolution \(point.resolution) is outside 16...1024")
+            }
+            let codes = Array(residualCodes[(i * 40)..<(i * 40 + 40)]) + [UInt8(Encoding.resolutionBucket(Int(point.resolution.rounded())))]
+            if hasSurrogate, point.resolution >= 1, point.resolution <= 4096 {
+                let recomputed = surrogate(codes)
+                guard abs(recomputed - point.surrogate) <= 1e-6 * max(1, abs(point.surrogate)) else {
+                    throw bad("the surrogate gives \(recomputed) for calibration point \(i)\(point.name.map { " (\($0))" } ?? "") but the calibration recorded \(point.surrogate); the surrogate or calibration section was edited: retrain with 'hao predictor train'")
+                }
+            }
+            let (predicted, variance) = calibrated(codes: codes, resolution: point.resolution, surrogate: point.surrogate)
+            guard variance.isFinite, variance <= 100 * 100 else {
+                throw bad("its predictive variance for its own calibration point \(i) is \(variance) (a standard deviation above 100 top-1 points)")
+            }
+            guard predicted.isFinite, percent.contains(predicted) else {
+                throw bad("it predicts \(predicted)% top-1 for its own calibration point \(i)\(point.name.map { " (\($0))" } ?? ""), outside 0...100 (calibration intercept \(c.intercept), slope \(c.slope))")
+            }
+        }
     }
 
     /// Teacher-surrogate value in percent.

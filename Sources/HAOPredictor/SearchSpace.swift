@@ -97,12 +97,12 @@ public struct SearchSpace: Sendable, Hashable, Codable {
     /// Loads and validates a space file.
     public init(contentsOf url: URL) throws {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw SearchSpaceError.unreadable(path: url.path, reason: error.localizedDescription)
+        do { data = try InputFile.read(url) } catch {
+            throw SearchSpaceError.unreadable(path: url.path, reason: error.reason)
         }
         let decoded: SearchSpace
-        do { decoded = try JSONDecoder().decode(SearchSpace.self, from: data) } catch {
-            throw SearchSpaceError.unreadable(path: url.path, reason: "not a valid \(Self.formatName) file: \(error)")
+        do { decoded = try JSONFile.decode(SearchSpace.self, from: data, source: "'\(url.path)'") } catch {
+            throw SearchSpaceError.unreadable(path: url.path, reason: "not a valid \(Self.formatName) file: \(error.reason)")
         }
         try decoded.validate()
         self = decoded
@@ -125,7 +125,7 @@ public struct SearchSpace: Sendable, Hashable, Codable {
         guard depthChoices.allSatisfy({ $0 <= ArchitecturePoint.slotsPerStage }) else {
             throw fail("a depth choice exceeds \(ArchitecturePoint.slotsPerStage) slots per stage")
         }
-        guard kernelChoices.allSatisfy({ $0 % 2 == 1 }) else { throw fail("kernel choices must be odd") }
+        guard kernelChoices.allSatisfy({ $0 % 2 == 1 }) else { throw fail("kernel_choices \(kernelChoices): kernel choices must be odd") }
         guard seReduction > 0, channelDivisor > 0, inputChannels > 0 else {
             throw fail("se_reduction, channel_divisor and input_channels must be positive")
         }

@@ -130,8 +130,8 @@ public struct PredictorTrainer: Sendable {
         var userFiles: [(URL, CSVTable)] = []
         for url in files {
             let data: Data
-            do { data = try Data(contentsOf: url) } catch {
-                throw PredictorError.badData(file: url.path, line: 0, reason: "cannot read: \(error.localizedDescription)")
+            do { data = try InputFile.read(url) } catch {
+                throw PredictorError.badData(file: url.path, line: 0, reason: "cannot read: \(error.reason)")
             }
             func record(_ role: Role, rows: Int, provenance: String) {
                 loaded.files.append(.init(file: url.lastPathComponent, role: role.rawValue, bytes: data.count,

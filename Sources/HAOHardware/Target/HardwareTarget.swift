@@ -25,6 +25,10 @@ public protocol HardwareTarget: Sendable {
     static var id: TargetID { get }
     /// One line for help texts.
     static var summary: String { get }
+    /// The version of the target's cost model: change it when the same configuration of the
+    /// same network would get another latency or resource count, so that a search checkpointed
+    /// with the old model is not resumed with the new one (see the co-design fingerprint).
+    static var costModelVersion: String { get }
 
     /// A target for a device and cap; throws when the device cannot host it.
     init(settings: TargetSettings) throws(HardwareError)
@@ -90,4 +94,9 @@ public protocol ConfigurationFileExporting: HardwareTarget {
     static var configurationFileSummary: String { get }
     /// The file's text for `configuration`, as built for `network`.
     func configurationFile(for configuration: Configuration, network: Network) throws(HardwareError) -> String
+}
+
+extension HardwareTarget {
+    /// "1" unless a target says otherwise (see ``HardwareTarget/costModelVersion``).
+    public static var costModelVersion: String { "1" }
 }

@@ -165,6 +165,7 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(rows: Int, columns: Int, nonzeros: Int)
     case variableOutOfRange(row: String, index: Int, columns: Int)
     case nonFiniteCoefficient(row: String, column: String, value: Double)
+    case coefficientOutOfRange(row: String?, column: String, value: Double)
     case nonFiniteObjective(column: String, value: Double)
     case nonFiniteObjectiveConstant(Double)
     case invalidBound(what: String, name: String, lower: Double, upper: Double)
@@ -180,6 +181,9 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
             return "row '\(row)' refers to column index \(index), but the model has \(columns) columns"
         case let .nonFiniteCoefficient(row, column, value):
             return "row '\(row)' has a non-finite coefficient \(value) for column '\(column)'"
+        case let .coefficientOutOfRange(row, column, value):
+            let place = row.map { "row '\($0)' has coefficient \(value) for column '\(column)'" } ?? "column '\(column)' has objective coefficient \(value)"
+            return "\(place); non-zero coefficients must lie within \(LinearModel.coefficientMagnitudes.lowerBound)...\(LinearModel.coefficientMagnitudes.upperBound) in magnitude (GLPK's scaling fails beyond, and solvers treat 1e20 as infinite); rescale the model"
         case let .nonFiniteObjective(column, value):
             return "column '\(column)' has a non-finite objective coefficient \(value)"
         case let .nonFiniteObjectiveConstant(value):
@@ -196,6 +200,11 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension LinearModel {
+    /// Magnitudes a non-zero coefficient may have. GLPK's scaling turns 1e200 or 1e-300 into a
+    /// zero scale factor and aborts; no meaningful model needs coefficients beyond 1e30 (CPLEX
+    /// already treats 1e20 as infinity), so the range refuses such files with a plain message.
+    public static let coefficientMagnitudes = 1e-30...1e30
+
     /// GLPK's limit on a symbolic name.
     public static let maximumNameLength = 255
 
@@ -215,6 +224,9 @@ extension LinearModel {
             guard variable.objective.isFinite else {
                 throw .nonFiniteObjective(column: variable.name, value: variable.objective)
             }
+            guard variable.objective == 0 || Self.coefficientMagnitudes.contains(abs(variable.objective)) else {
+                throw .coefficientOutOfRange(row: nil, column: variable.name, value: variable.objective)
+            }
         }
         for row in constraints {
             try Self.checkName(row.name, what: "row")
@@ -225,6 +237,9 @@ extension LinearModel {
                 }
                 guard term.coefficient.isFinite else {
                     throw .nonFiniteCoefficient(row: row.name, column: variables[term.variable.index].name, value: term.coefficient)
+                }
+                guard term.coefficient == 0 || Self.coefficientMagnitudes.contains(abs(term.coefficient)) else {
+                    throw .coefficientOutOfRange(row: row.name, column: variables[term.variable.index].name, value: term.coefficient)
                 }
             }
         }

@@ -52,14 +52,14 @@ struct BaselinesCommand: ParsableCommand {
             try printJSON(Output(device: device.part, networks: entries))
             return
         }
-        print("Baselines on \(device.part) (\(device.board)), \(fixedPoint(device.clockMHz, 0)) MHz; blocks at W8A8 / W4A4, stem and head 8-bit")
-        print(textTable(["network", "top-1", "MACs (M)", "params (M)", "fps W8", "fps W4"], entries.map {
+        try emit("Baselines on \(device.part) (\(device.board)), \(fixedPoint(device.clockMHz, 0)) MHz; blocks at W8A8 / W4A4, stem and head 8-bit")
+        try emit(textTable(["network", "top-1", "MACs (M)", "params (M)", "fps W8", "fps W4"], entries.map {
             [$0.network, $0.top1.map { fixedPoint($0, 1) } ?? "-", fixedPoint($0.macs_millions, 1), fixedPoint($0.params_millions, 2),
              $0.fps_w8.map { fixedPoint($0, 1) } ?? "infeasible", $0.fps_w4.map { fixedPoint($0, 1) } ?? "infeasible"]
         }, rightAligned: [1, 2, 3, 4, 5]))
         for entry in entries {
-            if let reason = entry.infeasible_w8 { print("\(entry.network) W8: \(reason)") }
-            if let reason = entry.infeasible_w4 { print("\(entry.network) W4: \(reason)") }
+            if let reason = entry.infeasible_w8 { try emit("\(entry.network) W8: \(reason)") }
+            if let reason = entry.infeasible_w4 { try emit("\(entry.network) W4: \(reason)") }
         }
     }
 

@@ -29,10 +29,10 @@ struct SolveCommand: ParsableCommand {
     @OptionGroup var hardware: HardwareOptions
     @OptionGroup var solverOption: SolverOption
 
-    @Option(name: .long, help: "Inverse mode: least DSP meeting this frame rate.")
+    @Option(name: .long, parsing: .unconditional, help: "Inverse mode: least DSP meeting this frame rate.")
     var targetFps: Double?
 
-    @Option(name: .long, help: "Set every block's weight and activation bits (stem and head keep theirs).")
+    @Option(name: .long, parsing: .unconditional, help: "Set every block's weight and activation bits (stem and head keep theirs).")
     var bits: Int?
 
     @Option(name: .long, help: "Write the integer program (after pruning) as free MPS to this file.")
@@ -63,9 +63,9 @@ struct SolveCommand: ParsableCommand {
             try printJSON(target.document(solution, network: net, targetFPS: targetFps))
             for message in solution.messages { printError("note: \(message)") }
         } else {
-            print(target.describe(solution, network: net))
+            try emit(target.describe(solution, network: net))
             if let targetFps, solution.status == .optimal {
-                print("Target: \(targetText(targetFps)) fps (least DSP meeting it)")
+                try emit("Target: \(targetText(targetFps)) fps (least DSP meeting it)")
             }
         }
         if solution.status == .infeasible {

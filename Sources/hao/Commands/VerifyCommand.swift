@@ -24,13 +24,23 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var hardware: HardwareOptions
 
-    @Option(name: .long, help: "Set every block's weight and activation bits (stem and head keep theirs).")
+    @Option(name: .long, parsing: .unconditional, help: "Set every block's weight and activation bits (stem and head keep theirs).")
     var bits: Int?
 
-    @Option(name: .long, help: "Largest number of candidate triples to enumerate exhaustively.")
+    @Option(name: .long, parsing: .unconditional, help: "Largest number of candidate triples to enumerate exhaustively.")
     var maxEnumeration: Int = 2_000_000
 
     @OptionGroup var output: OutputOptions
+
+    /// Enumeration evaluates every candidate triple, about 1 µs each in a release build: a
+    /// billion is a quarter of an hour, beyond which a request is a typo.
+    static let maximumEnumeration = 1_000_000_000
+
+    func validate() throws {
+        guard (0...Self.maximumEnumeration).contains(maxEnumeration) else {
+            throw ValidationError("--max-enumeration must be in 0...\(Self.maximumEnumeration) candidate triples (0 skips enumeration; each triple is evaluated, a billion take minutes), got \(maxEnumeration)")
+        }
+    }
 
     func run() throws {
         let target = try hardware.makeTarget()
@@ -39,7 +49,7 @@ struct VerifyCommand: ParsableCommand {
         if output.json {
             try printJSON(VerifyOutput(network: net.name, device: target.device.part, check: check))
         } else {
-            print(describe(check, network: net, device: target.device))
+            try emit(describe(check, network: net, device: target.device))
         }
         if !check.agree { throw ExitCode.failure }
     }

@@ -30,7 +30,7 @@ public struct DPULayerReport: Sendable, Hashable, Codable {
 }
 
 /// The DPU latency model's evaluation of one design for one network.
-public struct DPUReport: TargetReport, Hashable {
+public struct DPUReport: ThroughputReport, Hashable {
     public var configuration: DPUConfiguration
     /// Batch-1 latency of one core, per-program overhead included.
     public var latencyMs: Double

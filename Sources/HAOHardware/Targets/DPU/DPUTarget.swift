@@ -13,8 +13,8 @@ public struct DPUTarget: HardwareTarget {
 
     /// PG338: at most four homogeneous cores.
     public static let maximumCores = 4
-    /// The only width the DPUCZDX8G runs (PG338: INT8 weights and activations).
-    public static let bits = 8
+    /// The only width the DPUCZDX8G runs (PG338: INT8 weights and activations; no 4-bit mode).
+    public static let supportedBitWidths: [Int]? = [8]
 
     public var settings: TargetSettings
     /// The latency model's parameter values (a calibration profile's, or the uncalibrated defaults).
@@ -32,6 +32,9 @@ public struct DPUTarget: HardwareTarget {
                 throw .invalidOption("utilisation cap for \(resource) must be in (0, 1], got \(value)")
             }
             throw .invalidOption(error.description)
+        }
+        guard settings.device.family == .zynqUltraScalePlus else {
+            throw .unsupported("the DPUCZDX8G runs on Zynq UltraScale+ MPSoCs only (PG338); \(settings.device.part) is a \(settings.device.family.rawValue) part. Use --target subgraph")
         }
         self.settings = settings
         clocks = Self.clockCandidates(for: settings.device)

@@ -69,7 +69,7 @@ public struct DPUReport: ThroughputReport, Hashable {
             case .invertedResidual, .depthwiseSeparable:
                 names.append("block \(blockIndex)")
                 blockIndex += 1
-            case .conv: names.append(names.isEmpty ? "stem" : layer.inputSize == 1 ? "head hidden" : "head conv")
+            case .conv: names.append(names.isEmpty ? "stem" : names.contains("pool") ? "head hidden" : "head conv")
             case .pool: names.append("pool")
             case .fullyConnected: names.append("classifier")
             }

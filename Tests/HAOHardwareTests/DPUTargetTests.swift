@@ -171,6 +171,44 @@ struct DPUTargetTests {
         }
     }
 
+    @Test func calibrationTermsUseTheMeasuredDesignAndScope() throws {
+        let catalogue = try DeviceCatalogue.load(models: TestPaths.models)
+        let network = try #require(try Fixtures.shippedNetworks().first)
+        let ultra96 = try DPUTarget(settings: TargetSettings(device: catalogue.device(named: "zu3eg")))
+        #expect(try ultra96.assumedMeasuredDesign(for: network) == DPUConfiguration(architecture: .b2304, cores: 1, dspUsage: .high, ramUsage: .low, clockMHz: 200))
+        let zcu102 = try DPUTarget(settings: TargetSettings(device: catalogue.device(named: "zcu102")))
+        #expect(try zcu102.assumedMeasuredDesign(for: network).description == "1 x B4096 @ 281 MHz (DSP high, RAM low)")
+        let whole = try zcu102.latencyTerms(of: network, scope: .network, configuration: nil)
+        let blocks = try zcu102.latencyTerms(of: network, scope: .singleBlock, configuration: nil)
+        #expect(whole.programs == 1 && whole.clockMHz == 281)
+        #expect(blocks.programs == DPUProgram(network).layers.count)
+        // Every group through DDR costs more traffic than the one program that keeps maps on chip.
+        #expect(blocks.ddrBytes > whole.ddrBytes)
+        let values = DPUTarget.calibrationParameters.map(\.defaultValue)
+        #expect(zcu102.predictedLatencyMs(whole, parameters: values) == whole.latencyMs(.uncalibrated))
+        for p in DPUTarget.calibrationParameters {
+            #expect(p.lowerBound > 0 && p.lowerBound <= p.defaultValue && p.defaultValue <= p.upperBound, "\(p.name)")
+        }
+        let efficiencies = DPUTarget.calibrationParameters.filter { $0.unit == "fraction" }
+        #expect(efficiencies.count == 4 && efficiencies.allSatisfy { $0.upperBound == 1 })
+    }
+
+    @Test func aProfileOfAnotherTargetOrOutOfRangeIsRefused() throws {
+        let profile = CalibrationProfile(name: "p", target: DPUTarget.id, device: "XCZU9EG", parameters: ["ddr_efficiency": 1.9],
+                                         measurementFiles: [], measurementFingerprint: "", crossValidation: nil, macsBaseline: nil)
+        #expect(throws: HardwareError.self) { try DPUTarget(settings: TargetSettings(device: Fixtures.zu3eg, calibration: profile)) }
+        var other = profile
+        other.target = SubgraphTarget.id
+        other.parameters = [:]
+        #expect(throws: HardwareError.self) { try DPUTarget(settings: TargetSettings(device: Fixtures.zu3eg, calibration: other)) }
+        var good = profile
+        good.parameters = ["ddr_efficiency": 0.9, "program_overhead_ms": 0.3]
+        let target = try DPUTarget(settings: TargetSettings(device: Fixtures.zu3eg, calibration: good))
+        #expect(target.parameters.bandwidthEfficiency == 0.9 && target.parameters.programOverheadMs == 0.3)
+        #expect(target.parameters.convEfficiency == 1) // not in the profile: its default
+        #expect(target.calibrationNote.hasPrefix("calibration p"))
+    }
+
     @Test func anUnreachableTargetAndAnImpossibleBudgetAreDiagnosed() throws {
         let target = try calibrated(Fixtures.zu3eg)
         let network = try #require(try Fixtures.shippedNetworks().first)

@@ -37,17 +37,29 @@ extension DPUTarget: CalibratableTarget {
     /// The terms of a measured network: the whole network as one program (``WorkloadScope/network``)
     /// or every layer group as its own program (``WorkloadScope/singleBlock``: one launch, one
     /// weight load and input/output through DDR per group). `configuration` is the measured design
-    /// (its architecture, RAM usage and clock); without one, the design the latency objective chooses.
+    /// (its architecture, RAM usage and clock); without one, ``assumedMeasuredDesign(for:)``.
     public func latencyTerms(of network: Network, scope: WorkloadScope, configuration: DPUConfiguration?) throws(HardwareError) -> DPULatencyTerms {
         let program = try program(for: network)
         let design: DPUConfiguration
-        if let configuration { design = configuration } else {
-            guard let chosen = try solve(network, solver: .native).configuration else {
-                throw .invalidOption("no DPU design fits \(device.part) for \(network.name); give the measured design")
-            }
-            design = chosen
-        }
+        if let configuration { design = configuration } else { design = try assumedMeasuredDesign(for: network) }
         return terms(of: program, on: design.core, separatePrograms: scope == .singleBlock)
+    }
+
+    /// The design measurements on this device are taken to come from when none is given: the
+    /// published DPU design on the part (``DPUReferenceDesign/published``), the one at the device
+    /// file's clock when there are several (the Ultra96 block data: B2304 at 200 MHz, the
+    /// catalogue's ZU3EG clock); on a part without one, the design of least latency for `network`.
+    public func assumedMeasuredDesign(for network: Network) throws(HardwareError) -> DPUConfiguration {
+        let designs = DPUReferenceDesign.designs(on: device.part)
+        let published = designs.count == 1 ? designs.first : designs.first { $0.clockMHz == device.clockMHz }
+        if let d = published {
+            // One core: a measurement times one network on one core.
+            return DPUConfiguration(architecture: d.architecture, cores: 1, dspUsage: .high, ramUsage: d.ramUsage ?? .low, clockMHz: d.clockMHz)
+        }
+        guard let chosen = try solve(network, solver: .native).configuration else {
+            throw .invalidOption("no DPU design fits \(device.part) for \(network.name); give the measured design")
+        }
+        return chosen
     }
 
     public func predictedLatencyMs(_ terms: DPULatencyTerms, parameters values: [Double]) -> Double {

@@ -193,6 +193,15 @@ struct DPUTargetTests {
         #expect(efficiencies.count == 4 && efficiencies.allSatisfy { $0.upperBound == 1 })
     }
 
+    @Test func theMeasuredDesignFilesDecodeToThePublishedDesigns() throws {
+        let directory = TestPaths.packageRoot.appendingPathComponent("Models/targets/dpu/designs")
+        let ultra96 = try JSONDecoder().decode(DPUConfiguration.self, from: Data(contentsOf: directory.appendingPathComponent("ultra96_b2304_200mhz.json")))
+        let zcu102 = try JSONDecoder().decode(DPUConfiguration.self, from: Data(contentsOf: directory.appendingPathComponent("zcu102_b4096_281mhz.json")))
+        #expect(ultra96.core == DPUCore(architecture: .b2304, ramUsage: .low, clockMHz: 200))
+        #expect(zcu102.core == DPUCore(architecture: .b4096, ramUsage: .low, clockMHz: 281))
+        #expect(ultra96.resources.fits(in: UtilisationCap.standard.budget(of: try DeviceCatalogue.load(models: TestPaths.models).device(named: "zu3eg"))))
+    }
+
     @Test func aProfileOfAnotherTargetOrOutOfRangeIsRefused() throws {
         let profile = CalibrationProfile(name: "p", target: DPUTarget.id, device: "XCZU9EG", parameters: ["ddr_efficiency": 1.9],
                                          measurementFiles: [], measurementFingerprint: "", crossValidation: nil, macsBaseline: nil)

@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // HAO in Swift -- hardware-aware neural architecture optimisation for FPGAs.
 // Licensed GPL-3.0-or-later (GLPK, which this package links, is GPL-3.0).
 //
@@ -9,6 +9,7 @@
 //   HAONetwork          the network format, validation, MAC and parameter counts
 //   HAOHardware         devices, the hardware-target protocol and its targets (Targets/<name>/)
 //   HAOPredictor        the search space and the accuracy predictors
+//   HAOInterchange      ONNX import and export, timm arch_def and once-for-all configurations
 //   HAOEvolution        generic NSGA-II, Pareto archive, checkpoints
 //   HAOCoDesign         the co-design search: candidates scored by predictor and target, sessions, reports
 //   hao                 the command line
@@ -25,10 +26,12 @@ let package = Package(
         .library(name: "HAOPredictor", targets: ["HAOPredictor"]),
         .library(name: "HAOEvolution", targets: ["HAOEvolution"]),
         .library(name: "HAOCoDesign", targets: ["HAOCoDesign"]),
+        .library(name: "HAOInterchange", targets: ["HAOInterchange"]),
         .executable(name: "hao", targets: ["hao"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // GLPK 5 as installed by Debian's libglpk-dev (no pkg-config file exists).
@@ -45,12 +48,14 @@ let package = Package(
         .target(name: "HAONetwork", dependencies: ["HAOSupport"]),
         .target(name: "HAOHardware", dependencies: ["HAONetwork", "HAOSolver", "HAOSupport"]),
         .target(name: "HAOPredictor", dependencies: ["HAONetwork", "HAOSupport"]),
+        // onnx.pb.swift is generated once from third_party/onnx (scripts/generate-onnx-swift.sh) and committed.
+        .target(name: "HAOInterchange", dependencies: ["HAONetwork", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "HAOEvolution", dependencies: ["HAOSupport"]),
-        .target(name: "HAOCoDesign", dependencies: ["HAOEvolution", "HAOPredictor", "HAOHardware", "HAOSupport"]),
+        .target(name: "HAOCoDesign", dependencies: ["HAOEvolution", "HAOPredictor", "HAOHardware", "HAOInterchange", "HAOSupport"]),
         .executableTarget(
             name: "hao",
             dependencies: [
-                "HAOSupport", "HAOSolver", "HAONetwork", "HAOHardware", "HAOPredictor", "HAOEvolution", "HAOCoDesign",
+                "HAOSupport", "HAOSolver", "HAONetwork", "HAOHardware", "HAOPredictor", "HAOEvolution", "HAOCoDesign", "HAOInterchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,6 +68,7 @@ let package = Package(
         .testTarget(name: "HAOPredictorTests", dependencies: ["HAOPredictor", "HAOTestSupport"]),
         .testTarget(name: "HAOEvolutionTests", dependencies: ["HAOEvolution", "HAOTestSupport"]),
         .testTarget(name: "HAOCoDesignTests", dependencies: ["HAOCoDesign", "HAOTestSupport"]),
+        .testTarget(name: "HAOInterchangeTests", dependencies: ["HAOInterchange", "HAOTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "HAOCLITests", dependencies: ["hao", "HAOTestSupport"]),
     ]
 )

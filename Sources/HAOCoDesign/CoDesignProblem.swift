@@ -18,6 +18,8 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
     public let mutationRate: Double
     /// Whether bit widths are genes (`.evolve`) or chosen per candidate by the evaluator (`.optimal`).
     public let bitsMode: BitsMode
+    /// Crossover and mutation operators (every gene of the space is ordered; see CoDesignVariation.swift).
+    public let variation: VariationOperators
 
     /// Offset added to the violation of a candidate no accelerator fits, so that it ranks behind
     /// every mappable candidate that only misses the latency limit (whose violation is a relative
@@ -27,8 +29,10 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
     public var objectiveCount: Int { 2 }
 
     public init(space: SearchSpace, evaluator: Evaluator, constraints: SearchConstraints = SearchConstraints(),
-                mutationRate: Double = 0.1, bitsMode: BitsMode = .evolve) throws {
+                mutationRate: Double = 0.1, bitsMode: BitsMode = .evolve, variation: VariationOperators = .default) throws {
         self.bitsMode = bitsMode
+        try variation.validate()
+        self.variation = variation
         try space.validate()
         try constraints.validate()
         guard mutationRate > 0, mutationRate <= 1 else { throw SearchError.invalidSetting("mutation rate must be in (0, 1], got \(mutationRate)") }
@@ -40,9 +44,11 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
 
     public func randomGenome(using rng: inout SplitMix64) -> ArchitecturePoint { space.sample(using: &rng) }
 
-    /// Uniform crossover: every stage depth, every slot's kernel, expand ratio and bit width, and
-    /// the resolution come from either parent with equal probability.
+    /// Categorical: uniform crossover, every stage depth, every slot's kernel, expand ratio and bit
+    /// width, and the resolution come from either parent with equal probability. Ordinal: SBX on
+    /// each gene's rank in its sorted choice list (``OrdinalVariation``).
     public func crossover(_ a: ArchitecturePoint, _ b: ArchitecturePoint, using rng: inout SplitMix64) -> ArchitecturePoint {
+        if case .ordinal(let o) = variation { return ordinalCrossover(a, b, o, using: &rng) }
         var c = a
         for s in c.depths.indices where rng.nextUnit() < 0.5 { c.depths[s] = b.depths[s] }
         for i in c.kernels.indices {
@@ -54,10 +60,12 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
         return c
     }
 
-    /// Each gene (depths, per-slot kernel / expand / bits, resolution) is redrawn with
-    /// probability `mutationRate` to a different value of its choice list. Inactive slots mutate
-    /// too, so a stage that grows later inherits varied genes.
+    /// Each gene (depths, per-slot kernel / expand / bits, resolution) is changed with
+    /// probability `mutationRate`: categorical redraws a different value of its choice list,
+    /// ordinal applies polynomial mutation to its rank. Inactive slots mutate too, so a stage that
+    /// grows later inherits varied genes.
     public func mutate(_ point: ArchitecturePoint, using rng: inout SplitMix64) -> ArchitecturePoint {
+        if case .ordinal(let o) = variation { return ordinalMutate(point, o, using: &rng) }
         func redraw(_ value: Int, _ choices: [Int], _ rng: inout SplitMix64) -> Int {
             guard choices.count > 1, rng.nextUnit() < mutationRate else { return value }
             let others = choices.filter { $0 != value }

@@ -101,6 +101,8 @@ public struct CoDesignRequest: Sendable {
     public var solver: SolverChoice?
     /// The bit-width policy.
     public var bits: BitsPolicy?
+    /// The crossover and mutation operators.
+    public var variation: VariationOperators?
     /// Evaluation threads (results do not depend on it).
     public var threads: Int?
     /// The output folder of a fresh search.

@@ -36,7 +36,7 @@ public struct QuantizationSetup: Sendable {
     ///   is additive over blocks, so block b's penalty at 4 bits is `penalty(only b at 4) - penalty(all at 8)`;
     ///   the space's fixed first block stays at its width.
     /// - Otherwise: the published float top-1 from the network's reference, and the quantization
-    ///   model's MAC-share rule over the network's blocks (`int4Penalty x MACs_b / MACs of all blocks`),
+    ///   model's layer-kind rule over the network's own layers (`QuantizationModel.lowBitBlockPenalties`),
     ///   or a `block,penalty_4bit` CSV sensitivity file with one row per block.
     /// In both cases the 8-bit part (`int8Penalty`) is subtracted once, and residual groups apply
     /// (``BitAllocationProblem/residualGroups(_:)``) unless `groups` is false.
@@ -88,10 +88,9 @@ public struct QuantizationSetup: Sendable {
             for b in 0..<n where !pinned.contains(b) { penalties[b] = [rows[b], 0] }
             source = "block sensitivity file \(sensitivity.lastPathComponent)"
         } else {
-            let macs = (0..<n).map { b in network.layers.filter { $0.blockIndex == b }.reduce(0) { $0 + $1.macs } }
-            let total = Double(max(1, macs.reduce(0, +)))
-            for b in 0..<n where !pinned.contains(b) { penalties[b] = [baseQ.int4Penalty * Double(macs[b]) / total, 0] }
-            source = String(format: "MAC-share rule of the quantization model (%.2f points if every block is at 4 bits; %@)", baseQ.int4Penalty, baseQ.source)
+            let perBlock = baseQ.lowBitBlockPenalties(network)
+            for b in 0..<n where !pinned.contains(b) { penalties[b] = [perBlock[b], 0] }
+            source = "quantization model, \(baseQ.regime.rawValue) regime: \(baseQ.source)"
         }
         let problem = BitAllocationProblem(network: network, allowedBits: allowed, penalties: penalties, groups: groups, limit: limit)
         let float = network.reference?.top1

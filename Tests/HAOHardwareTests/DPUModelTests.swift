@@ -46,7 +46,10 @@ struct DPUModelTests {
             switch name {
             case "mobilenet_v2_1.0_224": program = DPUProgram(try DPUFixtures.mobileNetV2(width: 1.0))
             case "mobilenet_v2_1.4_224": program = DPUProgram(try DPUFixtures.mobileNetV2(width: 1.4))
-            default: program = DPUFixtures.mobileNetV1Program()
+            default:
+                let network = DPUFixtures.mobileNetV1()
+                try network.validate()
+                program = DPUProgram(network)
             }
             try check(row, program: program, parameters: p)
         }

@@ -80,22 +80,19 @@ enum DPUFixtures {
                            head: Head(convChannels: divisible(1280 * max(1, width)), activation: .relu6))
     }
 
-    /// MobileNetV1 (Howard et al. 2017): stem and 13 depthwise-separable blocks, pool, classifier
-    /// (no head conv, so built as a program: the network format always has one).
-    static func mobileNetV1Program() -> DPUProgram {
-        var layers = [DPULayer(kind: .conv, inChannels: 3, outChannels: 32, inputSize: 224, kernel: 3, stride: 2, activation: .relu6)]
-        var size = 112, cin = 32
+    /// MobileNetV1 (Howard et al. 2017): stem and 13 depthwise-separable blocks whose pointwise
+    /// convs are activated, no residuals, no head conv before pooling.
+    static func mobileNetV1() -> Network {
+        var blocks: [Block] = []
+        var cin = 32
         let spec = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2)] + Array(repeating: (512, 1), count: 5) + [(1024, 2), (1024, 1)]
         for (cout, s) in spec {
-            let l = DPULayer(kind: .depthwiseSeparable, inChannels: cin, outChannels: cout, inputSize: size, kernel: 3, stride: s,
-                             midChannels: cin, activation: .relu6)
-            layers.append(l)
-            size = l.outputSize
+            blocks.append(Block(inChannels: cin, outChannels: cout, expandedChannels: cin, kernel: 3, stride: s, activation: .relu6,
+                                projectActivation: .relu6, noSkip: s == 1 && cin == cout))
             cin = cout
         }
-        layers.append(DPULayer(kind: .pool, inChannels: cin, outChannels: cin, inputSize: size))
-        layers.append(DPULayer(kind: .fullyConnected, inChannels: cin, outChannels: 1000, inputSize: 1))
-        return DPUProgram(name: "MobileNetV1 1.0", layers: layers)
+        return Network(name: "MobileNetV1 1.0", resolution: 224, stem: Stem(outChannels: 32, activation: .relu6), blocks: blocks,
+                       head: Head(convChannels: 1024, activation: .relu6, hasConv: false))
     }
 
     /// The cores the prototype's hardware names stand for.

@@ -169,6 +169,7 @@ extension DPUCore {
         ops.append(DPUOperation(.conv, conv: convCycles(mid, b.outChannels, outSize: ho, kernel: 1, groups: b.groups),
                                 weights: mid * b.outChannels / b.groups + b.outChannels, maps: mapOut + spill,
                                 tiles: tiles(mid, b.outChannels, kernel: 1, groups: b.groups)))
+        if b.projectActivation == .hardSwish { ops.append(self.hardSwish(channels: b.outChannels, size: ho)) }
         if b.residual {
             // R4: the block input is read again from DDR for the add.
             ops.append(DPUOperation(.elementwise, alu: aluCycles(channels: b.outChannels, size: ho, taps: 1),

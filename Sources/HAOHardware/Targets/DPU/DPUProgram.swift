@@ -30,13 +30,17 @@ public struct DPULayer: Sendable, Hashable {
     public var seChannels: Int
     /// Activation after the convolutions (hard swish costs ALU passes; ReLU/ReLU6 are free).
     public var activation: Activation
+    /// Activation after the project conv (linear in inverted residuals; MobileNetV1's pointwise
+    /// convs have one).
+    public var projectActivation: Activation
     /// Whether the block adds its input to its output.
     public var residual: Bool
     /// Groups of the 1x1 convolutions (FBNet); each group runs as its own convolution.
     public var groups: Int
 
     public init(kind: Kind, inChannels: Int, outChannels: Int, inputSize: Int, kernel: Int = 1, stride: Int = 1,
-                midChannels: Int = 0, seChannels: Int = 0, activation: Activation = .relu, residual: Bool = false, groups: Int = 1) {
+                midChannels: Int = 0, seChannels: Int = 0, activation: Activation = .relu, projectActivation: Activation = .linear,
+                residual: Bool = false, groups: Int = 1) {
         self.kind = kind
         self.inChannels = inChannels
         self.outChannels = outChannels
@@ -46,6 +50,7 @@ public struct DPULayer: Sendable, Hashable {
         self.midChannels = midChannels
         self.seChannels = seChannels
         self.activation = activation
+        self.projectActivation = projectActivation
         self.residual = residual
         self.groups = groups
     }
@@ -87,8 +92,8 @@ public struct DPUProgram: Sendable, Hashable {
 
 extension DPUProgram {
     /// The program of `network`: stem conv, one group per MBConv block (a block without an
-    /// expand conv is depthwise separable), head 1x1 conv, global pool, the optional hidden 1x1
-    /// conv on the pooled vector (MobileNetV3), the classifier.
+    /// expand conv is depthwise separable), the head 1x1 conv (absent in MobileNetV1), global pool,
+    /// the optional hidden 1x1 conv on the pooled vector (MobileNetV3), the classifier.
     ///
     /// Squeeze-excite gates run as hard sigmoid on the DPU (the DPUCZDX8G has no sigmoid; networks
     /// deployed on it use the hard form, as the measured ZCU102 networks do).
@@ -103,13 +108,15 @@ extension DPUProgram {
             let layer = DPULayer(kind: block.hasExpand ? .invertedResidual : .depthwiseSeparable, inChannels: block.inChannels,
                                  outChannels: block.outChannels, inputSize: size, kernel: block.kernel, stride: block.stride,
                                  midChannels: block.expandedChannels, seChannels: block.seChannels, activation: block.activation,
-                                 residual: block.hasResidual, groups: block.pointwiseGroups)
+                                 projectActivation: block.projectActivation, residual: block.hasResidual, groups: block.pointwiseGroups)
             layers.append(layer)
             size = layer.outputSize
         }
         let last = network.blocks.last?.outChannels ?? stem.outChannels
         let head = network.head
-        layers.append(DPULayer(kind: .conv, inChannels: last, outChannels: head.convChannels, inputSize: size, activation: head.activation))
+        if head.hasConv {
+            layers.append(DPULayer(kind: .conv, inChannels: last, outChannels: head.convChannels, inputSize: size, activation: head.activation))
+        }
         layers.append(DPULayer(kind: .pool, inChannels: head.convChannels, outChannels: head.convChannels, inputSize: size))
         var features = head.convChannels
         if let hidden = head.hiddenChannels {

@@ -69,7 +69,7 @@ public struct DPUTarget: HardwareTarget {
         if let layer = layers.first(where: { $0.precision != .w8a8 }) {
             throw .unsupported("the DPU (DPUCZDX8G) runs int8 weights and activations only (PG338); \(describe(layer.role)) is W\(layer.precision.weightBits)A\(layer.precision.activationBits). It has no 4-bit mode: quantize to 8 bits, or use --target subgraph for mixed precision")
         }
-        let activations = [network.stem.activation, network.head.activation] + network.blocks.map(\.activation)
+        let activations = [network.stem.activation, network.head.activation] + network.blocks.flatMap { [$0.activation, $0.projectActivation] }
         if activations.contains(.swish) {
             throw .unsupported("the DPU (DPUCZDX8G) has no swish/SiLU (its activations are ReLU, ReLU6, leaky ReLU, hard sigmoid and hard swish; UG1414 supported operators); the compiler would run it on the CPU, which this model does not time. Use h_swish")
         }

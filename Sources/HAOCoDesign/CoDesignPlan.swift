@@ -76,7 +76,29 @@ public struct CoDesignPlan: Sendable {
         let device = try catalogue.resolve(request.device ?? CoDesignDefaults.device)
         let spaceURL = try request.space ?? need().spaces.appendingPathComponent(CoDesignDefaults.spaceFile)
         var space = try SearchSpace(contentsOf: spaceURL)
-        if let width = request.bits?.uniformWidth {
+        let target = request.target ?? HardwareTargets.standard.id
+        guard let targetType = HardwareTargets.named(target.rawValue) else {
+            throw SearchError.invalidSetting("unknown target '\(target)'; known targets: \(HardwareTargets.names.joined(separator: ", "))")
+        }
+        var bits = request.bits
+        if let widths = targetType.supportedBitWidths, let restriction = targetType.bitWidthRestriction {
+            // A target with fixed widths (the DPU: int8) searches at them: a uniform policy by
+            // default; a policy that would choose other widths is refused.
+            let usable = space.bitChoices.filter(widths.contains)
+            switch bits {
+            case .uniform(let w) where !widths.contains(w):
+                throw SearchError.invalidSetting("--bits uniform\(w): \(restriction)")
+            case .mode(.optimal):
+                throw SearchError.invalidSetting("--bits optimal: \(restriction), so there are no widths to choose; use --bits uniform\(widths.max()!)")
+            case nil, .mode(.evolve):
+                guard usable.count == 1 else {
+                    throw SearchError.invalidSetting("\(restriction), and the space \(space.name) allows \(space.bitChoices); use --bits uniform<width> with one of \(usable)")
+                }
+                bits = .uniform(usable[0])
+            default: break
+            }
+        }
+        if let width = bits?.uniformWidth {
             // A uniform policy is a space with one bit choice: the checkpoint holds it, the
             // genes cannot leave it, and the headline compares like with like.
             guard space.bitChoices.contains(width) else {
@@ -87,14 +109,10 @@ public struct CoDesignPlan: Sendable {
         }
         let predictorURL = try request.predictor ?? need().predictors.appendingPathComponent(CoDesignDefaults.predictorFile)
         let model = try AccuracyPredictor(contentsOf: predictorURL)
-        let target = request.target ?? HardwareTargets.standard.id
-        guard HardwareTargets.named(target.rawValue) != nil else {
-            throw SearchError.invalidSetting("unknown target '\(target)'; known targets: \(HardwareTargets.names.joined(separator: ", "))")
-        }
         return SearchMeta(target: target, device: device, space: space, predictorPath: predictorURL.standardizedFileURL.path,
                           predictorName: model.modelName, constraints: request.constraints, cap: request.cap ?? .standard,
                           solver: request.solver ?? .auto, generations: request.generations ?? CoDesignDefaults.generations,
-                          mutationRate: CoDesignDefaults.mutationRate, bitsMode: request.bits?.mode ?? .evolve,
+                          mutationRate: CoDesignDefaults.mutationRate, bitsMode: bits?.mode ?? .evolve,
                           allowsBitBlindPredictor: request.allowBitBlindPredictor, variation: request.variation ?? .default)
     }
 

@@ -191,7 +191,7 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
                 onEvent(.warning("Skipping baseline \(file.lastPathComponent): not a readable network file."))
                 continue
             }
-            for bits in [8, 4] {
+            for bits in [8, 4] where Target.supports(bits: bits) {
                 do { points.append(try evaluator.baseline(network, bits: bits)) } catch {
                     onEvent(.warning("Skipping baseline \(network.name) at \(bits) bits: \(error)"))
                 }

@@ -71,6 +71,9 @@ struct QuantizeCommand: ParsableCommand {
     func run() throws {
         let target = try hardware.makeTarget()
         guard let mixed = target as? any MixedPrecisionTarget else {
+            if let restriction = type(of: target).bitWidthRestriction {
+                throw CLIError("\(restriction) (\(type(of: target).summary)); quantize has no widths to choose. Solve the 8-bit network with 'hao solve', or choose widths with --target subgraph")
+            }
             throw CLIError("the \(type(of: target).id) target runs every block at one bit width (\(type(of: target).summary)); quantize has no widths to choose")
         }
         try quantize(on: mixed)

@@ -67,8 +67,8 @@ public struct SearchMeta: Sendable, Codable, Hashable {
     }
 
     /// Decodes a checkpoint's request; fields added after the first format get their old meaning when absent (target
-    /// `subgraph`, bits `evolve`, categorical operators, no bit-blind predictor, no fingerprint). The device and the cap
-    /// are validated, and a failure is a decoding error.
+    /// `subgraph`, bits `evolve`, categorical operators, no bit-blind predictor, no fingerprint). Device, cap, space,
+    /// constraints, mutation rate and generation count are validated; a failure is a decoding error.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         target = try c.decodeIfPresent(TargetID.self, forKey: .target) ?? SubgraphTarget.id

@@ -11,7 +11,8 @@ public struct ONNXImportOptions: Sendable, Hashable {
     /// import a fixed-size graph at another size).
     public var resolution: Int?
 
-    /// Creates options; nil for either value keeps the graph's (or the stored) name and the graph's resolution.
+    /// Creates options; nil keeps the defaults: the name `hao export` stored (else the file's base name) and the graph's
+    /// own resolution.
     public init(name: String? = nil, resolution: Int? = nil) {
         self.name = name
         self.resolution = resolution

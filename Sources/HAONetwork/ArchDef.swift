@@ -174,7 +174,8 @@ public struct ArchDefinition: Sendable, Hashable, Codable {
     /// Whether an `ir` block that does not widen has an expand conv (timm) or not (mobile-vision).
     public var unitExpansion: UnitExpansion
 
-    /// Creates a definition from its fields; defaults are MnasNet's conventions: SE width from the block input, no unit expand conv.
+    /// Creates a definition from its fields; by default SE widths follow the block input (MnasNet, EfficientNet) and an `ir`
+    /// block that does not widen has no expand conv (mobile-vision).
     public init(stages: [[String]], defaultActivation: Activation, seRounding: SqueezeExciteRounding = .blockInput,
                 unitExpansion: UnitExpansion = .omitted) {
         self.stages = stages

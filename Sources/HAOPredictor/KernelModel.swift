@@ -43,7 +43,7 @@ public struct KernelModelFile: Sendable, Codable {
     public struct Calibration: Sendable, Codable {
         /// Constant term of the linear mean, in top-1 percent.
         public var intercept: Double
-        /// Coefficient of the surrogate value in the linear mean (fitted only when a teacher was given).
+        /// Coefficient of the surrogate value in the linear mean; fitted only when a teacher was given, else 0.
         public var slope: Double
         /// Covariance of (intercept, slope) from the generalised least-squares fit.
         public var meanCovariance: [[Double]]

@@ -233,7 +233,7 @@ public struct PointLayout: Sendable, Hashable, Codable {
 public struct PenaltyTerm: Sendable, Hashable, Codable {
     /// `int8_base`, a layer kind (`expand`, `squeeze_excite`, ...), `depthwise_k3`/`_k5`/`_k7`, or `sensitivity_file`.
     public var name: String
-    /// Top-1 points this term removes (at least 0).
+    /// Top-1 points this term removes (never negative for a valid model, see ``QuantizationModel/isValid``).
     public var points: Double
     /// Layers below 8 bits that contribute (0 for the 8-bit base).
     public var layers: Int
@@ -241,7 +241,7 @@ public struct PenaltyTerm: Sendable, Hashable, Codable {
 
 /// A penalty with its uncertainty and where it comes from.
 public struct QuantizationPenalty: Sendable, Hashable {
-    /// Top-1 points lost to quantization (at least 0): the sum of ``breakdown``.
+    /// Top-1 points lost to quantization: the sum of ``breakdown``, never negative for a valid model.
     public var points: Double
     /// One standard deviation of ``points``, in top-1 points, from the fit's residuals.
     public var std: Double

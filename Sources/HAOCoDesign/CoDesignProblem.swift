@@ -16,7 +16,7 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
     public let space: SearchSpace
     /// Scores each candidate (predictor plus hardware target).
     public let evaluator: Evaluator
-    /// The latency limit and resource caps every frontier point must meet.
+    /// The latency limit (minimum fps or maximum latency) every frontier point must meet.
     public let constraints: SearchConstraints
     /// Per-gene mutation probability. 0.1 is the once-for-all evolution finder's default
     /// (Cai et al., ICLR 2020): with about 40 active genes, a few changes per child.

@@ -23,7 +23,7 @@ public enum QuantizationSetupError: Error, Sendable, Equatable, CustomStringConv
 /// A bit-allocation problem with where its penalties and its float top-1 come from, and how to
 /// turn a solution's widths into a predicted top-1.
 public struct QuantizationSetup: Sendable {
-    /// Allowed widths and per-width top-1 penalties of each block, with residual groups and the latency or resource limit.
+    /// Allowed widths and per-width top-1 penalties of each block, with residual groups and the latency (cycles) or model-size (bits) limit.
     public var problem: BitAllocationProblem
     /// Predicted top-1 of the network with the given widths per block.
     public var top1: @Sendable ([Int]) -> Double?

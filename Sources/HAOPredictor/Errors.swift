@@ -39,7 +39,7 @@ public enum PredictorError: Error, CustomStringConvertible, Sendable, Equatable 
     /// The model has no constants for the requested training regime.
     case regimeUnavailable(regime: String, reason: String)
 
-    /// One line for the user naming the file (and line, for data) and what is wrong.
+    /// One line for the user: the file (and line, for training data) when there is one, and what is wrong.
     public var description: String {
         switch self {
         case let .unreadable(path, reason): return "cannot read predictor model '\(path)': \(reason)"

@@ -29,9 +29,10 @@ public struct LabelledNetwork: Sendable, Hashable {
     public var name: String
     /// Resolution may lie between the space's choices (the fine-tuned nets use e.g. 156).
     public var point: ArchitecturePoint
-    /// Measured top-1 in percent.
+    /// Full-precision top-1 in percent: measured, for the fine-tuned nets; for user rows, the measured top-1 plus the
+    /// quantization penalty of the row's bit widths (the calibration fits full precision).
     public var top1: Double
-    /// The data file (last path component) the label came from.
+    /// The data file the label came from: `ofa_specialized.csv`, or a user CSV's path as given.
     public var source: String
 }
 

@@ -11,6 +11,7 @@ public enum CoDesignError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Another search holds the output folder.
     case folderInUse(String)
 
+    /// One line for the user: the kind of failure followed by the details.
     public var description: String {
         switch self {
         case .checkpointMismatch(let s): return "checkpoint does not match this search: \(s)"

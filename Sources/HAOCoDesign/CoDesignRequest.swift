@@ -54,6 +54,7 @@ public enum BitsPolicy: Sendable, Hashable, CustomStringConvertible {
     /// Every name `init?(_:)` accepts.
     public static let allNames = BitsMode.allCases.map(\.rawValue) + ["uniform8", "uniform4"]
 
+    /// The name as `--bits` takes it: `evolve`, `optimal`, `uniform8` or `uniform4`.
     public var description: String {
         switch self {
         case .mode(let m): return m.rawValue

@@ -228,6 +228,7 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
 public struct CoDesignRunError: Error, Sendable, CustomStringConvertible {
     /// The failure and the advice, one per line.
     public var message: String
+    /// ``message``, unchanged.
     public var description: String { message }
 }
 

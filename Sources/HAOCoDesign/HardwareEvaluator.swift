@@ -26,6 +26,10 @@ public struct HardwareAwareEvaluator<Target: HardwareTarget>: CandidateEvaluator
         self.solver = solver
     }
 
+    /// Predicts the point's top-1, builds its network and solves the target's configuration problem.
+    /// Returns an infeasible verdict when no configuration fits the device; throws ``SearchError/evaluationFailed(candidate:message:)``
+    /// when the predictor gives a top-1 outside -100...100 or a negative or non-finite deviation (a damaged model),
+    /// and rethrows network and solver errors.
     public func evaluate(_ point: ArchitecturePoint) throws -> Evaluation<Target.Configuration> {
         let clock = ContinuousClock()
         let start = clock.now

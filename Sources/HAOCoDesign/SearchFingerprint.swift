@@ -13,10 +13,15 @@ import HAOSupport
 /// its cost model's version, the calibration profile, and the predictor file's bytes (the file
 /// is read again on resume).
 public struct SearchFingerprint: Sendable, Codable, Hashable {
+    /// FNV-1a 64 digest (16 hex digits) of the search space as the checkpoint holds it (canonical sorted-key JSON).
     public var space: String
+    /// FNV-1a 64 digest (16 hex digits) of the device as the checkpoint holds it (canonical sorted-key JSON).
     public var device: String
+    /// The target and its cost model version in plain text, e.g. "subgraph cost model 1" (not a digest).
     public var target: String
+    /// FNV-1a 64 digest of the calibration profile, or "none" when the search uses none.
     public var calibration: String
+    /// FNV-1a 64 digest of the predictor file's bytes, read from ``SearchMeta/predictorPath``.
     public var predictor: String
 
     /// The fingerprint of `meta`'s search with the predictor file's current bytes.

@@ -15,6 +15,7 @@ public struct SearchMeta: Sendable, Codable, Hashable {
     public var space: SearchSpace
     /// The predictor model file and its name.
     public var predictorPath: String
+    /// The predictor's model name (``AccuracyPredictor/modelName``), for reports (JSON key `predictor_name`).
     public var predictorName: String
     /// The user's constraints.
     public var constraints: SearchConstraints
@@ -65,6 +66,9 @@ public struct SearchMeta: Sendable, Codable, Hashable {
         case fingerprint
     }
 
+    /// Decodes a checkpoint's request; fields added after the first format get their old meaning when absent (target
+    /// `subgraph`, bits `evolve`, categorical operators, no bit-blind predictor, no fingerprint). Device, cap, space,
+    /// constraints, mutation rate and generation count are validated; a failure is a decoding error.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         target = try c.decodeIfPresent(TargetID.self, forKey: .target) ?? SubgraphTarget.id

@@ -4,7 +4,9 @@ import HAONetwork
 
 /// Why a point of a search's `frontier.json` could not be read.
 public struct FrontierReadError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// One line for the user naming the file (and point) and what is wrong.
     public var description: String
+    /// Creates an error carrying its message.
     public init(description: String) { self.description = description }
 }
 

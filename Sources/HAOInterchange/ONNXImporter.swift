@@ -11,6 +11,8 @@ public struct ONNXImportOptions: Sendable, Hashable {
     /// import a fixed-size graph at another size).
     public var resolution: Int?
 
+    /// Creates options; nil keeps the defaults: the name `hao export` stored (else the file's base name) and the graph's
+    /// own resolution.
     public init(name: String? = nil, resolution: Int? = nil) {
         self.name = name
         self.resolution = resolution
@@ -19,6 +21,7 @@ public struct ONNXImportOptions: Sendable, Hashable {
 
 /// A network read from an ONNX graph, with what the import noticed on the way.
 public struct ONNXImportResult: Sendable, Hashable {
+    /// The imported network, validated against the standard limits.
     public var network: Network
     /// Observations that did not stop the import: layers without the bias the format counts,
     /// squeeze-excite gates the format does not record, metadata that did not fit.

@@ -13,6 +13,7 @@ public enum ArchDefError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A `cn` (plain conv) entry anywhere but as the final 1x1 head conv.
     case misplacedConv(block: String)
 
+    /// One line for the user quoting the offending block string.
     public var description: String {
         switch self {
         case .malformed(let block, let reason):
@@ -54,6 +55,7 @@ public enum UnitExpansion: String, Sendable, Hashable, Codable {
 /// `se` squeeze-excite ratio, `n<act>` activation (`nre` relu, `nr6` relu6, `nhs` h_swish,
 /// `nsw` swish), `noskip` (no residual add). Any other option is an error rather than ignored.
 public struct ArchDefBlock: Sendable, Hashable {
+    /// The block type: the string's first component.
     public enum Kind: String, Sendable, Hashable {
         /// Depthwise separable: depthwise conv then 1x1 project, no expand conv.
         case depthwiseSeparable = "ds"
@@ -66,14 +68,23 @@ public struct ArchDefBlock: Sendable, Hashable {
         case conv = "cn"
     }
 
+    /// Block type (`ds`, `dsa`, `ir` or `cn`).
     public var kind: Kind
+    /// How many times the block is repeated (`r`); only the first repeat has ``stride``.
     public var repeats: Int
+    /// Depthwise kernel size (`k`); for `cn`, the conv's kernel.
     public var kernel: Int
+    /// Stride of the first repeat (`s`); the others have stride 1.
     public var stride: Int
+    /// Expand ratio (`e`, may be fractional); 1 for every type but `ir`, whatever the string says.
     public var expandRatio: Double
+    /// Output channels (`c`).
     public var outChannels: Int
+    /// Squeeze-excite ratio (`se`); 0, the default, means no squeeze-excite.
     public var seRatio: Double
+    /// Activation (`n<act>`); nil means the definition's ``ArchDefinition/defaultActivation``.
     public var activation: Activation?
+    /// Whether `noskip` removes the residual add.
     public var noSkip: Bool
 
     /// Parses one block string.
@@ -158,10 +169,13 @@ public struct ArchDefinition: Sendable, Hashable, Codable {
     public var stages: [[String]]
     /// Activation of blocks that have no `n<act>` option.
     public var defaultActivation: Activation
+    /// How squeeze-excite widths follow from `se` ratios (JSON key `se_rounding`, default `block_input`).
     public var seRounding: SqueezeExciteRounding
     /// Whether an `ir` block that does not widen has an expand conv (timm) or not (mobile-vision).
     public var unitExpansion: UnitExpansion
 
+    /// Creates a definition from its fields; by default SE widths follow the block input (MnasNet, EfficientNet) and an `ir`
+    /// block that does not widen has no expand conv (mobile-vision).
     public init(stages: [[String]], defaultActivation: Activation, seRounding: SqueezeExciteRounding = .blockInput,
                 unitExpansion: UnitExpansion = .omitted) {
         self.stages = stages
@@ -177,6 +191,7 @@ public struct ArchDefinition: Sendable, Hashable, Codable {
         case unitExpansion = "unit_expansion"
     }
 
+    /// Decodes a definition; `se_rounding` defaults to `block_input` and `unit_expansion` to `omitted`.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         stages = try c.decode([[String]].self, forKey: .stages)
@@ -185,6 +200,7 @@ public struct ArchDefinition: Sendable, Hashable, Codable {
         unitExpansion = try c.decodeIfPresent(UnitExpansion.self, forKey: .unitExpansion) ?? .omitted
     }
 
+    /// Encodes the definition; `unit_expansion` is written only when it is not `omitted`.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(stages, forKey: .stages)

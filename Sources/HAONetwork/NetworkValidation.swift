@@ -28,6 +28,7 @@ public struct NetworkLimits: Sendable, Hashable {
     /// Weights, likewise.
     public var maxParameters: Double
 
+    /// Creates limits from their fields; the defaults are ``standard``.
     public init(maxBlocks: Int = 1000, maxChannels: Int = 65_536, resolutions: ClosedRange<Int> = 16...1024,
                 inputChannels: ClosedRange<Int> = 1...16, depthwiseKernels: Set<Int> = [1, 3, 5, 7],
                 stemKernels: Set<Int> = [3, 5, 7], strides: Set<Int> = [1, 2], bitWidths: Set<Int> = [2, 4, 8, 16],

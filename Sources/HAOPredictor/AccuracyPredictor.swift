@@ -12,6 +12,7 @@ public struct Prediction: Sendable, Hashable, Codable {
     /// Points subtracted for quantization.
     public var quantizationPenalty: Double
 
+    /// Creates a prediction from its fields; `top1` should equal `fullPrecisionTop1 - quantizationPenalty`.
     public init(top1: Double, stddev: Double?, fullPrecisionTop1: Double, quantizationPenalty: Double) {
         self.top1 = top1
         self.stddev = stddev
@@ -37,6 +38,7 @@ public struct AccuracyPredictor: Sendable {
     public private(set) var quantization: QuantizationModel
     /// A label for the model: its `name` (kernel model) or file name (MLP), with the format.
     public let modelName: String
+    /// The model file's format: `hao-accuracy-kernel-v1` (``KernelModelFile/formatName``) or `dense-mlp-v1` (``DenseMLP/formatName``).
     public let format: String
     /// The decoded kernel model file (nil for an MLP).
     public let kernelModel: KernelModelFile?

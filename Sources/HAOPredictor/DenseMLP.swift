@@ -8,6 +8,7 @@ import HAOSupport
 ///
 /// For the OFA predictor the input is ``Encoding/ofa(_:)`` and the output a fraction.
 public struct DenseMLP: Sendable {
+    /// The `format` value this reader accepts; any other value is rejected with ``PredictorError/unknownFormat(path:format:)``.
     public static let formatName = "dense-mlp-v1"
 
     struct Layer: Sendable {
@@ -20,7 +21,9 @@ public struct DenseMLP: Sendable {
     }
 
     let layers: [Layer]
+    /// Length of the input vector the first layer expects (`input_dim`; 128 for the once-for-all predictor).
     public let inputDimension: Int
+    /// Length of the output vector: the last layer's output count (1 for the once-for-all predictor), 0 for a network without layers.
     public var outputDimension: Int { layers.last?.outputs ?? 0 }
 
     private struct FileLayer: Decodable {

@@ -11,36 +11,51 @@ import HAOSupport
 ///    residual fitted to real fine-tuned networks, with predictive variance;
 /// 3. `top1 = f(x) - quantization.penalty(x)`.
 public struct KernelModelFile: Sendable, Codable {
+    /// The `format` value of a kernel model file; ``AccuracyPredictor`` rejects other values.
     public static let formatName = "hao-accuracy-kernel-v1"
 
+    /// The RBF kernel surrogate of the teacher MLP (subset-of-regressors kernel ridge over the support points).
     public struct Surrogate: Sendable, Codable {
         /// Squared RBF length scale `l^2` over the OFA one-hot distance.
         public var lengthScaleSquared: Double
+        /// Mean of the teacher's top-1 over its training samples, in percent: the surrogate's value far from every support point.
         public var mean: Double
         /// One string per support point: 41 digits (20 kernel codes, 20 expand codes,
         /// resolution bucket; see `Encoding.codes`).
         public var supportCodes: [String]
+        /// Kernel weight of each support point, in top-1 percent (same order as ``supportCodes``).
         public var alpha: [Double]
     }
 
+    /// A labelled network of the calibration: one input of the Gaussian-process residual.
     public struct ResidualPoint: Sendable, Codable {
         /// 40 digits: kernel and expand codes of the slots.
         public var codes: String
+        /// Input resolution in pixels (may lie between the space's choices, e.g. 156).
         public var resolution: Double
+        /// The surrogate's prediction for this network, in top-1 percent (0 when the model has no surrogate).
         public var surrogate: Double
+        /// Network name, for reports; optional.
         public var name: String?
     }
 
+    /// The linear map from surrogate to real top-1 and its Gaussian-process residual (step 2 of the prediction).
     public struct Calibration: Sendable, Codable {
+        /// Constant term of the linear mean, in top-1 percent.
         public var intercept: Double
+        /// Coefficient of the surrogate value in the linear mean; fitted only when a teacher was given, else 0.
         public var slope: Double
         /// Covariance of (intercept, slope) from the generalised least-squares fit.
         public var meanCovariance: [[Double]]
+        /// Prior variance of the residual GP, in squared top-1 points.
         public var signalVariance: Double
+        /// Squared length scale of the residual GP, in units of squared one-hot distance.
         public var lengthScaleSquared: Double
+        /// Observation noise variance of the residual GP, in squared top-1 points.
         public var noiseVariance: Double
         /// Resolution difference (pixels) that counts as one unit of squared distance.
         public var resolutionScale: Double
+        /// The labelled networks the residual GP conditions on, in the order of ``alpha`` and ``inverseCovariance``.
         public var points: [ResidualPoint]
         /// `(K + noise I)^-1 (y - H beta)`.
         public var alpha: [Double]
@@ -48,32 +63,55 @@ public struct KernelModelFile: Sendable, Codable {
         public var inverseCovariance: [[Double]]
     }
 
+    /// Provenance of one data file used by training, so that a model can be traced to its inputs.
     public struct DataFile: Sendable, Codable {
+        /// File name (last path component) as given to `hao predictor train`.
         public var file: String
+        /// What training used the file for, e.g. `teacher`, `fine-tuned nets`, `user labels`, `8-bit calibration`.
         public var role: String
+        /// File size in bytes.
         public var bytes: Int
+        /// FNV-1a 64-bit hash of the file's bytes, as 16 lowercase hex digits (JSON key `fnv1a64`).
         public var fnv1a64: String
+        /// Rows taken from the file (1 for the teacher's JSON).
         public var rowsUsed: Int
+        /// Where the data comes from, in words.
         public var provenance: String
     }
 
+    /// How the model was trained, for reproduction.
     public struct Training: Sendable, Codable {
+        /// The command that wrote the file (`hao predictor train`).
         public var tool: String
+        /// Random seed of the run (``TrainingOptions/seed``).
         public var seed: UInt64
+        /// Every data file read, with its role and hash.
         public var data: [DataFile]
+        /// Teacher-labelled random architectures used to fit the surrogate (0 without a teacher).
         public var teacherSamples: Int
+        /// Support points the surrogate kept (0 without a teacher).
         public var supportPoints: Int
+        /// Teacher-labelled architectures held out to choose the surrogate's hyperparameters (0 without a teacher).
         public var holdoutSamples: Int
+        /// Labelled networks the calibration was fitted on.
         public var realNetworks: Int
+        /// How the hyperparameters were chosen: the grids tried, their scores and the choice, in words.
         public var selection: String
     }
 
+    /// One validation figure stored with the model (an error of predictions against measurements).
     public struct Metric: Sendable, Codable {
+        /// What was compared on which data; ``coverageName`` marks the coverage entry.
         public var name: String
+        /// Number of compared pairs.
         public var count: Int
+        /// Mean absolute error in top-1 points (for the coverage entry, the covered fraction in 0...1).
         public var mae: Double
+        /// Largest absolute error in top-1 points (JSON key `max_error`).
         public var maxError: Double
+        /// Kendall rank correlation of predictions and measurements in -1...1, when defined (JSON key `kendall_tau`).
         public var kendallTau: Double?
+        /// What the figure does and does not show, e.g. "no bias correction"; optional.
         public var note: String?
 
         /// Name of the leave-one-out coverage entry: its `mae` field holds the fraction of nets
@@ -84,15 +122,25 @@ public struct KernelModelFile: Sendable, Codable {
         public var isCoverage: Bool { name == Self.coverageName }
     }
 
+    /// Must equal ``formatName``.
     public var format: String
+    /// Model label, shown by ``AccuracyPredictor/modelName``.
     public var name: String
+    /// What the model is, in words.
     public var description: String
+    /// The input encoding, in words (see ``Encoding``).
     public var encoding: String
+    /// Units and centring of targets and inputs, in words.
     public var normalisation: String
+    /// The teacher surrogate; nil when trained without a teacher (then the surrogate term is 0).
     public var surrogate: Surrogate?
+    /// Linear mean and Gaussian-process residual on real networks.
     public var calibration: Calibration
+    /// The quantization penalty subtracted from the full-precision prediction.
     public var quantization: QuantizationModel
+    /// How the model was trained.
     public var training: Training
+    /// Validation figures measured by training (holdout, leave-one-out, quantization checks).
     public var validation: [Metric]
 
     static func decoder() -> JSONDecoder {

@@ -40,6 +40,8 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
     /// Where the constants come from.
     public var source: String
 
+    /// Creates a model from its fields. Defaults: the QAT regime, equal layer-kind weights, the shipped once-for-all
+    /// layout, no user sensitivity.
     public init(regime: QuantizationRegime = .qat, qat: QuantizationPenaltyParameters, ptq: QuantizationPenaltyParameters? = nil,
                 layerWeights: LayerKindWeights = .equal, layout: PointLayout = .onceForAllMobileNetV3,
                 lowBitSlotPenalties: [Double]? = nil, source: String) {

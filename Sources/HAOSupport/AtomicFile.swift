@@ -18,6 +18,7 @@ public struct OutputError: Error, Sendable, Equatable, CustomStringConvertible {
         self.detail = detail
     }
 
+    /// One line for the user: "cannot write to" the path, with the detail.
     public var description: String { "cannot write to \(path): \(detail)" }
 }
 

@@ -20,6 +20,7 @@ public enum InputFileError: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 
+    /// One line for the user naming the path and what is wrong.
     public var description: String {
         switch self {
         case .notFound(let path): return "file not found: '\(path)'"

@@ -26,6 +26,7 @@ public enum JSONFileError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// One line for the user naming the file, with the line and column or key path of the fault.
     public var description: String {
         switch self {
         case .fileNotFound(let path):

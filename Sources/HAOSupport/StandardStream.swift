@@ -12,6 +12,7 @@ public enum StreamWriteError: Error, Sendable, Equatable, CustomStringConvertibl
     /// Any other failure: a full disk, a closed descriptor, an I/O error.
     case failed(stream: String, reason: String)
 
+    /// One line for the user naming the stream and the failure.
     public var description: String {
         switch self {
         case .brokenPipe(let stream): return "cannot write to \(stream): the pipe's reader has gone (broken pipe)"

@@ -31,6 +31,7 @@ public final class StopRequest: @unchecked Sendable, Hashable {
     /// Read by the C solver between nodes; written once, by ``request()``.
     let flag: UnsafeMutablePointer<Int32>
 
+    /// Creates a request that has not been made; pass it in ``SolverOptions/stop`` and call ``request()`` to stop the solve.
     public init() {
         flag = .allocate(capacity: 1)
         flag.initialize(to: 0)
@@ -44,7 +45,9 @@ public final class StopRequest: @unchecked Sendable, Hashable {
     /// Whether a stop was asked for.
     public var isRequested: Bool { flag.pointee != 0 }
 
+    /// Identity: two requests are equal only when they are the same object.
     public static func == (a: StopRequest, b: StopRequest) -> Bool { a === b }
+    /// Hashes the object's identity, consistent with `==`.
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }
 

@@ -8,7 +8,7 @@ public struct ArchDefDocument: Sendable, Hashable, Codable {
     /// The `format` value of a document (`hao-arch-def-v1`).
     public static let formatName = "hao-arch-def-v1"
 
-    /// ``formatName`` in documents this version writes; ``network()`` does not check it.
+    /// ``formatName`` in documents this version writes; ``network()`` refuses any other.
     public var format: String
     /// The network's display name.
     public var name: String
@@ -102,9 +102,13 @@ public struct ArchDefDocument: Sendable, Hashable, Codable {
     public func network() throws(ArchDefError) -> Network {
         var network = try Network(name: name, resolution: resolution, inputChannels: inputChannels, stem: stem,
                                   archDef: archDef, head: head)
-        if blockPrecisions.count == network.blocks.count {
-            for index in network.blocks.indices { network.blocks[index].precision = blockPrecisions[index] }
+        guard format == Self.formatName else {
+            throw .badDocument(field: "format", reason: "is '\(format)', not \(Self.formatName)")
         }
+        guard blockPrecisions.count == network.blocks.count else {
+            throw .badDocument(field: "block_precisions", reason: "has \(blockPrecisions.count) entries for \(network.blocks.count) blocks")
+        }
+        for index in network.blocks.indices { network.blocks[index].precision = blockPrecisions[index] }
         return network
     }
 

@@ -12,6 +12,8 @@ public enum ArchDefError: Error, Sendable, Equatable, CustomStringConvertible {
     case empty
     /// A `cn` (plain conv) entry anywhere but as the final 1x1 head conv.
     case misplacedConv(block: String)
+    /// A field of an exported arch_def document (`hao export --format arch_def`) that does not fit its definition.
+    case badDocument(field: String, reason: String)
 
     /// One line for the user quoting the offending block string.
     public var description: String {
@@ -26,6 +28,8 @@ public enum ArchDefError: Error, Sendable, Equatable, CustomStringConvertible {
             return "arch_def has no blocks"
         case .misplacedConv(let block):
             return "arch_def block '\(block)': a 'cn' block is only supported as the last entry, a 1x1 stride-1 head conv"
+        case .badDocument(let field, let reason):
+            return "arch_def document: '\(field)' \(reason)"
         }
     }
 }
@@ -150,6 +154,10 @@ public struct ArchDefBlock: Sendable, Hashable {
         guard let channels else { throw .malformed(block: text, reason: "missing c<channels>") }
         if kind == .invertedResidual && expand == nil { throw .malformed(block: text, reason: "an ir block needs e<ratio>") }
         if let expand, expand <= 0 { throw .badOption(block: text, option: "e", reason: "must be positive") }
+        // timm writes e1 on ds blocks; any other ratio would be silently dropped, so refuse it.
+        if kind != .invertedResidual, let expand, expand != 1 {
+            throw .badOption(block: text, option: "e", reason: "a \(kind.rawValue) block has no expand conv (only e1 is accepted)")
+        }
         self.repeats = repeats
         self.kernel = kernel
         self.stride = stride

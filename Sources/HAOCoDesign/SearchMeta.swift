@@ -99,8 +99,8 @@ public struct SearchMeta: Sendable, Codable, Hashable {
         do { try constraints.validate() } catch {
             throw DecodingError.dataCorruptedError(forKey: .constraints, in: c, debugDescription: "\(error)")
         }
-        guard mutationRate.isFinite, (0...1).contains(mutationRate) else {
-            throw DecodingError.dataCorruptedError(forKey: .mutationRate, in: c, debugDescription: "mutation_rate \(mutationRate) is not a probability (0...1)")
+        guard mutationRate.isFinite, mutationRate > 0, mutationRate <= 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .mutationRate, in: c, debugDescription: "mutation_rate \(mutationRate) is not in (0, 1], the range a search accepts")
         }
         do { try SearchLimits.check(population: 2, generations: generations) } catch {
             throw DecodingError.dataCorruptedError(forKey: .generations, in: c, debugDescription: "\(error)")

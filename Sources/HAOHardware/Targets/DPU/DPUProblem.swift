@@ -12,6 +12,7 @@ import HAOSupport
 /// DSP usage (the vendor's default)), which GLPK applies in a second program restricted to the
 /// optimum; so every solver reports the same design, not just the same objective.
 public struct DPUProblem: ConfigurationProblem {
+    /// A solution is one design.
     public typealias Answer = DPUConfiguration
 
     /// The designs, in preference order.
@@ -31,9 +32,13 @@ public struct DPUProblem: ConfigurationProblem {
     /// The network's name.
     public var name: String
 
+    /// Known infeasible when there is no candidate design; nil otherwise, so every backend runs.
     public var outcomeWithoutSolving: ExactOutcome<DPUConfiguration>? { candidates.isEmpty ? .infeasible() : nil }
+    /// The problem itself: the DPU problem has no reductions (no pruning), so cross-checks run on the same candidates.
     public var unreduced: DPUProblem { self }
+    /// The number of candidate designs: 8 architectures x 4 core counts x 2 DSP usages x 2 RAM usages x the clocks (256 with two clocks).
     public var enumerationSize: Int { candidates.count }
+    /// The candidate count in decimal, e.g. "256".
     public var candidateSummary: String { "\(candidates.count)" }
 
     /// Whether design `i` satisfies every row (the budget and, in inverse mode, the latency limit).
@@ -68,6 +73,11 @@ public struct DPUProblem: ConfigurationProblem {
         return model
     }
 
+    /// Solves two integer programs with `solver`. The first finds the least objective; the second, restricted to the designs of exactly
+    /// that objective, minimises their rank in ``candidates``, so GLPK reports the same design as the native algorithm and enumeration.
+    /// Returns an infeasible outcome when the first program is infeasible. Throws what `solver` throws
+    /// (``SolverError/notProven(_:status:)`` when it stops without a proof) and ``SolverError/failed(_:code:message:)`` when the
+    /// chosen design does not have the reported objective or the second program has no solution.
     public func solve(with solver: any MILPSolver, options: SolverOptions) throws(SolverError) -> ExactOutcome<DPUConfiguration> {
         guard let first = try solver.solve(integerProgram(), options: options).proven(), let optimum = first.objective else {
             return .infeasible()
@@ -112,6 +122,8 @@ public struct DPUProblem: ConfigurationProblem {
         return .optimal(candidates[best], objective: objectives[best], evaluatedCandidates: evaluated)
     }
 
+    /// Evaluates every candidate against the budget and the latency limit: the least objective, ties going to the earliest candidate.
+    /// `evaluatedCandidates` counts every candidate. Does not throw in practice: the candidates are a few hundred designs.
     public func solveByEnumeration() throws(SolverError) -> ExactOutcome<DPUConfiguration> {
         var best: Int?
         for i in candidates.indices where isFeasible(i) {

@@ -96,8 +96,7 @@ public struct DPUProblem: ConfigurationProblem {
     }
 
     /// The native algorithm: per architecture, RAM usage, clock and DSP usage, the most cores the
-    /// budget allows follows from one division per resource; latency and resources are least at
-    /// one core, throughput is evaluated for each feasible core count.
+    /// budget allows follows from one division per resource, and each feasible core count is evaluated.
     public func solveNatively() throws(SolverError) -> ExactOutcome<DPUConfiguration> {
         var best: Int?
         var evaluated = 0
@@ -109,8 +108,9 @@ public struct DPUProblem: ConfigurationProblem {
             for (need, have) in [(one.dsp, budget.dsp), (one.bram18, budget.bram18), (one.lut, budget.lut), (one.ff, budget.ff)] where need > 0 {
                 most = min(most, have / need)
             }
-            let counts = objectiveName == "throughput_interval_ns" ? Array(stride(from: 1, through: most, by: 1)) : (most >= 1 ? [1] : [])
-            for n in counts {
+            // Every feasible core count (at most four) is evaluated whatever the objective, so the
+            // algorithm stays exact for any objective the problem is built with.
+            for n in stride(from: 1, through: most, by: 1) {
                 var design = c
                 design.cores = n
                 guard let j = index[design], latencyLimit.map({ latencies[j] <= $0 }) ?? true else { continue }

@@ -43,6 +43,7 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .long, help: "Accuracy predictor model file (default: Models/predictors/\(CoDesignDefaults.predictorFile)).")
     var predictor: String?
     @OptionGroup var shared: SearchSharedOptions
+    @OptionGroup(title: "Ask/tell (external evaluators, docs/ask-tell.md)") var askTell: AskTellOptions
     @Option(name: .long, parsing: .unconditional, help: "Generations after the initial population (default: \(CoDesignDefaults.generations)).")
     var generations: Int?
     @Option(name: .long, parsing: .unconditional, help: "Random seed (default: \(CoDesignDefaults.seed)).")
@@ -93,7 +94,13 @@ struct SearchCommand: ParsableCommand {
         return r
     }
 
+    func validate() throws {
+        try askTell.validate(out: out, resume: resume)
+    }
+
     func run() throws {
+        if let count = askTell.ask { return try runAsk(askTell, count: count) }
+        if let file = askTell.tell { return try runTell(askTell, file: file) }
         let clock = ContinuousClock()
         let started = clock.now
         let renderer = SearchProgressRenderer(clock: clock)

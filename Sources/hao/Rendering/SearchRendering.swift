@@ -63,7 +63,8 @@ func searchSummary(_ outcome: AnyCoDesignOutcome, elapsed: Duration) -> String {
                         st.evaluations, st.cacheHits, st.evaluationsPerSecond, 100 * predictorTime / busy, 100 * solverTime / busy,
                         ProgressLine.formatDuration(elapsed.seconds)))
     lines += headlineLines(outcome)
-    if outcome.frontierCount > 0 { lines.append("Wrote \(outcome.folder.path)/frontier.json, frontier.csv, frontier.svg and checkpoint.json.") }
+    if outcome.frontierCount > 0 { lines.append("Wrote \(outcome.folder.path)/frontier.json, frontier.csv, frontier.svg and "
+        + (FileManager.default.fileExists(atPath: outcome.folder.appendingPathComponent("asktell.json").path) ? "asktell.json." : "checkpoint.json.")) }
     return lines.joined(separator: "\n")
 }
 

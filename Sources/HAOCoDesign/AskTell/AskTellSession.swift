@@ -87,7 +87,8 @@ struct AskTellSession<Target: HardwareTarget>: Sendable {
     func asked(_ c: OutstandingCandidate<Configuration>, generation: Int, asks: Int) throws -> AskedCandidate {
         let network = try plan.meta.space.network(for: c.point)
         let point = FrontierPoint(point: c.point, network: network, metrics: c.predicted)
-        return AskedCandidate(id: c.id, generation: generation, asks: asks, external: state.external, network: network,
+        return AskedCandidate(id: c.id, generation: generation, asks: asks, external: state.external, point: c.point,
+                              target: plan.meta.target.rawValue, device: plan.meta.device.part, network: network,
                               archDef: point.archDef, ofaConfig: point.ofaConfig, bits: c.point.bits,
                               predicted: .init(top1: c.predicted.top1, top1StdDev: c.predicted.top1StdDev, latencyMs: c.predicted.latencyMs))
     }

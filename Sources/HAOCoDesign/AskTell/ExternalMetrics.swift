@@ -1,6 +1,7 @@
 import Foundation
 import HAOInterchange
 import HAONetwork
+import HAOPredictor
 
 /// Which metrics of an ask/tell search come from outside (a training job, a board farm) rather
 /// than from the accuracy predictor and the target's configuration program.
@@ -88,6 +89,12 @@ public struct AskedCandidate: Sendable, Encodable {
     public var asks: Int
     /// The metrics the evaluator must tell.
     public var external: ExternalMetrics
+    /// The point of the search space (what `hao predict` takes).
+    public var point: ArchitecturePoint
+    /// The hardware target and the device part the latency is for (what `hao solve --target --device` take).
+    public var target: String
+    /// The device part.
+    public var device: String
     /// The network in the project's format.
     public var network: Network
     /// timm `arch_def` strings, when the format can express the network.
@@ -111,6 +118,6 @@ public struct AskedCandidate: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, generation, asks, external, network, archDef = "arch_def", ofaConfig = "ofa_config", bits, predicted
+        case id, generation, asks, external, point, target, device, network, archDef = "arch_def", ofaConfig = "ofa_config", bits, predicted
     }
 }

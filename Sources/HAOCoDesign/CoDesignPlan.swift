@@ -81,7 +81,7 @@ public struct CoDesignPlan: Sendable {
                           predictorName: model.modelName, constraints: request.constraints, cap: request.cap ?? .standard,
                           solver: request.solver ?? .auto, generations: request.generations ?? CoDesignDefaults.generations,
                           mutationRate: CoDesignDefaults.mutationRate, bitsMode: request.bits?.mode ?? .evolve,
-                          allowsBitBlindPredictor: request.allowBitBlindPredictor)
+                          allowsBitBlindPredictor: request.allowBitBlindPredictor, calibration: request.calibration)
     }
 
     /// Creates the folder and proves it is writable before any work is done.
@@ -156,6 +156,9 @@ struct CheckpointHeader: Decodable {
             }
         }
         if let cap = request.cap, cap != m.cap { conflicts.append("--cap (checkpoint has another cap)") }
+        if let calibration = request.calibration, calibration != m.calibration {
+            conflicts.append("--calibration \(calibration.name) (checkpoint: \(m.calibration?.name ?? "uncalibrated"))")
+        }
         if let generations = request.generations, generations < state.generation {
             conflicts.append("--generations \(generations) is below the \(state.generation) generations already done")
         }

@@ -31,12 +31,16 @@ public struct SearchMeta: Sendable, Codable, Hashable {
     /// Whether the user accepted a predictor that ignores bit widths (a dense MLP without a
     /// quantization part) for a space with mixed bit choices (`--allow-bit-blind-predictor`).
     public var allowsBitBlindPredictor: Bool
+    /// The calibration profile the latencies come from (nil: the target's uncalibrated model).
+    /// Stored whole, so a resumed search uses the same constants even if the file changes.
+    public var calibration: CalibrationProfile?
 
     /// What a search is asked to do.
     public init(target: TargetID = SubgraphTarget.id, device: Device, space: SearchSpace, predictorPath: String, predictorName: String,
                 constraints: SearchConstraints, cap: UtilisationCap, solver: SolverChoice, generations: Int, mutationRate: Double,
-                bitsMode: BitsMode = .evolve, allowsBitBlindPredictor: Bool = false) {
+                bitsMode: BitsMode = .evolve, allowsBitBlindPredictor: Bool = false, calibration: CalibrationProfile? = nil) {
         self.target = target
+        self.calibration = calibration
         self.bitsMode = bitsMode
         self.allowsBitBlindPredictor = allowsBitBlindPredictor
         self.device = device
@@ -54,6 +58,7 @@ public struct SearchMeta: Sendable, Codable, Hashable {
         case target, device, space, constraints, cap, solver, generations
         case predictorPath = "predictor_path", predictorName = "predictor_name", mutationRate = "mutation_rate"
         case bitsMode = "bits_mode", allowsBitBlindPredictor = "allows_bit_blind_predictor"
+        case calibration
     }
 
     public init(from decoder: any Decoder) throws {
@@ -70,6 +75,7 @@ public struct SearchMeta: Sendable, Codable, Hashable {
         mutationRate = try c.decode(Double.self, forKey: .mutationRate)
         bitsMode = try c.decodeIfPresent(BitsMode.self, forKey: .bitsMode) ?? .evolve
         allowsBitBlindPredictor = try c.decodeIfPresent(Bool.self, forKey: .allowsBitBlindPredictor) ?? false
+        calibration = try c.decodeIfPresent(CalibrationProfile.self, forKey: .calibration)
         // A checkpoint is a user-editable file: hold its device and cap to the same rules as
         // the catalogue's, since the cost model's arithmetic relies on them.
         do { try device.validate() } catch {

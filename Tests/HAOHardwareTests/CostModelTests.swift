@@ -126,5 +126,7 @@ private let handConfiguration = SubgraphConfiguration(
     // Double: both blocks, 32,768 words -> 16 BRAM18; single: one block, 16,384 words -> 8.
     #expect(double.bram18 - single.bram18 == 8)
     #expect(double.dsp == single.dsp)
-    #expect(model.candidates(.expand).count == 2 * model.parameters.pointwiseUnrolls.count * model.parameters.pointwiseUnrolls.count)
+    // Double, single and tiled for each 1x1 unroll; the depthwise engine is never tiled.
+    #expect(model.candidates(.expand).count == 3 * model.parameters.pointwiseUnrolls.count * model.parameters.pointwiseUnrolls.count)
+    #expect(model.candidates(.depthwise).count == 2 * model.parameters.depthwiseChannelUnrolls.count * model.parameters.depthwiseTapUnrolls.count)
 }

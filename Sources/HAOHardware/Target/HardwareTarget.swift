@@ -25,6 +25,9 @@ public protocol HardwareTarget: Sendable {
     static var id: TargetID { get }
     /// One line for help texts.
     static var summary: String { get }
+    /// What the target's latency figures are without a calibration profile, for reports, e.g.
+    /// "uncalibrated: ideal pipeline" (default: "uncalibrated: documented default constants").
+    static var uncalibratedLatencyModel: String { get }
 
     /// A target for a device and cap; throws when the device cannot host it.
     init(settings: TargetSettings) throws(HardwareError)
@@ -50,6 +53,10 @@ public protocol HardwareTarget: Sendable {
 
     /// The machine-readable report of a solve.
     func document(_ solution: HardwareSolution<Self>, network: Network, targetFPS: Double?) -> SolveDocument
+}
+
+extension HardwareTarget {
+    public static var uncalibratedLatencyModel: String { "uncalibrated: documented default constants" }
 }
 
 /// What every target's evaluation of a configuration reports.

@@ -90,6 +90,7 @@ struct SearchCommand: ParsableCommand {
         r.overwrite = overwrite
         r.baselines = !noBaselines
         r.allowBitBlindPredictor = allowBitBlindPredictor
+        r.calibration = try hardware.resolveCalibration()
         return r
     }
 

@@ -40,6 +40,7 @@ struct VerifyCommand: ParsableCommand {
             try printJSON(VerifyOutput(network: net.name, device: target.device.part, check: check))
         } else {
             print(describe(check, network: net, device: target.device))
+            print("Latency model: \(target.latencyModel.summary)")
         }
         if !check.agree { throw ExitCode.failure }
     }

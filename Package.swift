@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // HAO in Swift -- hardware-aware neural architecture optimisation for FPGAs.
 // Licensed GPL-3.0-or-later (GLPK, which this package links, is GPL-3.0).
 //
@@ -10,6 +10,7 @@
 //   HAOHardware         devices, the hardware-target protocol and its targets (Targets/<name>/)
 //   HAOCalibration      measured latencies, fitting a target's latency parameters, batch latency tables
 //   HAOPredictor        the search space and the accuracy predictors
+//   HAOInterchange      ONNX import and export, timm arch_def and once-for-all configurations
 //   HAOEvolution        generic NSGA-II, Pareto archive, checkpoints
 //   HAOCoDesign         the co-design search: candidates scored by predictor and target, sessions, reports
 //   hao                 the command line
@@ -27,12 +28,14 @@ let package = Package(
         .library(name: "HAOPredictor", targets: ["HAOPredictor"]),
         .library(name: "HAOEvolution", targets: ["HAOEvolution"]),
         .library(name: "HAOCoDesign", targets: ["HAOCoDesign"]),
+        .library(name: "HAOInterchange", targets: ["HAOInterchange"]),
         .executable(name: "hao", targets: ["hao"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // SHA-1 (cross-validation folds) and SHA-256 (measurement fingerprints).
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // GLPK 5 as installed by Debian's libglpk-dev (no pkg-config file exists).
@@ -52,12 +55,14 @@ let package = Package(
             "HAOHardware", "HAONetwork", "HAOSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "HAOPredictor", dependencies: ["HAONetwork", "HAOSupport"]),
+        // onnx.pb.swift is generated once from third_party/onnx (scripts/generate-onnx-swift.sh) and committed.
+        .target(name: "HAOInterchange", dependencies: ["HAONetwork", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "HAOEvolution", dependencies: ["HAOSupport"]),
-        .target(name: "HAOCoDesign", dependencies: ["HAOEvolution", "HAOPredictor", "HAOHardware", "HAOSupport"]),
+        .target(name: "HAOCoDesign", dependencies: ["HAOEvolution", "HAOPredictor", "HAOHardware", "HAOInterchange", "HAOSupport"]),
         .executableTarget(
             name: "hao",
             dependencies: [
-                "HAOSupport", "HAOSolver", "HAONetwork", "HAOHardware", "HAOCalibration", "HAOPredictor", "HAOEvolution", "HAOCoDesign",
+                "HAOSupport", "HAOSolver", "HAONetwork", "HAOHardware", "HAOCalibration", "HAOPredictor", "HAOEvolution", "HAOCoDesign", "HAOInterchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,6 +76,7 @@ let package = Package(
         .testTarget(name: "HAOPredictorTests", dependencies: ["HAOPredictor", "HAOTestSupport"]),
         .testTarget(name: "HAOEvolutionTests", dependencies: ["HAOEvolution", "HAOTestSupport"]),
         .testTarget(name: "HAOCoDesignTests", dependencies: ["HAOCoDesign", "HAOTestSupport"]),
+        .testTarget(name: "HAOInterchangeTests", dependencies: ["HAOInterchange", "HAOTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "HAOCLITests", dependencies: ["hao", "HAOTestSupport"]),
     ]
 )

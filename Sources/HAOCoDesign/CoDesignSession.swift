@@ -84,7 +84,7 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
         }
         let evaluator = HardwareAwareEvaluator(space: meta.space, predictor: predictor, target: target, solver: meta.solver.makeSolver())
         let problem = try CoDesignProblem(space: meta.space, evaluator: try candidateEvaluator(evaluator), constraints: meta.constraints,
-                                          mutationRate: meta.mutationRate, bitsMode: meta.bitsMode)
+                                          mutationRate: meta.mutationRate, bitsMode: meta.bitsMode, variation: meta.variation)
         let search = try NSGA2(problem: problem, settings: plan.settings, threads: plan.threads)
         var state = try initialState(search, problem: problem, onEvent: onEvent)
         let interrupted = try evolve(search, &state, shouldStop: shouldStop, onEvent: onEvent)
@@ -143,7 +143,7 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
         }
         try problem.checkConstraintsArePossible()
         let m = plan.meta, s = plan.settings
-        onEvent(.starting(description: "Searching \(m.space.name) on \(m.device.part) (\(m.device.board)): population \(s.populationSize), \(m.generations) generations, seed \(s.seed), \(plan.threads) thread(s), solver \(m.solver); latency model: \(target.latencyModel.summary)."))
+        onEvent(.starting(description: "Searching \(m.space.name) on \(m.device.part) (\(m.device.board)): population \(s.populationSize), \(m.generations) generations, seed \(s.seed), \(plan.threads) thread(s), solver \(m.solver), variation \(m.variation.name); latency model: \(target.latencyModel.summary)."))
         let state = try search.initialState()
         try save(state)
         onEvent(.generationDone(snapshot(state, startGeneration: 0)))

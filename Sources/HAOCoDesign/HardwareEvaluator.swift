@@ -49,17 +49,17 @@ public struct HardwareAwareEvaluator<Target: HardwareTarget>: CandidateEvaluator
     /// block and the head stay at 8 bits, the policy the search space fixes), so it is compared
     /// with searched networks at the same bit-width policy.
     ///
-    /// Its top-1 is the published full-precision figure minus the predictor's quantization penalty
-    /// for an all-8-bit (`int8Penalty`) or all-4-bit (`int8Penalty + int4Penalty`) network: an
-    /// estimate, labelled as such in `top1Source`.
+    /// Its top-1 is the published full-precision figure minus the predictor's layer-kind quantization
+    /// penalty for the network at these widths (`QuantizationModel.penalty(_:)`): an estimate,
+    /// labelled as such in `top1Source`.
     public func baseline(_ network: Network, bits: Int) throws -> BaselinePoint<Target.Configuration> {
         var quantized = network
         for i in quantized.blocks.indices.dropFirst() { quantized.blocks[i].precision = .uniform(bits) }
         let q = predictor.quantization
-        let penalty = bits >= 8 ? q.int8Penalty : q.int8Penalty + q.int4Penalty
+        let penalty = q.penalty(quantized).points
         let top1 = network.reference?.top1.map { $0 - penalty }
-        let source = String(format: "published float top-1 minus the predictor's quantization penalty (%.2f points at 8 bit, %.2f at 4 bit)",
-                            q.int8Penalty, q.int8Penalty + q.int4Penalty)
+        let source = String(format: "published float top-1 minus the predictor's quantization penalty (%.2f points, %@ regime, blocks after the first at %d bits)",
+                            penalty, q.regime.rawValue, bits)
         let solution = try target.solve(quantized, using: solver)
         guard solution.status == .optimal, let report = solution.report else {
             return BaselinePoint(name: network.name, bits: bits, top1: top1, top1Source: source, latencyMs: nil,

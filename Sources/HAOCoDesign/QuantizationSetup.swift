@@ -3,6 +3,7 @@ import Foundation
 import HAOHardware
 import HAONetwork
 import HAOPredictor
+import HAOSupport
 
 /// Why a bit-allocation problem could not be built from a network and a penalty source.
 public enum QuantizationSetupError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -36,7 +37,7 @@ public struct QuantizationSetup: Sendable {
     ///   is additive over blocks, so block b's penalty at 4 bits is `penalty(only b at 4) - penalty(all at 8)`;
     ///   the space's fixed first block stays at its width.
     /// - Otherwise: the published float top-1 from the network's reference, and the quantization
-    ///   model's MAC-share rule over the network's blocks (`int4Penalty x MACs_b / MACs of all blocks`),
+    ///   model's layer-kind rule over the network's own layers (`QuantizationModel.lowBitBlockPenalties`),
     ///   or a `block,penalty_4bit` CSV sensitivity file with one row per block.
     /// In both cases the 8-bit part (`int8Penalty`) is subtracted once, and residual groups apply
     /// (``BitAllocationProblem/residualGroups(_:)``) unless `groups` is false.
@@ -88,10 +89,9 @@ public struct QuantizationSetup: Sendable {
             for b in 0..<n where !pinned.contains(b) { penalties[b] = [rows[b], 0] }
             source = "block sensitivity file \(sensitivity.lastPathComponent)"
         } else {
-            let macs = (0..<n).map { b in network.layers.filter { $0.blockIndex == b }.reduce(0) { $0 + $1.macs } }
-            let total = Double(max(1, macs.reduce(0, +)))
-            for b in 0..<n where !pinned.contains(b) { penalties[b] = [baseQ.int4Penalty * Double(macs[b]) / total, 0] }
-            source = String(format: "MAC-share rule of the quantization model (%.2f points if every block is at 4 bits; %@)", baseQ.int4Penalty, baseQ.source)
+            let perBlock = baseQ.lowBitBlockPenalties(network)
+            for b in 0..<n where !pinned.contains(b) { penalties[b] = [perBlock[b], 0] }
+            source = "quantization model, \(baseQ.regime.rawValue) regime: \(baseQ.source)"
         }
         let problem = BitAllocationProblem(network: network, allowedBits: allowed, penalties: penalties, groups: groups, limit: limit)
         let float = network.reference?.top1
@@ -135,5 +135,24 @@ public struct QuantizationSetup: Sendable {
             throw QuantizationSetupError.badSensitivity(path: path, reason: "block \(missing) has no penalty (\(blocks) blocks, one row each)")
         }
         return values.map { $0! }
+    }
+}
+
+extension QuantizationSetup {
+    /// The setup with the space and predictor resolved the way the command line does: the files
+    /// given, else the shipped ones in `models` when they exist (without them, the MAC-share rule
+    /// or a block sensitivity file supplies the penalties).
+    public static func resolve(network: Network, limit: BitAllocationLimit, models: ModelsDirectory?, space: URL?, predictor: URL?,
+                               regime: QuantizationRegime, sensitivity: URL?, groups: Bool) throws -> QuantizationSetup {
+        func existing(_ given: URL?, _ shipped: URL?) -> URL? {
+            if let given { return given }
+            return shipped.flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
+        }
+        let spaceURL = existing(space, models?.spaces.appendingPathComponent(CoDesignDefaults.spaceFile))
+        let predictorURL = existing(predictor, models?.predictors.appendingPathComponent(CoDesignDefaults.predictorFile))
+        let searchSpace = try spaceURL.map { try SearchSpace(contentsOf: $0) }
+        let model = try predictorURL.map { try AccuracyPredictor(contentsOf: $0).with(regime: regime) }
+        return try make(network: network, limit: limit, space: searchSpace, predictor: model, quantization: nil,
+                        sensitivity: sensitivity, groups: groups)
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 public enum ArchDefError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The string is not of the form `type_option_option...`.
     case malformed(block: String, reason: String)
-    /// The block type is not one this format has (`ds`, `ir`, and a final `cn` head conv).
+    /// The block type is not one this format has (`ds`, `dsa`, `ir`, and a final `cn` head conv).
     case unsupportedType(block: String, type: String)
     /// An option is unknown or its value does not parse.
     case badOption(block: String, option: String, reason: String)
@@ -18,7 +18,7 @@ public enum ArchDefError: Error, Sendable, Equatable, CustomStringConvertible {
         case .malformed(let block, let reason):
             return "arch_def block '\(block)' is malformed: \(reason)"
         case .unsupportedType(let block, let type):
-            return "arch_def block '\(block)': block type '\(type)' is not supported (use ds, ir, or a final cn_r1_k1_s1_cN head conv)"
+            return "arch_def block '\(block)': block type '\(type)' is not supported (use ds, dsa, ir, or a final cn_r1_k1_s1_cN head conv)"
         case .badOption(let block, let option, let reason):
             return "arch_def block '\(block)': option '\(option)' \(reason)"
         case .empty:
@@ -38,6 +38,15 @@ public enum SqueezeExciteRounding: String, Sendable, Hashable, Codable {
     case expandedDivisibleBy8 = "expanded_divisible_by_8"
 }
 
+/// What an `ir` block whose expanded width equals its input width builds.
+public enum UnitExpansion: String, Sendable, Hashable, Codable {
+    /// No 1x1 expand conv, as mobile-vision's FBNet and the ProxylessNAS code build such
+    /// blocks (and their published counts confirm). The default, for the shipped files.
+    case omitted
+    /// A 1x1 expand conv of equal width, as timm's EfficientNet builder makes for every `ir` block.
+    case conv
+}
+
 /// One parsed `arch_def` block string, e.g. `ir_r2_k3_s2_e6_c24_se0.25_nre`.
 ///
 /// Options (the widely used timm notation): `r` repeats, `k` depthwise kernel, `s` stride
@@ -48,6 +57,9 @@ public struct ArchDefBlock: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
         /// Depthwise separable: depthwise conv then 1x1 project, no expand conv.
         case depthwiseSeparable = "ds"
+        /// Depthwise separable with an activation after the 1x1 conv and no residual
+        /// (timm's MobileNetV1 blocks).
+        case depthwiseSeparableActivated = "dsa"
         /// Inverted residual (MBConv).
         case invertedResidual = "ir"
         /// Plain conv; only as the final 1x1 head conv (MobileNetV3's `cn_r1_k1_s1_c960`).
@@ -147,17 +159,38 @@ public struct ArchDefinition: Sendable, Hashable, Codable {
     /// Activation of blocks that have no `n<act>` option.
     public var defaultActivation: Activation
     public var seRounding: SqueezeExciteRounding
+    /// Whether an `ir` block that does not widen has an expand conv (timm) or not (mobile-vision).
+    public var unitExpansion: UnitExpansion
 
-    public init(stages: [[String]], defaultActivation: Activation, seRounding: SqueezeExciteRounding = .blockInput) {
+    public init(stages: [[String]], defaultActivation: Activation, seRounding: SqueezeExciteRounding = .blockInput,
+                unitExpansion: UnitExpansion = .omitted) {
         self.stages = stages
         self.defaultActivation = defaultActivation
         self.seRounding = seRounding
+        self.unitExpansion = unitExpansion
     }
 
     enum CodingKeys: String, CodingKey {
         case stages
         case defaultActivation = "default_activation"
         case seRounding = "se_rounding"
+        case unitExpansion = "unit_expansion"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        stages = try c.decode([[String]].self, forKey: .stages)
+        defaultActivation = try c.decode(Activation.self, forKey: .defaultActivation)
+        seRounding = try c.decodeIfPresent(SqueezeExciteRounding.self, forKey: .seRounding) ?? .blockInput
+        unitExpansion = try c.decodeIfPresent(UnitExpansion.self, forKey: .unitExpansion) ?? .omitted
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(stages, forKey: .stages)
+        try c.encode(defaultActivation, forKey: .defaultActivation)
+        try c.encode(seRounding, forKey: .seRounding)
+        if unitExpansion != .omitted { try c.encode(unitExpansion, forKey: .unitExpansion) }
     }
 
     /// timm's `make_divisible`: round to the nearest multiple of `divisor`, never below
@@ -173,7 +206,9 @@ public struct ArchDefinition: Sendable, Hashable, Codable {
     /// output), and the head conv width if the definition ends with a `cn` entry.
     ///
     /// Expanded channels are `make_divisible(in x e, 8)` as timm computes them. An `ir`
-    /// block whose expanded width equals its input has no expand conv in this format.
+    /// block whose expanded width equals its input has an expand conv only with
+    /// ``unitExpansion`` `.conv`. `noskip` removes a residual where one would be; `dsa` blocks
+    /// have their activation after the 1x1 conv too and never a residual.
     public func blocks(inChannels: Int, precision: Precision = .w8a8) throws(ArchDefError) -> (blocks: [Block], headConv: Int?) {
         var result: [Block] = []
         var headConv: Int?
@@ -200,13 +235,15 @@ public struct ArchDefinition: Sendable, Hashable, Codable {
                     case .expandedDivisibleBy8: se = Self.makeDivisible(Double(expanded) * spec.seRatio)
                     }
                 }
-                if spec.noSkip && stride == 1 && channels == spec.outChannels {
-                    throw .badOption(block: text, option: "noskip",
-                                     reason: "cannot be expressed: this format adds the residual whenever stride is 1 and in == out")
-                }
+                let activation = spec.activation ?? defaultActivation
+                let canSkip = stride == 1 && channels == spec.outChannels
+                // `dsa` never skips (timm sets noskip for it); elsewhere `noskip` only matters where a residual could be.
+                let noSkip = canSkip && (spec.noSkip || spec.kind == .depthwiseSeparableActivated)
+                let unitConv = spec.kind == .invertedResidual && expanded == channels && unitExpansion == .conv
                 result.append(Block(inChannels: channels, outChannels: spec.outChannels, expandedChannels: expanded,
-                                    kernel: spec.kernel, stride: stride, seChannels: se,
-                                    activation: spec.activation ?? defaultActivation, precision: precision))
+                                    kernel: spec.kernel, stride: stride, seChannels: se, activation: activation,
+                                    projectActivation: spec.kind == .depthwiseSeparableActivated ? activation : .linear,
+                                    unitExpandConv: unitConv, noSkip: noSkip, precision: precision))
                 channels = spec.outChannels
             }
         }

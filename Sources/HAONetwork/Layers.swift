@@ -94,9 +94,11 @@ extension Network {
             size = out
         }
         let lastChannels = blocks.last?.outChannels ?? stem.outChannels
-        result.append(Layer(role: .headConv, kind: .pointwise, inChannels: lastChannels, outChannels: head.convChannels,
-                            kernel: 1, stride: 1, groups: 1, inputSize: size, outputSize: size, hasBias: false,
-                            precision: head.precision))
+        if head.hasConv {
+            result.append(Layer(role: .headConv, kind: .pointwise, inChannels: lastChannels, outChannels: head.convChannels,
+                                kernel: 1, stride: 1, groups: 1, inputSize: size, outputSize: size, hasBias: false,
+                                precision: head.precision))
+        }
         var features = head.convChannels
         if let hidden = head.hiddenChannels {
             result.append(Layer(role: .headHidden, kind: .fullyConnected, inChannels: features, outChannels: hidden,

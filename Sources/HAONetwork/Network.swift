@@ -178,9 +178,10 @@ public struct Stem: Sendable, Hashable, Codable {
 /// One MBConv (inverted-residual) block:
 /// [1x1 expand conv] -> k x k depthwise conv -> [squeeze-excite] -> 1x1 project conv (+ residual).
 ///
-/// The expand conv exists exactly when `expandedChannels != inChannels` (MobileNetV2's and
-/// MnasNet's first "depthwise separable" block has none). The residual add exists when
-/// `stride == 1` and `inChannels == outChannels`.
+/// The expand conv exists when `expandedChannels != inChannels` (MobileNetV2's and
+/// MnasNet's first "depthwise separable" block has none), or when ``unitExpandConv`` asks for
+/// one of equal width. The residual add exists when `stride == 1` and
+/// `inChannels == outChannels`, unless ``noSkip`` removes it.
 public struct Block: Sendable, Hashable, Codable {
     public var inChannels: Int
     public var outChannels: Int
@@ -195,10 +196,21 @@ public struct Block: Sendable, Hashable, Codable {
     public var activation: Activation
     /// Groups of the 1x1 convs (FBNet uses 2 in some blocks); 1 for ordinary convs.
     public var pointwiseGroups: Int
+    /// Activation after the project conv: `linear` (the inverted residual's linear bottleneck)
+    /// except in MobileNetV1-style depthwise-separable blocks, whose pointwise conv has one.
+    public var projectActivation: Activation
+    /// A 1x1 expand conv although `expandedChannels == inChannels`: timm's builder makes one for
+    /// every `ir` block, expand ratio 1 included (FBNet-C), where mobile-vision's does not.
+    public var unitExpandConv: Bool
+    /// No residual add although `stride == 1` and `inChannels == outChannels` (timm's `noskip`;
+    /// MobileNetV1 has no residuals at all).
+    public var noSkip: Bool
     public var precision: Precision
 
     public init(inChannels: Int, outChannels: Int, expandedChannels: Int, kernel: Int, stride: Int,
-                seChannels: Int = 0, activation: Activation, pointwiseGroups: Int = 1, precision: Precision = .w8a8) {
+                seChannels: Int = 0, activation: Activation, pointwiseGroups: Int = 1,
+                projectActivation: Activation = .linear, unitExpandConv: Bool = false, noSkip: Bool = false,
+                precision: Precision = .w8a8) {
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.expandedChannels = expandedChannels
@@ -207,13 +219,18 @@ public struct Block: Sendable, Hashable, Codable {
         self.seChannels = seChannels
         self.activation = activation
         self.pointwiseGroups = pointwiseGroups
+        self.projectActivation = projectActivation
+        self.unitExpandConv = unitExpandConv
+        self.noSkip = noSkip
         self.precision = precision
     }
 
     /// Whether the block has a 1x1 expand conv.
-    public var hasExpand: Bool { expandedChannels != inChannels }
+    public var hasExpand: Bool { expandedChannels != inChannels || unitExpandConv }
+    /// Whether a residual add is possible: stride 1 and as many outputs as inputs.
+    public var canHaveResidual: Bool { stride == 1 && inChannels == outChannels }
     /// Whether the block adds its input to its output.
-    public var hasResidual: Bool { stride == 1 && inChannels == outChannels }
+    public var hasResidual: Bool { canHaveResidual && !noSkip }
     /// Whether the block has squeeze-excite.
     public var hasSqueezeExcite: Bool { seChannels > 0 }
 
@@ -226,6 +243,9 @@ public struct Block: Sendable, Hashable, Codable {
         case seChannels = "se_channels"
         case activation
         case pointwiseGroups = "pointwise_groups"
+        case projectActivation = "project_activation"
+        case unitExpandConv = "unit_expand_conv"
+        case noSkip = "no_skip"
         case weightBits = "weight_bits"
         case activationBits = "activation_bits"
     }
@@ -252,6 +272,9 @@ public struct Block: Sendable, Hashable, Codable {
         seChannels = try c.decodeIfPresent(Int.self, forKey: .seChannels) ?? 0
         activation = try c.decode(Activation.self, forKey: .activation)
         pointwiseGroups = try c.decodeIfPresent(Int.self, forKey: .pointwiseGroups) ?? 1
+        projectActivation = try c.decodeIfPresent(Activation.self, forKey: .projectActivation) ?? .linear
+        unitExpandConv = try c.decodeIfPresent(Bool.self, forKey: .unitExpandConv) ?? false
+        noSkip = try c.decodeIfPresent(Bool.self, forKey: .noSkip) ?? false
         precision = Precision(weightBits: try c.decodeIfPresent(Int.self, forKey: .weightBits) ?? 8,
                               activationBits: try c.decodeIfPresent(Int.self, forKey: .activationBits) ?? 8)
     }
@@ -266,15 +289,20 @@ public struct Block: Sendable, Hashable, Codable {
         if seChannels > 0 { try c.encode(seChannels, forKey: .seChannels) }
         try c.encode(activation, forKey: .activation)
         if pointwiseGroups != 1 { try c.encode(pointwiseGroups, forKey: .pointwiseGroups) }
+        if projectActivation != .linear { try c.encode(projectActivation, forKey: .projectActivation) }
+        if unitExpandConv { try c.encode(true, forKey: .unitExpandConv) }
+        if noSkip { try c.encode(true, forKey: .noSkip) }
         try c.encode(precision.weightBits, forKey: .weightBits)
         try c.encode(precision.activationBits, forKey: .activationBits)
     }
 }
 
-/// The layers after the last block: a 1x1 conv, global average pooling, an optional
-/// 1x1 conv on the pooled vector (MobileNetV3's 960 -> 1280), and the classifier.
+/// The layers after the last block: a 1x1 conv (absent in MobileNetV1), global average
+/// pooling, an optional 1x1 conv on the pooled vector (MobileNetV3's 960 -> 1280), and the
+/// classifier.
 public struct Head: Sendable, Hashable, Codable {
-    /// Output channels of the 1x1 conv after the last block.
+    /// Output channels of the 1x1 conv after the last block; without that conv
+    /// (``hasConv`` false), the pooled width, which is the last block's `outChannels`.
     public var convChannels: Int
     /// Output channels of the 1x1 conv after pooling (with bias), if any.
     public var hiddenChannels: Int?
@@ -282,20 +310,24 @@ public struct Head: Sendable, Hashable, Codable {
     public var classes: Int
     public var activation: Activation
     public var precision: Precision
+    /// Whether the head starts with a 1x1 conv. MobileNetV1 pools its last block's output directly.
+    public var hasConv: Bool
 
     public init(convChannels: Int, hiddenChannels: Int? = nil, classes: Int = 1000,
-                activation: Activation, precision: Precision = .w8a8) {
+                activation: Activation, precision: Precision = .w8a8, hasConv: Bool = true) {
         self.convChannels = convChannels
         self.hiddenChannels = hiddenChannels
         self.classes = classes
         self.activation = activation
         self.precision = precision
+        self.hasConv = hasConv
     }
 
     enum CodingKeys: String, CodingKey {
         case convChannels = "conv_channels"
         case hiddenChannels = "hidden_channels"
         case classes, activation
+        case hasConv = "conv"
         case weightBits = "weight_bits"
         case activationBits = "activation_bits"
     }
@@ -308,6 +340,7 @@ public struct Head: Sendable, Hashable, Codable {
         activation = try c.decode(Activation.self, forKey: .activation)
         precision = Precision(weightBits: try c.decodeIfPresent(Int.self, forKey: .weightBits) ?? 8,
                               activationBits: try c.decodeIfPresent(Int.self, forKey: .activationBits) ?? 8)
+        hasConv = try c.decodeIfPresent(Bool.self, forKey: .hasConv) ?? true
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -316,6 +349,7 @@ public struct Head: Sendable, Hashable, Codable {
         try c.encodeIfPresent(hiddenChannels, forKey: .hiddenChannels)
         try c.encode(classes, forKey: .classes)
         try c.encode(activation, forKey: .activation)
+        if !hasConv { try c.encode(false, forKey: .hasConv) }
         try c.encode(precision.weightBits, forKey: .weightBits)
         try c.encode(precision.activationBits, forKey: .activationBits)
     }

@@ -94,12 +94,18 @@ extension Network {
                 throw .invalidField(location: at, field: "pointwise_groups",
                                     message: "\(groups) groups do not divide \(field) \(channels)")
             }
+            try Self.check(!block.unitExpandConv || block.expandedChannels == block.inChannels, at, "unit_expand_conv",
+                           "applies only when expanded_channels equals in_channels (\(block.expandedChannels) != \(block.inChannels)); a wider block has its expand conv anyway")
+            try Self.check(!block.noSkip || block.canHaveResidual, at, "no_skip",
+                           "has nothing to remove: a block with stride \(block.stride) from \(block.inChannels) to \(block.outChannels) channels has no residual add")
             try Self.checkBits(block.precision, at, limits)
             previousOut = block.outChannels
         }
 
         // Head.
         try Self.positive(head.convChannels, "head", "conv_channels")
+        try Self.check(head.hasConv || head.convChannels == previousOut, "head", "conv_channels",
+                       "\(head.convChannels) must equal the last block's out_channels \(previousOut) when the head has no conv (conv: false)")
         if let hidden = head.hiddenChannels { try Self.positive(hidden, "head", "hidden_channels") }
         try Self.positive(head.classes, "head", "classes")
         try Self.checkBits(head.precision, "head", limits)
@@ -172,7 +178,7 @@ extension Network {
             parameters += expand + depthwise + se + project
             size = o
         }
-        let headWeights = Double(head.convChannels) * Double(blocks.last?.outChannels ?? stem.outChannels)
+        let headWeights = head.hasConv ? Double(head.convChannels) * Double(blocks.last?.outChannels ?? stem.outChannels) : 0
         macs += headWeights * size * size
         let classifier = Double(head.hiddenChannels ?? head.convChannels) * Double(head.classes)
             + Double(head.hiddenChannels ?? 0) * Double(head.convChannels)

@@ -64,6 +64,10 @@ public struct AccuracyPredictor: Sendable {
         case KernelModelFile.formatName:
             let file: KernelModelFile
             do { file = try KernelModelFile.decoder().decode(KernelModelFile.self, from: data) } catch {
+                if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                   let q = object["quantization"] as? [String: Any], q["qat"] == nil, q["int4_penalty"] != nil {
+                    throw PredictorError.corruptedModel(path: url.path, reason: "its quantization section is the MAC-share form of earlier versions (int4_penalty, stage_multipliers), which this version no longer reads; retrain the model with `hao predictor train` (docs/predictor.md)")
+                }
                 throw PredictorError.corruptedModel(path: url.path, reason: "\(error)")
             }
             try self.init(file: file, path: url.path, quantization: quantization)
@@ -102,6 +106,13 @@ public struct AccuracyPredictor: Sendable {
         var copy = self
         copy.quantization = quantization
         copy.ignoresBitWidths = false
+        return copy
+    }
+
+    /// A copy whose quantization penalty uses `regime`'s constants (bit-blindness unchanged).
+    public func with(regime: QuantizationRegime) throws -> AccuracyPredictor {
+        var copy = self
+        copy.quantization = try quantization.with(regime: regime)
         return copy
     }
 

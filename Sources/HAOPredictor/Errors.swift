@@ -35,6 +35,8 @@ public enum PredictorError: Error, CustomStringConvertible, Sendable, Equatable 
     case training(String)
     /// A user sensitivity file is malformed.
     case badSensitivity(path: String, reason: String)
+    /// The model has no constants for the requested training regime.
+    case regimeUnavailable(regime: String, reason: String)
 
     public var description: String {
         switch self {
@@ -46,6 +48,7 @@ public enum PredictorError: Error, CustomStringConvertible, Sendable, Equatable 
         case let .unrecognisedData(file, header): return "\(file): unrecognised data file (header: \(header))"
         case let .training(reason): return "training failed: \(reason)"
         case let .badSensitivity(path, reason): return "sensitivity file '\(path)': \(reason)"
+        case let .regimeUnavailable(regime, reason): return "quantization regime '\(regime)' unavailable: \(reason)"
         }
     }
 }

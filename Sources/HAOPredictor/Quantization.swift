@@ -1,70 +1,135 @@
 import Foundation
+import HAONetwork
 
-/// Accuracy lost to quantization, in top-1 points, for a point of the default space.
+/// Accuracy lost to quantization, in top-1 points, by layer kind (docs/predictor.md).
 ///
-/// `penalty = int8Penalty + int4Penalty * S4 / Sall`, where `Sall` sums
-/// `share(b) * stageMultipliers[stage(b)]` over active searchable blocks and `S4` over those
-/// at 4 bits; `share(b)` is the block's fraction of the searchable blocks' MACs (BOPS-like,
-/// as HAWQ-V3 measures cost). An all-8-bit net pays `int8Penalty` (the stem, first block and
-/// head are always 8-bit); an all-4-bit net pays `int8Penalty + int4Penalty`.
+/// For the active ``regime`` with constants `P8`, `Sw`, `Sa` (``QuantizationPenaltyParameters``):
 ///
-/// A user sensitivity (`lowBitSlotPenalties`) replaces the MAC-share rule: then the 4-bit
-/// part is the sum of the listed per-slot penalties of the active 4-bit slots.
+///     penalty = P8 * q8 + Sw * Ew + Sa * Ea
+///     Ew = sum over layers of  w(kind) * m(layer) * g(weight bits)     / B
+///     Ea = sum over layers of  w(kind) * m(layer) * g(activation bits) / B
 ///
-/// The default constants are fitted by `hao predictor train` (see `QuantizationCalibration`
-/// and docs/predictor.md) and stored in the model file.
+/// - `q8`: the share of operands (weights and activations of every layer) at 8 bits or fewer;
+/// - `w(kind)`: ``layerWeights``, a layer's relative sensitivity (all 1 in the shipped model);
+/// - `m`: ``kernelMultiplier(_:)`` for depthwise layers (1, 1.46, 1.77 for k = 3, 5, 7), else 1;
+/// - `g(b) = (4^(8-b) - 1) / 255` below 8 bits, 0 from 8 up: quantization noise power grows 4x per
+///   bit removed, and the 8-bit loss is `P8`'s, so `g(8) = 0` and `g(4) = 1`;
+/// - `B`: the summed `w(kind)` of the MBConv blocks' layers, so a network whose blocks are all at
+///   W4A4 loses `P8 + Sw + Sa` (more with larger depthwise kernels) whatever its depth, and a block
+///   at 4 bits costs its share of the layers, not of the MACs.
+///
+/// A user sensitivity (`lowBitSlotPenalties`) replaces the layer-kind rule for points: then the
+/// 4-bit part is the sum of the listed per-slot penalties of the active slots below 8 bits.
+///
+/// The constants are fitted by `hao predictor train` (see `QuantizationCalibration`) and stored in
+/// the model file.
 public struct QuantizationModel: Sendable, Hashable, Codable {
-    /// Top-1 points lost by 8-bit quantization of the whole network.
-    public var int8Penalty: Double
-    /// Standard deviation of `int8Penalty` across the calibration data.
-    public var int8PenaltyStd: Double
-    /// Additional top-1 points lost when every searchable block goes from 8 to 4 bits.
-    public var int4Penalty: Double
-    /// Residual standard deviation of the 4-bit fit.
-    public var int4PenaltyStd: Double
-    /// Relative sensitivity of the five stages (mean 1 means uniform).
-    public var stageMultipliers: [Double]
-    /// A user's per-slot 4-bit penalties in points (20 values), overriding the share rule.
+    /// The regime whose constants ``penalty(_:)`` uses (default `qat`).
+    public var regime: QuantizationRegime
+    /// Quantization-aware training constants.
+    public var qat: QuantizationPenaltyParameters
+    /// Post-training (reconstruction) constants, when the training data had PTQ rows.
+    public var ptq: QuantizationPenaltyParameters?
+    /// Relative sensitivity per layer of each kind.
+    public var layerWeights: LayerKindWeights
+    /// Where a point's fixed layers sit.
+    public var layout: PointLayout
+    /// A user's per-slot 4-bit penalties in points (20 values), overriding the layer-kind rule.
     public var lowBitSlotPenalties: [Double]?
     /// Where the constants come from.
     public var source: String
 
-
-    public init(int8Penalty: Double, int8PenaltyStd: Double, int4Penalty: Double, int4PenaltyStd: Double,
-                stageMultipliers: [Double] = Array(repeating: 1, count: ArchitecturePoint.stageCount),
+    public init(regime: QuantizationRegime = .qat, qat: QuantizationPenaltyParameters, ptq: QuantizationPenaltyParameters? = nil,
+                layerWeights: LayerKindWeights = .equal, layout: PointLayout = .onceForAllMobileNetV3,
                 lowBitSlotPenalties: [Double]? = nil, source: String) {
-        self.int8Penalty = int8Penalty
-        self.int8PenaltyStd = int8PenaltyStd
-        self.int4Penalty = int4Penalty
-        self.int4PenaltyStd = int4PenaltyStd
-        self.stageMultipliers = stageMultipliers
+        self.regime = regime
+        self.qat = qat
+        self.ptq = ptq
+        self.layerWeights = layerWeights
+        self.layout = layout
         self.lowBitSlotPenalties = lowBitSlotPenalties
         self.source = source
     }
 
+    /// A QAT-only model with weights and activations sharing the 4-bit part equally.
+    public init(int8Penalty: Double, int8PenaltyStd: Double, int4Penalty: Double, int4PenaltyStd: Double,
+                lowBitSlotPenalties: [Double]? = nil, source: String) {
+        self.init(qat: QuantizationPenaltyParameters(int8Penalty: int8Penalty, int8PenaltyStd: int8PenaltyStd,
+                                                     int4WeightPenalty: int4Penalty / 2, int4ActivationPenalty: int4Penalty / 2,
+                                                     int4PenaltyStd: int4PenaltyStd, source: source),
+                  lowBitSlotPenalties: lowBitSlotPenalties, source: source)
+    }
+
     /// No penalty: a full-precision prediction.
-    public static let none = QuantizationModel(int8Penalty: 0, int8PenaltyStd: 0, int4Penalty: 0, int4PenaltyStd: 0,
-                                               source: "none (full precision)")
+    public static let none = QuantizationModel(qat: .zero, ptq: .zero, source: "none (full precision)")
+
+    /// The constants of the active regime.
+    public var parameters: QuantizationPenaltyParameters {
+        get { regime == .ptq ? (ptq ?? qat) : qat }
+        set { if regime == .ptq { ptq = newValue } else { qat = newValue } }
+    }
+
+    /// Top-1 points lost by 8-bit quantization of the whole network (active regime).
+    public var int8Penalty: Double {
+        get { parameters.int8Penalty }
+        set { parameters.int8Penalty = newValue }
+    }
+
+    /// Points lost beyond the 8-bit part when every block runs at W4A4 (active regime).
+    public var int4Penalty: Double { parameters.int4Penalty }
+
+    /// A copy using `regime`'s constants; throws if the model has none for it.
+    public func with(regime: QuantizationRegime) throws -> QuantizationModel {
+        if regime == .ptq && ptq == nil {
+            throw PredictorError.regimeUnavailable(regime: regime.rawValue, reason: "the model has no post-training (ptq) constants: it was trained without PTQ rows (mobilenet_quant_acc.csv)")
+        }
+        var copy = self
+        copy.regime = regime
+        return copy
+    }
+
+    /// Relative quantization noise of a k x k depthwise kernel against a 3 x 3 one: `ln k / ln 3`.
+    /// A per-channel quantizer's step is set by the channel's largest weight, and the largest of
+    /// n roughly Gaussian weights grows like sqrt(2 ln n), so the noise power relative to the
+    /// weights' grows like ln(k^2).
+    public static func kernelMultiplier(_ kernel: Int) -> Double {
+        switch kernel {
+        case ...3: return 1
+        case 5: return multiplier5
+        case 7: return multiplier7
+        default: return log(Double(kernel)) / log(3)
+        }
+    }
+
+    // Every prediction needs these: computed once (the same expression, so the same value).
+    private static let multiplier5 = log(5.0) / log(3)
+    private static let multiplier7 = log(7.0) / log(3)
+
+    /// Noise power at `bits` relative to 4 bits, counted from 8: `(4^(8-b) - 1) / 255`, 0 from 8 up.
+    public static func bitNoise(_ bits: Int) -> Double {
+        switch bits {
+        case 8...: return 0
+        case 4: return 1
+        default: return (pow(4, Double(8 - max(bits, 1))) - 1) / 255
+        }
+    }
 
     /// Whether sizes are right and every value is finite and non-negative (see ``problem``).
     public var isValid: Bool { problem == nil }
 
     /// What is wrong with the values, named by their model-file keys, or nil. A penalty is
     /// top-1 lost, so a negative one (quantized nets predicted above full precision) is refused
-    /// like a non-finite one; standard deviations and stage multipliers cannot be negative either.
+    /// like a non-finite one; standard deviations and layer weights cannot be negative either.
     public var problem: String? {
-        let scalars: [(String, Double)] = [("int8_penalty", int8Penalty), ("int8_penalty_std", int8PenaltyStd),
-                                           ("int4_penalty", int4Penalty), ("int4_penalty_std", int4PenaltyStd)]
-        for (key, v) in scalars {
-            guard v.isFinite else { return "\(key) is not finite" }
-            guard v >= 0 else { return "\(key) \(v) is negative (a quantization penalty is top-1 lost)" }
+        if let p = qat.problem(prefix: "qat") { return p }
+        if let p = ptq?.problem(prefix: "ptq") { return p }
+        for (kind, w) in layerWeights.all where !(w.isFinite && w >= 0) {
+            return "layer_weights.\(kind.rawValue) \(w) is not a finite non-negative number"
         }
-        guard stageMultipliers.count == ArchitecturePoint.stageCount else {
-            return "\(stageMultipliers.count) stage_multipliers, expected \(ArchitecturePoint.stageCount)"
+        guard layout.stageSqueezeExcite.count == ArchitecturePoint.stageCount else {
+            return "layout has \(layout.stageSqueezeExcite.count) stage_squeeze_excite entries, expected \(ArchitecturePoint.stageCount)"
         }
-        if let i = stageMultipliers.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
-            return "stage_multipliers[\(i)] \(stageMultipliers[i]) is not a finite non-negative number"
-        }
+        guard layout.headLayers >= 0, layout.headLayers <= 3 else { return "layout.head_layers \(layout.headLayers) not in 0...3" }
         if let s = lowBitSlotPenalties {
             guard s.count == ArchitecturePoint.slotCount else {
                 return "\(s.count) low_bit_slot_penalties, expected \(ArchitecturePoint.slotCount)"
@@ -77,25 +142,34 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
         return nil
     }
 
-    /// Penalty in points and its standard deviation.
+    /// Penalty in points and its standard deviation for a point of the space.
     public func penalty(_ p: ArchitecturePoint) -> (points: Double, std: Double) {
+        let detail = penaltyDetail(p, breakdown: false)
+        return (detail.points, detail.std)
+    }
+
+    /// Penalty of a point with its per-kind breakdown (or the user's slot penalties).
+    public func penaltyDetail(_ p: ArchitecturePoint, breakdown: Bool = true) -> QuantizationPenalty {
         if let slots = lowBitSlotPenalties {
-            var sum = 0.0
+            var sum = 0.0, count = 0
             for slot in 0..<ArchitecturePoint.slotCount where Encoding.active(p, slot) && slot < p.bits.count && p.bits[slot] < 8 {
                 sum += slots[slot]
+                count += 1
             }
-            return (int8Penalty + sum, int8PenaltyStd)
+            let base = parameters.int8Penalty
+            return QuantizationPenalty(points: base + sum, std: parameters.int8PenaltyStd,
+                                       breakdown: [PenaltyTerm(name: "int8_base", points: base, layers: 0),
+                                                   PenaltyTerm(name: "sensitivity_file", points: sum, layers: count)])
         }
-        let macs = BlockMACs.perSlot(p)
-        var all = 0.0, low = 0.0
-        for slot in 0..<ArchitecturePoint.slotCount where macs[slot] > 0 {
-            let w = macs[slot] * stageMultipliers[slot / ArchitecturePoint.slotsPerStage]
-            all += w
-            if slot < p.bits.count && p.bits[slot] < 8 { low += w }
-        }
-        let fraction = all > 0 ? low / all : 0
-        let std = (int8PenaltyStd * int8PenaltyStd + fraction * fraction * int4PenaltyStd * int4PenaltyStd).squareRoot()
-        return (int8Penalty + int4Penalty * fraction, std)
+        var exposure = QuantizationExposure(weights: layerWeights, termsWanted: breakdown)
+        layout.forEachLayer(p) { exposure.add($0) }
+        return penalty(exposure: exposure.finished(), breakdown: breakdown)
+    }
+
+    /// Penalty of any network by the layer-kind rule (a user's slot penalties do not apply: they
+    /// describe points of the space). This is what baselines outside the space are charged.
+    public func penalty(_ network: Network) -> QuantizationPenalty {
+        penalty(layers: QuantizedLayer.census(network), breakdown: true)
     }
 
     /// Reads a user sensitivity file: JSON `{"format": "hao-sensitivity-v1",
@@ -157,43 +231,5 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
         m.int8Penalty = int8
         m.source = "user sensitivity file \(url.lastPathComponent); 8-bit part: \(int8 == base.int8Penalty ? base.source : "from the file")"
         return m
-    }
-}
-
-/// MACs of each searchable block of a default-space point, without building a `Network`
-/// (the quantization share needs it per candidate). Channel rules are the default space's
-/// (width 1.0 once-for-all MobileNetV3); inactive slots get 0.
-enum BlockMACs {
-    static let stageChannels = [24, 40, 80, 112, 160]
-    static let stageStrides = [2, 2, 2, 1, 2]
-    static let stageSE = [false, true, false, true, true]
-
-    static func perSlot(_ p: ArchitecturePoint) -> [Double] {
-        var out = [Double](repeating: 0, count: ArchitecturePoint.slotCount)
-        // Stem stride 2; the first block keeps the size.
-        var size = (max(p.resolution, 1) + 1) / 2
-        var channels = 16
-        for s in 0..<ArchitecturePoint.stageCount {
-            let depth = s < p.depths.count ? p.depths[s] : 0
-            for j in 0..<min(depth, ArchitecturePoint.slotsPerStage) {
-                let slot = s * ArchitecturePoint.slotsPerStage + j
-                let e = slot < p.expandRatios.count ? p.expandRatios[slot] : 1
-                let k = slot < p.kernels.count ? p.kernels[slot] : 3
-                let stride = j == 0 ? stageStrides[s] : 1
-                let outSize = (size + stride - 1) / stride
-                let expanded = SearchSpace.makeDivisible(Double(channels * e), divisor: 8)
-                var macs = Double(size * size * channels * expanded)
-                macs += Double(outSize * outSize * expanded * k * k)
-                if stageSE[s] {
-                    let se = SearchSpace.makeDivisible(Double(expanded / 4), divisor: 8)
-                    macs += Double(2 * expanded * se)
-                }
-                macs += Double(outSize * outSize * expanded * stageChannels[s])
-                out[slot] = macs
-                size = outSize
-                channels = stageChannels[s]
-            }
-        }
-        return out
     }
 }

@@ -4,93 +4,88 @@ extension PredictorTrainer {
     struct QuantNotes {
         var lines: [String] = []
         var metrics: [KernelModelFile.Metric] = []
+        var warnings: [String] = []
     }
 
-    /// Fits the quantization penalty (see ``QuantizationModel``):
-    /// - `int8Penalty`: mean float-minus-int8 top-1 over the TF-slim MobileNetV1 pairs (the only
-    ///   depthwise-separable float/int8 pairs in the data), its sample std as uncertainty;
-    /// - `int4Penalty`: least-squares slope through the origin of HAWQ-V3's drop from W8A8
-    ///   against the fraction of BOPS moved from 8 to 4 bits, `(BOPS_W8 - BOPS) / (BOPS_W8 - BOPS_W4)`,
-    ///   over the W4A4 and mixed-precision rows of ResNet18 and ResNet50;
-    /// - stage multipliers stay 1: MP-NAS-Bench201 varies bit widths only on cell edges that repeat
-    ///   in every stage, so it measures edge-type, not depth, sensitivity (reported, not applied).
-    /// Missing files leave the corresponding part at 0 with a note.
+    /// Fits the layer-kind quantization penalty (``QuantizationModel``, docs/predictor.md):
+    /// - observations: the trusted (grade A/B) MobileNet-family rows of `mobilenet_quant_acc.csv`,
+    ///   each reduced to its exposure (which layers run below 8 bits, ``PublishedMobileNetLayouts``),
+    ///   and the TF-slim MobileNetV1 float/int8 pairs (16 variants of one network and one 2018 flow:
+    ///   they share the weight of one row);
+    /// - per regime, least absolute deviations over the rows of fixed widths (``QuantizationPenaltyFit``);
+    ///   mixed-precision rows (known only by their share of 4-bit layers) and naive PTQ below 8 bits
+    ///   are predicted and reported, not fitted;
+    /// - leave-one-network-out errors per row shape, next to the previous MAC-share rule (TF-slim mean,
+    ///   HAWQ-V3 BOPS slope), which HAWQ-V3's ResNet rows still give; they also check how far
+    ///   mixed-precision ResNets fall from linear interpolation between W8A8 and W4A4;
+    /// - MP-NAS-Bench201's per-edge effects are reported, not applied.
+    /// Without 4-bit rows the 4-bit part is 0 (with a warning); without any file the model is empty.
     func calibrateQuantization(_ loaded: Loaded) throws -> (QuantizationModel, QuantNotes) {
         var notes = QuantNotes()
-        var int8 = 0.0, int8Std = 0.0, int4 = 0.0, int4Std = 0.0
-        var sources: [String] = []
-        if let t = loaded.tfslim {
-            let cModel = try t.column("model"), cW = try t.column("width"), cR = try t.column("resolution")
-            let cB = try t.column("bits"), cT = try t.column("top1")
-            var float: [String: Double] = [:], int8Rows: [String: Double] = [:]
-            for row in t.rows {
-                let key = "\(try row.string(cModel)) w\(try row.string(cW)) r\(try row.int(cR))"
-                switch try row.int(cB) {
-                case 32: float[key] = try row.double(cT)
-                case 8: int8Rows[key] = try row.double(cT)
-                default: continue
-                }
+        var reader = PublishedQuantizationReader(weights: .equal)
+        var obs = try loaded.tfslim.map(tfslimObservations) ?? []
+        if let t = loaded.published { obs += try reader.observations(t) }
+        notes.lines += reader.excluded.map { "not used: \($0)" }
+        let qatFit = QuantizationPenaltyFit(regime: .qat), ptqFit = QuantizationPenaltyFit(regime: .ptq)
+        let qatObs = obs.filter { $0.regime == .qat }, ptqObs = obs.filter { $0.regime == .ptq }
+        // The loader refuses negative penalties; say so here, where the data that produced one is known.
+        for (fit, rows) in [(qatFit, qatObs), (ptqFit, ptqObs)] where rows.contains(where: { $0.checkOnly == nil }) {
+            let free8 = fit.coefficients(rows, allowNegative8: true)[0]
+            guard free8 >= 0 else {
+                throw PredictorError.training("quantization calibration gave a negative penalty for \(fit.regime.rawValue) (8-bit \(f2(free8))): the calibration files say quantized nets beat full precision; check them")
             }
-            let keys = int8Rows.keys.filter { float[$0] != nil }.sorted()
-            guard keys.count >= 2 else { throw PredictorError.training("\(t.file): fewer than 2 float/int8 pairs") }
-            let drops = keys.map { float[$0]! - int8Rows[$0]! }
-            int8 = drops.reduce(0, +) / Double(drops.count)
-            int8Std = (drops.map { ($0 - int8) * ($0 - int8) }.reduce(0, +) / Double(drops.count - 1)).squareRoot()
-            notes.lines.append("8-bit: \(keys.count) TF-slim float/int8 pairs, mean drop \(f2(int8)), std \(f2(int8Std)), range \(f2(drops.min()!))..\(f2(drops.max()!))")
-            for (k, d) in zip(keys, drops) { notes.lines.append("  \(k): drop \(f2(d)), residual \(f2(d - int8))") }
-            notes.metrics.append(.init(name: "8-bit penalty fit residuals (TF-slim MobileNetV1 pairs)", count: keys.count,
-                                       mae: drops.map { abs($0 - int8) }.reduce(0, +) / Double(keys.count),
-                                       maxError: drops.map { abs($0 - int8) }.max()!, kendallTau: nil,
-                                       note: "constant model: mean drop \(f2(int8)) points"))
-            sources.append("8-bit: mean of \(keys.count) TF-slim MobileNetV1 float-int8 pairs")
-        } else {
-            notes.lines.append("8-bit: no TF-slim file given, penalty 0")
         }
-        if let t = loaded.hawq {
-            let cM = try t.column("model"), cS = try t.column("scheme"), cB = try t.column("bops_g"), cT = try t.column("top1")
-            var byModel: [String: [(scheme: String, bops: Double, top1: Double, line: Int)]] = [:]
-            for row in t.rows {
-                byModel[try row.string(cM), default: []].append((try row.string(cS), try row.double(cB), try row.double(cT), row.line))
-            }
-            var xs: [Double] = [], ys: [Double] = [], labels: [String] = []
-            for model in byModel.keys.sorted() {
-                let rows = byModel[model]!
-                guard let w8 = rows.first(where: { $0.scheme == "W8A8" }), let w4 = rows.first(where: { $0.scheme == "W4A4" }),
-                      w8.bops > w4.bops else {
-                    notes.lines.append("4-bit: \(model) lacks W8A8/W4A4 rows, skipped"); continue
-                }
-                for r in rows where r.scheme != "FP32" && r.scheme != "W8A8" {
-                    xs.append((w8.bops - r.bops) / (w8.bops - w4.bops))
-                    ys.append(w8.top1 - r.top1)
-                    labels.append("\(model) \(r.scheme)")
-                }
-            }
-            guard xs.count >= 2 else { throw PredictorError.training("\(t.file): no usable W8A8/W4A4/mixed rows") }
-            int4 = zip(xs, ys).reduce(0) { $0 + $1.0 * $1.1 } / xs.reduce(0) { $0 + $1 * $1 }
-            let res = zip(xs, ys).map { $0.1 - int4 * $0.0 }
-            int4Std = (res.map { $0 * $0 }.reduce(0, +) / Double(res.count - 1)).squareRoot()
-            notes.lines.append("4-bit: slope \(f2(int4)) points per unit BOPS fraction over \(xs.count) HAWQ-V3 rows, residual std \(f2(int4Std))")
-            for i in 0..<xs.count { notes.lines.append("  \(labels[i]): fraction \(f2(xs[i])), drop \(f2(ys[i])), residual \(f2(res[i]))") }
-            notes.metrics.append(.init(name: "4-bit penalty fit residuals (HAWQ-V3 ResNet18/50 W4A4 and mixed)", count: xs.count,
-                                       mae: res.map(abs).reduce(0, +) / Double(res.count), maxError: res.map(abs).max()!,
-                                       kendallTau: PredictorTrainer.kendallTau(xs.map { int4 * $0 }, ys),
-                                       note: "drop = \(f2(int4)) x fraction of BOPS at 4 bits; ResNets, transferred to MobileNetV3"))
-            sources.append("4-bit: HAWQ-V3 slope over \(xs.count) rows")
-        } else {
-            notes.lines.append("4-bit: no HAWQ-V3 file given, penalty 0")
+        let qatSource = "least absolute deviations over \(qatObs.filter { $0.checkOnly == nil && !$0.fromTFSlim }.count) trusted MobileNet-family QAT rows"
+            + (qatObs.contains { $0.fromTFSlim } ? " and the TF-slim MobileNetV1 int8 pairs (one observation)" : "")
+            + "; weights and activations share the 4-bit part equally"
+        let qat = qatObs.isEmpty ? QuantizationPenaltyParameters.zero : qatFit.parameters(qatObs, source: qatSource)
+        let ptq = ptqObs.contains { $0.checkOnly == nil } ? ptqFit.parameters(ptqObs, source: "least absolute deviations over \(ptqObs.filter { $0.checkOnly == nil }.count) trusted MobileNet-family PTQ rows (naive PTQ below 8 bits excluded)") : nil
+        if !obs.contains(where: { $0.shape != .w8a8 && $0.checkOnly == nil }) {
+            notes.warnings.append("no quantization rows below 8 bits (give mobilenet_quant_acc.csv): 4-bit blocks cost nothing in this model")
         }
+        for (name, c) in [("qat", Optional(qat)), ("ptq", ptq)] {
+            guard let c else { continue }
+            notes.lines.append("\(name): 8-bit \(f2(c.int8Penalty)) (std \(f2(c.int8PenaltyStd))), all blocks W4A4 +\(f2(c.int4Penalty)) (weights \(f2(c.int4WeightPenalty)), activations \(f2(c.int4ActivationPenalty)); std \(f2(c.int4PenaltyStd)))")
+        }
+        let previous = try loaded.hawq.map { try hawqCheck($0, notes: &notes) }
+        for (fit, rows) in [(qatFit, qatObs), (ptqFit, ptqObs)] where !rows.isEmpty {
+            reportLeaveOneOut(fit, rows, previous: fit.regime == .qat ? previous.map { (previousInt8(obs), $0) } : nil, notes: &notes)
+        }
+        if !qatObs.isEmpty { try depthwiseWeightStudy(loaded, notes: &notes) }
         if let t = loaded.mpnas {
             let (line, metric) = try positionSensitivity(t)
             notes.lines.append(line)
             notes.metrics.append(metric)
         }
-        // The loader refuses negative penalties; say so here, where the data that produced one is known.
-        guard int8 >= 0, int4 >= 0 else {
-            throw PredictorError.training("quantization calibration gave a negative penalty (8-bit \(f2(int8)), 4-bit \(f2(int4))): the calibration files say quantized nets beat full precision; check them")
-        }
-        let model = QuantizationModel(int8Penalty: int8, int8PenaltyStd: int8Std, int4Penalty: int4, int4PenaltyStd: int4Std,
-                                      source: sources.isEmpty ? "no calibration data: no penalty" : sources.joined(separator: "; ") + "; stage multipliers 1 (see docs/predictor.md)")
+        let model = QuantizationModel(regime: .qat, qat: qat, ptq: ptq, layerWeights: .equal, layout: PointLayout(space: space),
+                                      source: obs.isEmpty ? "no calibration data: no penalty"
+                                          : "layer-kind rule (equal weight per layer, depthwise x ln k / ln 3, noise 4^-b) fitted by hao predictor train; see docs/predictor.md")
         return (model, notes)
+    }
+
+    /// TF-slim float/int8 pairs as QAT W8A8 observations of one network (MobileNetV1), sharing one row's weight.
+    func tfslimObservations(_ t: CSVTable) throws -> [QuantizationObservation] {
+        let cModel = try t.column("model"), cW = try t.column("width"), cR = try t.column("resolution")
+        let cB = try t.column("bits"), cT = try t.column("top1")
+        var float: [String: Double] = [:], int8Rows: [String: (model: String, top1: Double)] = [:]
+        for row in t.rows {
+            let model = try row.string(cModel)
+            let key = "\(model) w\(try row.string(cW)) r\(try row.int(cR))"
+            switch try row.int(cB) {
+            case 32: float[key] = try row.double(cT)
+            case 8: int8Rows[key] = (model, try row.double(cT))
+            default: continue
+            }
+        }
+        let keys = int8Rows.keys.filter { float[$0] != nil }.sorted()
+        guard keys.count >= 2 else { throw PredictorError.training("\(t.file): fewer than 2 float/int8 pairs") }
+        let names = ["mobilenet_v1": "MobileNetV1", "mobilenet_v2": "MobileNetV2"]
+        return keys.map { key in
+            let model = int8Rows[key]!.model
+            return QuantizationObservation(label: "TF-slim \(key)", network: names[model] ?? model, regime: .qat, shape: .w8a8,
+                                           drop: float[key]! - int8Rows[key]!.top1, int8Share: 1, weightExposure: 0,
+                                           activationExposure: 0, weight: 1 / Double(keys.count), checkOnly: nil, fromTFSlim: true)
+        }
     }
 
     /// Within-architecture (fixed-effects) least squares of CIFAR-10 accuracy on indicators

@@ -1,4 +1,3 @@
-import HAOSupport
 import Foundation
 
 /// Why a JSON file could not be read or decoded, precise enough to find the fault: the file,

@@ -1,4 +1,3 @@
-import HAOSupport
 import Foundation
 
 /// Finds a JSON number that is not an integer where a file format wants one.

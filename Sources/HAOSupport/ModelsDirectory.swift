@@ -1,4 +1,3 @@
-import HAOSupport
 import Foundation
 
 /// Why the shipped `Models/` directory could not be found.

@@ -1,4 +1,8 @@
 import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import HAOTestSupport
 
@@ -44,14 +48,15 @@ enum HAOBinary {
         }
         try process.run()
         // Read both pipes at once so that a chatty process cannot fill one and block.
-        let errorData = Mutex(Data())
+        let errorData = LockedBox(Data())
         let errorRead = DispatchSemaphore(value: 0)
+        let errorDescriptor = err.fileHandleForReading.fileDescriptor
         Thread {
-            let data = err.fileHandleForReading.readDataToEndOfFile()
+            let data = readToEnd(errorDescriptor)
             errorData.withLock { $0 = data }
             errorRead.signal()
         }.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let outData = readToEnd(out.fileHandleForReading.fileDescriptor)
         process.waitUntilExit()
         errorRead.wait()
         return Output(status: process.terminationStatus,
@@ -66,12 +71,23 @@ enum HAOBinary {
     }
 }
 
-final class Mutex<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withLock<R>(_ body: (inout Value) -> R) -> R {
-        lock.lock(); defer { lock.unlock() }
-        return body(&value)
+/// A value shared between threads of a test.
+final class LockedBox<Value: Sendable>: Sendable {
+    private let value: Synchronization.Mutex<Value>
+    init(_ value: Value) { self.value = Synchronization.Mutex(value) }
+    func withLock<R>(_ body: (inout Value) -> R) -> R { value.withLock { body(&$0) } }
+}
+
+/// Everything a pipe delivers until its writer closes it. Foundation's `readDataToEndOfFile()`
+/// traps when a read is interrupted by a signal (EINTR), which happens under load when child
+/// processes exit; this retries instead.
+private func readToEnd(_ descriptor: Int32) -> Data {
+    var result = Data()
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count > 0 { result.append(contentsOf: buffer[0..<count]); continue }
+        if count < 0 && errno == EINTR { continue }
+        return result
     }
 }

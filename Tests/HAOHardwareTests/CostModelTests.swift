@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import HAONetwork
 @testable import HAOHardware
@@ -94,6 +95,17 @@ private let handConfiguration = SubgraphConfiguration(
     }
 }
 
+@Test func headWithoutConvKeepsEveryBlockStage() throws {
+    // MobileNetV1 pools its last block directly; the blocks must still become stages.
+    var network = try #require(try Fixtures.shippedNetworks().first)
+    network.head = Head(convChannels: network.blocks.last!.outChannels, classes: 1000, activation: .relu, hasConv: false)
+    try network.validate()
+    let stages = network.stages
+    #expect(stages.count == network.blocks.count + 2)
+    #expect(stages.reduce(0) { $0 + $1.layers.count } == network.layers.count)
+    #expect(stages.reduce(0) { $0 + $1.layers.reduce(0) { $0 + $1.macs } } == network.macs)
+}
+
 @Test func singleBufferedWeightsAddTheLoadToEveryPathOfTheBlock() {
     let model = SubgraphCostModel(network: handNetwork(), device: Fixtures.zu3eg)
     let block = model.stages[1]
@@ -129,4 +141,31 @@ private let handConfiguration = SubgraphConfiguration(
     // Double, single and tiled for each 1x1 unroll; the depthwise engine is never tiled.
     #expect(model.candidates(.expand).count == 3 * model.parameters.pointwiseUnrolls.count * model.parameters.pointwiseUnrolls.count)
     #expect(model.candidates(.depthwise).count == 2 * model.parameters.depthwiseChannelUnrolls.count * model.parameters.depthwiseTapUnrolls.count)
+}
+
+/// The configuration header the subgraph target exports compiles on its own and carries the
+/// chosen unrolls and one schedule row per stage.
+@Test func hlsHeaderCompilesAndCarriesTheConfiguration() throws {
+    let network = try #require(try Fixtures.shippedNetworks().first)
+    let target = SubgraphTarget(device: Fixtures.zu3eg)
+    let solution = try target.solve(network, solver: .native)
+    let configuration = try #require(solution.configuration)
+    let header = try target.configurationFile(for: configuration, network: network)
+    #expect(header.contains("constexpr int kExpandInputUnroll = \(configuration.expand.unrollA);"))
+    #expect(header.contains("constexpr int kDepthwiseTapUnroll = \(configuration.depthwise.unrollB);"))
+    #expect(header.contains("constexpr int kProjectOutputUnroll = \(configuration.project.unrollB);"))
+    let stages = SubgraphCostModel(network: network, device: Fixtures.zu3eg).stages.count
+    #expect(header.contains("constexpr int kStageCount = \(stages);"))
+    #expect(header.components(separatedBy: "},  // ").count - 1 == stages, "one commented schedule row per stage")
+    let compiler = ["/usr/bin/g++", "/usr/bin/c++", "/usr/bin/clang++"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    guard let compiler else { return }
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("hao-config-\(UUID().uuidString).h")
+    defer { try? FileManager.default.removeItem(at: path) }
+    try header.write(to: path, atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: compiler)
+    process.arguments = ["-std=c++17", "-fsyntax-only", "-x", "c++", path.path]
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "\(compiler) rejects the header")
 }

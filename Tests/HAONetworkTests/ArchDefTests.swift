@@ -53,11 +53,32 @@ import HAONetwork
         #expect(throws: ArchDefError.empty) { try ArchDefinition(stages: [[]], defaultActivation: .relu).blocks(inChannels: 16) }
     }
 
-    @Test func noSkipThatTheFormatCannotExpressIsAnError() throws {
-        let definition = ArchDefinition(stages: [["ir_r1_k3_s1_e6_c16_noskip"]], defaultActivation: .relu)
-        #expect(throws: ArchDefError.self) { try definition.blocks(inChannels: 16) }
-        // ... but is harmless where there is no residual anyway.
+    @Test func noSkipRemovesAResidualWhereThereWouldBeOne() throws {
+        let definition = ArchDefinition(stages: [["ir_r2_k3_s1_e6_c16_noskip"]], defaultActivation: .relu)
+        let blocks = try definition.blocks(inChannels: 16).blocks
+        #expect(blocks.map(\.noSkip) == [true, true])
+        #expect(blocks.allSatisfy { !$0.hasResidual })
+        // ... and is not recorded where there is no residual anyway, so equal networks stay equal.
         let fine = ArchDefinition(stages: [["ds_r1_k3_s1_c16_noskip"]], defaultActivation: .relu)
-        #expect(try fine.blocks(inChannels: 32).blocks.count == 1)
+        let block = try #require(try fine.blocks(inChannels: 32).blocks.first)
+        #expect(!block.noSkip && !block.hasResidual)
+    }
+
+    @Test func dsaBlocksHaveAPointwiseActivationAndNoResidual() throws {
+        // timm's MobileNetV1 definition.
+        let definition = ArchDefinition(stages: [["dsa_r1_k3_s1_c64"], ["dsa_r2_k3_s2_c128"]], defaultActivation: .relu6)
+        let blocks = try definition.blocks(inChannels: 32).blocks
+        #expect(blocks.map(\.outChannels) == [64, 128, 128])
+        #expect(blocks.allSatisfy { !$0.hasExpand && $0.projectActivation == .relu6 && !$0.hasResidual })
+        #expect(blocks.map(\.noSkip) == [false, false, true])
+    }
+
+    @Test func unitExpansionFollowsTheBuilderConvention() throws {
+        let stages = [["ir_r1_k3_s1_e1_c16"], ["ir_r1_k3_s1_e6_c16"]]
+        let mobileVision = try ArchDefinition(stages: stages, defaultActivation: .relu).blocks(inChannels: 16).blocks
+        #expect(mobileVision.map(\.hasExpand) == [false, true])
+        let timm = try ArchDefinition(stages: stages, defaultActivation: .relu, unitExpansion: .conv).blocks(inChannels: 16).blocks
+        #expect(timm.map(\.hasExpand) == [true, true])
+        #expect(timm.map(\.unitExpandConv) == [true, false])
     }
 }

@@ -103,7 +103,10 @@ func specializedPoints() throws -> [String: ArchitecturePoint] {
             #expect(abs(p8.fullPrecisionTop1 - p4.fullPrecisionTop1) < 1e-12)
             let q = predictor.quantization
             #expect(abs(p8.quantizationPenalty - q.int8Penalty) < 1e-9)
-            #expect(abs(p4.quantizationPenalty - q.int8Penalty - q.int4Penalty) < 1e-9)
+            // All searchable blocks at 4 bits: the fitted 4-bit part, a little less for the fixed 8-bit
+            // first block, up to ln 7 / ln 3 = 1.77x with 7x7 depthwise kernels (docs/predictor.md).
+            let extra = (p4.quantizationPenalty - q.int8Penalty) / q.int4Penalty
+            #expect(extra > 0.9 && extra < 1.3, "4-bit part \(extra) x int4Penalty")
         }
         // Bigger nets at higher resolution are predicted more accurate.
         let small = ArchitecturePoint(depths: [2, 2, 2, 2, 2], kernels: .init(repeating: 3, count: 20),

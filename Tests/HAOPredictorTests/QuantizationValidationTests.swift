@@ -29,7 +29,8 @@ import Testing
 
     @Test func modelFilesWithNegativeOrNonFinitePenaltiesAreRefused() throws {
         let text = try String(contentsOf: Paths.shippedModel, encoding: .utf8)
-        for (key, bad) in [("int4_penalty", "-50"), ("int8_penalty", "-1"), ("int4_penalty_std", "-0.5")] {
+        for (key, bad) in [("int4_activation_penalty", "-50"), ("int4_weight_penalty", "-3"), ("int8_penalty", "-1"),
+                           ("int4_penalty_std", "-0.5")] {
             let pattern = try Regex("\"\(key)\":[-0-9.e]+")
             let range = try #require(text.firstRange(of: pattern), "no \(key) in the shipped model")
             var damaged = text
@@ -44,19 +45,30 @@ import Testing
             }
         }
         // Non-finite values are not JSON; a huge exponent decodes to infinity and is refused too.
-        let range = try #require(text.firstRange(of: try Regex("\"int4_penalty\":[-0-9.e]+")))
+        let range = try #require(text.firstRange(of: try Regex("\"int4_weight_penalty\":[-0-9.e]+")))
         var inf = text
-        inf.replaceSubrange(range, with: "\"int4_penalty\":1e999")
+        inf.replaceSubrange(range, with: "\"int4_weight_penalty\":1e999")
         let url = try tempFile("inf-int4.json", inf)
         #expect(throws: PredictorError.self) { _ = try AccuracyPredictor(contentsOf: url) }
     }
 
+    /// A model trained before the layer-kind penalty (MAC-share section) is refused with what to do.
+    @Test func modelsWithTheOldMACShareSectionSayToRetrain() throws {
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Paths.shippedModel)) as? [String: Any])
+        object["quantization"] = ["int8_penalty": 1.35, "int8_penalty_std": 0.47, "int4_penalty": 3.82, "int4_penalty_std": 0.49,
+                                  "stage_multipliers": [1, 1, 1, 1, 1], "source": "old"]
+        let url = try tempFile("old-quantization.json", String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+        #expect { _ = try AccuracyPredictor(contentsOf: url) } throws: { e in
+            "\(e)".contains("MAC-share form") && "\(e)".contains("hao predictor train")
+        }
+    }
+
     @Test func inMemoryModelsAreCheckedToo() {
         var q = Self.base
-        q.int4Penalty = -50
+        q.qat.int4WeightPenalty = -50
         #expect(!q.isValid)
         q = Self.base
-        q.int8PenaltyStd = -0.1
+        q.qat.int8PenaltyStd = -0.1
         #expect(!q.isValid)
         #expect(Self.base.isValid)
     }

@@ -18,7 +18,7 @@ enum Paths {
     static let skipComment: Comment = "needs ../shared/data (the public data set: ofa_predictor/acc_predictor_mlp.json and the CSVs), absent at \(data.path)"
     static var trainingFiles: [URL] {
         ["ofa_predictor/acc_predictor_mlp.json", "ofa_specialized.csv", "tfslim_mobilenet_v1_v2.csv",
-         "hawqv3_model_zoo.csv", "mpnas201_bitwidth_acc.csv"].map(dataFile)
+         "hawqv3_model_zoo.csv", "mpnas201_bitwidth_acc.csv", "mobilenet_quant_acc.csv"].map(dataFile)
     }
 }
 

@@ -7,13 +7,14 @@ import PackageDescription
 
 let package = Package(
     name: "HAOBenchmarks",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     dependencies: [.package(name: "HAO", path: "../..")],
     targets: [
         .executableTarget(name: "hao-bench", dependencies: [
             .product(name: "HAOHardware", package: "HAO"),
             .product(name: "HAONetwork", package: "HAO"),
             .product(name: "HAOSolver", package: "HAO"),
+            .product(name: "HAOSupport", package: "HAO"),
         ]),
     ]
 )

@@ -14,7 +14,11 @@ struct PredictCommand: ParsableCommand {
         file in Models/networks (without .json), or an architecture point:
           {"depths": [5 values], "kernels": [20], "expand_ratios": [20],
            "bits": [20], "resolution": R}
-        A network outside the search space is refused with the reason.
+        A network outside the search space is refused with the reason; a
+        resolution between the grid's values (e.g. 156) is predicted with a
+        warning, one outside the trained range is refused.
+        The quantization penalty is shown by layer kind; --regime ptq uses
+        the post-training constants (docs/predictor.md).
         Examples:
           hao predict my_net.json
           hao predict point.json --json
@@ -38,6 +42,9 @@ struct PredictCommand: ParsableCommand {
     @Option(name: .long, help: "Per-slot 4-bit sensitivity file (JSON hao-sensitivity-v1 or CSV slot,penalty_4bit); overrides the model's default.")
     var sensitivity: String?
 
+    @Option(name: .long, help: "Training regime of the quantized network: qat (quantization-aware training, default) or ptq (post-training with reconstruction).")
+    var regime: QuantizationRegime = .qat
+
     @Option(name: .long, help: "Models directory (default: located automatically).")
     var modelsDir: String?
 
@@ -50,52 +57,46 @@ struct PredictCommand: ParsableCommand {
         if let model { modelURL = URL(fileURLWithPath: model) } else {
             modelURL = try ModelsDirectory.locate(explicit: modelsDir).predictors.appendingPathComponent("ofa-mbv3-w4w8-kernel.json")
         }
-        var predictor = try AccuracyPredictor(contentsOf: modelURL)
+        var predictor = try AccuracyPredictor(contentsOf: modelURL).with(regime: regime)
         if let sensitivity {
             predictor = predictor.with(quantization: try QuantizationModel.userSensitivity(
                 contentsOf: URL(fileURLWithPath: sensitivity), base: predictor.quantization))
         }
-        let (name, point) = try resolvePoint(searchSpace)
-        try searchSpace.check(point)
+        let (name, point, warning) = try resolvePoint(searchSpace)
+        if let warning { printError("warning: \(warning)") }
         let p = predictor.predict(point)
+        let penalty = predictor.quantization.penaltyDetail(point)
         if predictor.ignoresBitWidths {
             FileHandle.standardError.write(Data("note: model \(predictor.modelName) (\(predictor.format)) has no quantization part, so bit widths are ignored: the prediction is full precision (give --sensitivity to add a penalty)\n".utf8))
         }
         if json {
-            struct Output: Encodable {
-                var network: String
-                var top1: Double
-                var stddev: Double?
-                var fullPrecisionTop1: Double
-                var quantizationPenalty: Double
-                var model: String
-                var modelFormat: String
-                /// True when the model has no quantization part (a dense MLP without --sensitivity).
-                var bitWidthsIgnored: Bool
-                var point: ArchitecturePoint
-                enum CodingKeys: String, CodingKey {
-                    case network, top1, stddev, model, point
-                    case fullPrecisionTop1 = "full_precision_top1"
-                    case quantizationPenalty = "quantization_penalty"
-                    case modelFormat = "model_format"
-                    case bitWidthsIgnored = "bit_widths_ignored"
-                }
-            }
+            let out = PredictionJSON(network: name, top1: p.top1, stddev: p.stddev, fullPrecisionTop1: p.fullPrecisionTop1,
+                                     quantizationPenalty: p.quantizationPenalty, quantizationRegime: predictor.quantization.regime.rawValue,
+                                     penaltyBreakdown: predictor.ignoresBitWidths ? [] : penalty.breakdown, penaltySource: predictor.quantization.source,
+                                     model: predictor.modelName, modelFormat: predictor.format, bitWidthsIgnored: predictor.ignoresBitWidths,
+                                     resolutionOnGrid: warning == nil, point: point)
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let out = Output(network: name, top1: p.top1, stddev: p.stddev, fullPrecisionTop1: p.fullPrecisionTop1,
-                             quantizationPenalty: p.quantizationPenalty, model: predictor.modelName,
-                             modelFormat: predictor.format, bitWidthsIgnored: predictor.ignoresBitWidths, point: point)
             print(String(decoding: try e.encode(out), as: UTF8.self))
         } else {
             let sd = p.stddev.map { String(format: " +- %.2f", $0) } ?? " (no uncertainty from this model)"
             print(String(format: "%@: predicted top-1 %.2f%%", name, p.top1) + sd)
-            print(String(format: "  full precision %.2f%%, quantization penalty %.2f points; model %@", p.fullPrecisionTop1,
-                         p.quantizationPenalty, predictor.modelName))
+            print(String(format: "  full precision %.2f%%, quantization penalty %.2f points (%@); model %@", p.fullPrecisionTop1,
+                         p.quantizationPenalty, predictor.quantization.regime.rawValue, predictor.modelName))
+            if !predictor.ignoresBitWidths { print("  penalty by layer kind: " + Self.describe(penalty.breakdown)) }
         }
     }
 
-    func resolvePoint(_ space: SearchSpace) throws -> (String, ArchitecturePoint) {
+    /// `8-bit base 0.63, expand 0.21 (6 layers), depthwise k7 0.12 (2 layers), ...`.
+    static func describe(_ terms: [PenaltyTerm]) -> String {
+        terms.map { t in
+            let label = t.name == "int8_base" ? "8-bit base" : t.name.replacingOccurrences(of: "_k", with: " k").replacingOccurrences(of: "_", with: "-")
+            return String(format: "%@ %.2f", label, t.points) + (t.layers > 0 ? " (\(t.layers) layer\(t.layers == 1 ? "" : "s"))" : "")
+        }.joined(separator: ", ")
+    }
+
+    /// The network's name, its point and a warning when its resolution is off the search grid.
+    func resolvePoint(_ space: SearchSpace) throws -> (String, ArchitecturePoint, String?) {
         var url = URL(fileURLWithPath: network)
         if !FileManager.default.fileExists(atPath: url.path), !network.contains("/") {
             url = try ModelsDirectory.locate(explicit: modelsDir).networks.appendingPathComponent(network + ".json")
@@ -109,14 +110,15 @@ struct PredictCommand: ParsableCommand {
         let pointKeys: Set<String> = ["depths", "kernels", "expand_ratios"]
         if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
            object["blocks"] == nil, !pointKeys.isDisjoint(with: object.keys) {
-            do {
-                return (url.lastPathComponent, try JSONDecoder().decode(ArchitecturePoint.self, from: data))
-            } catch let error as DecodingError {
+            let point: ArchitecturePoint
+            do { point = try JSONDecoder().decode(ArchitecturePoint.self, from: data) } catch let error as DecodingError {
                 throw PointFileError.malformed(path: url.path, reason: Self.describe(error))
             }
+            return (url.lastPathComponent, point, try space.checkForPrediction(point))
         }
         let net = try Network.decode(from: data, source: "'\(url.path)'")
-        return (net.name, try space.point(for: net))
+        let (point, warning) = try space.predictionPoint(for: net)
+        return (net.name, point, warning)
     }
 
     static func describe(_ error: DecodingError) -> String {
@@ -144,3 +146,36 @@ enum PointFileError: Error, CustomStringConvertible {
         }
     }
 }
+
+/// `hao predict --json` output.
+struct PredictionJSON: Encodable {
+    var network: String
+    var top1: Double
+    var stddev: Double?
+    var fullPrecisionTop1: Double
+    var quantizationPenalty: Double
+    var quantizationRegime: String
+    /// Terms summing to `quantizationPenalty`: the 8-bit base, then each layer kind below 8 bits.
+    var penaltyBreakdown: [PenaltyTerm]
+    var penaltySource: String
+    var model: String
+    var modelFormat: String
+    /// True when the model has no quantization part (a dense MLP without --sensitivity).
+    var bitWidthsIgnored: Bool
+    /// False when the resolution lies between the search grid's values.
+    var resolutionOnGrid: Bool
+    var point: ArchitecturePoint
+    enum CodingKeys: String, CodingKey {
+        case network, top1, stddev, model, point
+        case fullPrecisionTop1 = "full_precision_top1"
+        case quantizationPenalty = "quantization_penalty"
+        case quantizationRegime = "quantization_regime"
+        case penaltyBreakdown = "penalty_breakdown"
+        case penaltySource = "penalty_source"
+        case modelFormat = "model_format"
+        case bitWidthsIgnored = "bit_widths_ignored"
+        case resolutionOnGrid = "resolution_on_grid"
+    }
+}
+
+extension QuantizationRegime: ExpressibleByArgument {}

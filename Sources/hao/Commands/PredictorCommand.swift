@@ -20,8 +20,9 @@ struct PredictorCommand: ParsableCommand {
             Data files are recognised by name and header:
               a dense-mlp-v1 JSON teacher (the released once-for-all predictor),
               ofa_specialized.csv (fine-tuned networks with real ImageNet top-1),
-              tfslim_mobilenet_v1_v2.csv, hawqv3_model_zoo.csv and
-              mpnas201_bitwidth_acc.csv (quantization calibration),
+              mobilenet_quant_acc.csv and tfslim_mobilenet_v1_v2.csv (the
+              quantization penalty), hawqv3_model_zoo.csv and
+              mpnas201_bitwidth_acc.csv (quantization checks),
               and user CSVs with the header
                 name,resolution,depths,kernels,expand_ratios,bits,top1
               where depths has 5 dash-separated entries, kernels, expand_ratios
@@ -35,6 +36,7 @@ struct PredictorCommand: ParsableCommand {
                   <data>/tfslim_mobilenet_v1_v2.csv \\
                   <data>/hawqv3_model_zoo.csv \\
                   <data>/mpnas201_bitwidth_acc.csv \\
+                  <data>/mobilenet_quant_acc.csv \\
                 --out Models/predictors/ofa-mbv3-w4w8-kernel.json --seed 2021
             where <data> is the folder of the project's public data set (its
             README gives provenance); these files are not shipped with hao.

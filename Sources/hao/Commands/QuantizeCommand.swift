@@ -13,9 +13,10 @@ struct QuantizeCommand: ParsableCommand {
         commandName: "quantize",
         abstract: "Choose each block's bit width (4 or 8) and the accelerator configuration together: least predicted accuracy loss under a frame-rate or model-size target.",
         discussion: """
-        Penalties: for a network of the search space, the accuracy predictor's
-        quantization model (or a hao-sensitivity-v1 slot file); otherwise its
-        MAC-share rule, or a CSV sensitivity file with header 'block,penalty_4bit'.
+        Penalties: the accuracy predictor's quantization model by layer kind
+        (--regime qat or ptq), for a network of the search space or any other;
+        a hao-sensitivity-v1 slot file (networks of the space) or a CSV with
+        header 'block,penalty_4bit' (other networks) overrides it.
         Residual partners share a width (HAWQ-V3); stem and head keep 8 bits.
         Exits with status 1 when the target is out of reach, printing the least
         latency that is reachable. docs/bit-allocation.md explains the program.
@@ -46,6 +47,9 @@ struct QuantizeCommand: ParsableCommand {
 
     @Option(name: .long, help: "Search space file (default: Models/spaces/ofa-mbv3-w4w8.json).")
     var space: String?
+
+    @Option(name: .long, help: "Training regime of the quantized network for the predictor's penalties: qat (default) or ptq.")
+    var regime: QuantizationRegime = .qat
 
     @OptionGroup var solverOption: SolverOption
 
@@ -101,23 +105,12 @@ struct QuantizeCommand: ParsableCommand {
         }
     }
 
-    /// The problem with its penalties: from the predictor for networks of the space, else the
-    /// MAC-share rule or a sensitivity file. The predictor and space are optional.
+    /// The problem with its penalties (see ``QuantizationSetup/resolve``).
     private func quantizationSetup(_ net: Network, limit: BitAllocationLimit) throws -> QuantizationSetup {
-        let models = try? hardware.models()
-        let spaceURL = space.map { URL(fileURLWithPath: $0) } ?? models?.spaces.appendingPathComponent(CoDesignDefaults.spaceFile)
-        let predictorURL = predictor.map { URL(fileURLWithPath: $0) } ?? models?.predictors.appendingPathComponent(CoDesignDefaults.predictorFile)
-        let searchSpace: SearchSpace? = try spaceURL.flatMap { url in
-            if space == nil && !FileManager.default.fileExists(atPath: url.path) { return nil }
-            return try SearchSpace(contentsOf: url)
-        }
-        let model: AccuracyPredictor? = try predictorURL.flatMap { url in
-            if predictor == nil && !FileManager.default.fileExists(atPath: url.path) { return nil }
-            return try AccuracyPredictor(contentsOf: url)
-        }
         do {
-            return try QuantizationSetup.make(network: net, limit: limit, space: searchSpace, predictor: model, quantization: nil,
-                                              sensitivity: sensitivity.map { URL(fileURLWithPath: $0) }, groups: !noGroups)
+            return try QuantizationSetup.resolve(network: net, limit: limit, models: try? hardware.models(),
+                                                 space: space.map { URL(fileURLWithPath: $0) }, predictor: predictor.map { URL(fileURLWithPath: $0) },
+                                                 regime: regime, sensitivity: sensitivity.map { URL(fileURLWithPath: $0) }, groups: !noGroups)
         } catch let error as QuantizationSetupError { throw CLIError(error.description) }
     }
 

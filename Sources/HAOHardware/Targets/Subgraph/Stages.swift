@@ -79,6 +79,12 @@ extension Network {
         var result: [Stage] = []
         var blockLayers: [Int: [Layer]] = [:]
         var blockOrder: [Int] = []
+        // Blocks end at the first head layer: the head conv, or the hidden layer or classifier
+        // of a head without one (MobileNetV1).
+        func flushBlocks() {
+            for b in blockOrder { result.append(Stage(kind: .block(b), layers: blockLayers[b]!)) }
+            blockOrder = []
+        }
         for layer in layers {
             switch layer.role {
             case .stem: result.append(Stage(kind: .stem, layers: [layer]))
@@ -86,11 +92,14 @@ extension Network {
                 if blockLayers[b] == nil { blockOrder.append(b) }
                 blockLayers[b, default: []].append(layer)
             case .headConv:
-                for b in blockOrder { result.append(Stage(kind: .block(b), layers: blockLayers[b]!)) }
-                blockOrder = []
+                flushBlocks()
                 result.append(Stage(kind: .headConv, layers: [layer]))
-            case .headHidden: result.append(Stage(kind: .headHidden, layers: [layer]))
-            case .classifier: result.append(Stage(kind: .classifier, layers: [layer]))
+            case .headHidden:
+                flushBlocks()
+                result.append(Stage(kind: .headHidden, layers: [layer]))
+            case .classifier:
+                flushBlocks()
+                result.append(Stage(kind: .classifier, layers: [layer]))
             }
         }
         return result

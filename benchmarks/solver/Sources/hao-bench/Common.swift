@@ -2,6 +2,7 @@ import Foundation
 import HAOHardware
 import HAONetwork
 import HAOSolver
+import HAOSupport
 
 /// A benchmark failure worth a clear message (bad arguments, unreadable files).
 struct BenchError: Error, CustomStringConvertible {
@@ -9,21 +10,7 @@ struct BenchError: Error, CustomStringConvertible {
     init(_ message: String) { description = message }
 }
 
-/// Seeded generator for the synthetic instances (SplitMix64: small, fast, fully determined by the seed).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-func milliseconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
-}
+func milliseconds(_ d: Duration) -> Double { d.milliseconds }
 
 /// Median, min and max of a sample (median of an even count: mean of the two middle values).
 struct Summary {
@@ -137,8 +124,8 @@ func devices(_ models: ModelsDirectory, names: [String]?) throws -> [Device] {
 /// (more DSP) is faster in proportion (with +-20% noise per stage, so candidates are rarely
 /// dominated), and its BRAM grows with lanes at a random rate. Each engine does the bulk of one
 /// path and a small share (fill/drain) of the others. The budget is the ZU3EG's (360 DSP, 432 BRAM18).
-func syntheticInstance(blocks: Int, configs: Int, seed: UInt64) -> AcceleratorInstance {
-    var rng = SplitMix64(state: seed &* 0x2545_F491_4F6C_DD1D &+ UInt64(blocks) << 32 &+ UInt64(configs))
+func syntheticInstance(blocks: Int, configs: Int, seed: UInt64) -> SubgraphInstance {
+    var rng = SplitMix64(seed: seed &* 0x2545_F491_4F6C_DD1D &+ UInt64(blocks) << 32 &+ UInt64(configs))
     var stageNames: [String] = [], memory: [Int] = [], pathStage: [Int] = []
     for s in 0..<blocks {
         stageNames.append("b\(s)")
@@ -162,7 +149,7 @@ func syntheticInstance(blocks: Int, configs: Int, seed: UInt64) -> AcceleratorIn
         }
         candidates.append(list); resources.append(res); terms.append(table)
     }
-    return AcceleratorInstance(stageNames: stageNames, memoryCycles: memory, pathStage: pathStage, candidates: candidates,
+    return SubgraphInstance(stageNames: stageNames, memoryCycles: memory, pathStage: pathStage, candidates: candidates,
                                resources: resources, terms: terms, fixed: Resources(dsp: 0, bram18: 4, uram: 0, lut: 6_000, ff: 9_000),
                                budget: Resources(dsp: 360, bram18: 432, uram: 0, lut: 63_504, ff: 141_120))
 }
@@ -176,10 +163,10 @@ struct InstanceResult {
 
 let glpkBenchLimit: Duration = .seconds(120)
 
-func solveGLPK(_ full: AcceleratorInstance, pruning: PruningOptions = .all, formulation: FormulationOptions = .standard) throws -> InstanceResult {
+func solveGLPK(_ full: SubgraphInstance, pruning: PruningOptions = .all, formulation: FormulationOptions = .standard) throws -> InstanceResult {
     let instance = full.pruned(pruning)
     if instance.candidateCounts.contains(0) { return InstanceResult(objective: nil, status: "infeasible", counts: instance.candidateCounts) }
-    let program = AcceleratorProgram(instance: instance, options: formulation)
+    let program = SubgraphProgram(instance: instance, options: formulation)
     let solution = try GLPKSolver().solve(program.model, options: SolverOptions(timeLimit: glpkBenchLimit))
     switch solution.status {
     case .optimal: return InstanceResult(objective: solution.objective.map { $0 + program.objectiveOffset }, status: "optimal", counts: instance.candidateCounts)
@@ -188,7 +175,7 @@ func solveGLPK(_ full: AcceleratorInstance, pruning: PruningOptions = .all, form
     }
 }
 
-func solveNative(_ full: AcceleratorInstance, pruning: PruningOptions = .all) -> InstanceResult {
+func solveNative(_ full: SubgraphInstance, pruning: PruningOptions = .all) -> InstanceResult {
     let instance = full.pruned(pruning)
     let result = instance.solveNative()
     return InstanceResult(objective: result.objective, status: result.objective == nil ? "infeasible" : "optimal", counts: instance.candidateCounts)

@@ -1,3 +1,4 @@
+import HAOSupport
 import Foundation
 import HAOHardware
 import HAONetwork
@@ -8,8 +9,8 @@ import HAOSolver
 /// the project's optimum (native solver) and the in-process GLPK time on the very same model
 /// (load into GLPK + solve, median after warm-up), so peers are compared on identical input.
 ///
-/// Shipped instances go through `AcceleratorOptimizer.exportProgram` (what `hao solve
-/// --export-mps` writes); synthetic ones through `AcceleratorProgram` with the same defaults.
+/// Shipped instances go through `SubgraphTarget.exportProgram` (what `hao solve
+/// --export-mps` writes); synthetic ones through `SubgraphProgram` with the same defaults.
 func runExport(_ o: Options) throws {
     let models = ModelsDirectory(url: URL(fileURLWithPath: try o.string("models")))
     let directory = try o.string("dir")
@@ -23,9 +24,9 @@ func runExport(_ o: Options) throws {
     guard synthetic.allSatisfy({ $0.0 > 0 && $0.1 > 0 }) else { throw BenchError("--synthetic wants BLOCKSxCONFIGS items, e.g. 20x50,50x50") }
     var csv = CSV(["instance", "mps", "rows", "columns", "nonzeros", "project_optimum", "glpk_inprocess_median_ms", "glpk_inprocess_min_ms",
                    "glpk_inprocess_max_ms", "repeats"])
-    func add(_ name: String, _ path: String, _ full: AcceleratorInstance) throws {
+    func add(_ name: String, _ path: String, _ full: SubgraphInstance) throws {
         let instance = full.pruned(.all)
-        let program = AcceleratorProgram(instance: instance, options: .standard, name: name)
+        let program = SubgraphProgram(instance: instance, options: .standard, name: name)
         let reference = instance.solveNative()
         let (times, solution) = try measure(warmup: warmup, repeats: repeats) {
             try GLPKSolver().solve(program.model, options: SolverOptions(timeLimit: glpkBenchLimit))
@@ -40,7 +41,7 @@ func runExport(_ o: Options) throws {
         say(String(format: "exported %@ (GLPK in process %.3f ms)", name, s.median))
     }
     for device in try devices(models, names: o.list("devices")) {
-        let optimizer = AcceleratorOptimizer(device: device)
+        let optimizer = SubgraphTarget(device: device)
         for (file, shipped) in try shippedNetworks(models) {
             for bits in bitsList {
                 let network = withBlocks(shipped, bits: bits)
@@ -57,7 +58,7 @@ func runExport(_ o: Options) throws {
         let name = "synthetic_\(blocks)x\(configs)_s1"
         let path = (directory as NSString).appendingPathComponent(name + ".mps")
         let full = syntheticInstance(blocks: blocks, configs: configs, seed: 1)
-        let program = AcceleratorProgram(instance: full.pruned(.all), options: .standard, name: name)
+        let program = SubgraphProgram(instance: full.pruned(.all), options: .standard, name: name)
         try program.model.write(to: path, format: .freeMPS)
         try add(name, path, full)
     }

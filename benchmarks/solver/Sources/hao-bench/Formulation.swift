@@ -1,3 +1,4 @@
+import HAOSupport
 import Foundation
 import HAOHardware
 import HAONetwork
@@ -28,13 +29,13 @@ func runFormulation(_ o: Options) throws {
     // Device:bits pairs, e.g. "zu3eg:4,zu9eg:8".
     let pairs = (o.list("instances") ?? ["zu3eg:4", "zu9eg:8"]).map { $0.split(separator: ":").map(String.init) }
     let synthetic = try o.ints("synthetic-seeds", default: [1, 2])
-    var instances: [(String, AcceleratorInstance)] = []
+    var instances: [(String, SubgraphInstance)] = []
     let catalogue = try DeviceCatalogue.load(models: models)
     for pair in pairs {
         guard pair.count == 2, let bits = Int(pair[1]) else { throw BenchError("--instances wants DEVICE:BITS pairs, got \(pair.joined(separator: ":"))") }
         let device = try catalogue.device(named: pair[0])
         for (file, shipped) in try shippedNetworks(models) {
-            let (_, full) = try AcceleratorOptimizer(device: device).setUp(withBlocks(shipped, bits: bits))
+            let (_, full) = try SubgraphTarget(device: device).setUp(withBlocks(shipped, bits: bits))
             instances.append(("\(file) \(device.shortName) W\(bits)", full))
         }
     }
@@ -49,7 +50,7 @@ func runFormulation(_ o: Options) throws {
             let pruned = full.pruned(variant.pruning)
             var size = ["", "", ""]
             if !pruned.candidateCounts.contains(0) {
-                let model = AcceleratorProgram(instance: pruned, options: variant.formulation).model
+                let model = SubgraphProgram(instance: pruned, options: variant.formulation).model
                 size = [String(model.constraints.count), String(model.variables.count), String(model.nonzeroCount)]
             }
             let (gt, g) = try measure(warmup: warmup, repeats: repeats) { try solveGLPK(full, pruning: variant.pruning, formulation: variant.formulation) }

@@ -1,10 +1,11 @@
+import HAOSupport
 import Foundation
 import HAOHardware
 import HAONetwork
 import HAOSolver
 
 /// Every shipped network x device x block bit width, through the product's API
-/// (`AcceleratorOptimizer.solve`), GLPK vs native.
+/// (`HardwareTarget.solve` on the subgraph target), GLPK vs native.
 ///
 /// Two times per run: "solve" is the solver's own time as the solution reports it (GLPK: load
 /// the program into GLPK and solve; native: the search over the pruned instance); "total" is the
@@ -22,7 +23,7 @@ func runShipped(_ o: Options) throws {
                    "repeats", "agree", "diagnosis"])
     let clock = ContinuousClock()
     for device in try devices(models, names: o.list("devices")) {
-        let optimizer = AcceleratorOptimizer(device: device, glpkTimeLimit: glpkBenchLimit)
+        let optimizer = SubgraphTarget(device: device)
         for (file, shipped) in try shippedNetworks(models) {
             for bits in bitsList {
                 let network = withBlocks(shipped, bits: bits)
@@ -45,7 +46,7 @@ func runShipped(_ o: Options) throws {
     try csv.write(to: try o.string("out"))
 }
 
-/// Plain values read out of the solutions at once (reading `AcceleratorSolution`'s computed
+/// Plain values read out of the solutions at once (reading `HardwareSolution`'s computed
 /// optionals later in a long function crashed Swift 6.3's release optimiser, as in hao verify).
 struct ShippedTiming {
     var solve: [Double] = [], total: [Double] = []
@@ -53,13 +54,13 @@ struct ShippedTiming {
     var before = "", after = "", diagnosis = ""
 }
 
-func timeShipped(_ optimizer: AcceleratorOptimizer, _ network: Network, _ choice: AcceleratorSolverChoice,
+func timeShipped(_ optimizer: SubgraphTarget, _ network: Network, _ choice: SolverChoice,
                  warmup: Int, repeats: Int) throws -> ShippedTiming {
     let clock = ContinuousClock()
     var result = ShippedTiming()
     for i in 0..<(warmup + max(repeats, 1)) {
         let start = clock.now
-        let s = try optimizer.solve(network, solver: choice)
+        let s = try optimizer.solve(network, using: choice.makeSolver(timeLimit: glpkBenchLimit))
         let t = milliseconds(clock.now - start)
         if i >= warmup { result.solve.append(milliseconds(s.solveTime)); result.total.append(t) }
         let cycles = s.latencyCycles
@@ -69,8 +70,8 @@ func timeShipped(_ optimizer: AcceleratorOptimizer, _ network: Network, _ choice
         result.cycles = cycles
         result.latencyMs = ms
         result.diagnosis = diagnosis ?? ""
-        result.before = s.candidateCounts.before.map(String.init).joined(separator: "/")
-        result.after = s.candidateCounts.after.map(String.init).joined(separator: "/")
+        result.before = s.problem.full.candidateCounts.map(String.init).joined(separator: "/")
+        result.after = s.problem.pruned.candidateCounts.map(String.init).joined(separator: "/")
     }
     return result
 }

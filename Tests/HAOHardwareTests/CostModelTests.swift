@@ -169,3 +169,19 @@ private let handConfiguration = SubgraphConfiguration(
     process.waitUntilExit()
     #expect(process.terminationStatus == 0, "\(compiler) rejects the header")
 }
+
+/// A tiled engine's header says so and sizes its buffer for one tile: one BRAM18 deep per read
+/// bank (a whole-block depth would be a buffer the configuration's BRAM count never paid for).
+@Test func hlsHeaderSizesATiledBufferForOneTile() throws {
+    let network = try #require(try Fixtures.shippedNetworks().first { $0.name == "MobileNetV3-Large 1.0" })
+    let target = SubgraphTarget(device: Fixtures.zu3eg)
+    var configuration = try #require(try target.solve(network, solver: .native).configuration)
+    configuration.expand.weightBuffering = .tiled
+    let header = try target.configurationFile(for: configuration, network: network)
+    let model = SubgraphCostModel(network: network, device: Fixtures.zu3eg)
+    let readBits = model.weightBufferReadBits(configuration.expand)
+    let depth = model.tileCapacityBits(configuration.expand) / readBits
+    #expect(header.contains("constexpr bool kExpandTiledWeights = true;"))
+    #expect(header.contains("constexpr int kExpandWeightBufferDepth = \(depth);"), "\(header)")
+    #expect(depth >= 512 && depth <= 16_384, "one BRAM18 deep at some aspect ratio")
+}

@@ -76,6 +76,9 @@ public enum CalibrationJob {
         for (a, b) in outcome.confounded {
             notes.append("\(a) and \(b) move every prediction alike on these measurements: only a combination of them is determined.")
         }
+        if !outcome.atBounds.isEmpty {
+            notes.append("Fitted at the edge of the physical range (a sign the model's form, not the hardware, is off): \(outcome.atBounds.map { "\($0.name) at its \($0.bound) bound" }.joined(separator: ", ")).")
+        }
         if outcome.rounds > 1 { notes.append("Configurations were re-chosen with the fitted constants and the fit repeated (\(outcome.rounds) rounds); cross-validation uses the last round's configurations.") }
         var profile = CalibrationProfile(
             name: request.name, target: T.id, device: target.device.part, parameters: outcome.fittedByName,

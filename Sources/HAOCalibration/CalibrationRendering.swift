@@ -47,6 +47,9 @@ extension CalibrationReport {
         if let lo = foldMAPE.min(), let hi = foldMAPE.max() {
             lines.append("Fold MAPE \(fixedPoint(lo, 1))-\(fixedPoint(hi, 1))%. MACs-only model on all data: \(fixedPoint(o.macsModel.interceptMs, 3)) ms + \(fixedPoint(o.macsModel.msPerGMAC, 2)) ms/GMAC.")
         }
+        if !o.atBounds.isEmpty {
+            lines.append("Warning: fitted at the edge of the physical range, a sign the model's form is off: \(o.atBounds.map { "\($0.name) (\($0.bound) bound)" }.joined(separator: ", ")).")
+        }
         lines.append("")
         lines.append("Largest cross-validated errors:")
         for i in worst(5) {

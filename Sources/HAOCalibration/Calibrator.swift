@@ -58,6 +58,27 @@ public struct CalibrationOutcome: Sendable {
     /// overhead when every program has one stage): the data fix only a combination of them.
     public var confounded: [(String, String)]
 
+    /// Fitted parameters whose value ended on a bound that is not their default, with that bound
+    /// ("upper" or "lower"): an efficiency at 1 or an overhead at 0 is the ideal pipeline, but
+    /// a value pressed against the edge of its physical range says the model's form is wrong
+    /// (e.g. a bandwidth at the interface's peak: the byte count holds data the hardware keeps
+    /// on chip), not that the hardware is extreme.
+    public var atBounds: [(name: String, bound: String)] {
+        Self.atBounds(parameters, free: free, values: values)
+    }
+
+    /// The parameters of `free` whose `values` sit on a bound that is not their default.
+    public static func atBounds(_ parameters: [CalibrationParameter], free: [String], values: [Double]) -> [(name: String, bound: String)] {
+        parameters.indices.compactMap { i -> (name: String, bound: String)? in
+            let p = parameters[i], v = values[i]
+            guard free.contains(p.name) else { return nil }
+            let tolerance = 1e-3 * max(abs(p.upperBound - p.lowerBound), 1e-9)
+            if abs(v - p.upperBound) <= tolerance && p.upperBound != p.defaultValue { return (p.name, "upper") }
+            if abs(v - p.lowerBound) <= tolerance && p.lowerBound != p.defaultValue { return (p.name, "lower") }
+            return nil
+        }
+    }
+
     /// The fitted values by name, fitted parameters only.
     public var fittedByName: [String: Double] {
         Dictionary(uniqueKeysWithValues: parameters.indices.filter { free.contains(parameters[$0].name) }.map { (parameters[$0].name, values[$0]) })

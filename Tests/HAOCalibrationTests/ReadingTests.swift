@@ -178,3 +178,23 @@ import HAOTestSupport
         #expect(exp(capped.theta[1]) <= 1.5 + 1e-12)
     }
 }
+
+@Suite struct BoundWarningTests {
+    /// A bandwidth at the interface's peak or an efficiency at its floor is reported; an
+    /// efficiency at 1 or an overhead at 0 (the ideal pipeline) and unfitted values are not.
+    @Test func onlyBoundsThatAreNotDefaultsAreReported() {
+        let parameters = SubgraphTarget.calibrationParameters
+        var values = parameters.map(\.defaultValue)
+        func set(_ name: String, _ value: Double) { values[parameters.firstIndex { $0.name == name }!] = value }
+        set("ddr_efficiency", 2)
+        set("efficiency_se", 0.01)
+        set("efficiency_depthwise_k5", 0.0100001)
+        set("efficiency_fc", 0.01)
+        set("launch_overhead_us", 0)
+        set("se_gate_cycles_per_element", 0.3)
+        let free = ["ddr_efficiency", "efficiency_se", "efficiency_depthwise_k5", "launch_overhead_us", "efficiency_pointwise", "se_gate_cycles_per_element"]
+        let found = CalibrationOutcome.atBounds(parameters, free: free, values: values)
+        #expect(found.map(\.name) == ["ddr_efficiency", "efficiency_depthwise_k5", "efficiency_se"])
+        #expect(found.map(\.bound) == ["upper", "lower", "lower"])
+    }
+}

@@ -9,7 +9,8 @@ private func profile(_ values: [String: Double]? = nil) -> CalibrationProfile {
     CalibrationProfile(name: "test", target: SubgraphTarget.id, device: "XCZU3EG",
                        parameters: values ?? ["ddr_efficiency": 0.45, "launch_overhead_us": 120, "stage_overhead_us": 7.5,
                                               "layer_overhead_us": 1.25, "efficiency_pointwise": 0.8, "efficiency_depthwise_k3": 0.4,
-                                              "efficiency_depthwise_k5": 0.3, "efficiency_depthwise_k7": 0.2, "efficiency_fc": 0.6, "efficiency_se": 0.5],
+                                              "efficiency_depthwise_k5": 0.3, "efficiency_depthwise_k7": 0.2, "efficiency_fc": 0.6, "efficiency_se": 0.5,
+                                              "se_gate_cycles_per_element": 0.75],
                        measurementFiles: [], measurementFingerprint: "", crossValidation: nil, macsBaseline: nil)
 }
 
@@ -82,6 +83,33 @@ private func profile(_ values: [String: Double]? = nil) -> CalibrationProfile {
         let expected = base.stages.count * 400 + network.layers.count * 100 + 20_000
         #expect(charged.latencyCycles - base.latencyCycles == expected)
         #expect(charged.stages[0].overheadCycles == 400 + 100 + 20_000 && charged.stages[1].overheadCycles > 0)
+    }
+}
+
+extension CalibrationModelTests {
+    /// The squeeze-excite gate adds its cycles per element of the depthwise output to every SE
+    /// block whose paths bound it, and nothing to blocks without SE or to memory-bound stages.
+    @Test func squeezeExciteGateIsChargedPerElementOfSEBlocks() throws {
+        let network = try #require(try Fixtures.shippedNetworks().first { $0.name == "MobileNetV3-Large 1.0" })
+        let plain = SubgraphTarget(device: Fixtures.zu3eg)
+        let configuration = try #require(try plain.solve(network, solver: .native).configuration)
+        var parameters = SubgraphParameters.standard
+        parameters.latency.squeezeExciteCyclesPerElement = 2
+        let base = try plain.evaluate(configuration, for: network)
+        let gated = try SubgraphTarget(device: Fixtures.zu3eg, parameters: parameters).evaluate(configuration, for: network)
+        var charged = 0
+        for (s, stage) in base.stages.enumerated() {
+            let delta = gated.stages[s].latencyCycles - stage.latencyCycles
+            guard stage.name.hasPrefix("block "), let b = Int(stage.name.dropFirst(6)), network.blocks[b].seChannels > 0 else {
+                #expect(delta == 0, "\(stage.name) has no SE")
+                continue
+            }
+            let dw = try #require(network.layers.first { $0.blockIndex == b && $0.kind == .depthwise })
+            let elements = dw.outputSize * dw.outputSize * dw.outChannels
+            if stage.bound != .memory { #expect(delta == 2 * elements, "\(stage.name)") }
+            charged += delta
+        }
+        #expect(charged > 0, "MobileNetV3-Large has SE blocks")
     }
 }
 

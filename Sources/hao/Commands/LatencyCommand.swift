@@ -21,7 +21,7 @@ struct LatencyCommand: ParsableCommand {
         or no network could be evaluated. With --calibration the figures come from a
         fitted profile, and the table says which.
         Examples:
-          hao latency anb_zcu102.csv --device zcu102 --calibration zcu102-anb --out table.csv
+          hao latency anb_zcu102.csv --device zcu102 --calibration zcu102-b4096-anb --out table.csv
           hao latency mnasnet_a1 fbnet_b --json
         """
     )

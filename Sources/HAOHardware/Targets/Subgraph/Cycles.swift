@@ -11,6 +11,8 @@ protocol CycleAlgebra {
     func fixed(_ cycles: Int) -> Value
     /// The time to move `bytes` over DDR.
     func ddr(bytes: Int) -> Value
+    /// The time of a squeeze-excite gate over `elements` elements of the depthwise output.
+    func squeezeExciteGate(elements: Int) -> Value
     /// `n` times `value`.
     func times(_ n: Int, _ value: Value) -> Value
 }
@@ -23,6 +25,8 @@ struct ClockCycles: CycleAlgebra {
     var efficiencies: [Double]
     /// DDR bytes per clock cycle at the effective bandwidth.
     var bytesPerCycle: Double
+    /// Cycles per element of a squeeze-excite gate.
+    var squeezeExciteCyclesPerElement: Double = 0
 
     func compute(_ cycles: Int, _ kind: ComputeKind) -> Int {
         let e = efficiencies[kind.rawValue]
@@ -30,6 +34,9 @@ struct ClockCycles: CycleAlgebra {
     }
     func fixed(_ cycles: Int) -> Int { cycles }
     func ddr(bytes: Int) -> Int { bytes > 0 ? Int((Double(bytes) / bytesPerCycle).rounded(.up)) : 0 }
+    func squeezeExciteGate(elements: Int) -> Int {
+        squeezeExciteCyclesPerElement == 0 ? 0 : Int((Double(elements) * squeezeExciteCyclesPerElement).rounded(.up))
+    }
     func times(_ n: Int, _ value: Int) -> Int { n * value }
 }
 
@@ -165,7 +172,10 @@ extension SubgraphCostModel {
                     // Squeeze-excite: projection waits for the global pool of the whole depthwise
                     // output; then the two SE FCs run on this engine, then the projection streams
                     // the spilled depthwise output back in.
-                    let se = stage.seLayers.reduce(zero) { $0 + cycles($1, on: config, algebra).total }
+                    // The gate's cost per element (zero in the ideal pipeline) is a constant of the
+                    // stage, charged once through this engine's term, which every path contains.
+                    let gate = algebra.squeezeExciteGate(elements: dwLayer.outputSize * dwLayer.outputSize * dwLayer.outChannels)
+                    let se = stage.seLayers.reduce(gate) { $0 + cycles($1, on: config, algebra).total }
                     return PathValues(se + p.total, se + p.total)
                 }
                 let tail = p.row + p.depth

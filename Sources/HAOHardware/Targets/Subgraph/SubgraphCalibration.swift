@@ -11,24 +11,28 @@ public struct LatencyForm: Sendable, Hashable, AdditiveArithmetic {
     public var bytes: Double
     /// Cycles no parameter scales.
     public var fixed: Double
+    /// Elements squeeze-excite gates run over (times the cycles per element).
+    public var gateElements: Double
 
-    public init(compute: SIMD8<Double> = .zero, bytes: Double = 0, fixed: Double = 0) {
+    public init(compute: SIMD8<Double> = .zero, bytes: Double = 0, fixed: Double = 0, gateElements: Double = 0) {
         self.compute = compute
         self.bytes = bytes
         self.fixed = fixed
+        self.gateElements = gateElements
     }
 
     public static var zero: LatencyForm { LatencyForm() }
     public static func + (a: LatencyForm, b: LatencyForm) -> LatencyForm {
-        LatencyForm(compute: a.compute + b.compute, bytes: a.bytes + b.bytes, fixed: a.fixed + b.fixed)
+        LatencyForm(compute: a.compute + b.compute, bytes: a.bytes + b.bytes, fixed: a.fixed + b.fixed, gateElements: a.gateElements + b.gateElements)
     }
     public static func - (a: LatencyForm, b: LatencyForm) -> LatencyForm {
-        LatencyForm(compute: a.compute - b.compute, bytes: a.bytes - b.bytes, fixed: a.fixed - b.fixed)
+        LatencyForm(compute: a.compute - b.compute, bytes: a.bytes - b.bytes, fixed: a.fixed - b.fixed, gateElements: a.gateElements - b.gateElements)
     }
 
-    /// The cycles this form takes with `inverseEfficiency` per kind and `bytesPerCycle`.
-    public func cycles(inverseEfficiency: SIMD8<Double>, bytesPerCycle: Double) -> Double {
-        (compute * inverseEfficiency).sum() + bytes / bytesPerCycle + fixed
+    /// The cycles this form takes with `inverseEfficiency` per kind, `bytesPerCycle` and
+    /// `gateCyclesPerElement`.
+    public func cycles(inverseEfficiency: SIMD8<Double>, bytesPerCycle: Double, gateCyclesPerElement: Double) -> Double {
+        (compute * inverseEfficiency).sum() + bytes / bytesPerCycle + fixed + gateElements * gateCyclesPerElement
     }
 }
 
@@ -41,9 +45,10 @@ struct LatencyFormAlgebra: CycleAlgebra {
     }
     func fixed(_ cycles: Int) -> LatencyForm { LatencyForm(fixed: Double(cycles)) }
     func ddr(bytes: Int) -> LatencyForm { LatencyForm(bytes: Double(bytes)) }
+    func squeezeExciteGate(elements: Int) -> LatencyForm { LatencyForm(gateElements: Double(elements)) }
     func times(_ n: Int, _ value: LatencyForm) -> LatencyForm {
         let k = Double(n)
-        return LatencyForm(compute: value.compute * k, bytes: value.bytes * k, fixed: value.fixed * k)
+        return LatencyForm(compute: value.compute * k, bytes: value.bytes * k, fixed: value.fixed * k, gateElements: value.gateElements * k)
     }
 }
 
@@ -111,6 +116,10 @@ extension SubgraphTarget: CalibratableTarget {
         CalibrationParameter(
             name: "efficiency_se", summary: "compute rate of squeeze-excite's two fully connected layers relative to the cycle model", unit: "fraction",
             defaultValue: 1, lowerBound: 0.01, upperBound: 1, source: "as efficiency_pointwise"),
+        CalibrationParameter(
+            name: "se_gate_cycles_per_element", summary: "cycles per element of a squeeze-excite block's depthwise output for its gate (global pool, channel-wise multiply) beyond the pipeline", unit: "cycles",
+            defaultValue: 0, lowerBound: 0, upperBound: 8,
+            source: "default 0: the ideal pipeline pools in the depthwise engine's output path and multiplies in the project engine's input stream; upper bound 8, a scalar unit reading, multiplying and writing each element through DDR without overlap"),
     ]
 
     public func latencyTerms(of network: Network, scope: WorkloadScope,
@@ -167,6 +176,7 @@ extension SubgraphTarget: CalibratableTarget {
         var inverseEfficiency = SIMD8<Double>.zero
         var ddrEfficiency: Double
         var launchUs: Double, stageUs: Double, layerUs: Double
+        var gateCyclesPerElement: Double
 
         init(_ values: [Double]) {
             let p = SubgraphLatencyParameters(values: values)
@@ -175,6 +185,7 @@ extension SubgraphTarget: CalibratableTarget {
             launchUs = p.launchOverheadUs
             stageUs = p.stageOverheadUs
             layerUs = p.layerOverheadUs
+            gateCyclesPerElement = p.squeezeExciteCyclesPerElement
         }
 
         /// max(DDR time, longest path) plus the overheads of every stage, and the launches.
@@ -184,7 +195,7 @@ extension SubgraphTarget: CalibratableTarget {
             var cycles = 0.0
             for stage in terms.stages {
                 var longest = stage.memoryBytes / bytesPerCycle
-                for path in stage.paths { longest = max(longest, path.cycles(inverseEfficiency: inverseEfficiency, bytesPerCycle: bytesPerCycle)) }
+                for path in stage.paths { longest = max(longest, path.cycles(inverseEfficiency: inverseEfficiency, bytesPerCycle: bytesPerCycle, gateCyclesPerElement: gateCyclesPerElement)) }
                 cycles += longest + stageCycles + Double(stage.layers) * layerCycles
             }
             return cycles / (terms.clockMHz * 1000) + Double(terms.programs) * launchUs / 1000

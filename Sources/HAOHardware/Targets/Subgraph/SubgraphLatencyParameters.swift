@@ -40,6 +40,9 @@ public struct SubgraphLatencyParameters: Sendable, Hashable {
     public var layerOverheadUs: Double = 0
     /// Fraction of the cycle model's compute rate each kind of layer achieves, by ``ComputeKind``.
     public var efficiencies: [Double] = Array(repeating: 1, count: ComputeKind.allCases.count)
+    /// Cycles per element of a squeeze-excite block's depthwise output for its gate (global pool
+    /// and channel-wise multiply) beyond the ideal pipeline, which fuses both into the streams.
+    public var squeezeExciteCyclesPerElement: Double = 0
 
     /// The ideal pipeline (every parameter at its documented default).
     public init() {}
@@ -51,16 +54,20 @@ public struct SubgraphLatencyParameters: Sendable, Hashable {
     public func efficiency(_ kind: ComputeKind) -> Double { efficiencies[kind.rawValue] }
 
     /// The parameters in ``SubgraphTarget/calibrationParameters`` order.
-    public var values: [Double] { [ddrEfficiency, launchOverheadUs, stageOverheadUs, layerOverheadUs] + efficiencies }
+    public var values: [Double] { [ddrEfficiency, launchOverheadUs, stageOverheadUs, layerOverheadUs] + efficiencies + [squeezeExciteCyclesPerElement] }
+
+    /// How many values ``values`` holds.
+    public static var count: Int { 5 + ComputeKind.allCases.count }
 
     /// Parameters from values in ``SubgraphTarget/calibrationParameters`` order.
     public init(values: [Double]) {
-        precondition(values.count == 4 + ComputeKind.allCases.count, "expected \(4 + ComputeKind.allCases.count) values")
+        precondition(values.count == Self.count, "expected \(Self.count) values")
         ddrEfficiency = values[0]
         launchOverheadUs = values[1]
         stageOverheadUs = values[2]
         layerOverheadUs = values[3]
-        efficiencies = Array(values[4...])
+        efficiencies = Array(values[4..<(4 + ComputeKind.allCases.count)])
+        squeezeExciteCyclesPerElement = values[4 + ComputeKind.allCases.count]
     }
 
     /// Whether every parameter is at its ideal-pipeline default.

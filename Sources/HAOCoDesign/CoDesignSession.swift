@@ -138,6 +138,7 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
         if plan.isResume {
             let checkpoint = try CoDesignCheckpoint<Target.Configuration>.load(from: plan.checkpointURL)
             let state = checkpoint.state
+            try checkArchiveSample(state, problem: problem)
             onEvent(.resuming(folder: plan.folder, generation: state.generation, evaluations: state.stats.evaluations))
             return state
         }
@@ -191,7 +192,7 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
                 onEvent(.warning("Skipping baseline \(file.lastPathComponent): not a readable network file."))
                 continue
             }
-            for bits in [8, 4] {
+            for bits in [8, 4] where Target.supports(bits: bits) {
                 do { points.append(try evaluator.baseline(network, bits: bits)) } catch {
                     onEvent(.warning("Skipping baseline \(network.name) at \(bits) bits: \(error)"))
                 }
@@ -228,6 +229,7 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
 public struct CoDesignRunError: Error, Sendable, CustomStringConvertible {
     /// The failure and the advice, one per line.
     public var message: String
+    /// ``message``, unchanged.
     public var description: String { message }
 }
 

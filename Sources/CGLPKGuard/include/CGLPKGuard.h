@@ -63,6 +63,7 @@ typedef struct hao_glpk_options {
     double mip_gap;         // relative gap; 0 means prove optimality
     int presolve;           // 1 = use GLPK's presolver
     int message_level;      // GLP_MSG_*, normally GLP_MSG_OFF; used by tests to reach GLPK's validation
+    const volatile int *stop_requested;  // optional: branch and bound stops at the next node once *stop_requested != 0
 } hao_glpk_options;
 
 /// Solver outcome, independent of GLPK's own codes.
@@ -74,6 +75,8 @@ enum {
     HAO_STATUS_TIME_LIMIT_INCUMBENT = 4,
     HAO_STATUS_TIME_LIMIT_NO_INCUMBENT = 5,
     HAO_STATUS_SOLVER_FAILURE = 6,     // GLPK returned a failure code (see glpk_code)
+    HAO_STATUS_STOPPED_INCUMBENT = 7,     // stopped on request (stop_requested) with an incumbent
+    HAO_STATUS_STOPPED_NO_INCUMBENT = 8,  // stopped on request before any integer solution
 };
 
 typedef struct hao_glpk_result {

@@ -78,7 +78,7 @@ struct CalibrateCommand: ParsableCommand {
             command: (["hao"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
         let report = try CalibrationJob.run(request, on: target, progress: { printError($0) })
         try write(report, profileURL: outURL)
-        if output.json { try printJSON(CalibrationDocument(report)) } else { print(report.text()) }
+        if output.json { try printJSON(CalibrationDocument(report)) } else { try emit(report.text()) }
     }
 
     private func write(_ report: CalibrationReport, profileURL: URL) throws {

@@ -86,7 +86,7 @@ struct LatencyCommand: ParsableCommand {
         if let out {
             do { try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: out)) } catch { throw CLIError(error.description) }
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try emit(Data(text.utf8))
         }
         for s in table.skipped {
             printError("skipped \(URL(fileURLWithPath: s.file).lastPathComponent)\(s.line.map { ", line \($0)" } ?? ""): \(s.reason)")

@@ -8,6 +8,7 @@
 //   HAOSolver           linear models, MILP solvers (GLPK), exact-solver backends and their composition
 //   HAONetwork          the network format, validation, MAC and parameter counts
 //   HAOHardware         devices, the hardware-target protocol and its targets (Targets/<name>/)
+//   HAOCalibration      measured latencies, fitting a target's latency parameters, batch latency tables
 //   HAOPredictor        the search space and the accuracy predictors
 //   HAOInterchange      ONNX import and export, timm arch_def and once-for-all configurations
 //   HAOEvolution        generic NSGA-II, Pareto archive, checkpoints
@@ -23,6 +24,7 @@ let package = Package(
         .library(name: "HAOSolver", targets: ["HAOSolver"]),
         .library(name: "HAONetwork", targets: ["HAONetwork"]),
         .library(name: "HAOHardware", targets: ["HAOHardware"]),
+        .library(name: "HAOCalibration", targets: ["HAOCalibration"]),
         .library(name: "HAOPredictor", targets: ["HAOPredictor"]),
         .library(name: "HAOEvolution", targets: ["HAOEvolution"]),
         .library(name: "HAOCoDesign", targets: ["HAOCoDesign"]),
@@ -31,6 +33,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // SHA-1 (cross-validation folds) and SHA-256 (measurement fingerprints).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
@@ -47,6 +51,9 @@ let package = Package(
         .target(name: "HAOSolver", dependencies: ["CGLPK", "CGLPKGuard", "HAOSupport"]),
         .target(name: "HAONetwork", dependencies: ["HAOSupport"]),
         .target(name: "HAOHardware", dependencies: ["HAONetwork", "HAOSolver", "HAOSupport"]),
+        .target(name: "HAOCalibration", dependencies: [
+            "HAOHardware", "HAONetwork", "HAOSupport", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "HAOPredictor", dependencies: ["HAONetwork", "HAOSupport"]),
         // onnx.pb.swift is generated once from third_party/onnx (scripts/generate-onnx-swift.sh) and committed.
         .target(name: "HAOInterchange", dependencies: ["HAONetwork", "HAOSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
@@ -55,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "hao",
             dependencies: [
-                "HAOSupport", "HAOSolver", "HAONetwork", "HAOHardware", "HAOPredictor", "HAOEvolution", "HAOCoDesign", "HAOInterchange",
+                "HAOSupport", "HAOSolver", "HAONetwork", "HAOHardware", "HAOCalibration", "HAOPredictor", "HAOEvolution", "HAOCoDesign", "HAOInterchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,6 +72,7 @@ let package = Package(
         .testTarget(name: "HAOSolverTests", dependencies: ["HAOSolver", "HAOTestSupport"]),
         .testTarget(name: "HAONetworkTests", dependencies: ["HAONetwork", "HAOTestSupport"]),
         .testTarget(name: "HAOHardwareTests", dependencies: ["HAOHardware", "HAOTestSupport"]),
+        .testTarget(name: "HAOCalibrationTests", dependencies: ["HAOCalibration", "HAOTestSupport"]),
         .testTarget(name: "HAOPredictorTests", dependencies: ["HAOPredictor", "HAOTestSupport"]),
         .testTarget(name: "HAOEvolutionTests", dependencies: ["HAOEvolution", "HAOTestSupport"]),
         .testTarget(name: "HAOCoDesignTests", dependencies: ["HAOCoDesign", "HAOTestSupport"]),

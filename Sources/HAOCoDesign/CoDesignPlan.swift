@@ -44,7 +44,7 @@ public struct CoDesignPlan: Sendable {
             try saved.checkConsistent(with: request)
             meta = saved.meta
             if let recorded = meta.fingerprint {
-                let differences = recorded.differences(from: try SearchFingerprint.make(meta), meta: meta)
+                let differences = recorded.differences(from: try SearchFingerprint.make(meta, calibration: meta.calibration), meta: meta)
                 if !differences.isEmpty {
                     throw CoDesignError.checkpointMismatch(differences.joined(separator: "; ") + ". Resuming would mix two scorings in one frontier; start afresh with 'hao search --out \(folder.path) --overwrite' (or restore the files the search started with)")
                 }
@@ -56,7 +56,7 @@ public struct CoDesignPlan: Sendable {
             // Settings and files are checked before the folder is touched: a refused run
             // creates no folder and holds no lock.
             meta = try freshMeta(request, models: models)
-            meta.fingerprint = try SearchFingerprint.make(meta)
+            meta.fingerprint = try SearchFingerprint.make(meta, calibration: meta.calibration)
             try SearchLimits.check(population: request.population ?? CoDesignDefaults.population, generations: meta.generations)
             lock = try prepareFolder(folder, request: request)
             settings = NSGA2Settings(populationSize: request.population ?? CoDesignDefaults.population,
@@ -113,7 +113,8 @@ public struct CoDesignPlan: Sendable {
                           predictorName: model.modelName, constraints: request.constraints, cap: request.cap ?? .standard,
                           solver: request.solver ?? .auto, generations: request.generations ?? CoDesignDefaults.generations,
                           mutationRate: CoDesignDefaults.mutationRate, bitsMode: bits?.mode ?? .evolve,
-                          allowsBitBlindPredictor: request.allowBitBlindPredictor, variation: request.variation ?? .default)
+                          allowsBitBlindPredictor: request.allowBitBlindPredictor, calibration: request.calibration,
+                          variation: request.variation ?? .default)
     }
 
     /// Claims the folder for this run before anything in it is read or written: creates it (a
@@ -207,6 +208,9 @@ struct CheckpointHeader: Decodable {
             conflicts.append("--variation \(variation.name) (checkpoint: \(m.variation.name))")
         }
         if let cap = request.cap, cap != m.cap { conflicts.append("--cap (checkpoint has another cap)") }
+        if let calibration = request.calibration, calibration != m.calibration {
+            conflicts.append("--calibration \(calibration.name) (checkpoint: \(m.calibration?.name ?? "uncalibrated"))")
+        }
         if let generations = request.generations, generations < state.generation {
             conflicts.append("--generations \(generations) is below the \(state.generation) generations already done")
         }

@@ -116,6 +116,8 @@ public struct CoDesignRequest: Sendable {
     public var baselines = true
     /// Accept a predictor without a quantization part although widths are searched.
     public var allowBitBlindPredictor = false
+    /// The calibration profile of the latency model (nil: uncalibrated).
+    public var calibration: CalibrationProfile?
 
     /// A request with every setting at its default.
     public init() {}

@@ -97,7 +97,8 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
                                     constraints: meta.constraints, settings: plan.settings, generations: state.generation,
                                     stats: state.stats, frontier: frontier, baselines: baselines,
                                     headline: Headline(frontier: frontier, baselines: baselines),
-                                    predictor: meta.predictorName, predictorIgnoresBitWidths: predictor.ignoresBitWidths)
+                                    predictor: meta.predictorName, predictorIgnoresBitWidths: predictor.ignoresBitWidths,
+                                    latencyModel: target.latencyModel)
         if !frontier.isEmpty { try report.write(to: plan.folder) }
         let outcome = CoDesignOutcome(report: report, state: state, folder: plan.folder, interrupted: interrupted)
         if frontier.isEmpty && !(interrupted && state.generation < meta.generations) { try failNoFeasible(state) }
@@ -143,7 +144,7 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
         }
         try problem.checkConstraintsArePossible()
         let m = plan.meta, s = plan.settings
-        onEvent(.starting(description: "Searching \(m.space.name) on \(m.device.part) (\(m.device.board)): population \(s.populationSize), \(m.generations) generations, seed \(s.seed), \(plan.threads) thread(s), solver \(m.solver), variation \(m.variation.name)."))
+        onEvent(.starting(description: "Searching \(m.space.name) on \(m.device.part) (\(m.device.board)): population \(s.populationSize), \(m.generations) generations, seed \(s.seed), \(plan.threads) thread(s), solver \(m.solver), variation \(m.variation.name); latency model: \(target.latencyModel.summary)."))
         let state = try search.initialState()
         try save(state)
         onEvent(.generationDone(snapshot(state, startGeneration: 0)))
@@ -238,7 +239,8 @@ public enum CoDesign {
     /// `body` receives the outcome, type-erased over the target's configuration.
     public static func run(_ plan: CoDesignPlan, shouldStop: @escaping @Sendable () -> Bool = { false },
                            onEvent: (CoDesignEvent) -> Void = { _ in }) throws -> AnyCoDesignOutcome {
-        let target = try HardwareTargets.make(plan.meta.target, settings: TargetSettings(device: plan.meta.device, cap: plan.meta.cap))
+        let target = try HardwareTargets.make(plan.meta.target, settings: TargetSettings(device: plan.meta.device, cap: plan.meta.cap,
+                                                                                        calibration: plan.meta.calibration))
         return try run(plan, on: target, shouldStop: shouldStop, onEvent: onEvent)
     }
 
@@ -268,6 +270,8 @@ public struct AnyCoDesignOutcome: Sendable {
     public var folder: URL
     /// Best top-1 of the frontier (for the "MISS" line).
     public var bestTop1: Double?
+    /// Which latency model produced the figures.
+    public var latencyModel: LatencyModelDescription?
 
     init<C>(_ outcome: CoDesignOutcome<C>) {
         table = outcome.report.table()
@@ -279,6 +283,7 @@ public struct AnyCoDesignOutcome: Sendable {
         interrupted = outcome.interrupted
         folder = outcome.folder
         bestTop1 = outcome.report.frontier.map(\.metrics.top1).max()
+        latencyModel = outcome.report.latencyModel
     }
 }
 

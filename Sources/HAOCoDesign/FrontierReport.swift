@@ -242,10 +242,15 @@ public struct FrontierReport<Configuration: Sendable & Hashable & Codable>: Send
     /// with `--allow-bit-blind-predictor` or used on a single-width space): every top-1 is then a
     /// full-precision prediction, whatever the point's bit widths.
     public var predictorIgnoresBitWidths: Bool
+    /// Which latency model produced every latency and fps in the report: a calibration profile and
+    /// its cross-validated error, or the target's uncalibrated model (nil in reports written
+    /// before this field).
+    public var latencyModel: LatencyModelDescription?
 
     enum CodingKeys: String, CodingKey {
         case format, device, space, constraints, settings, generations, stats, frontier, baselines, headline, predictor
         case predictorIgnoresBitWidths = "predictor_ignores_bit_widths"
+        case latencyModel = "latency_model"
     }
 
     /// Decodes a report; `predictor` is optional and `predictor_ignores_bit_widths` defaults to false, for files written
@@ -264,12 +269,14 @@ public struct FrontierReport<Configuration: Sendable & Hashable & Codable>: Send
         headline = try c.decode(Headline<Configuration>.self, forKey: .headline)
         predictor = try c.decodeIfPresent(String.self, forKey: .predictor)
         predictorIgnoresBitWidths = try c.decodeIfPresent(Bool.self, forKey: .predictorIgnoresBitWidths) ?? false
+        latencyModel = try c.decodeIfPresent(LatencyModelDescription.self, forKey: .latencyModel)
     }
 
     /// A report; the frontier is sorted by increasing fps.
     public init(device: String, space: String, constraints: SearchConstraints, settings: NSGA2Settings, generations: Int,
                 stats: SearchStats, frontier: [FrontierPoint<Configuration>], baselines: [BaselinePoint<Configuration>], headline: Headline<Configuration>,
-                predictor: String? = nil, predictorIgnoresBitWidths: Bool = false) {
+                predictor: String? = nil, predictorIgnoresBitWidths: Bool = false, latencyModel: LatencyModelDescription? = nil) {
+        self.latencyModel = latencyModel
         self.predictor = predictor
         self.predictorIgnoresBitWidths = predictorIgnoresBitWidths
         self.device = device

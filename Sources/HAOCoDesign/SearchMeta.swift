@@ -35,6 +35,9 @@ public struct SearchMeta: Sendable, Codable, Hashable {
     /// Whether the user accepted a predictor that ignores bit widths (a dense MLP without a
     /// quantization part) for a space with mixed bit choices (`--allow-bit-blind-predictor`).
     public var allowsBitBlindPredictor: Bool
+    /// The calibration profile the latencies come from (nil: the target's uncalibrated model).
+    /// Stored whole, so a resumed search uses the same constants even if the file changes.
+    public var calibration: CalibrationProfile?
     /// What the results depend on, recorded when the search started (nil in checkpoints written
     /// before fingerprints existed); see ``SearchFingerprint``.
     public var fingerprint: SearchFingerprint?
@@ -42,8 +45,10 @@ public struct SearchMeta: Sendable, Codable, Hashable {
     /// What a search is asked to do.
     public init(target: TargetID = SubgraphTarget.id, device: Device, space: SearchSpace, predictorPath: String, predictorName: String,
                 constraints: SearchConstraints, cap: UtilisationCap, solver: SolverChoice, generations: Int, mutationRate: Double,
-                bitsMode: BitsMode = .evolve, allowsBitBlindPredictor: Bool = false, variation: VariationOperators = .default) {
+                bitsMode: BitsMode = .evolve, allowsBitBlindPredictor: Bool = false, calibration: CalibrationProfile? = nil,
+                variation: VariationOperators = .default) {
         self.target = target
+        self.calibration = calibration
         self.variation = variation
         self.bitsMode = bitsMode
         self.allowsBitBlindPredictor = allowsBitBlindPredictor
@@ -62,6 +67,7 @@ public struct SearchMeta: Sendable, Codable, Hashable {
         case target, device, space, constraints, cap, solver, generations
         case predictorPath = "predictor_path", predictorName = "predictor_name", mutationRate = "mutation_rate"
         case bitsMode = "bits_mode", allowsBitBlindPredictor = "allows_bit_blind_predictor"
+        case calibration
         case variation
         case fingerprint
     }
@@ -83,6 +89,7 @@ public struct SearchMeta: Sendable, Codable, Hashable {
         mutationRate = try c.decode(Double.self, forKey: .mutationRate)
         bitsMode = try c.decodeIfPresent(BitsMode.self, forKey: .bitsMode) ?? .evolve
         allowsBitBlindPredictor = try c.decodeIfPresent(Bool.self, forKey: .allowsBitBlindPredictor) ?? false
+        calibration = try c.decodeIfPresent(CalibrationProfile.self, forKey: .calibration)
         variation = try c.decodeIfPresent(VariationOperators.self, forKey: .variation) ?? .categorical
         fingerprint = try c.decodeIfPresent(SearchFingerprint.self, forKey: .fingerprint)
         // A checkpoint is a user-editable file: hold its device and cap to the same rules as

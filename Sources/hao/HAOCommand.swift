@@ -22,7 +22,7 @@ struct HAOCommand: ParsableCommand {
         Run 'hao help <subcommand>' for its options and more examples.
         """,
         version: HAOVersion.string,
-        subcommands: [LPCommand.self, QuantizeCommand.self, PredictCommand.self, PredictorCommand.self, SearchCommand.self, SolveCommand.self, VerifyCommand.self, BaselinesCommand.self, DevicesCommand.self, ImportCommand.self, ExportCommand.self]
+        subcommands: [LPCommand.self, CalibrateCommand.self, LatencyCommand.self, QuantizeCommand.self, PredictCommand.self, PredictorCommand.self, SearchCommand.self, SolveCommand.self, VerifyCommand.self, BaselinesCommand.self, DevicesCommand.self, ImportCommand.self, ExportCommand.self]
     )
 
     /// The argument parser's `main`, with the standard streams made safe first and write

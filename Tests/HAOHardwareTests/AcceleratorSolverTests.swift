@@ -197,7 +197,7 @@ private func randomInstance(seed: UInt64) -> (Network, Device) {
     }
 }
 
-/// Exhaustive enumeration of every candidate triple (672,280 with the default candidate sets)
+/// Exhaustive enumeration of every candidate triple (1,512,630 with the default candidate sets)
 /// certifies GLPK and the native solver on every shipped network on the default device, at
 /// 8-bit and 4-bit blocks. (Other devices are covered by GLPK = native above; enumerating them
 /// all would take minutes in a debug build, and `hao verify` does it on demand.)

@@ -138,7 +138,9 @@ private let handConfiguration = SubgraphConfiguration(
     // Double: both blocks, 32,768 words -> 16 BRAM18; single: one block, 16,384 words -> 8.
     #expect(double.bram18 - single.bram18 == 8)
     #expect(double.dsp == single.dsp)
-    #expect(model.candidates(.expand).count == 2 * model.parameters.pointwiseUnrolls.count * model.parameters.pointwiseUnrolls.count)
+    // Double, single and tiled for each 1x1 unroll; the depthwise engine is never tiled.
+    #expect(model.candidates(.expand).count == 3 * model.parameters.pointwiseUnrolls.count * model.parameters.pointwiseUnrolls.count)
+    #expect(model.candidates(.depthwise).count == 2 * model.parameters.depthwiseChannelUnrolls.count * model.parameters.depthwiseTapUnrolls.count)
 }
 
 /// The configuration header the subgraph target exports compiles on its own and carries the
@@ -166,4 +168,20 @@ private let handConfiguration = SubgraphConfiguration(
     try process.run()
     process.waitUntilExit()
     #expect(process.terminationStatus == 0, "\(compiler) rejects the header")
+}
+
+/// A tiled engine's header says so and sizes its buffer for one tile: one BRAM18 deep per read
+/// bank (a whole-block depth would be a buffer the configuration's BRAM count never paid for).
+@Test func hlsHeaderSizesATiledBufferForOneTile() throws {
+    let network = try #require(try Fixtures.shippedNetworks().first { $0.name == "MobileNetV3-Large 1.0" })
+    let target = SubgraphTarget(device: Fixtures.zu3eg)
+    var configuration = try #require(try target.solve(network, solver: .native).configuration)
+    configuration.expand.weightBuffering = .tiled
+    let header = try target.configurationFile(for: configuration, network: network)
+    let model = SubgraphCostModel(network: network, device: Fixtures.zu3eg)
+    let readBits = model.weightBufferReadBits(configuration.expand)
+    let depth = model.tileCapacityBits(configuration.expand) / readBits
+    #expect(header.contains("constexpr bool kExpandTiledWeights = true;"))
+    #expect(header.contains("constexpr int kExpandWeightBufferDepth = \(depth);"), "\(header)")
+    #expect(depth >= 512 && depth <= 16_384, "one BRAM18 deep at some aspect ratio")
 }

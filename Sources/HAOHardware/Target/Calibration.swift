@@ -40,6 +40,47 @@ public enum WorkloadScope: String, Sendable, Hashable, Codable {
     case singleBlock = "single_block"
 }
 
+/// The part of a network one measurement timed: the whole network, or one of its stages (a block,
+/// the stem, a head layer) when blocks and layers were measured one by one.
+public enum MeasuredPart: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Every layer of the network.
+    case wholeNetwork
+    /// MBConv block number N (0-based): its expand, depthwise, squeeze-excite and project layers
+    /// and its residual add.
+    case block(Int)
+    /// The stem convolution.
+    case stem
+    /// The head's 1x1 conv after the last block.
+    case headConv
+    /// The head's fully connected layer after pooling.
+    case headHidden
+    /// The classifier.
+    case classifier
+
+    public var description: String {
+        switch self {
+        case .wholeNetwork: return "network"
+        case .block(let b): return "block \(b)"
+        case .stem: return "stem"
+        case .headConv: return "head conv"
+        case .headHidden: return "head hidden FC"
+        case .classifier: return "classifier"
+        }
+    }
+
+    /// The layers of `network` this part covers (a part the network lacks has none).
+    public func layers(of network: Network) -> [Layer] {
+        network.layers.filter { layer in
+            switch (self, layer.role) {
+            case (.wholeNetwork, _): return true
+            case (.stem, .stem), (.headConv, .headConv), (.headHidden, .headHidden), (.classifier, .classifier): return true
+            case (.block(let b), _): return layer.blockIndex == b
+            default: return false
+            }
+        }
+    }
+}
+
 /// A hardware target whose latency model has parameters that can be fitted to measured latencies.
 ///
 /// Calibration reduces each measurement once to its ``LatencyTerms`` (shapes, cycle counts, bytes:
@@ -57,6 +98,30 @@ public protocol CalibratableTarget: HardwareTarget {
     /// configuration the measurement was taken on, when the target needs one (nil: the target's choice).
     func latencyTerms(of network: Network, scope: WorkloadScope, configuration: Configuration?) throws(HardwareError) -> LatencyTerms
 
+    /// Reduces the `part` of a measured `network` of `scope` to its terms (per-block and per-layer
+    /// measurements). A target that cannot model parts alone keeps the default, which accepts
+    /// ``MeasuredPart/wholeNetwork`` only.
+    func latencyTerms(of network: Network, part: MeasuredPart, scope: WorkloadScope,
+                      configuration: Configuration?) throws(HardwareError) -> LatencyTerms
+
     /// The latency in milliseconds of `terms` with the parameters at `values`.
     func predictedLatencyMs(_ terms: LatencyTerms, parameters values: [Double]) -> Double
+
+    /// The latencies of `terms[i]` for each `i` in `rows` at one parameter vector: what a fit
+    /// evaluates at every step (a target may prepare the parameters once; the default does not).
+    func predictedLatenciesMs(_ terms: [LatencyTerms], rows: [Int], parameters values: [Double]) -> [Double]
+}
+
+extension CalibratableTarget {
+    public func predictedLatenciesMs(_ terms: [LatencyTerms], rows: [Int], parameters values: [Double]) -> [Double] {
+        rows.map { predictedLatencyMs(terms[$0], parameters: values) }
+    }
+
+    public func latencyTerms(of network: Network, part: MeasuredPart, scope: WorkloadScope,
+                             configuration: Configuration?) throws(HardwareError) -> LatencyTerms {
+        guard part == .wholeNetwork else {
+            throw .unsupported("the \(Self.id) target cannot calibrate on single \(part == .stem || part == .headConv || part == .headHidden || part == .classifier ? "layers" : "blocks") (\(part)); give whole-network measurements")
+        }
+        return try latencyTerms(of: network, scope: scope, configuration: configuration)
+    }
 }

@@ -56,6 +56,19 @@ public struct CalibrationProfile: Sendable, Hashable, Codable {
     public var macsBaseline: CalibrationFigures?
     /// Anything a user should know (e.g. what the measurements include).
     public var notes: [String]
+    /// How each measurement was mapped to a hardware configuration of the target (e.g. "each
+    /// workload on its own optimal configuration"); nil in profiles written before this field.
+    public var evaluatedOn: String?
+    /// The figures of each cross-validation fold, and the parameters fitted on each fold's
+    /// training part (how stable the fit is); nil when not recorded.
+    public var foldFigures: [CalibrationFigures]?
+    public var foldParameters: [[String: Double]]?
+    /// The command that produced the profile, to reproduce it.
+    public var command: String?
+    /// When every measurement was evaluated on one configuration (fixed hardware), that
+    /// configuration in the target's JSON format: latency tables built with the profile use it by
+    /// default, so they predict what was validated.
+    public var fixedConfiguration: String?
 
     /// A profile.
     public init(name: String, target: TargetID, device: String, parameters: [String: Double], measurementFiles: [String],
@@ -87,6 +100,19 @@ public struct CalibrationProfile: Sendable, Hashable, Codable {
             }
             return value
         }
+    }
+
+    /// One line for reports: the profile's name, target, device and cross-validated error.
+    public var summary: String {
+        var text = "calibrated: profile \(name) (\(target) on \(device)"
+        if let cv = crossValidation {
+            text += String(format: ", %d-fold CV on %d measurements: MAPE %.1f%%, median %.1f%%, Spearman %.3f", cv.folds, cv.count,
+                           cv.meanAbsolutePercentageError, cv.medianAbsolutePercentageError, cv.spearman)
+        }
+        if let macs = macsBaseline {
+            text += String(format: "; MACs alone: MAPE %.1f%%, Spearman %.3f", macs.meanAbsolutePercentageError, macs.spearman)
+        }
+        return text + ")"
     }
 
     /// What is out of range in a profile read from a file, or nil: every parameter value finite
@@ -123,5 +149,39 @@ public struct CalibrationProfile: Sendable, Hashable, Codable {
             throw .invalidOption("calibration profile '\(url.path)': \(problem)")
         }
         return profile
+    }
+}
+
+/// Which latency model produced a report's figures: a calibration profile, with its
+/// cross-validated error, or a target's uncalibrated constants. Every report and frontier.json
+/// carries one, so a latency is never read without knowing what it claims.
+public struct LatencyModelDescription: Sendable, Hashable, Codable {
+    /// Whether the figures come from a calibration profile.
+    public var calibrated: Bool
+    /// The profile's name (nil when uncalibrated).
+    public var profile: String?
+    /// One line: the profile and its error, or what the uncalibrated model is.
+    public var summary: String
+    /// The profile's cross-validated figures and those of a MACs-only model fitted the same way.
+    public var crossValidation: CalibrationFigures?
+    public var macsBaseline: CalibrationFigures?
+    /// The fingerprint of the measurements the profile was fitted on.
+    public var measurementFingerprint: String?
+
+    /// The description of `profile`, or of the uncalibrated model `uncalibrated` describes.
+    public init(profile: CalibrationProfile?, uncalibrated: String) {
+        calibrated = profile != nil
+        self.profile = profile?.name
+        summary = profile?.summary ?? uncalibrated
+        crossValidation = profile?.crossValidation
+        macsBaseline = profile?.macsBaseline
+        measurementFingerprint = profile?.measurementFingerprint
+    }
+}
+
+extension HardwareTarget {
+    /// The latency model this target's figures come from.
+    public var latencyModel: LatencyModelDescription {
+        LatencyModelDescription(profile: settings.calibration, uncalibrated: Self.uncalibratedLatencyModel)
     }
 }

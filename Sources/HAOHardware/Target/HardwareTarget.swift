@@ -25,6 +25,9 @@ public protocol HardwareTarget: Sendable {
     static var id: TargetID { get }
     /// One line for help texts.
     static var summary: String { get }
+    /// What the target's latency figures are without a calibration profile, for reports, e.g.
+    /// "uncalibrated: ideal pipeline" (default: "uncalibrated: documented default constants").
+    static var uncalibratedLatencyModel: String { get }
     /// The version of the target's cost model: change it when the same configuration of the
     /// same network would get another latency or resource count, so that a search checkpointed
     /// with the old model is not resumed with the new one (see the co-design fingerprint).
@@ -61,6 +64,8 @@ public protocol HardwareTarget: Sendable {
 }
 
 extension HardwareTarget {
+    public static var uncalibratedLatencyModel: String { "uncalibrated: documented default constants" }
+
     /// Every width the network format allows.
     public static var supportedBitWidths: [Int]? { nil }
 

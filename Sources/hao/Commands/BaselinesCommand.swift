@@ -49,12 +49,13 @@ struct BaselinesCommand: ParsableCommand {
         let entries = try files.map { try entry(Network.loadValidated(contentsOf: directory.appendingPathComponent($0)), file: $0, on: target) }
         let device = target.device
         if output.json {
-            struct Output: Encodable { var device: String; var networks: [Entry] }
-            try printJSON(Output(device: device.part, networks: entries))
+            struct Output: Encodable { var device: String; var latency_model: LatencyModelDescription; var networks: [Entry] }
+            try printJSON(Output(device: device.part, latency_model: target.latencyModel, networks: entries))
             return
         }
         try emit("Baselines on \(device.part) (\(device.board)) with the \(type(of: target).id) target; blocks at W8A8 / W4A4, stem and head 8-bit"
               + (objectiveOption.objective == .throughput ? "; fps = throughput of the design of most throughput" : ""))
+        try emit("Latency model: \(target.latencyModel.summary)")
         try emit(textTable(["network", "top-1", "MACs (M)", "params (M)", "fps W8", "fps W4"], entries.map {
             [$0.network, $0.top1.map { fixedPoint($0, 1) } ?? "-", fixedPoint($0.macs_millions, 1), fixedPoint($0.params_millions, 2),
              $0.fps_w8.map { fixedPoint($0, 1) } ?? ($0.infeasible_w8?.hasPrefix("not run") == true ? "-" : "infeasible"),

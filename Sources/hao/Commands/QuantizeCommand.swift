@@ -97,9 +97,10 @@ struct QuantizeCommand: ParsableCommand {
         let top1 = solution.bits.flatMap { setup.top1($0) }
         if output.json {
             try printJSON(QuantizeJSON(network: net, device: device, setup: setup, solution: solution, top1: top1,
-                                       targetFPS: targetFps, maxSizeMB: maxSizeMb))
+                                       targetFPS: targetFps, maxSizeMB: maxSizeMb, latencyModel: target.latencyModel))
         } else {
             try emit(text(net, device, setup, solution, top1))
+            try emit("Latency model: \(target.latencyModel.summary)")
         }
         if solution.status == .infeasible {
             if output.json { printError(solution.diagnosis ?? "infeasible") }
@@ -173,9 +174,11 @@ struct QuantizeJSON<T: MixedPrecisionTarget>: Encodable {
     var leastLatencyCycles: Int?
     var leastLatencyFPS: Double?
     var diagnosis: String?
+    var latencyModel: LatencyModelDescription
 
     init(network: Network, device: Device, setup: QuantizationSetup, solution s: BitAllocationSolution<T>, top1: Double?,
-         targetFPS: Double?, maxSizeMB: Double?) {
+         targetFPS: Double?, maxSizeMB: Double?, latencyModel: LatencyModelDescription) {
+        self.latencyModel = latencyModel
         self.network = network.name
         self.device = device.part
         status = s.status.rawValue
@@ -209,5 +212,6 @@ struct QuantizeJSON<T: MixedPrecisionTarget>: Encodable {
         case penaltySource = "penalty_source", top1, top1Source = "top1_source", latencyMs = "latency_ms", fps
         case latencyCycles = "latency_cycles", sizeMB = "size_mb", configuration, resources
         case leastLatencyCycles = "least_latency_cycles", leastLatencyFPS = "least_latency_fps", diagnosis
+        case latencyModel = "latency_model"
     }
 }

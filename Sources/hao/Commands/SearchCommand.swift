@@ -94,6 +94,7 @@ struct SearchCommand: ParsableCommand {
         r.overwrite = overwrite
         r.baselines = !noBaselines
         r.allowBitBlindPredictor = allowBitBlindPredictor
+        r.calibration = try hardware.resolveCalibration()
         return r
     }
 

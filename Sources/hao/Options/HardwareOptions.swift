@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HAOCalibration
 import HAOHardware
 import HAONetwork
 import HAOSolver
@@ -37,6 +38,9 @@ struct HardwareOptions: ParsableArguments {
     @Option(name: .long, help: "Utilisation cap: one fraction for all resources (0.9, 90%) or pairs (lut=0.9,bram18=95%). Default dsp=1, bram18=1, lut=0.9, ff=1.")
     var cap: String?
 
+    @Option(name: .long, help: ArgumentHelp("Calibration profile (from 'hao calibrate'): a file, or the name of a shipped one in Models/calibrations. Its fitted latency constants replace the uncalibrated ones; reports name it and its cross-validated error.", valueName: "profile"))
+    var calibration: String?
+
     @OptionGroup var modelsOptions: ModelsOptions
 
     func validate() throws {
@@ -59,10 +63,18 @@ struct HardwareOptions: ParsableArguments {
         return try UtilisationCap(parsing: cap)
     }
 
-    /// The target named (or the default), on the device and under the cap given.
+    /// The calibration profile named, if any.
+    func resolveCalibration() throws -> CalibrationProfile? {
+        guard let calibration else { return nil }
+        return try CalibrationProfileLookup.resolve(calibration, models: try? models())
+    }
+
+    /// The target named (or the default), on the device and under the cap given, calibrated
+    /// with the profile given.
     func makeTarget() throws -> any HardwareTarget {
         let id = TargetID(target ?? HardwareTargets.standard.id.rawValue)
-        return try HardwareTargets.make(id, settings: TargetSettings(device: try resolveDevice(), cap: try resolveCap()))
+        return try HardwareTargets.make(id, settings: TargetSettings(device: try resolveDevice(), cap: try resolveCap(),
+                                                                     calibration: try resolveCalibration()))
     }
 
     /// A network file, or the name of a shipped network.

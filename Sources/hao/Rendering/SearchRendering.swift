@@ -54,6 +54,7 @@ final class SearchProgressRenderer {
 /// best point stands against the paper's headline.
 func searchSummary(_ outcome: AnyCoDesignOutcome, elapsed: Duration) -> String {
     var lines = ["Pareto frontier on \(outcome.device): \(outcome.frontierCount) points (predicted top-1 vs latency)"]
+    if let model = outcome.latencyModel { lines.append("Latency model: \(model.summary)") }
     if outcome.frontierCount > 0 { lines.append(outcome.table) }
     lines.append("")
     let st = outcome.stats

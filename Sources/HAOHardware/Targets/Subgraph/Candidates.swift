@@ -9,7 +9,8 @@ extension SubgraphCostModel {
                 result.append(EngineConfiguration(kind: kind, unrollA: a, unrollB: b, weightBuffering: w))
             } } }
         case .depthwise:
-            for a in p.depthwiseChannelUnrolls { for b in p.depthwiseTapUnrolls { for w in p.weightBufferings {
+            // Depthwise weights are k x k per channel, a few percent of a block's: never tiled.
+            for a in p.depthwiseChannelUnrolls { for b in p.depthwiseTapUnrolls { for w in p.weightBufferings where w != .tiled {
                 result.append(EngineConfiguration(kind: kind, unrollA: a, unrollB: b, weightBuffering: w))
             } } }
         }

@@ -37,6 +37,12 @@ public enum WeightBuffering: String, Sendable, Hashable, Codable, CaseIterable, 
     /// A buffer for one block: the engine loads a block's weights, then computes, so the load
     /// time adds to the block's latency, but the buffer needs room for the largest block only.
     case single
+    /// A buffer of one BRAM18 row per read bank (its width's depth, e.g. 512 words at 36 bits): a
+    /// block whose weights on the engine exceed it runs that engine's layer in passes over
+    /// output-channel tiles, each loading its tile before computing and re-reading the engine's
+    /// input from DDR (docs/cost-model.md, "Weight tiling"). The fallback when not even the
+    /// largest block fits on chip; offered for the 1x1 engines, whose blocks hold nearly all weights.
+    case tiled
 
     public var description: String { rawValue }
 }
@@ -82,15 +88,19 @@ public struct EngineConfiguration: Sendable, Hashable, Codable, CustomStringConv
     /// Multiplier lanes at the engine's design width.
     public var lanes: Int { unrollA * unrollB }
 
-    /// A short unique name within the engine, e.g. "16x8" or "16x8s" (single-buffered), for
+    /// A short unique name within the engine, e.g. "16x8", "16x8s" (single-buffered) or "16x8t" (tiled), for
     /// column names of the integer program.
     public var identifier: String {
-        "\(unrollA)x\(unrollB)" + (weightBuffering == .single ? "s" : "")
+        "\(unrollA)x\(unrollB)" + (weightBuffering == .single ? "s" : weightBuffering == .tiled ? "t" : "")
     }
 
     public var description: String {
         let unroll = kind == .depthwise ? "PC=\(unrollA) x PK=\(unrollB)" : "PI=\(unrollA) x PO=\(unrollB)"
-        return weightBuffering == .single ? unroll + ", single-buffered weights" : unroll
+        switch weightBuffering {
+        case .double: return unroll
+        case .single: return unroll + ", single-buffered weights"
+        case .tiled: return unroll + ", tiled weights"
+        }
     }
 }
 

@@ -48,8 +48,11 @@ extension SubgraphCostModel {
     /// (in execution order). Double buffering: a circular buffer holding the current block's
     /// weights and the next block's, prefetched while the current one computes (without reserving
     /// two copies of the largest block), sized for the largest consecutive pair. Single buffering:
-    /// the largest block. Stem and head layers stream through it in tiles and do not size it.
+    /// the largest block. Tiled: no whole block (the buffer is one BRAM18 row per read bank, see
+    /// ``weightBufferBRAM(readBits:blockWeightBits:buffering:maxWidth:)``), so 0 here. Stem and head
+    /// layers stream through it in tiles and do not size it.
     public static func weightBufferBits(_ blockWeightBits: [Int], _ buffering: WeightBuffering) -> Int {
+        if buffering == .tiled { return 0 }
         var bufferBits = blockWeightBits.max() ?? 0
         if buffering == .double {
             for i in blockWeightBits.indices.dropLast() {
@@ -59,21 +62,27 @@ extension SubgraphCostModel {
         return bufferBits
     }
 
+    /// BRAM18 of a weight buffer read `readBits` per cycle for blocks with `blockWeightBits` on the
+    /// engine: sized by ``weightBufferBits(_:_:)``, or for a tiled buffer one BRAM18 per read bank
+    /// (nothing when no block has weights on the engine).
+    public static func weightBufferBRAM(readBits: Int, blockWeightBits: [Int], buffering: WeightBuffering, maxWidth: Int) -> Int {
+        guard buffering == .tiled else {
+            return BlockRAM.bram18Count(readBits: readBits, sizeBits: weightBufferBits(blockWeightBits, buffering), maxWidth: maxWidth)
+        }
+        guard readBits > 0, blockWeightBits.contains(where: { $0 > 0 }) else { return 0 }
+        return ceilDiv(readBits, maxWidth)
+    }
+
     /// Bits `config`'s engine reads from its weight buffer per cycle: every lane's weight, times
     /// the packing speed-up of the narrowest layer it runs.
     func weightBufferReadBits(_ config: EngineConfiguration) -> Int {
-        var readBits = 0
-        for layer in engineLayers[config.kind.index] {
-            let s = speedup(config.kind, bits: layer.precision.operandBits)
-            readBits = max(readBits, config.lanes * s * layer.precision.weightBits)
-        }
-        return readBits
+        config.lanes * readBitsPerLane[config.kind.index]
     }
 
     /// BRAM18 of `config`'s weight buffer.
     func weightBufferBRAM(_ config: EngineConfiguration) -> Int {
-        let size = Self.weightBufferBits(blockWeightBits[config.kind.index], config.weightBuffering)
-        return BlockRAM.bram18Count(readBits: weightBufferReadBits(config), sizeBits: size, maxWidth: parameters.bram18MaxWidth)
+        Self.weightBufferBRAM(readBits: weightBufferReadBits(config), blockWeightBits: blockWeightBits[config.kind.index],
+                              buffering: config.weightBuffering, maxWidth: parameters.bram18MaxWidth)
     }
 
     /// Resources outside the engines.

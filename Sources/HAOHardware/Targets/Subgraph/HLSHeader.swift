@@ -30,7 +30,9 @@ extension SubgraphTarget: ConfigurationFileExporting {
         let prefix = "k" + kind.rawValue.prefix(1).uppercased() + kind.rawValue.dropFirst()
         let e = kind.index
         let readBits = model.weightBufferReadBits(config)
-        let bufferBits = SubgraphCostModel.weightBufferBits(model.blockWeightBits[e], config.weightBuffering)
+        // A tiled buffer holds one tile (one BRAM18 deep per read bank), not a whole block.
+        let bufferBits = config.weightBuffering == .tiled
+            ? model.tileCapacityBits(config) : SubgraphCostModel.weightBufferBits(model.blockWeightBits[e], config.weightBuffering)
         let (a, b) = kind == .depthwise ? ("ChannelUnroll", "TapUnroll") : ("InputUnroll", "OutputUnroll")
         return [
             "// \(kind.rawValue) engine: \(config)",
@@ -39,6 +41,7 @@ extension SubgraphTarget: ConfigurationFileExporting {
             "constexpr int \(prefix)WeightBits = \(model.designBits[e]);",
             "constexpr int \(prefix)ActivationBits = \(model.designActivationBits[e]);",
             "constexpr bool \(prefix)DoubleBuffered = \(config.weightBuffering == .double);",
+            "constexpr bool \(prefix)TiledWeights = \(config.weightBuffering == .tiled);",
             "constexpr int \(prefix)WeightReadBits = \(readBits);",
             "constexpr int \(prefix)WeightBufferDepth = \(readBits > 0 ? (bufferBits + readBits - 1) / readBits : 0);",
             "",

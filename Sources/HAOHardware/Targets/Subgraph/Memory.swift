@@ -24,20 +24,23 @@ extension SubgraphCostModel {
         return ceilDiv(bits, 8)
     }
 
-    /// Cycles to move `memoryBytes(stage)` at the device's DDR bandwidth and clock.
-    public func memoryCycles(_ stage: Stage) -> Int {
-        let bytesPerCycle = device.ddrBandwidthGBps * 1e9 / (device.clockMHz * 1e6)
-        return Int((Double(memoryBytes(stage)) / bytesPerCycle).rounded(.up))
+    /// DDR bytes per clock cycle at the device's sustained bandwidth times the DDR efficiency.
+    static func bytesPerCycle(_ device: Device, _ latency: SubgraphLatencyParameters) -> Double {
+        device.ddrBandwidthGBps * 1e9 * latency.ddrEfficiency / (device.clockMHz * 1e6)
     }
 
-    /// Cycles to fetch the weights (and biases) that `kind`'s engine uses in `stage` from DDR.
-    public func weightLoadCycles(_ stage: Stage, _ kind: EngineKind) -> Int {
+    /// Cycles to move `memoryBytes(stage)` at the effective DDR bandwidth and the clock.
+    public func memoryCycles(_ stage: Stage) -> Int { clock.ddr(bytes: memoryBytes(stage)) }
+
+    /// Bytes of the weights (and biases) that `kind`'s engine uses in `stage`.
+    public func weightBytes(_ stage: Stage, _ kind: EngineKind) -> Int {
         var bits = 0
         for layer in stage.layers where EngineKind.running(layer.role) == kind {
             bits += layer.weightBits + (layer.hasBias ? layer.outChannels * 32 : 0)
         }
-        guard bits > 0 else { return 0 }
-        let bytesPerCycle = device.ddrBandwidthGBps * 1e9 / (device.clockMHz * 1e6)
-        return Int((Double(ceilDiv(bits, 8)) / bytesPerCycle).rounded(.up))
+        return ceilDiv(bits, 8)
     }
+
+    /// Cycles to fetch the weights (and biases) that `kind`'s engine uses in `stage` from DDR.
+    public func weightLoadCycles(_ stage: Stage, _ kind: EngineKind) -> Int { clock.ddr(bytes: weightBytes(stage, kind)) }
 }

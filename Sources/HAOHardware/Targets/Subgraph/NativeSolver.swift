@@ -30,7 +30,7 @@ extension SubgraphInstance {
         guard candidateCounts.allSatisfy({ $0 > 0 }) else { return NativeResult(choice: nil, objective: nil, evaluated: 0) }
         let n = pathCount
         let (weights, maxLatency) = objective.parts
-        let pairs = boundedPairs(weights: weights, maxLatency: maxLatency)
+        var queue = PairQueue(PairBounds(self, weights: weights, maxLatency: maxLatency))
         // Project candidates in order of cost, for the inverse mode's early stop.
         var projectOrder = Array(0..<candidateCounts[2])
         if let w = weights { projectOrder.sort { w.cost(resources[2][$0]) < w.cost(resources[2][$1]) } }
@@ -39,8 +39,7 @@ extension SubgraphInstance {
         var bestChoice: [Int]? = nil
         var evaluated = 0
         var partial = [Int](repeating: 0, count: n)
-        for pair in pairs {
-            if pair.bound >= best { break }
+        while let pair = queue.popFirst(below: best) {
             let red = fixed + resources[0][pair.e] + resources[1][pair.d]
             for k in 0..<n { partial[k] = terms[0][pair.e * n + k] + terms[1][pair.d * n + k] }
             for p in projectOrder {
@@ -64,7 +63,9 @@ extension SubgraphInstance {
         return NativeResult(choice: bestChoice, objective: bestChoice == nil ? nil : best, evaluated: evaluated)
     }
 
-    /// An (expand, depthwise) pair with a lower bound of any triple it starts.
+    /// An (expand, depthwise) pair with a lower bound of any triple it starts; or, with `d == -1`,
+    /// an expand candidate with a lower bound of every pair it starts (expanded into its pairs
+    /// only when it reaches the front of the queue).
     struct BoundedPair {
         var e: Int
         var d: Int
@@ -72,33 +73,164 @@ extension SubgraphInstance {
         var bound: Double
     }
 
-    /// Every (expand, depthwise) pair that can fit with the cheapest project candidate (and meet
-    /// the latency limit with the smallest project terms), in increasing order of its bound.
-    func boundedPairs(weights: ResourceWeights?, maxLatency: Int) -> [BoundedPair] {
-        let n = pathCount
-        let cheapestProject = cheapest(resources[2])
-        var minProject = [Int](repeating: Int.max, count: n)
-        for c in 0..<candidateCounts[2] { for k in 0..<n { minProject[k] = min(minProject[k], terms[2][c * n + k]) } }
-        var pairs: [BoundedPair] = []
-        var stageMax = [Int](repeating: 0, count: memoryCycles.count)
-        for e in 0..<candidateCounts[0] {
-            let re = fixed + resources[0][e]
-            for d in 0..<candidateCounts[1] {
-                let red = re + resources[1][d]
-                guard (red + cheapestProject).fits(in: budget) else { continue }
-                for s in stageMax.indices { stageMax[s] = memoryCycles[s] }
-                for k in 0..<n {
-                    let v = terms[0][e * n + k] + terms[1][d * n + k] + minProject[k]
-                    if v > stageMax[pathStage[k]] { stageMax[pathStage[k]] = v }
+    /// Lower bounds of expand candidates and of (expand, depthwise) pairs: the smallest depthwise
+    /// and project terms in every path, the cheapest depthwise and project resources.
+    struct PairBounds {
+        let instance: SubgraphInstance
+        let weights: ResourceWeights?
+        let maxLatency: Int
+        let minDepthwise: [Int], minProject: [Int]
+        let cheapestDepthwise: Resources, cheapestProject: Resources
+        let stageEnds: [Int]
+
+        init(_ instance: SubgraphInstance, weights: ResourceWeights?, maxLatency: Int) {
+            self.instance = instance
+            self.weights = weights
+            self.maxLatency = maxLatency
+            let n = instance.pathCount
+            func minima(_ e: Int) -> [Int] {
+                var m = [Int](repeating: Int.max, count: n)
+                for c in 0..<instance.candidateCounts[e] { for k in 0..<n { m[k] = min(m[k], instance.terms[e][c * n + k]) } }
+                return m
+            }
+            minDepthwise = minima(1)
+            minProject = minima(2)
+            cheapestDepthwise = instance.cheapest(instance.resources[1])
+            cheapestProject = instance.cheapest(instance.resources[2])
+            stageEnds = instance.stagePathEnds()
+        }
+
+        /// Sum over stages of max(floor, max over the stage's paths of a[k] + b[k]).
+        func latencyBound(_ a: UnsafeBufferPointer<Int>, _ b: UnsafeBufferPointer<Int>, _ bBase: Int) -> Int {
+            var total = 0, k = 0
+            for s in 0..<stageEnds.count {
+                var m = instance.memoryCycles[s]
+                let end = stageEnds[s]
+                while k < end { let v = a[k] + b[bBase + k]; if v > m { m = v }; k += 1 }
+                total += m
+            }
+            return total
+        }
+
+        /// Every expand candidate that can fit with the cheapest others (and meet the latency limit
+        /// with their smallest terms), with its bound.
+        func expandNodes() -> [BoundedPair] {
+            let n = instance.pathCount
+            var nodes: [BoundedPair] = []
+            var plus = [Int](repeating: 0, count: n)
+            for k in 0..<n { plus[k] = minDepthwise[k] + minProject[k] }
+            instance.terms[0].withUnsafeBufferPointer { t in
+                plus.withUnsafeBufferPointer { p in
+                    for e in 0..<instance.candidateCounts[0] {
+                        let r = instance.fixed + instance.resources[0][e] + cheapestDepthwise + cheapestProject
+                        guard r.fits(in: instance.budget) else { continue }
+                        let latency = latencyBound(p, t, e * n)
+                        if latency > maxLatency { continue }
+                        nodes.append(BoundedPair(e: e, d: -1, bound: weights.map { $0.cost(r) } ?? Double(latency)))
+                    }
                 }
-                let latencyBound = stageMax.reduce(0, +)
-                if latencyBound > maxLatency { continue }
-                let bound = weights.map { $0.cost(red + cheapestProject) } ?? Double(latencyBound)
-                pairs.append(BoundedPair(e: e, d: d, bound: bound))
+            }
+            return nodes
+        }
+
+        /// The pairs of expand candidate `e` that can fit with the cheapest project candidate and
+        /// meet the latency limit with the smallest project terms, with their bounds.
+        func pairs(of e: Int) -> [BoundedPair] {
+            let n = instance.pathCount
+            var result: [BoundedPair] = []
+            var plus = [Int](repeating: 0, count: n)
+            for k in 0..<n { plus[k] = instance.terms[0][e * n + k] + minProject[k] }
+            let re = instance.fixed + instance.resources[0][e]
+            instance.terms[1].withUnsafeBufferPointer { t in
+                plus.withUnsafeBufferPointer { p in
+                    for d in 0..<instance.candidateCounts[1] {
+                        let red = re + instance.resources[1][d]
+                        guard (red + cheapestProject).fits(in: instance.budget) else { continue }
+                        let latency = latencyBound(p, t, d * n)
+                        if latency > maxLatency { continue }
+                        result.append(BoundedPair(e: e, d: d, bound: weights.map { $0.cost(red + cheapestProject) } ?? Double(latency)))
+                    }
+                }
+            }
+            return result
+        }
+    }
+
+    /// Pairs in increasing order of their bound, ties in (expand, depthwise) index order, found
+    /// lazily: a heap of expand candidates (bounded over all their pairs) and pairs; an expand
+    /// candidate reaching the front is replaced by its pairs. A candidate's bound is at most its
+    /// pairs', and it precedes pairs of equal bound, so pairs leave in exactly the order of a full
+    /// sort, while the pairs of candidates whose bound reaches the incumbent are never built.
+    struct PairQueue {
+        private var heap: [BoundedPair]
+        private let bounds: PairBounds
+
+        init(_ bounds: PairBounds) {
+            self.bounds = bounds
+            heap = bounds.expandNodes()
+            var i = heap.count / 2
+            while i > 0 { i -= 1; siftDown(i) }
+        }
+
+        static func precedes(_ a: BoundedPair, _ b: BoundedPair) -> Bool {
+            if a.bound != b.bound { return a.bound < b.bound }
+            if (a.d < 0) != (b.d < 0) { return a.d < 0 }
+            return a.e != b.e ? a.e < b.e : a.d < b.d
+        }
+
+        /// The next pair whose bound is below `limit`, or nil when none is.
+        mutating func popFirst(below limit: Double) -> BoundedPair? {
+            while let first = heap.first, first.bound < limit {
+                removeFirst()
+                if first.d >= 0 { return first }
+                for pair in bounds.pairs(of: first.e) { push(pair) }
+            }
+            return nil
+        }
+
+        private mutating func removeFirst() {
+            let last = heap.removeLast()
+            if !heap.isEmpty {
+                heap[0] = last
+                siftDown(0)
             }
         }
-        pairs.sort { $0.bound < $1.bound }
-        return pairs
+
+        private mutating func push(_ pair: BoundedPair) {
+            heap.append(pair)
+            var i = heap.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                guard Self.precedes(heap[i], heap[parent]) else { return }
+                heap.swapAt(i, parent)
+                i = parent
+            }
+        }
+
+        private mutating func siftDown(_ start: Int) {
+            var i = start
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && Self.precedes(heap[l], heap[m]) { m = l }
+                if r < heap.count && Self.precedes(heap[r], heap[m]) { m = r }
+                if m == i { return }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+    }
+
+    /// For each stage, the index after its last path (paths grouped by stage, in stage order).
+    func stagePathEnds() -> [Int] {
+        var ends = [Int](repeating: 0, count: memoryCycles.count)
+        var k = 0
+        for s in ends.indices {
+            while k < pathCount && pathStage[k] == s { k += 1 }
+            ends[s] = k
+        }
+        precondition(k == pathCount, "paths are not grouped by stage in stage order")
+        return ends
     }
 
     /// The latency of a pair's path sums `partial` with project candidate `p`, or nil as soon as

@@ -17,9 +17,46 @@ public struct Stage: Sendable, Hashable {
     }
 
     /// Which part of the network this is.
-    public var kind: Kind
+    public let kind: Kind
     /// The layers run in this stage, in order.
-    public var layers: [Layer]
+    public let layers: [Layer]
+    /// The layers each engine runs, by ``EngineKind/index`` (computed once: the cost model asks
+    /// for them for every candidate configuration).
+    let engineLayers: [[Layer]]
+    let expandLayer: Layer?
+    let depthwiseLayer: Layer?
+    let projectLayer: Layer?
+    let seLayers: [Layer]
+
+    /// The stage of `kind` running `layers`.
+    public init(kind: Kind, layers: [Layer]) {
+        self.kind = kind
+        self.layers = layers
+        var engineLayers = [[Layer]](repeating: [], count: EngineKind.allCases.count)
+        var expand: Layer?, depthwise: Layer?, project: Layer?
+        var se: [Layer] = []
+        for layer in layers {
+            engineLayers[EngineKind.running(layer.role).index].append(layer)
+            switch layer.role {
+            case .expand: expand = expand ?? layer
+            case .depthwise: depthwise = depthwise ?? layer
+            case .project: project = project ?? layer
+            case .squeezeReduce, .squeezeExpand: se.append(layer)
+            default: break
+            }
+        }
+        self.engineLayers = engineLayers
+        expandLayer = expand
+        depthwiseLayer = depthwise
+        projectLayer = project
+        seLayers = se
+    }
+
+    public static func == (a: Stage, b: Stage) -> Bool { a.kind == b.kind && a.layers == b.layers }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(layers)
+    }
 
     /// "stem", "block 3", "head conv", ...
     public var name: String {
@@ -32,20 +69,8 @@ public struct Stage: Sendable, Hashable {
         }
     }
 
-    func layer(_ match: (LayerRole) -> Bool) -> Layer? { layers.first { match($0.role) } }
     /// The layers of this stage that `kind`'s engine runs.
-    func layers(on kind: EngineKind) -> [Layer] { layers.filter { EngineKind.running($0.role) == kind } }
-    var expandLayer: Layer? { layer { if case .expand = $0 { return true } else { return false } } }
-    var depthwiseLayer: Layer? { layer { if case .depthwise = $0 { return true } else { return false } } }
-    var projectLayer: Layer? { layer { if case .project = $0 { return true } else { return false } } }
-    var seLayers: [Layer] {
-        layers.filter {
-            switch $0.role {
-            case .squeezeReduce, .squeezeExpand: return true
-            default: return false
-            }
-        }
-    }
+    func layers(on kind: EngineKind) -> [Layer] { engineLayers[kind.index] }
 }
 
 extension Network {

@@ -3,7 +3,8 @@ import HAONetwork
 // The cost model of the subgraph-engine template. docs/cost-model.md explains every formula
 // and constant at length; the comments here say where each one comes from. The model is split
 // by concern: cycles and latency paths (Cycles.swift), DDR traffic (Memory.swift), resources
-// (EngineResources.swift), candidate configurations (Candidates.swift).
+// (EngineResources.swift), weight tiling (WeightTiling.swift), fixed overheads and what the
+// solvers' tables hold per stage (StageCosts.swift), candidate configurations (Candidates.swift).
 
 /// The device-, network- and parameter-dependent part of the cost model: everything
 /// except the engine configurations, which are the decision.
@@ -24,6 +25,11 @@ public struct SubgraphCostModel: Sendable {
     /// depend on the configuration, so they are computed once, not per candidate.
     let engineLayers: [[Layer]]
     let blockWeightBits: [[Int]]
+    /// The latency formulas' arithmetic at `parameters.latency`: whole clock cycles.
+    let clock: ClockCycles
+    /// Per engine: weight bits read per multiplier lane and cycle (the packing speed-up of its
+    /// narrowest layer times that layer's weight width).
+    let readBitsPerLane: [Int]
 
     /// The cost model of `network` on `device`.
     public init(network: Network, device: Device, parameters: SubgraphParameters = .standard) {
@@ -51,6 +57,14 @@ public struct SubgraphCostModel: Sendable {
             }
         }
         self.blockWeightBits = blockWeightBits
+        clock = ClockCycles(efficiencies: parameters.latency.efficiencies, bytesPerCycle: Self.bytesPerCycle(device, parameters.latency),
+                            squeezeExciteCyclesPerElement: parameters.latency.squeezeExciteCyclesPerElement)
+        readBitsPerLane = EngineKind.allCases.map { kind in
+            engineLayers[kind.index].reduce(0) { result, layer in
+                let s = max(1, device.family.macsPerDSP(bits: layer.precision.operandBits) / device.family.macsPerDSP(bits: bits[kind.index]))
+                return max(result, s * layer.precision.weightBits)
+            }
+        }
     }
 
     /// How many times more products per DSP a layer at `bits` gets on an engine built for its design width.

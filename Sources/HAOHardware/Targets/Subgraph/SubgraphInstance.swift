@@ -6,9 +6,12 @@ import HAONetwork
 /// For engine `e` and candidate `c`, `terms[e][c * pathCount + k]` is the engine's term in the
 /// latency path `k` (flattened over stages; `pathStage[k]` is its stage). A stage's latency is
 /// `max(memoryCycles[s], max over its paths of the sum over engines of their terms)`; the
-/// network's latency is the sum over stages. All in integer clock cycles.
+/// network's latency is the sum over stages. All in integer clock cycles. A stage's fixed overhead
+/// (``SubgraphCostModel/overheadCycles(_:at:)``, zero in the uncalibrated model) is in both its
+/// floor `memoryCycles[s]` and the expand engine's terms, which adds it to the stage exactly once.
 public struct SubgraphInstance: Sendable {
     public var stageNames: [String]
+    /// Each stage's latency floor: its DDR time plus its fixed overhead.
     public var memoryCycles: [Int]
     public var pathStage: [Int]
     public var pathCount: Int { pathStage.count }
@@ -26,7 +29,7 @@ public struct SubgraphInstance: Sendable {
     /// Builds the tables from a cost model under `budget`.
     public init(model: SubgraphCostModel, budget: Resources) {
         stageNames = model.stages.map(\.name)
-        memoryCycles = model.stages.map { model.memoryCycles($0) }
+        memoryCycles = model.stages.enumerated().map { model.floorCycles($1, at: $0) }
         var pathStage: [Int] = []
         for (s, stage) in model.stages.enumerated() {
             pathStage += Array(repeating: s, count: model.pathCount(stage))
@@ -35,14 +38,23 @@ public struct SubgraphInstance: Sendable {
         var candidates: [[EngineConfiguration]] = []
         var resources: [[Resources]] = []
         var terms: [[Int]] = []
+        let stages = model.stages
+        var offset = [Int](repeating: 0, count: stages.count)
+        for s in stages.indices.dropFirst() { offset[s] = offset[s - 1] + model.pathCount(stages[s - 1]) }
+        let n = pathStage.count
         for kind in EngineKind.allCases {
             let list = model.candidates(kind)
             candidates.append(list)
             resources.append(list.map { model.resources($0) })
-            var table: [Int] = []
-            table.reserveCapacity(list.count * pathStage.count)
-            for config in list {
-                for stage in model.stages { table += model.pathTerms(stage, config) }
+            var table = [Int](repeating: 0, count: list.count * n)
+            table.withUnsafeMutableBufferPointer { t in
+                for (s, stage) in stages.enumerated() {
+                    for (c, config) in list.enumerated() {
+                        let values = model.stageTermValues(stage, at: s, config)
+                        let base = c * n + offset[s]
+                        for k in 0..<values.count { t[base + k] = values[k] }
+                    }
+                }
             }
             terms.append(table)
         }
@@ -156,21 +168,29 @@ extension SubgraphInstance {
 
     private func undominated(_ e: Int, _ indices: [Int]) -> [Int] {
         let n = pathCount
-        func noWorse(_ b: Int, _ a: Int) -> Bool {
-            let rb = resources[e][b], ra = resources[e][a]
-            guard rb.dsp <= ra.dsp, rb.bram18 <= ra.bram18, rb.lut <= ra.lut, rb.ff <= ra.ff else { return false }
-            for k in 0..<n where terms[e][b * n + k] > terms[e][a * n + k] { return false }
-            return true
-        }
-        var kept: [Int] = []
-        outer: for (i, a) in indices.enumerated() {
-            for (j, b) in indices.enumerated() where j != i {
-                // b dominates a when no worse anywhere, and either strictly better somewhere or
-                // identical and earlier (so exactly one of identical candidates survives).
-                if noWorse(b, a) && (!noWorse(a, b) || j < i) { continue outer }
+        let table = terms[e], resource = resources[e]
+        // A candidate no slower in every path has a total no larger: a cheap test first.
+        let totals = (0..<candidates[e].count).map { c in (0..<n).reduce(0) { $0 + table[c * n + $1] } }
+        return table.withUnsafeBufferPointer { t in
+            // b is no worse than a: no costlier in any resource and no slower in any path.
+            func noWorse(_ b: Int, _ a: Int) -> Bool {
+                guard totals[b] <= totals[a] else { return false }
+                let rb = resource[b], ra = resource[a]
+                guard rb.dsp <= ra.dsp, rb.bram18 <= ra.bram18, rb.lut <= ra.lut, rb.ff <= ra.ff else { return false }
+                let bb = b * n, ab = a * n
+                for k in 0..<n where t[bb + k] > t[ab + k] { return false }
+                return true
             }
-            kept.append(a)
+            var kept: [Int] = []
+            outer: for (i, a) in indices.enumerated() {
+                for (j, b) in indices.enumerated() where j != i {
+                    // b dominates a when no worse anywhere, and either strictly better somewhere or
+                    // identical and earlier (so exactly one of identical candidates survives).
+                    if noWorse(b, a) && (!noWorse(a, b) || j < i) { continue outer }
+                }
+                kept.append(a)
+            }
+            return kept
         }
-        return kept
     }
 }

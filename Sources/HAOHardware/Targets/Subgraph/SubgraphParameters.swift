@@ -1,5 +1,5 @@
 /// Every constant of the cost model. The defaults are documented in docs/cost-model.md;
-/// none was fitted to measured latencies.
+/// none was fitted to measured latencies (a calibration profile replaces ``latency``).
 public struct SubgraphParameters: Sendable, Hashable {
     /// Candidate PI and PO of the 1x1 engines: powers of two, so channel counts (multiples of 8
     /// in every shipped network) divide evenly; 64 x 64 = 4,096 lanes exceeds every catalogued device.
@@ -11,8 +11,9 @@ public struct SubgraphParameters: Sendable, Hashable {
     public var depthwiseTapUnrolls: [Int] = [1, 3, 9, 25, 49]
     /// Weight-buffering choices offered for every unroll (see ``WeightBuffering``). Double
     /// buffering is HAO's template; single buffering is the usual fallback of HLS accelerators
-    /// when on-chip memory is short, trading load time for BRAM.
-    public var weightBufferings: [WeightBuffering] = [.double, .single]
+    /// when on-chip memory is short, trading load time for BRAM; tiling streams blocks too large
+    /// for any buffer (offered for the 1x1 engines only).
+    public var weightBufferings: [WeightBuffering] = [.double, .single, .tiled]
 
     /// DSP48 pipeline registers on the multiply-accumulate path (A/B input register, M, P):
     /// the fully pipelined configuration of UG579 (DSP48E2) / UG479 (DSP48E1).
@@ -50,6 +51,10 @@ public struct SubgraphParameters: Sendable, Hashable {
     /// Sign-correction logic of a packed DSP (WP486 describes a correction of the upper
     /// product): one LUT per bit of the packed operand width.
     public var packingCorrectionLUTPerDSP: Int = 8
+
+    /// The latency constants calibration fits (DDR efficiency, overheads, compute efficiencies);
+    /// the ideal pipeline by default.
+    public var latency: SubgraphLatencyParameters = .uncalibrated
 
     /// The documented defaults.
     public init() {}

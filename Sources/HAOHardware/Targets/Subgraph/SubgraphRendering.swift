@@ -30,6 +30,7 @@ public struct SubgraphSolveDocument: Encodable, Sendable {
         var bound: String
         var compute_cycles: Int
         var memory_cycles: Int
+        var overhead_cycles: Int
         var engine_cycles: [String: Int]
     }
     var network: String
@@ -48,10 +49,11 @@ public struct SubgraphSolveDocument: Encodable, Sendable {
     var candidates_before_pruning: [Int]
     var candidates_after_pruning: [Int]
     var target_fps: Double?
+    var latency_model: LatencyModelDescription
 
     enum CodingKeys: String, CodingKey {
         case network, device, status, latency_ms, latency_cycles, fps, configuration, resources, stages, solver, solve_ms
-        case diagnosis, messages, candidates_before_pruning, candidates_after_pruning, target_fps
+        case diagnosis, messages, candidates_before_pruning, candidates_after_pruning, target_fps, latency_model
     }
 
     /// Every key is always present (null when infeasible), so scripts can rely on the shape.
@@ -73,9 +75,11 @@ public struct SubgraphSolveDocument: Encodable, Sendable {
         try c.encode(candidates_before_pruning, forKey: .candidates_before_pruning)
         try c.encode(candidates_after_pruning, forKey: .candidates_after_pruning)
         try c.encode(target_fps, forKey: .target_fps)
+        try c.encode(latency_model, forKey: .latency_model)
     }
 
-    init(network: Network, device: Device, solution: HardwareSolution<SubgraphTarget>, targetFPS: Double?) {
+    init(network: Network, device: Device, solution: HardwareSolution<SubgraphTarget>, targetFPS: Double?, latencyModel: LatencyModelDescription) {
+        latency_model = latencyModel
         self.network = network.name
         self.device = device.part
         status = solution.status.rawValue
@@ -105,7 +109,8 @@ public struct SubgraphSolveDocument: Encodable, Sendable {
                 for engine in stage.engines { cycles[engine.engine.rawValue] = engine.busyCycles }
                 return StageJSON(name: stage.name, latency_cycles: stage.latencyCycles,
                                  latency_ms: Double(stage.latencyCycles) / (report.clockMHz * 1000), bound: stage.bound.rawValue,
-                                 compute_cycles: stage.computeCycles, memory_cycles: stage.memoryCycles, engine_cycles: cycles)
+                                 compute_cycles: stage.computeCycles, memory_cycles: stage.memoryCycles,
+                                 overhead_cycles: stage.overheadCycles, engine_cycles: cycles)
             }
         }
     }
@@ -113,18 +118,20 @@ public struct SubgraphSolveDocument: Encodable, Sendable {
 
 extension SubgraphTarget {
     public func document(_ solution: HardwareSolution<SubgraphTarget>, network: Network, targetFPS: Double?) -> SubgraphSolveDocument {
-        SubgraphSolveDocument(network: network, device: device, solution: solution, targetFPS: targetFPS)
+        SubgraphSolveDocument(network: network, device: device, solution: solution, targetFPS: targetFPS, latencyModel: latencyModel)
     }
 
     /// The human-readable form of a solve: engines, per-stage latency, totals, resources, solver.
     public func describe(_ solution: HardwareSolution<SubgraphTarget>, network: Network) -> String {
-        describeSolution(solution, network: network, device: device)
+        describeSolution(solution, network: network, device: device, latencyModel: latencyModel)
     }
 }
 
-private func describeSolution(_ solution: HardwareSolution<SubgraphTarget>, network: Network, device: Device) -> String {
+private func describeSolution(_ solution: HardwareSolution<SubgraphTarget>, network: Network, device: Device,
+                              latencyModel: LatencyModelDescription) -> String {
     var lines: [String] = []
     lines.append("\(network.name) on \(device.part) (\(device.board)), \(fixedPoint(device.clockMHz, 0)) MHz, DDR \(fixedPoint(device.ddrBandwidthGBps)) GB/s")
+    lines.append("Latency model: \(latencyModel.summary)")
     for message in solution.messages { lines.append("note: \(message)") }
     guard let report = solution.report else {
         lines.append(solution.diagnosis ?? "infeasible")

@@ -21,7 +21,7 @@ public struct StageReport: Sendable, Hashable, Codable {
     }
     /// The stage's name, e.g. "block 3".
     public var name: String
-    /// The stage's latency: its longest path, and no less than its memory time.
+    /// The stage's latency: its longest path, and no less than its memory time, plus its overhead.
     public var latencyCycles: Int
     /// Cycles of the longest pipeline path (compute plus fill and drain).
     public var computeCycles: Int
@@ -29,6 +29,9 @@ public struct StageReport: Sendable, Hashable, Codable {
     public var memoryCycles: Int
     /// Bytes of the stage's DDR traffic.
     public var memoryBytes: Int
+    /// Fixed overhead cycles (launch, stage and per-layer overheads of a calibrated model; 0 in
+    /// the uncalibrated one).
+    public var overheadCycles: Int = 0
     /// What bounds the stage.
     public var bound: Bound
     /// Per-engine figures.
@@ -67,7 +70,7 @@ extension SubgraphCostModel {
     public func evaluate(_ configuration: SubgraphConfiguration, budget: Resources? = nil) -> SubgraphReport {
         var stageReports: [StageReport] = []
         var total = 0
-        for stage in stages {
+        for (s, stage) in stages.enumerated() {
             let n = pathCount(stage)
             var pathSums = [Int](repeating: 0, count: n)
             for kind in EngineKind.allCases {
@@ -75,7 +78,8 @@ extension SubgraphCostModel {
             }
             let compute = pathSums.max() ?? 0
             let memory = memoryCycles(stage)
-            let latency = max(compute, memory)
+            let overhead = overheadCycles(stage, at: s)
+            let latency = max(compute, memory) + overhead
             let engines = EngineKind.allCases.map { kind in
                 EngineStageReport(engine: kind, busyCycles: busyCycles(stage, configuration[kind]),
                                   macs: stage.layers(on: kind).reduce(0) { $0 + $1.macs })
@@ -84,7 +88,7 @@ extension SubgraphCostModel {
             let bound: StageReport.Bound = memory >= compute ? .memory
                 : (busiest == .expand ? .expand : busiest == .depthwise ? .depthwise : .project)
             stageReports.append(StageReport(name: stage.name, latencyCycles: latency, computeCycles: compute, memoryCycles: memory,
-                                            memoryBytes: memoryBytes(stage), bound: bound, engines: engines,
+                                            memoryBytes: memoryBytes(stage), overheadCycles: overhead, bound: bound, engines: engines,
                                             weightBits: stage.layers.reduce(0) { $0 + $1.weightBits },
                                             macs: stage.layers.reduce(0) { $0 + $1.macs }))
             total += latency

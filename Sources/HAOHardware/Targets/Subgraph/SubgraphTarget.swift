@@ -8,6 +8,8 @@ import HAOSolver
 public struct SubgraphTarget: HardwareTarget {
     public static let id = TargetID("subgraph")
     public static let summary = "HAO's subgraph engine: expand, depthwise and project engines streaming each MBConv block"
+    /// "2": 1x1 engines may tile their weights (a checkpoint of version 1 chose among fewer configurations).
+    public static let costModelVersion = "2"
 
     public var settings: TargetSettings
     /// The template's constants.
@@ -19,8 +21,18 @@ public struct SubgraphTarget: HardwareTarget {
     /// Largest number of stages accepted (the tables grow linearly; this keeps a solve bounded).
     public static let maximumStages = 2_000
 
-    public init(settings: TargetSettings) {
-        self.init(device: settings.device, cap: settings.cap)
+    /// The template on the settings' device under their cap; a calibration profile's fitted values
+    /// become the latency constants (checked against the parameters' physical ranges).
+    public init(settings: TargetSettings) throws(HardwareError) {
+        var parameters = SubgraphParameters.standard
+        if let profile = settings.calibration {
+            guard profile.target == Self.id else {
+                throw .invalidOption("calibration profile \(profile.name) is for the \(profile.target) target, not \(Self.id)")
+            }
+            parameters.latency = SubgraphLatencyParameters(values: try profile.values(for: Self.calibrationParameters))
+        }
+        self.init(device: settings.device, cap: settings.cap, parameters: parameters)
+        self.settings.calibration = settings.calibration
     }
 
     /// The template on `device` under `cap`, with the documented defaults.
@@ -37,6 +49,12 @@ public struct SubgraphTarget: HardwareTarget {
 
     /// Checks the inputs and builds the cost model and the (unpruned) instance.
     public func setUp(_ network: Network) throws(HardwareError) -> (SubgraphCostModel, SubgraphInstance) {
+        let model = try costModel(network)
+        return (model, SubgraphInstance(model: model, budget: budget))
+    }
+
+    /// Checks the inputs and builds the cost model of `network`.
+    public func costModel(_ network: Network) throws(HardwareError) -> SubgraphCostModel {
         do { try network.validate() } catch { throw .invalidNetwork(error) }
         // A device built in code (or decoded from a checkpoint) has not necessarily been through
         // the catalogue; the cost model's arithmetic relies on the ranges `validate()` enforces.
@@ -58,7 +76,7 @@ public struct SubgraphTarget: HardwareTarget {
         // slowest candidate's cycles anyway so an absurd input cannot overflow silently.
         let macs = Double(network.macs)
         guard macs * 4 < Double(Int.max) / 1e3 else { throw .tooLarge("\(network.macs) MACs") }
-        return (model, SubgraphInstance(model: model, budget: budget))
+        return model
     }
 
     public func configurationProblem(for network: Network, objective: DesignObjective) throws(HardwareError) -> SubgraphProblem {
@@ -68,8 +86,7 @@ public struct SubgraphTarget: HardwareTarget {
     }
 
     public func evaluate(_ configuration: SubgraphConfiguration, for network: Network) throws(HardwareError) -> SubgraphReport {
-        let (model, _) = try setUp(network)
-        return model.evaluate(configuration, budget: budget)
+        try costModel(network).evaluate(configuration, budget: budget)
     }
 
     public func objectiveValue(of report: SubgraphReport, for objective: DesignObjective) throws(HardwareError) -> Double {

@@ -179,17 +179,17 @@ public struct BitAllocationContext: Sendable {
         }
         var fixedMemory: [Int] = [], fixedTerms: [[[[Int]]]] = []
         for s in fixedStages {
-            fixedMemory.append(model.memoryCycles(stages[s]))
-            fixedTerms.append(candidates.map { list in list.map { model.pathTerms(stages[s], $0) } })
+            fixedMemory.append(model.floorCycles(stages[s], at: s))
+            fixedTerms.append(candidates.map { list in list.map { model.stageTerms(stages[s], at: s, $0) } })
         }
         var blockMemory = [[Int]](repeating: [], count: problem.network.blocks.count)
         var blockTerms = [[[[[Int]]]]](repeating: [], count: problem.network.blocks.count)
         for w in allWidths {
             let stagesAtW = problem.network(withBits: Array(repeating: w, count: problem.network.blocks.count)).stages
             for b in problem.network.blocks.indices {
-                let stage = stagesAtW[blockStage[b]]
-                blockMemory[b].append(model.memoryCycles(stage))
-                blockTerms[b].append(candidates.map { list in list.map { model.pathTerms(stage, $0) } })
+                let s = blockStage[b], stage = stagesAtW[s]
+                blockMemory[b].append(model.floorCycles(stage, at: s))
+                blockTerms[b].append(candidates.map { list in list.map { model.stageTerms(stage, at: s, $0) } })
             }
         }
         return BitAllocationTables(key: key, stageNames: stages.map(\.name), blockStage: blockStage, fixedStages: fixedStages,
@@ -227,7 +227,13 @@ public struct BitAllocationContext: Sendable {
             let double = bufferBits(e, bits, .double), single = bufferBits(e, bits, .single)
             resources.append(tables.base[e].indices.map { c in
                 var r = tables.base[e][c]
-                let size = tables.candidates[e][c].weightBuffering == .single ? single : double
+                // A tiled candidate's fixed tile buffer is in its base resources.
+                let size: Int
+                switch tables.candidates[e][c].weightBuffering {
+                case .double: size = double
+                case .single: size = single
+                case .tiled: size = 0
+                }
                 r.bram18 += bufferBRAM(readBits: tables.readBits[e][c], sizeBits: size)
                 return r
             })

@@ -12,6 +12,8 @@ extension BitAllocationProgramBuilder {
         var singles: [Int]
         /// Candidates that are single-buffered.
         var singleCandidates: [Int]
+        /// Candidates that are tiled: no block need fit their buffer, whose BRAM18 is fixed (in the base).
+        var tiledCandidates: [Int]
         /// Whether some candidate is double-buffered.
         var anyDouble: Bool
         /// The largest total each pair can reach.
@@ -38,9 +40,12 @@ extension BitAllocationProgramBuilder {
         return result
     }
 
-    /// BRAM18 of each candidate of engine `e` at buffer size `v`.
+    /// BRAM18 of each candidate of engine `e` at buffer size `v` (0 for tiled candidates, whose
+    /// fixed tile buffer is part of their base resources).
     func bufferBRAMs(_ e: Int, _ v: Int) -> [Int] {
-        t.candidates[e].indices.map { ctx.bufferBRAM(readBits: t.readBits[e][$0], sizeBits: v) }
+        t.candidates[e].indices.map {
+            t.candidates[e][$0].weightBuffering == .tiled ? 0 : ctx.bufferBRAM(readBits: t.readBits[e][$0], sizeBits: v)
+        }
     }
 
     /// The plan of engine `e`'s buffer, nil when no block has weights on it.
@@ -53,7 +58,8 @@ extension BitAllocationProgramBuilder {
         if pairs.isEmpty { return nil }
         let singles = (0..<n).filter { b in ctx.weightBits[e][b].contains { $0 > 0 } }
         let singleCandidates = t.candidates[e].indices.filter { t.candidates[e][$0].weightBuffering == .single }
-        let anyDouble = singleCandidates.count < t.candidates[e].count
+        let tiledCandidates = t.candidates[e].indices.filter { t.candidates[e][$0].weightBuffering == .tiled }
+        let anyDouble = t.candidates[e].contains { $0.weightBuffering == .double }
         var values = Set<Int>()
         var floor = 0
         var largestPair = [Int](repeating: 0, count: pairs.count)
@@ -80,8 +86,8 @@ extension BitAllocationProgramBuilder {
             if i + 1 < levels.count && bufferBRAMs(e, v) == bufferBRAMs(e, levels[i + 1]) { continue }
             kept.append(v)
         }
-        return BufferPlan(pairs: pairs, singles: singles, singleCandidates: singleCandidates, anyDouble: anyDouble,
-                          largestPair: largestPair, levels: kept)
+        return BufferPlan(pairs: pairs, singles: singles, singleCandidates: singleCandidates, tiledCandidates: tiledCandidates,
+                          anyDouble: anyDouble, largestPair: largestPair, levels: kept)
     }
 
     /// The weights of `blocks` on engine `e` minus the levels climbed: at most the first level.
@@ -113,15 +119,19 @@ extension BitAllocationProgramBuilder {
         if plan.anyDouble {
             for (pi, p) in plan.pairs.enumerated() {
                 var row = bufferRow(e, p, levels: levels, z: z)
-                // Relaxed when the engine is single-buffered: the pair need not fit.
+                // Relaxed when the engine is single-buffered or tiled: the pair need not fit.
                 let relax = Double(max(plan.largestPair[pi] - levels[0], 0))
-                if relax > 0 { for c in plan.singleCandidates { row.append(-relax * x[e][c]) } }
+                if relax > 0 { for c in plan.singleCandidates + plan.tiledCandidates { row.append(-relax * x[e][c]) } }
                 model.addConstraint("buf_\(name)_pair\(pi)", row, upperBound: Double(levels[0]))
             }
         }
         if !plan.singleCandidates.isEmpty {
             for b in plan.singles {
-                model.addConstraint("buf_\(name)_block\(b)", bufferRow(e, [b], levels: levels, z: z), upperBound: Double(levels[0]))
+                var row = bufferRow(e, [b], levels: levels, z: z)
+                // Relaxed when the engine is tiled: the block need not fit.
+                let relax = Double(max((weightSums(e, [b]).max() ?? 0) - levels[0], 0))
+                if relax > 0 { for c in plan.tiledCandidates { row.append(-relax * x[e][c]) } }
+                model.addConstraint("buf_\(name)_block\(b)", row, upperBound: Double(levels[0]))
             }
         }
         for (l, v) in levels.enumerated() {

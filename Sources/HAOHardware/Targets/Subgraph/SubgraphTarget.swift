@@ -37,6 +37,12 @@ public struct SubgraphTarget: HardwareTarget {
 
     /// Checks the inputs and builds the cost model and the (unpruned) instance.
     public func setUp(_ network: Network) throws(HardwareError) -> (SubgraphCostModel, SubgraphInstance) {
+        let model = try costModel(for: network)
+        return (model, SubgraphInstance(model: model, budget: budget))
+    }
+
+    /// Checks the inputs and builds the cost model (without the instance's tables).
+    public func costModel(for network: Network) throws(HardwareError) -> SubgraphCostModel {
         do { try network.validate() } catch { throw .invalidNetwork(error) }
         // A device built in code (or decoded from a checkpoint) has not necessarily been through
         // the catalogue; the cost model's arithmetic relies on the ranges `validate()` enforces.
@@ -58,7 +64,7 @@ public struct SubgraphTarget: HardwareTarget {
         // slowest candidate's cycles anyway so an absurd input cannot overflow silently.
         let macs = Double(network.macs)
         guard macs * 4 < Double(Int.max) / 1e3 else { throw .tooLarge("\(network.macs) MACs") }
-        return (model, SubgraphInstance(model: model, budget: budget))
+        return model
     }
 
     public func configurationProblem(for network: Network, objective: DesignObjective) throws(HardwareError) -> SubgraphProblem {

@@ -44,7 +44,7 @@ public struct SubgraphProblem: ConfigurationProblem {
 
     public func integerProgram() -> LinearModel { program.model }
 
-    private var program: SubgraphProgram {
+    var program: SubgraphProgram {
         SubgraphProgram(instance: pruned, objective: objective, options: formulation, name: name)
     }
 

@@ -46,8 +46,9 @@ public struct CoDesignPlan: Sendable {
         } else {
             try prepareFolder(folder, request: request)
             meta = try freshMeta(request, models: models)
+            // A long co-design run keeps no history of scores (memory stays bounded, see NSGA2Settings).
             settings = NSGA2Settings(populationSize: request.population ?? CoDesignDefaults.population,
-                                     seed: request.seed ?? CoDesignDefaults.seed)
+                                     seed: request.seed ?? CoDesignDefaults.seed, keepsHistory: false)
         }
         let threads = request.threads ?? ProcessInfo.processInfo.activeProcessorCount
         return CoDesignPlan(meta: meta, settings: settings, folder: folder, isResume: request.resume != nil, threads: threads,

@@ -84,8 +84,23 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
 
     public func evaluate(_ point: ArchitecturePoint) throws -> EvaluationRecord<Payload> {
         let e = try evaluator.evaluate(point)
-        let phases: [EvaluationPhase: Double] = [.predictor: e.predictorSeconds, .solver: e.solverSeconds]
-        return EvaluationRecord(outcome: judge(e.result), phaseSeconds: phases)
+        var phases: [EvaluationPhase: Double] = [.predictor: e.predictorSeconds, .solver: e.solverSeconds]
+        var counts: [EvaluationPhase: Int] = [:]
+        if e.certificates + e.certificatesNotCompleted > 0 {
+            phases[.sampleCertificates] = e.certificateSeconds
+            counts[.sampleCertificates] = e.certificates
+            counts[.certificatesNotCompleted] = e.certificatesNotCompleted
+        }
+        return EvaluationRecord(outcome: judge(e.result), phaseSeconds: phases, counts: counts)
+    }
+
+    /// Has the evaluator confirm (under `--solver auto`: certify with GLPK) every candidate that
+    /// entered the archive.
+    public func confirmArchiveEntrants(_ entrants: [Individual<ArchitecturePoint, Payload>], threads: Int) throws -> PhaseTally {
+        let tally = try evaluator.confirm(entrants.compactMap { m in m.outcome.payload.map { (m.genome, $0) } }, threads: threads)
+        guard tally.certificates + tally.notCompleted > 0 else { return PhaseTally() }
+        return PhaseTally(seconds: [.frontierCertificates: tally.seconds],
+                          counts: [.frontierCertificates: tally.certificates, .certificatesNotCompleted: tally.notCompleted])
     }
 
     /// Applies the constraints to an evaluator verdict. Never scores an infeasible candidate.

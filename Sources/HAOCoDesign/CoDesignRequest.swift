@@ -31,6 +31,9 @@ public enum CoDesignDefaults {
     public static let outputFolder = "hao-search"
     /// The baselines the headline compares with (the paper's).
     public static let headlineBaselines = ["MnasNet-A1", "FBNet-B"]
+    /// Under `--solver auto`, the share of candidates (besides every archive entrant) whose fast
+    /// answer GLPK certifies by solving the program again.
+    public static let certificateSampleRate = 0.01
 }
 
 /// How a search chooses block bit widths, as the user asks for it.

@@ -82,7 +82,8 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
                 + (meta.hasMixedBitChoices ? " and 4-bit blocks cost no accuracy, so the frontier favours 4 bits." : " (the space has one bit width, so candidates still rank fairly).")
                 + " Recorded as predictor_ignores_bit_widths in frontier.json."))
         }
-        let evaluator = HardwareAwareEvaluator(space: meta.space, predictor: predictor, target: target, solver: meta.solver.makeSolver())
+        let evaluator = HardwareAwareEvaluator(space: meta.space, predictor: predictor, target: target, choice: meta.solver,
+                                               seed: plan.settings.seed)
         let problem = try CoDesignProblem(space: meta.space, evaluator: try candidateEvaluator(evaluator), constraints: meta.constraints,
                                           mutationRate: meta.mutationRate, bitsMode: meta.bitsMode)
         let search = try NSGA2(problem: problem, settings: plan.settings, threads: plan.threads)
@@ -97,7 +98,9 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
                                     constraints: meta.constraints, settings: plan.settings, generations: state.generation,
                                     stats: state.stats, frontier: frontier, baselines: baselines,
                                     headline: Headline(frontier: frontier, baselines: baselines),
-                                    predictor: meta.predictorName, predictorIgnoresBitWidths: predictor.ignoresBitWidths)
+                                    predictor: meta.predictorName, predictorIgnoresBitWidths: predictor.ignoresBitWidths,
+                                    certificates: CertificateSummary(stats: state.stats, solver: meta.solver),
+                                    fastEvaluator: evaluator.fastStatistics)
         if !frontier.isEmpty { try report.write(to: plan.folder) }
         let outcome = CoDesignOutcome(report: report, state: state, folder: plan.folder, interrupted: interrupted)
         if frontier.isEmpty && !(interrupted && state.generation < meta.generations) { try failNoFeasible(state) }
@@ -204,10 +207,10 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
     /// (and, with --overwrite, the replaced search's frontier files go too). A resumed search
     /// keeps the checkpoint it was given.
     func failNoFeasible(_ state: State) throws -> Never {
-        let closest = state.evaluated.compactMap { entry -> (Double, String)? in
+        let closest: (Double, String)? = state.closestInfeasible.flatMap { entry in
             if case .infeasible(let reason, let v) = entry.outcome { return (v, reason) }
             return nil
-        }.min { $0.0 < $1.0 }
+        }
         let failure = CoDesignError.noFeasibleCandidate("\(state.stats.evaluations) candidates evaluated, none meets the constraints"
             + (closest.map { "; the closest: \($0.1)" } ?? ""))
         guard !plan.isResume else {
@@ -266,6 +269,8 @@ public struct AnyCoDesignOutcome: Sendable {
     public var folder: URL
     /// Best top-1 of the frontier (for the "MISS" line).
     public var bestTop1: Double?
+    /// What GLPK certified (`--solver auto`).
+    public var certificates: CertificateSummary?
 
     init<C>(_ outcome: CoDesignOutcome<C>) {
         table = outcome.report.table()
@@ -277,6 +282,7 @@ public struct AnyCoDesignOutcome: Sendable {
         interrupted = outcome.interrupted
         folder = outcome.folder
         bestTop1 = outcome.report.frontier.map(\.metrics.top1).max()
+        certificates = outcome.report.certificates
     }
 }
 

@@ -222,10 +222,15 @@ public struct FrontierReport<Configuration: Sendable & Hashable & Codable>: Send
     /// with `--allow-bit-blind-predictor` or used on a single-width space): every top-1 is then a
     /// full-precision prediction, whatever the point's bit widths.
     public var predictorIgnoresBitWidths: Bool
+    /// What GLPK certified (`--solver auto`); nil otherwise.
+    public var certificates: CertificateSummary?
+    /// The fast evaluator's counters in the process that wrote the report (memo, incumbents); nil
+    /// when candidates were solved one by one.
+    public var fastEvaluator: FastEvaluatorStatistics?
 
     enum CodingKeys: String, CodingKey {
-        case format, device, space, constraints, settings, generations, stats, frontier, baselines, headline, predictor
-        case predictorIgnoresBitWidths = "predictor_ignores_bit_widths"
+        case format, device, space, constraints, settings, generations, stats, frontier, baselines, headline, predictor, certificates
+        case predictorIgnoresBitWidths = "predictor_ignores_bit_widths", fastEvaluator = "fast_evaluator"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -242,12 +247,17 @@ public struct FrontierReport<Configuration: Sendable & Hashable & Codable>: Send
         headline = try c.decode(Headline<Configuration>.self, forKey: .headline)
         predictor = try c.decodeIfPresent(String.self, forKey: .predictor)
         predictorIgnoresBitWidths = try c.decodeIfPresent(Bool.self, forKey: .predictorIgnoresBitWidths) ?? false
+        certificates = try c.decodeIfPresent(CertificateSummary.self, forKey: .certificates)
+        fastEvaluator = try c.decodeIfPresent(FastEvaluatorStatistics.self, forKey: .fastEvaluator)
     }
 
     /// A report; the frontier is sorted by increasing fps.
     public init(device: String, space: String, constraints: SearchConstraints, settings: NSGA2Settings, generations: Int,
                 stats: SearchStats, frontier: [FrontierPoint<Configuration>], baselines: [BaselinePoint<Configuration>], headline: Headline<Configuration>,
-                predictor: String? = nil, predictorIgnoresBitWidths: Bool = false) {
+                predictor: String? = nil, predictorIgnoresBitWidths: Bool = false, certificates: CertificateSummary? = nil,
+                fastEvaluator: FastEvaluatorStatistics? = nil) {
+        self.certificates = certificates
+        self.fastEvaluator = fastEvaluator
         self.predictor = predictor
         self.predictorIgnoresBitWidths = predictorIgnoresBitWidths
         self.device = device

@@ -53,7 +53,7 @@ public struct Checkpoint<Meta: Codable & Sendable, Genome: Hashable & Codable & 
             throw SearchError.corruptCheckpoint(path: url.path, detail: "\(error)")
         }
         let s = checkpoint.state
-        guard s.generation >= 0, s.stats.evaluations == s.evaluated.count else {
+        guard s.generation >= 0, !checkpoint.settings.keepsHistory || s.stats.evaluations == s.evaluated.count else {
             throw SearchError.corruptCheckpoint(path: url.path, detail: "inconsistent state (generation \(s.generation), evaluations \(s.stats.evaluations) vs \(s.evaluated.count) recorded)")
         }
         // Every generation ends with exactly populationSize individuals (selection keeps repeats

@@ -70,7 +70,7 @@ extension EvaluationPhase {
     public static let solver = EvaluationPhase("solver")
     /// Time in GLPK certificates of sampled candidates (`--solver auto`), and their count.
     public static let sampleCertificates = EvaluationPhase("sample_certificates")
-    /// Time in GLPK certificates of archive entrants (`--solver auto`), and their count.
+    /// Time in GLPK certificates of frontier points (`--solver auto`), and their count.
     public static let frontierCertificates = EvaluationPhase("frontier_certificates")
     /// Certificates GLPK could not finish (an error or its time limit); their answers stand uncertified.
     public static let certificatesNotCompleted = EvaluationPhase("certificates_not_completed")
@@ -119,9 +119,9 @@ public protocol CandidateEvaluator: Sendable {
     associatedtype Configuration: Sendable & Hashable & Codable
     /// Scores one point.
     func evaluate(_ point: ArchitecturePoint) throws -> Evaluation<Configuration>
-    /// Checks the scores of candidates that entered the Pareto archive (the search calls it after
-    /// every batch, in order). The hardware-aware evaluator under `--solver auto` certifies each
-    /// with GLPK; a refuted certificate is thrown. Default: nothing to check.
+    /// Checks the scores of the final frontier's points (the session calls it before writing the
+    /// frontier). The hardware-aware evaluator under `--solver auto` certifies each with GLPK; a
+    /// refuted certificate is thrown. Default: nothing to check.
     func confirm(_ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<Configuration>)], threads: Int) throws -> ConfirmationTally
 }
 
@@ -131,7 +131,7 @@ extension CandidateEvaluator {
     }
 }
 
-/// What confirming a batch of archive entrants did.
+/// What confirming the frontier did.
 public struct ConfirmationTally: Sendable, Hashable {
     /// Certificates that ran to the end (and held: a refuted one is thrown).
     public var certificates = 0

@@ -7,9 +7,8 @@ import HAOSolver
 public struct CertificateSummary: Sendable, Codable, Hashable {
     /// The certifier.
     public var certifier: String
-    /// Cutoff certificates: one per candidate that entered the Pareto archive, so every frontier
-    /// point is among them.
-    public var archiveEntrants: Int
+    /// Cutoff certificates: one per frontier point (all of them, at the end of the run).
+    public var frontier: Int
     /// Reproduction certificates of the seeded sample of other candidates.
     public var sampled: Int
     /// The sample's share of candidates.
@@ -23,14 +22,14 @@ public struct CertificateSummary: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case certifier, sampled, disagreements, seconds
-        case archiveEntrants = "archive_entrants", sampleRate = "sample_rate", notCompleted = "not_completed"
+        case frontier = "frontier_points", sampleRate = "sample_rate", notCompleted = "not_completed"
     }
 
     /// The summary of a run's statistics under `solver`; nil unless the run certified (`auto`).
     public init?(stats: SearchStats, solver: SolverChoice, sampleRate: Double = CoDesignDefaults.certificateSampleRate) {
         guard solver.isAuto, stats.counts[.frontierCertificates] != nil || stats.counts[.sampleCertificates] != nil else { return nil }
         certifier = SolverID.glpk.rawValue
-        archiveEntrants = stats.counts[.frontierCertificates] ?? 0
+        frontier = stats.counts[.frontierCertificates] ?? 0
         sampled = stats.counts[.sampleCertificates] ?? 0
         self.sampleRate = sampleRate
         notCompleted = stats.counts[.certificatesNotCompleted] ?? 0
@@ -41,7 +40,7 @@ public struct CertificateSummary: Sendable, Codable, Hashable {
     /// One line for the terminal.
     public var line: String {
         let held = notCompleted == 0 ? "all held" : "all that finished held; \(notCompleted) could not finish (answers uncertified)"
-        return "GLPK certificates: \(archiveEntrants) archive entrants (cutoff: nothing one cycle faster) and \(sampled) sampled candidates "
+        return "GLPK certificates: all \(frontier) frontier points (cutoff: nothing one cycle faster) and \(sampled) sampled candidates "
             + "(reproduction, \(sampleRate * 100)% sample), \(held); \(String(format: "%.1f", seconds)) s of certificate time."
     }
 }

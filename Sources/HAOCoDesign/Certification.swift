@@ -9,7 +9,7 @@ import Synchronization
 
 /// How `--solver auto` has GLPK certify the fast evaluator's answers during a search:
 ///
-/// - every candidate that enters the Pareto archive (so every frontier point): a *cutoff*
+/// - every point of the final frontier (certified before the frontier is written): a *cutoff*
 ///   certificate -- the integer program with the latency bounded one cycle below the fast optimum
 ///   is infeasible -- after the cost model itself has evaluated the configuration to the recorded
 ///   latency and resources within the budget;
@@ -72,7 +72,7 @@ public struct Certification: Sendable {
         return true
     }
 
-    /// Certifies archive entrants (cutoff) on up to `threads` threads.
+    /// Certifies frontier points (cutoff) on up to `threads` threads.
     func confirm<T: HardwareTarget>(_ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<T.Configuration>)], space: SearchSpace,
                                     target: T, threads: Int) throws -> ConfirmationTally {
         let results = Mutex([Result<(Bool, Double), any Error>?](repeating: nil, count: entrants.count))

@@ -26,6 +26,11 @@ public struct CoDesignPlan: Sendable {
 
     /// The checkpoint file of the folder.
     public var checkpointURL: URL { folder.appendingPathComponent("checkpoint.json") }
+    /// The memo journal beside it.
+    public var journalURL: URL { folder.appendingPathComponent(CheckpointStore<SearchMeta, ArchitecturePoint, CandidateMetrics<Int>>.journalName) }
+    /// Least time between two checkpoint snapshots that are not forced (the last generation and
+    /// an interrupt always write one). The memo journal is appended every generation.
+    public var checkpointInterval: Duration = CoDesignDefaults.checkpointInterval
 
     /// Resolves `request`: reads the catalogue, space, predictor or checkpoint, checks the output
     /// folder is writable and, for a fresh search, that it holds no search unless `overwrite`.

@@ -94,15 +94,6 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
         return EvaluationRecord(outcome: judge(e.result), phaseSeconds: phases, counts: counts)
     }
 
-    /// Has the evaluator confirm (under `--solver auto`: certify with GLPK) every candidate that
-    /// entered the archive.
-    public func confirmArchiveEntrants(_ entrants: [Individual<ArchitecturePoint, Payload>], threads: Int) throws -> PhaseTally {
-        let tally = try evaluator.confirm(entrants.compactMap { m in m.outcome.payload.map { (m.genome, $0) } }, threads: threads)
-        guard tally.certificates + tally.notCompleted > 0 else { return PhaseTally() }
-        return PhaseTally(seconds: [.frontierCertificates: tally.seconds],
-                          counts: [.frontierCertificates: tally.certificates, .certificatesNotCompleted: tally.notCompleted])
-    }
-
     /// Applies the constraints to an evaluator verdict. Never scores an infeasible candidate.
     public func judge(_ result: Evaluation<Evaluator.Configuration>.Result) -> Outcome<Payload> {
         switch result {

@@ -11,8 +11,8 @@ import HAOSupport
 ///
 /// Under `--solver auto` and `native`, when the target offers a fast evaluator
 /// (``FastEvaluatingTarget``), every candidate goes through it (shared memo, incumbents); under
-/// `auto` GLPK certifies a seeded sample of candidates (reproduction) and every candidate that
-/// enters the Pareto archive (cutoff), see ``Certification``. Otherwise, and under `glpk` and
+/// `auto` GLPK certifies a seeded sample of candidates (reproduction) and every point of the
+/// final frontier (cutoff), see ``Certification``. Otherwise, and under `glpk` and
 /// `enumeration`, every candidate's configuration problem is solved on its own.
 public struct HardwareAwareEvaluator<Target: HardwareTarget>: CandidateEvaluator {
     /// The search space the points belong to.
@@ -105,7 +105,7 @@ public struct HardwareAwareEvaluator<Target: HardwareTarget>: CandidateEvaluator
                           certificateSeconds: (certified - solved).seconds, certificates: certificates, certificatesNotCompleted: notCompleted)
     }
 
-    /// Under `auto`: certifies every archive entrant with GLPK (cutoff), after checking that the
+    /// Under `auto`: certifies every frontier point with GLPK (cutoff), after checking that the
     /// cost model evaluates its configuration to the latency and resources the search recorded.
     public func confirm(_ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<Target.Configuration>)], threads: Int) throws -> ConfirmationTally {
         guard let certification else { return ConfirmationTally() }

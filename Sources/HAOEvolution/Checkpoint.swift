@@ -49,6 +49,14 @@ public struct Checkpoint<Meta: Codable & Sendable, Genome: Hashable & Codable & 
         guard checkpoint.format == formatName else {
             throw SearchError.corruptCheckpoint(path: url.path, detail: "format '\(checkpoint.format)', expected '\(formatName)'")
         }
+        try checkpoint.check(path: url.path, validate: validate)
+        return checkpoint
+    }
+
+    /// The checks of ``read(from:validate:)`` after decoding (shared with ``CheckpointStore``).
+    func check(path: String, validate: (Self) throws -> Void) throws {
+        let url = URL(fileURLWithPath: path)
+        let checkpoint = self
         do { try checkpoint.settings.validate() } catch {
             throw SearchError.corruptCheckpoint(path: url.path, detail: "\(error)")
         }
@@ -75,7 +83,6 @@ public struct Checkpoint<Meta: Codable & Sendable, Genome: Hashable & Codable & 
                 throw SearchError.corruptCheckpoint(path: url.path, detail: "archive member \(i) is not among the evaluated candidates")
             }
         }
-        return checkpoint
     }
 
     /// Writes `data` to `url` atomically (see ``AtomicFile``); failures are ``SearchError/unwritableOutput(path:detail:)``.

@@ -59,6 +59,8 @@ public struct MemoWindow: Sendable {
     private var ring: [GenomeKey] = []
     private var next = 0
     private var members: Set<GenomeKey> = []
+    /// Keys ever inserted (evicted ones included): the global index of the next one.
+    public private(set) var totalInserted = 0
 
     /// An empty window of `capacity` keys.
     public init(capacity: Int) {
@@ -76,6 +78,7 @@ public struct MemoWindow: Sendable {
     @discardableResult
     public mutating func insert(_ key: GenomeKey) -> Bool {
         guard members.insert(key).inserted else { return false }
+        totalInserted += 1
         if ring.count < capacity {
             ring.append(key)
         } else {
@@ -88,4 +91,25 @@ public struct MemoWindow: Sendable {
 
     /// The held keys, oldest first.
     public var keysInOrder: [GenomeKey] { Array(ring[next...] + ring[..<next]) }
+
+    /// The `n` most recently inserted keys, oldest first (`n` at most ``count``).
+    public func newest(_ n: Int) -> [GenomeKey] {
+        precondition(n >= 0 && n <= ring.count, "asked for \(n) of \(ring.count) keys")
+        guard n > 0 else { return [] }
+        let end = ring.count < capacity ? ring.count : next   // one past the newest, cyclically
+        let start = end - n
+        if start >= 0 { return Array(ring[start..<end]) }
+        return Array(ring[(ring.count + start)...] + ring[..<end])
+    }
+
+    /// Replaces the window's content with `keys` (oldest first, distinct), the last `total`
+    /// insertions of a run, as a journal restores them.
+    mutating func restore(_ keys: [GenomeKey], total: Int) {
+        ring = []
+        next = 0
+        members = []
+        totalInserted = 0
+        for key in keys.suffix(capacity) { insert(key) }
+        totalInserted = total
+    }
 }

@@ -56,7 +56,9 @@ public struct NSGA2Settings: Codable, Sendable, Hashable {
             throw SearchError.invalidSetting("crossover probability must be in [0, 1], got \(crossoverProbability)")
         }
         guard noveltyAttempts >= 1 else { throw SearchError.invalidSetting("novelty attempts must be at least 1") }
-        guard memoCapacity >= 1 else { throw SearchError.invalidSetting("the memo must hold at least 1 candidate, got \(memoCapacity)") }
+        guard memoCapacity >= 2 * populationSize else {
+            throw SearchError.invalidSetting("the memo must hold at least two generations' candidates (\(2 * populationSize)), got \(memoCapacity)")
+        }
     }
 }
 
@@ -222,25 +224,14 @@ public struct NSGA2<Problem: SearchProblem>: Sendable {
         state.stats.cacheHits += genomes.count - fresh.count
         let start = DispatchTime.now()
         let records = try evaluateConcurrently(fresh + again)
-        var entrants: [Member] = []
         for (i, record) in records.enumerated() {
             let genome = i < fresh.count ? fresh[i] : again[i - fresh.count]
             if i < fresh.count { state.record(genome, key: freshKeys[i], record.outcome, keepHistory: settings.keepsHistory) }
             outcomes[genome] = record.outcome
             let member = Individual(genome: genome, outcome: record.outcome)
-            if state.archive.insert(member) { entrants.append(member) }
+            state.archive.insert(member)
             for (phase, time) in record.phaseSeconds { state.stats.phaseSeconds[phase, default: 0] += time }
             for (name, count) in record.counts { state.stats.counts[name, default: 0] += count }
-        }
-        if !entrants.isEmpty {
-            let tally: PhaseTally
-            do { tally = try problem.confirmArchiveEntrants(entrants, threads: threads) } catch let error as SearchError {
-                throw error
-            } catch {
-                throw SearchError.evaluationFailed(candidate: "an archive entrant", message: "\(error)")
-            }
-            for (phase, time) in tally.seconds { state.stats.phaseSeconds[phase, default: 0] += time }
-            for (name, count) in tally.counts { state.stats.counts[name, default: 0] += count }
         }
         state.stats.evaluationWallSeconds += seconds(since: start)
         state.stats.evaluations += fresh.count

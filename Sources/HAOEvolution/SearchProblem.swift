@@ -27,25 +27,6 @@ public protocol SearchProblem: Sendable {
     /// Throw only for real failures (bad data, a solver error); constraint violations are
     /// `.infeasible` outcomes.
     func evaluate(_ genome: Genome) throws -> EvaluationRecord<Payload>
-    /// Checks the candidates that entered the Pareto archive in the last batch, in order (e.g. the
-    /// co-design search certifies their scores with a second solver), on up to `threads` threads.
-    /// A thrown error stops the run. Default: nothing to check.
-    func confirmArchiveEntrants(_ entrants: [Individual<Genome, Payload>], threads: Int) throws -> PhaseTally
-}
-
-extension SearchProblem {
-    public func confirmArchiveEntrants(_ entrants: [Individual<Genome, Payload>], threads: Int) throws -> PhaseTally { PhaseTally() }
-}
-
-/// Seconds and counts per phase, added to a run's statistics.
-public struct PhaseTally: Sendable, Hashable {
-    public var seconds: [EvaluationPhase: Double]
-    public var counts: [EvaluationPhase: Int]
-
-    public init(seconds: [EvaluationPhase: Double] = [:], counts: [EvaluationPhase: Int] = [:]) {
-        self.seconds = seconds
-        self.counts = counts
-    }
 }
 
 /// Names a phase of an evaluation whose time the search adds up across candidates (the

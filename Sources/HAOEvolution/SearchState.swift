@@ -143,8 +143,9 @@ public struct SearchState<Genome: Hashable & Codable & Sendable, Payload: Codabl
         }
     }
 
-    /// Puts `keys` (oldest first) back into the memo, as a journal restores it.
-    public mutating func restoreMemo(_ keys: [GenomeKey]) {
-        for key in keys { memo.insert(key) }
+    /// Puts `keys` (oldest first) back into the memo, the last of `total` insertions (default:
+    /// all of them), as a journal restores it.
+    public mutating func restoreMemo(_ keys: [GenomeKey], total: Int? = nil) {
+        memo.restore(keys, total: total ?? keys.count)
     }
 }

@@ -40,7 +40,7 @@ struct BoundedMemoTests {
     /// (and counted again), to the same scores; resuming a small-memo run from its checkpoint
     /// matches the uninterrupted one.
     @Test func aSmallMemoChangesCostNotScoresAndResumesExactly() throws {
-        let small = NSGA2Settings(populationSize: 12, seed: 4, keepsHistory: false, memoCapacity: 20)
+        let small = NSGA2Settings(populationSize: 10, seed: 4, keepsHistory: false, memoCapacity: 20)
         let problem = try syntheticProblem(genes: 4, arity: 3)   // 81 candidates
         let search = try NSGA2(problem: problem, settings: small)
         var straight = try search.initialState()

@@ -57,13 +57,12 @@ struct FastEvaluatorTests {
             let (model, instance) = try target.setUp(network)
             let candidates = EngineKind.allCases.map { model.candidates($0) }
             let entries = evaluator.stageTables(model, candidates: candidates)
-            let tables = FastTables(entries: entries, counts: candidates.map(\.count),
-                                    resources: candidates.map { $0.map { model.resources($0) } }, fixed: model.fixedResources, budget: target.budget)
+            let tables = FastTables(entries: entries, counts: candidates.map(\.count), fixed: model.fixedResources, budget: target.budget)
             #expect(tables.floors == instance.memoryCycles, "\(network.name)")
             #expect(tables.totalPaths == instance.pathCount)
             var mismatches = 0
             for e in 0..<3 {
-                #expect(tables.resources[e] == instance.resources[e])
+                #expect(candidates[e].map { model.resources($0) } == instance.resources[e])
                 for c in 0..<instance.candidateCounts[e] {
                     for s in tables.floors.indices {
                         for k in 0..<tables.paths[s] where tables.term(e, c, s, k) != instance.term(e, c, tables.pathStart[s] + k) {
@@ -76,6 +75,35 @@ struct FastEvaluatorTests {
         }
         let stats = evaluator.statistics
         #expect(stats.memoHits > stats.memoMisses, "the second pass and repeated shapes must hit the memo")
+    }
+
+    /// The per-candidate bounds are lower bounds: on random small instances no triple using a
+    /// candidate is faster than its bound, and the bound of some candidate of each engine is met by
+    /// a triple (it is not a vacuous 0).
+    @Test func candidateBoundsAreLowerBounds() throws {
+        var rng = SplitMix64(seed: 31)
+        for _ in 0..<30 {
+            let target = SubgraphTarget(device: randomDevice(&rng), cap: .none, parameters: smallParameters)
+            let network = Fixtures.randomNetwork(&rng, blocks: 1...4)
+            let (model, full) = try target.setUp(network)
+            let candidates = EngineKind.allCases.map { model.candidates($0) }
+            let tables = FastTables(entries: target.makeFastEvaluator().stageTables(model, candidates: candidates),
+                                    counts: candidates.map(\.count), fixed: model.fixedResources, budget: target.budget)
+            var least = [[Int]](repeating: [], count: 3)
+            for e in 0..<3 { least[e] = [Int](repeating: Int.max, count: full.candidateCounts[e]) }
+            for a in 0..<full.candidateCounts[0] {
+                for b in 0..<full.candidateCounts[1] {
+                    for c in 0..<full.candidateCounts[2] {
+                        let latency = full.latency([a, b, c])
+                        for (e, x) in [a, b, c].enumerated() { least[e][x] = min(least[e][x], latency) }
+                    }
+                }
+            }
+            for e in 0..<3 {
+                #expect(zip(tables.bound[e], least[e]).allSatisfy { $0 <= $1 }, "engine \(e)")
+                #expect(tables.bound[e].max()! > 0)
+            }
+        }
     }
 
     /// Every field of `Layer` must be in the memo key; a new field fails here until the key has it.

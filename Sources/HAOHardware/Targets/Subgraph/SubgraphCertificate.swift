@@ -37,7 +37,7 @@ extension SubgraphProblem {
     /// that program is infeasible.
     private func cutoffChoice(below claimed: Int, with solver: any MILPSolver, options: SolverOptions) throws(SolverError) -> [Int]? {
         var program = self.program
-        program.model.addConstraint("certificate_cutoff", program.latencyColumns.map { 1.0 * $0 }, upperBound: Double(claimed - 1))
+        program.model.addConstraint("", program.latencyColumns.map { 1.0 * $0 }, upperBound: Double(claimed - 1))
         guard let solution = try solver.solve(program.model, options: options).proven() else { return nil }
         guard let choice = program.choice(from: solution.values) else {
             throw .failed(solver.id, code: 0, message: "returned a solution with no engine configuration chosen")
@@ -48,7 +48,7 @@ extension SubgraphProblem {
     private func reproduce(_ claimed: ExactOutcome<SubgraphConfiguration>, value: Double, with solver: any MILPSolver,
                            options: SolverOptions) throws(SolverError) -> ExactOutcome<SubgraphConfiguration>? {
         let instance = pruned.candidateCounts.contains(0) ? full : pruned
-        let program = SubgraphProgram(instance: instance, objective: objective, options: formulation, name: name)
+        let program = SubgraphProgram(instance: instance, objective: objective, options: formulation, name: name, names: false)
         guard let solution = try solver.solve(program.model, options: options).proven() else { return .infeasible() }
         guard let choice = program.choice(from: solution.values) else {
             throw .failed(solver.id, code: 0, message: "returned a solution with no engine configuration chosen")

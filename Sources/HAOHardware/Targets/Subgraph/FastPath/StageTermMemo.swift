@@ -1,7 +1,13 @@
 import Synchronization
 
-/// One stage's tables as the cost model computes them: its latency floor and, per engine, every
-/// candidate's term in each of the stage's paths (candidate-major: `terms[e][c * paths + k]`).
+/// One stage's tables as the cost model computes them, and what the fast scan derives from them
+/// once per stage shape instead of once per network:
+///
+/// - `terms[e][c * paths + k]`: engine `e`'s candidate `c`'s term in path `k` (candidate-major);
+/// - `minimum[e][k]`: engine `e`'s smallest term in path `k` over all its candidates;
+/// - `bound[e][c]`: the stage's latency with candidate `c` on engine `e` and the other two engines
+///   at their smallest terms in every path, `max(floor, max_k (terms[e][c,k] + sum of the others'
+///   minimum[k]))`. Summed over a network's stages it is a lower bound of every configuration using `c`.
 final class StageTerms: Sendable {
     /// Latency paths of the stage.
     let paths: Int
@@ -9,23 +15,40 @@ final class StageTerms: Sendable {
     let floor: Int
     /// Per engine, candidate-major terms.
     let terms: [[Int]]
+    /// Per engine, per path, the smallest term.
+    let minimum: [[Int]]
+    /// Per engine, per candidate, the stage's latency bound.
+    let bound: [[Int]]
 
     init(paths: Int, floor: Int, terms: [[Int]]) {
         self.paths = paths
         self.floor = floor
         self.terms = terms
+        let minimum = terms.map { table -> [Int] in
+            var m = [Int](repeating: Int.max, count: paths)
+            for (i, t) in table.enumerated() where t < m[i % paths] { m[i % paths] = t }
+            // An engine without candidates (none today) adds nothing to the others' bounds.
+            return m.map { $0 == Int.max ? 0 : $0 }
+        }
+        self.minimum = minimum
+        bound = terms.indices.map { e in
+            let rest = (0..<paths).map { k in minimum.indices.reduce(0) { $1 == e ? $0 : $0 + minimum[$1][k] } }
+            let count = paths == 0 ? 0 : terms[e].count / paths
+            return (0..<count).map { c in
+                var m = floor
+                for k in 0..<paths { m = max(m, terms[e][c * paths + k] + rest[k]) }
+                return m
+            }
+        }
     }
-
-    /// Bytes the entry holds (for the memo's bound).
-    var bytes: Int { terms.reduce(0) { $0 + $1.count } * MemoryLayout<Int>.stride }
 }
 
 /// The fast evaluator's memo of stage tables, shared by every thread of a search.
 ///
-/// Bounded: it holds at most ``capacity`` entries (each about 6 KB with the default candidate
-/// sets: 266 candidates x up to 3 paths x 8 bytes), and is emptied when full, so a long search
-/// holds at most `capacity` x 6 KB (24 MB at the default 4,096; the default search meets about
-/// 1,200 distinct stages, so it is never emptied there).
+/// Bounded: it holds at most ``capacity`` entries (each about 8 KB with the default candidate
+/// sets: 266 candidates x up to 3 paths of terms plus 266 bounds, 8 bytes each), and is emptied
+/// when full, so a long search holds at most `capacity` x 8 KB (32 MB at the default 4,096; the
+/// default search meets about 1,200 distinct stages, so it is never emptied there).
 final class StageTermMemo: Sendable {
     private struct Store {
         var entries: [StageKey: StageTerms] = [:]

@@ -11,9 +11,9 @@ extension SubgraphTarget: FastEvaluatingTarget {
 ///
 /// Per network: the cost model checks the network and lists its stages; each stage's tables come
 /// from the shared memo (keyed by ``StageKey``) or, on a miss, from the cost model's own
-/// ``SubgraphCostModel/pathTerms(_:_:)`` and ``SubgraphCostModel/memoryCycles(_:)``; the engines'
-/// resources from ``SubgraphCostModel/resources(_:)``; then ``FastScan`` finds the optimum,
-/// starting from the recent optima of other networks. The answer equals the exhaustive
+/// ``SubgraphCostModel/pathTerms(_:_:)`` and ``SubgraphCostModel/memoryCycles(_:)``; then
+/// ``FastScan`` finds the optimum, starting from the recent optima of other networks, with the
+/// resources of the candidates it looks at from ``SubgraphCostModel/resources(_:)``. The answer equals the exhaustive
 /// enumerator's (same value, same configuration), whatever the memo and the incumbents hold.
 public struct SubgraphFastEvaluator: FastLatencyEvaluator {
     /// The target it evaluates for.
@@ -31,13 +31,34 @@ public struct SubgraphFastEvaluator: FastLatencyEvaluator {
     }
 
     public func leastLatency(of network: Network) throws(HardwareError) -> FastOptimum<SubgraphConfiguration> {
+        try solve(network, timings: nil)
+    }
+
+    /// ``leastLatency(of:)`` with the time of each step, for the benchmarks.
+    public func profiledLeastLatency(of network: Network) throws(HardwareError) -> (FastOptimum<SubgraphConfiguration>, FastPathTimings) {
+        var timings = FastPathTimings()
+        let optimum = try solve(network, timings: &timings)
+        return (optimum, timings)
+    }
+
+    private func solve(_ network: Network, timings: UnsafeMutablePointer<FastPathTimings>?) throws(HardwareError) -> FastOptimum<SubgraphConfiguration> {
+        let clock = ContinuousClock()
+        let start = clock.now
         let model = try target.costModel(for: network)
         let candidates = EngineKind.allCases.map { model.candidates($0) }
+        let modelled = clock.now
         let entries = stageTables(model, candidates: candidates)
-        let resources = candidates.map { list in list.map { model.resources($0) } }
-        let tables = FastTables(entries: entries, counts: candidates.map(\.count), resources: resources,
-                                fixed: model.fixedResources, budget: target.budget)
-        let result = FastScan(tables: tables).solve(incumbents: incumbents.snapshot)
+        let tables = FastTables(entries: entries, counts: candidates.map(\.count), fixed: model.fixedResources, budget: target.budget)
+        let tabled = clock.now
+        var computedResources = 0
+        let resources = ResourceCache(counts: tables.counts) { e, c in
+            computedResources += 1
+            return model.resources(candidates[e][c])
+        }
+        let result = FastScan(tables: tables, resources: resources).solve(incumbents: incumbents.snapshot)
+        let scanned = clock.now
+        timings?.pointee.add(setup: modelled - start, tables: tabled - modelled, scan: scanned - tabled, resources: computedResources,
+                             triples: result.evaluated)
         counters.add(evaluated: result.evaluated, incumbentWasOptimal: result.incumbentWasOptimal)
         guard let choice = result.choice else {
             return FastOptimum(configuration: nil, objective: nil, latencyMs: nil, resources: nil, evaluatedCandidates: result.evaluated)
@@ -45,7 +66,7 @@ public struct SubgraphFastEvaluator: FastLatencyEvaluator {
         incumbents.record(choice)
         let configuration = SubgraphConfiguration(expand: candidates[0][choice[0]], depthwise: candidates[1][choice[1]],
                                                   project: candidates[2][choice[2]])
-        let used = tables.fixed + resources[0][choice[0]] + resources[1][choice[1]] + resources[2][choice[2]]
+        let used = tables.fixed + resources.get(0, choice[0]) + resources.get(1, choice[1]) + resources.get(2, choice[2])
         return FastOptimum(configuration: configuration, objective: Double(result.latency),
                            latencyMs: Double(result.latency) / (target.device.clockMHz * 1000), resources: used,
                            evaluatedCandidates: result.evaluated)
@@ -110,5 +131,41 @@ public struct SubgraphFastEvaluator: FastLatencyEvaluator {
             }
         }
         var snapshot: FastEvaluatorStatistics { value.withLock { $0 } }
+    }
+}
+
+/// Where one fast evaluation's time went (benchmarks), summed over the evaluations it is added to.
+public struct FastPathTimings: Sendable, Hashable {
+    /// Checking the network and building its cost model.
+    public var setup: Duration = .zero
+    /// Stage keys, memo look-ups (and tables computed on misses), assembling the network's tables.
+    public var tables: Duration = .zero
+    /// The bounded scan, resources included.
+    public var scan: Duration = .zero
+    /// Engine configurations whose resources were computed, and triples evaluated.
+    public var resourcesComputed = 0
+    public var triplesEvaluated = 0
+    /// Evaluations added up.
+    public var evaluations = 0
+
+    public init() {}
+
+    mutating func add(setup: Duration, tables: Duration, scan: Duration, resources: Int, triples: Int) {
+        self.setup += setup
+        self.tables += tables
+        self.scan += scan
+        resourcesComputed += resources
+        triplesEvaluated += triples
+        evaluations += 1
+    }
+
+    /// Adds another sum.
+    public mutating func add(_ other: FastPathTimings) {
+        setup += other.setup
+        tables += other.tables
+        scan += other.scan
+        resourcesComputed += other.resourcesComputed
+        triplesEvaluated += other.triplesEvaluated
+        evaluations += other.evaluations
     }
 }

@@ -51,7 +51,7 @@ let package = Package(
         // onnx.pb.swift is generated once from third_party/onnx (scripts/generate-onnx-swift.sh) and committed.
         .target(name: "HAOInterchange", dependencies: ["HAONetwork", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "HAOEvolution", dependencies: ["HAOSupport"]),
-        .target(name: "HAOCoDesign", dependencies: ["HAOEvolution", "HAOPredictor", "HAOHardware", "HAOSupport"]),
+        .target(name: "HAOCoDesign", dependencies: ["HAOEvolution", "HAOPredictor", "HAOHardware", "HAOInterchange", "HAOSupport"]),
         .executableTarget(
             name: "hao",
             dependencies: [

@@ -87,7 +87,7 @@ public struct CoDesignPlan: Sendable {
                           predictorName: model.modelName, constraints: request.constraints, cap: request.cap ?? .standard,
                           solver: request.solver ?? .auto, generations: request.generations ?? CoDesignDefaults.generations,
                           mutationRate: CoDesignDefaults.mutationRate, bitsMode: request.bits?.mode ?? .evolve,
-                          allowsBitBlindPredictor: request.allowBitBlindPredictor)
+                          allowsBitBlindPredictor: request.allowBitBlindPredictor, variation: request.variation ?? .default)
     }
 
     /// Creates the folder and proves it is writable before any work is done.
@@ -160,6 +160,9 @@ struct CheckpointHeader: Decodable {
             if bits.mode != m.bitsMode || (bits.uniformWidth != nil && bits.uniformWidth != checkpointUniform) {
                 conflicts.append("--bits \(bits) (checkpoint: \(checkpointUniform.map { "uniform\($0)" } ?? m.bitsMode.rawValue))")
             }
+        }
+        if let variation = request.variation, variation != m.variation {
+            conflicts.append("--variation \(variation.name) (checkpoint: \(m.variation.name))")
         }
         if let cap = request.cap, cap != m.cap { conflicts.append("--cap (checkpoint has another cap)") }
         if let generations = request.generations, generations < state.generation {

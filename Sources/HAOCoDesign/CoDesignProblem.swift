@@ -18,6 +18,8 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
     public let mutationRate: Double
     /// Whether bit widths are genes (`.evolve`) or chosen per candidate by the evaluator (`.optimal`).
     public let bitsMode: BitsMode
+    /// Crossover and mutation operators (every gene of the space is ordered; see CoDesignVariation.swift).
+    public let variation: VariationOperators
 
     /// Offset added to the violation of a candidate no accelerator fits, so that it ranks behind
     /// every mappable candidate that only misses the latency limit (whose violation is a relative
@@ -27,8 +29,10 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
     public var objectiveCount: Int { 2 }
 
     public init(space: SearchSpace, evaluator: Evaluator, constraints: SearchConstraints = SearchConstraints(),
-                mutationRate: Double = 0.1, bitsMode: BitsMode = .evolve) throws {
+                mutationRate: Double = 0.1, bitsMode: BitsMode = .evolve, variation: VariationOperators = .default) throws {
         self.bitsMode = bitsMode
+        try variation.validate()
+        self.variation = variation
         try space.validate()
         try constraints.validate()
         guard mutationRate > 0, mutationRate <= 1 else { throw SearchError.invalidSetting("mutation rate must be in (0, 1], got \(mutationRate)") }
@@ -40,38 +44,25 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
 
     public func randomGenome(using rng: inout SplitMix64) -> ArchitecturePoint { space.sample(using: &rng) }
 
-    /// Uniform crossover: every stage depth, every slot's kernel, expand ratio and bit width, and
-    /// the resolution come from either parent with equal probability.
+    /// Categorical: uniform crossover, every stage depth, every slot's kernel, expand ratio and bit
+    /// width, and the resolution come from either parent with equal probability. Ordinal: SBX on
+    /// each gene's rank in its sorted choice list (``OrdinalVariation``).
     public func crossover(_ a: ArchitecturePoint, _ b: ArchitecturePoint, using rng: inout SplitMix64) -> ArchitecturePoint {
-        var c = a
-        for s in c.depths.indices where rng.nextUnit() < 0.5 { c.depths[s] = b.depths[s] }
-        for i in c.kernels.indices {
-            if rng.nextUnit() < 0.5 { c.kernels[i] = b.kernels[i] }
-            if rng.nextUnit() < 0.5 { c.expandRatios[i] = b.expandRatios[i] }
-            if rng.nextUnit() < 0.5 { c.bits[i] = b.bits[i] }
-        }
-        if rng.nextUnit() < 0.5 { c.resolution = b.resolution }
-        return c
+        if case .ordinal(let o) = variation { return ordinalCrossover(a, b, o, using: &rng) }
+        return Self.mapGenes(a, b) { _, x, y in rng.nextUnit() < 0.5 ? y : x }
     }
 
-    /// Each gene (depths, per-slot kernel / expand / bits, resolution) is redrawn with
-    /// probability `mutationRate` to a different value of its choice list. Inactive slots mutate
-    /// too, so a stage that grows later inherits varied genes.
+    /// Each gene (depths, per-slot kernel / expand / bits, resolution) is changed with
+    /// probability `mutationRate`: categorical redraws a different value of its choice list,
+    /// ordinal applies polynomial mutation to its rank. Inactive slots mutate too, so a stage that
+    /// grows later inherits varied genes.
     public func mutate(_ point: ArchitecturePoint, using rng: inout SplitMix64) -> ArchitecturePoint {
-        func redraw(_ value: Int, _ choices: [Int], _ rng: inout SplitMix64) -> Int {
+        if case .ordinal(let o) = variation { return ordinalMutate(point, o, using: &rng) }
+        return Self.mapGenes(point, point) { kind, value, _ in
+            let choices = space.choices(of: kind)
             guard choices.count > 1, rng.nextUnit() < mutationRate else { return value }
-            let others = choices.filter { $0 != value }
-            return rng.element(of: others)
+            return rng.element(of: choices.filter { $0 != value })
         }
-        var p = point
-        for s in p.depths.indices { p.depths[s] = redraw(p.depths[s], space.depthChoices, &rng) }
-        for i in p.kernels.indices {
-            p.kernels[i] = redraw(p.kernels[i], space.kernelChoices, &rng)
-            p.expandRatios[i] = redraw(p.expandRatios[i], space.expandChoices, &rng)
-            p.bits[i] = redraw(p.bits[i], space.bitChoices, &rng)
-        }
-        p.resolution = redraw(p.resolution, space.resolutionChoices, &rng)
-        return p
     }
 
     /// With `.optimal` bits the bit genes do not matter, so they are all set to the widest choice:

@@ -9,7 +9,7 @@ import HAOSupport
 /// the tests read them from here.
 public enum CoDesignDefaults {
     /// Individuals per generation. With ``generations``, the default run's size, chosen by
-    /// measurement (benchmarks/search/results.md): 128 x 80 takes about 1.5 minutes in a release
+    /// measurement (benchmarks/search/results.md): 128 x 80 took about 1.5 minutes in a release
     /// build on the 2-core machine and beat 48 x 25 (the earlier default, 9 s) on every seed, by
     /// 4.9% hypervolume and 11% more fps at >= 72.5% predicted top-1; 160 x 100 gained little
     /// more and took 2.5-4 minutes.
@@ -108,6 +108,8 @@ public struct CoDesignRequest: Sendable {
     public var solver: SolverChoice?
     /// The bit-width policy.
     public var bits: BitsPolicy?
+    /// The crossover and mutation operators.
+    public var variation: VariationOperators?
     /// Evaluation threads (results do not depend on it).
     public var threads: Int?
     /// The output folder of a fresh search.

@@ -85,7 +85,7 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
         let evaluator = HardwareAwareEvaluator(space: meta.space, predictor: predictor, target: target, choice: meta.solver,
                                                seed: plan.settings.seed)
         let problem = try CoDesignProblem(space: meta.space, evaluator: try candidateEvaluator(evaluator), constraints: meta.constraints,
-                                          mutationRate: meta.mutationRate, bitsMode: meta.bitsMode)
+                                          mutationRate: meta.mutationRate, bitsMode: meta.bitsMode, variation: meta.variation)
         let search = try NSGA2(problem: problem, settings: plan.settings, threads: plan.threads)
         let (initial, store) = try initialState(search, problem: problem, onEvent: onEvent)
         var state = initial
@@ -154,7 +154,7 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
         }
         try problem.checkConstraintsArePossible()
         let m = plan.meta, s = plan.settings
-        onEvent(.starting(description: "Searching \(m.space.name) on \(m.device.part) (\(m.device.board)): population \(s.populationSize), \(m.generations) generations, seed \(s.seed), \(plan.threads) thread(s), solver \(m.solver)."))
+        onEvent(.starting(description: "Searching \(m.space.name) on \(m.device.part) (\(m.device.board)): population \(s.populationSize), \(m.generations) generations, seed \(s.seed), \(plan.threads) thread(s), solver \(m.solver), variation \(m.variation.name)."))
         let state = try search.initialState()
         let store = Store(url: plan.checkpointURL, interval: plan.checkpointInterval)
         try save(state, to: store, force: true)

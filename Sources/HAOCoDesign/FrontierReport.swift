@@ -1,6 +1,7 @@
 import HAOEvolution
 import Foundation
 import HAOHardware
+import HAOInterchange
 import HAONetwork
 import HAOPredictor
 import HAOSupport
@@ -13,12 +14,20 @@ public struct FrontierPoint<Configuration: Sendable & Hashable & Codable>: Senda
     public var network: Network
     /// Its predicted top-1, latency and configuration.
     public var metrics: CandidateMetrics<Configuration>
+    /// The network as timm `arch_def` block strings (instantiable with timm's EfficientNet
+    /// builder), nil when the format cannot express it.
+    public var archDef: [[String]]?
+    /// The once-for-all subnet configuration (`set_active_subnet(ks, e, d)` and resolution),
+    /// nil for networks outside the once-for-all space.
+    public var ofaConfig: OFASubnetConfig?
 
-    /// A frontier point.
+    /// A frontier point; its arch_def and once-for-all forms are derived from the network.
     public init(point: ArchitecturePoint, network: Network, metrics: CandidateMetrics<Configuration>) {
         self.point = point
         self.network = network
         self.metrics = metrics
+        archDef = try? network.archDefStrings()
+        ofaConfig = try? OFASubnetConfig(network: network)
     }
 
     /// Active blocks at 4 bits out of all active searchable blocks.
@@ -39,6 +48,7 @@ public struct FrontierPoint<Configuration: Sendable & Hashable & Codable>: Senda
 
     enum CodingKeys: String, CodingKey {
         case point, network, top1, top1StdDev = "top1_stddev", latencyMs = "latency_ms", fps, configuration, resources, solver
+        case archDef = "arch_def", ofaConfig = "ofa_config"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -51,6 +61,8 @@ public struct FrontierPoint<Configuration: Sendable & Hashable & Codable>: Senda
                                    configuration: try c.decodeIfPresent(Configuration.self, forKey: .configuration),
                                    resources: try c.decodeIfPresent(Resources.self, forKey: .resources),
                                    solver: try c.decodeIfPresent(String.self, forKey: .solver))
+        archDef = try c.decodeIfPresent([[String]].self, forKey: .archDef)
+        ofaConfig = try c.decodeIfPresent(OFASubnetConfig.self, forKey: .ofaConfig)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -64,6 +76,8 @@ public struct FrontierPoint<Configuration: Sendable & Hashable & Codable>: Senda
         try c.encode(metrics.configuration, forKey: .configuration)
         try c.encodeIfPresent(metrics.resources, forKey: .resources)
         try c.encodeIfPresent(metrics.solver, forKey: .solver)
+        try c.encodeIfPresent(archDef, forKey: .archDef)
+        try c.encodeIfPresent(ofaConfig, forKey: .ofaConfig)
     }
 }
 
@@ -296,7 +310,7 @@ public struct FrontierReport<Configuration: Sendable & Hashable & Codable>: Send
             s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
         func num(_ x: Double?, _ digits: Int) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "" }
-        var lines = ["name,top1,top1_stddev,latency_ms,fps,resolution,depths,kernels,expand_ratios,bits,dsp,bram18,lut,ff,solver,configuration,network"]
+        var lines = ["name,top1,top1_stddev,latency_ms,fps,resolution,depths,kernels,expand_ratios,bits,dsp,bram18,lut,ff,solver,configuration,arch_def,ofa_config,network"]
         let networkEncoder = JSONEncoder()
         networkEncoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for f in frontier {
@@ -313,7 +327,10 @@ public struct FrontierReport<Configuration: Sendable & Hashable & Codable>: Send
             cells += [joined(kernels), joined(expands), joined(bits)]
             cells += resourceCells
             let configuration = f.metrics.configuration.flatMap { try? networkEncoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) } ?? "null"
-            cells += [quote(f.metrics.solver ?? ""), quote(configuration), quote(network)]
+            func json<T: Encodable>(_ value: T?) -> String {
+                value.flatMap { try? networkEncoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            }
+            cells += [quote(f.metrics.solver ?? ""), quote(configuration), quote(json(f.archDef)), quote(json(f.ofaConfig)), quote(network)]
             lines.append(cells.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

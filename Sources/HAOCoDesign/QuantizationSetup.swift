@@ -3,6 +3,7 @@ import Foundation
 import HAOHardware
 import HAONetwork
 import HAOPredictor
+import HAOSupport
 
 /// Why a bit-allocation problem could not be built from a network and a penalty source.
 public enum QuantizationSetupError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -134,5 +135,24 @@ public struct QuantizationSetup: Sendable {
             throw QuantizationSetupError.badSensitivity(path: path, reason: "block \(missing) has no penalty (\(blocks) blocks, one row each)")
         }
         return values.map { $0! }
+    }
+}
+
+extension QuantizationSetup {
+    /// The setup with the space and predictor resolved the way the command line does: the files
+    /// given, else the shipped ones in `models` when they exist (without them, the MAC-share rule
+    /// or a block sensitivity file supplies the penalties).
+    public static func resolve(network: Network, limit: BitAllocationLimit, models: ModelsDirectory?, space: URL?, predictor: URL?,
+                               regime: QuantizationRegime, sensitivity: URL?, groups: Bool) throws -> QuantizationSetup {
+        func existing(_ given: URL?, _ shipped: URL?) -> URL? {
+            if let given { return given }
+            return shipped.flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
+        }
+        let spaceURL = existing(space, models?.spaces.appendingPathComponent(CoDesignDefaults.spaceFile))
+        let predictorURL = existing(predictor, models?.predictors.appendingPathComponent(CoDesignDefaults.predictorFile))
+        let searchSpace = try spaceURL.map { try SearchSpace(contentsOf: $0) }
+        let model = try predictorURL.map { try AccuracyPredictor(contentsOf: $0).with(regime: regime) }
+        return try make(network: network, limit: limit, space: searchSpace, predictor: model, quantization: nil,
+                        sensitivity: sensitivity, groups: groups)
     }
 }

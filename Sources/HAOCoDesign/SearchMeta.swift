@@ -28,6 +28,9 @@ public struct SearchMeta: Sendable, Codable, Hashable {
     public var mutationRate: Double
     /// How block bit widths are chosen (checkpoints written before this option read as `.evolve`).
     public var bitsMode: BitsMode
+    /// Crossover and mutation operators (checkpoints written before this option read as
+    /// `.categorical`, the only operators there were, so their resume stays exact).
+    public var variation: VariationOperators
     /// Whether the user accepted a predictor that ignores bit widths (a dense MLP without a
     /// quantization part) for a space with mixed bit choices (`--allow-bit-blind-predictor`).
     public var allowsBitBlindPredictor: Bool
@@ -35,8 +38,9 @@ public struct SearchMeta: Sendable, Codable, Hashable {
     /// What a search is asked to do.
     public init(target: TargetID = SubgraphTarget.id, device: Device, space: SearchSpace, predictorPath: String, predictorName: String,
                 constraints: SearchConstraints, cap: UtilisationCap, solver: SolverChoice, generations: Int, mutationRate: Double,
-                bitsMode: BitsMode = .evolve, allowsBitBlindPredictor: Bool = false) {
+                bitsMode: BitsMode = .evolve, allowsBitBlindPredictor: Bool = false, variation: VariationOperators = .default) {
         self.target = target
+        self.variation = variation
         self.bitsMode = bitsMode
         self.allowsBitBlindPredictor = allowsBitBlindPredictor
         self.device = device
@@ -54,6 +58,7 @@ public struct SearchMeta: Sendable, Codable, Hashable {
         case target, device, space, constraints, cap, solver, generations
         case predictorPath = "predictor_path", predictorName = "predictor_name", mutationRate = "mutation_rate"
         case bitsMode = "bits_mode", allowsBitBlindPredictor = "allows_bit_blind_predictor"
+        case variation
     }
 
     public init(from decoder: any Decoder) throws {
@@ -70,6 +75,7 @@ public struct SearchMeta: Sendable, Codable, Hashable {
         mutationRate = try c.decode(Double.self, forKey: .mutationRate)
         bitsMode = try c.decodeIfPresent(BitsMode.self, forKey: .bitsMode) ?? .evolve
         allowsBitBlindPredictor = try c.decodeIfPresent(Bool.self, forKey: .allowsBitBlindPredictor) ?? false
+        variation = try c.decodeIfPresent(VariationOperators.self, forKey: .variation) ?? .categorical
         // A checkpoint is a user-editable file: hold its device and cap to the same rules as
         // the catalogue's, since the cost model's arithmetic relies on them.
         do { try device.validate() } catch {

@@ -9,12 +9,16 @@ public struct CategoricalProblem<Payload: Codable & Sendable>: SearchProblem {
     public let objectiveCount: Int
     /// Probability that a gene is changed by mutation.
     public let mutationRate: Double
+    /// Crossover and mutation operators. `.ordinal` treats gene values `0..<arity[i]` as ordered.
+    public let variation: VariationOperators
     private let score: @Sendable ([Int]) throws -> Outcome<Payload>
 
     /// - Parameters:
     ///   - mutationRate: per-gene probability; `nil` means 1 / genome length (the usual choice
     ///     for short genomes: one change per child on average).
-    public init(arity: [Int], objectiveCount: Int, mutationRate: Double? = nil,
+    ///   - variation: `.categorical` (the default: nothing is assumed about the values) or
+    ///     `.ordinal` when a gene's values are ordered.
+    public init(arity: [Int], objectiveCount: Int, mutationRate: Double? = nil, variation: VariationOperators = .categorical,
                 score: @escaping @Sendable ([Int]) throws -> Outcome<Payload>) throws {
         guard !arity.isEmpty, arity.allSatisfy({ $0 >= 1 }) else {
             throw SearchError.invalidSetting("every gene needs at least one value, got arities \(arity)")
@@ -22,6 +26,8 @@ public struct CategoricalProblem<Payload: Codable & Sendable>: SearchProblem {
         guard objectiveCount >= 1 else { throw SearchError.invalidSetting("at least one objective is needed") }
         let rate = mutationRate ?? 1.0 / Double(arity.count)
         guard rate > 0, rate <= 1 else { throw SearchError.invalidSetting("mutation rate must be in (0, 1], got \(rate)") }
+        try variation.validate()
+        self.variation = variation
         self.arity = arity
         self.objectiveCount = objectiveCount
         self.mutationRate = rate
@@ -31,10 +37,12 @@ public struct CategoricalProblem<Payload: Codable & Sendable>: SearchProblem {
     public func randomGenome(using rng: inout SplitMix64) -> [Int] { arity.map { rng.nextIndex($0) } }
 
     public func crossover(_ a: [Int], _ b: [Int], using rng: inout SplitMix64) -> [Int] {
-        zip(a, b).map { rng.nextUnit() < 0.5 ? $0 : $1 }
+        if case .ordinal(let o) = variation { return o.crossover(a, b, counts: arity, using: &rng) }
+        return zip(a, b).map { rng.nextUnit() < 0.5 ? $0 : $1 }
     }
 
     public func mutate(_ genome: [Int], using rng: inout SplitMix64) -> [Int] {
+        if case .ordinal(let o) = variation { return o.mutate(genome, counts: arity, rate: mutationRate, using: &rng) }
         var g = genome
         for i in g.indices where arity[i] > 1 && rng.nextUnit() < mutationRate {
             g[i] = (g[i] + 1 + rng.nextIndex(arity[i] - 1)) % arity[i]   // a different value, uniformly

@@ -61,10 +61,12 @@ public struct GroundTruthTable: Sendable {
     /// Hypervolume of `points` as a fraction of the exact frontier's.
     public func hypervolumeRatio(_ points: [[Double]]) -> Double { hypervolume(points) / hypervolume(exactFrontier) }
 
-    /// The search problem that scores genomes by table look-up.
-    public func problem(mutationRate: Double? = nil) throws -> CategoricalProblem<Int> {
+    /// The search problem that scores genomes by table look-up. `variation` `.ordinal` treats
+    /// each gene's values 0..<arity as ordered (true of NAS-Bench-Macro's).
+    public func problem(mutationRate: Double? = nil, variation: VariationOperators = .default) throws -> CategoricalProblem<Int> {
         let table = self
-        return try CategoricalProblem<Int>(arity: arity, objectiveCount: objectives[0].count, mutationRate: mutationRate) { genome in
+        return try CategoricalProblem<Int>(arity: arity, objectiveCount: objectives[0].count, mutationRate: mutationRate,
+                                           variation: variation) { genome in
             guard let row = table.lookup[genome] else {
                 throw SearchError.invalidSetting("genome \(genome) is not in the table")
             }
@@ -73,8 +75,9 @@ public struct GroundTruthTable: Sendable {
     }
 
     /// Hypervolume ratio NSGA-II reaches after exactly `budget` distinct evaluations.
-    public func nsga2Ratio(budget: Int, populationSize: Int, seed: UInt64, mutationRate: Double? = nil) throws -> Double {
-        let search = try NSGA2(problem: problem(mutationRate: mutationRate),
+    public func nsga2Ratio(budget: Int, populationSize: Int, seed: UInt64, mutationRate: Double? = nil,
+                           variation: VariationOperators = .default) throws -> Double {
+        let search = try NSGA2(problem: problem(mutationRate: mutationRate, variation: variation),
                                settings: NSGA2Settings(populationSize: populationSize, seed: seed))
         var state = try search.initialState()
         // A generation that finds nothing new spends no budget; stop if that keeps happening

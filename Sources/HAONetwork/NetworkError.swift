@@ -29,13 +29,11 @@ public enum NetworkError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unreadable(let path, let reason):
             return "cannot read network file '\(path)': \(reason)"
         case .invalidJSON(let source, let location, let detail):
-            let at = location.map { " at \($0)" } ?? ""
-            return "\(source) is not valid JSON\(at): \(detail)"
+            return JSONFileError.invalidJSON(source: source, location: location, detail: detail).description
         case .missingKey(let source, let key, let path):
-            let within = path.isEmpty ? "the top level" : "'\(path)'"
-            return "\(source): missing key '\(key)' in \(within)"
+            return JSONFileError.missingKey(source: source, key: key, path: path).description
         case .wrongValue(let source, let path, let detail):
-            return "\(source): bad value at '\(path)': \(detail)"
+            return JSONFileError.wrongValue(source: source, path: path, detail: detail).description
         case .invalidField(let location, let field, let message):
             return "invalid network: \(location), \(field): \(message)"
         case .tooLarge(let detail):

@@ -78,6 +78,53 @@ public struct PredictorTrainer: Sendable {
 
     /// Trains a model from `files`. Deterministic for `options.seed` and the files' contents.
     public func train(files: [URL]) throws -> (KernelModelFile, TrainingReport) {
+        var (loaded, userFiles) = try load(files)
+        // Quantization first: user labels of quantized nets are converted to full-precision equivalents.
+        let (quant, quantNotes) = try calibrateQuantization(loaded)
+        loaded.warnings += quantNotes.warnings
+        for (url, table) in userFiles {
+            let (rows, warnings) = try userRowsChecked(table, file: url.path, quantization: quant)
+            loaded.real += rows
+            loaded.warnings += warnings
+        }
+        guard !loaded.real.isEmpty else {
+            throw PredictorError.training("no labelled networks: give ofa_specialized.csv or a user CSV of (network, top-1)")
+        }
+
+        var rng = SplitMix64(seed: options.seed)
+        let fitted = try fitSurrogateAndCalibration(loaded, rng: &rng)
+        var metrics = fitted.metrics
+        let (loo, looStd) = try leaveOneOut(loaded.real, surrogate: fitted.surrogateValues, hasTeacher: loaded.teacher != nil,
+                                            metrics: &metrics)
+        for line in quantNotes.metrics { metrics.append(line) }
+        let hasTeacher = loaded.teacher != nil
+        let surrogateFile = fitted.surrogateFile
+        let cal = fitted.calibration
+        let selection = fitted.selection
+        let file = KernelModelFile(
+            format: KernelModelFile.formatName,
+            name: options.name,
+            description: "Top-1 accuracy predictor for the \(space.name) space: an RBF kernel surrogate of the once-for-all predictor, calibrated on fine-tuned networks' real ImageNet top-1 with a Gaussian-process residual, minus a quantization penalty by layer kind and training regime. Trained by `hao predictor train`.",
+            encoding: "OFA 128 inputs (per-slot kernel one-hot {3,5,7} x20, expand one-hot {3,4,6} x20, resolution bucket (r-112)/16 clamped 0..7 x8) stored compactly as 41 digit codes: 20 kernel codes, 20 expand codes (0 inactive, 1..3 choice index+1), bucket. Bit widths enter only the quantization penalty (per layer of each active block).",
+            normalisation: "targets in top-1 percent; surrogate centred on the teacher-sample mean; calibration residual GP on squared one-hot distance plus (resolution difference / resolution_scale)^2.",
+            surrogate: surrogateFile,
+            calibration: cal,
+            quantization: quant,
+            training: .init(tool: "hao predictor train", seed: options.seed, data: loaded.files,
+                            teacherSamples: hasTeacher ? options.teacherSamples : 0,
+                            supportPoints: surrogateFile?.alpha.count ?? 0,
+                            holdoutSamples: hasTeacher ? options.holdoutSamples : 0,
+                            realNetworks: loaded.real.count, selection: selection),
+            validation: metrics)
+        let report = TrainingReport(realNetworks: loaded.real, leaveOneOut: loo, leaveOneOutStd: looStd,
+                                    quantizationNotes: quantNotes.lines, excluded: loaded.excluded,
+                                    warnings: loaded.warnings)
+        return (file, report)
+    }
+
+
+    /// Reads every data file and sorts it by role (teacher, fine-tuned nets, quantization data, user labels).
+    func load(_ files: [URL]) throws -> (Loaded, [(URL, CSVTable)]) {
         guard !files.isEmpty else { throw PredictorError.training("no data files given") }
         var loaded = Loaded()
         var userFiles: [(URL, CSVTable)] = []
@@ -126,19 +173,19 @@ public struct PredictorTrainer: Sendable {
             }
         }
 
-        // Quantization first: user labels of quantized nets are converted to full-precision equivalents.
-        let (quant, quantNotes) = try calibrateQuantization(loaded)
-        loaded.warnings += quantNotes.warnings
-        for (url, table) in userFiles {
-            let (rows, warnings) = try userRowsChecked(table, file: url.path, quantization: quant)
-            loaded.real += rows
-            loaded.warnings += warnings
-        }
-        guard !loaded.real.isEmpty else {
-            throw PredictorError.training("no labelled networks: give ofa_specialized.csv or a user CSV of (network, top-1)")
-        }
+        return (loaded, userFiles)
+    }
 
-        var rng = SplitMix64(seed: options.seed)
+    /// The surrogate of the teacher (when given) and the calibration GP on the labelled networks.
+    struct Fitted {
+        var surrogateFile: KernelModelFile.Surrogate?
+        var calibration: KernelModelFile.Calibration
+        var surrogateValues: [Double]
+        var metrics: [KernelModelFile.Metric]
+        var selection: String
+    }
+
+    func fitSurrogateAndCalibration(_ loaded: Loaded, rng: inout SplitMix64) throws -> Fitted {
         var surrogateFile: KernelModelFile.Surrogate? = nil
         var metrics: [KernelModelFile.Metric] = []
         var selection = ""
@@ -163,19 +210,26 @@ public struct PredictorTrainer: Sendable {
         let cal = try ResidualGP.fit(points: loaded.real.map(\.point), surrogate: s, y: y, useSlope: hasTeacher)
         selection += "calibration GP hyperparameters by restricted marginal likelihood over a grid: signal variance \(cal.signalVariance), length scale^2 \(cal.lengthScaleSquared), noise variance \(cal.noiseVariance)."
 
-        // Leave-one-out on the labelled networks; hyperparameters re-selected inside each fold.
+        return Fitted(surrogateFile: surrogateFile, calibration: cal, surrogateValues: s, metrics: metrics, selection: selection)
+    }
+
+    /// Leave-one-out on the labelled networks (hyperparameters re-selected in every fold), its
+    /// predictions and standard deviations; the figures are appended to `metrics`.
+    func leaveOneOut(_ real: [LabelledNetwork], surrogate s: [Double], hasTeacher: Bool,
+                     metrics: inout [KernelModelFile.Metric]) throws -> ([Double], [Double]) {
+        let y = real.map(\.top1)
         var loo: [Double] = [], looStd: [Double] = []
         var looLinear: [Double] = [], looOffset: [Double] = []
-        for i in 0..<loaded.real.count where loaded.real.count > 3 {
-            let keep = (0..<loaded.real.count).filter { $0 != i }
-            let sub = try ResidualGP.fit(points: keep.map { loaded.real[$0].point }, surrogate: keep.map { s[$0] },
+        for i in 0..<real.count where real.count > 3 {
+            let keep = (0..<real.count).filter { $0 != i }
+            let sub = try ResidualGP.fit(points: keep.map { real[$0].point }, surrogate: keep.map { s[$0] },
                                          y: keep.map { y[$0] }, useSlope: hasTeacher)
             let p = try KernelPredictor(file: Self.shell(surrogate: nil, calibration: sub), path: "<loo>")
-            let r = p.calibrated(codes: Encoding.codes(loaded.real[i].point), resolution: Double(loaded.real[i].point.resolution), surrogate: s[i])
+            let r = p.calibrated(codes: Encoding.codes(real[i].point), resolution: Double(real[i].point.resolution), surrogate: s[i])
             loo.append(r.mean)
             looStd.append(r.variance.squareRoot())
             if hasTeacher {
-                let lin = try ResidualGP.fit(points: keep.map { loaded.real[$0].point }, surrogate: keep.map { s[$0] },
+                let lin = try ResidualGP.fit(points: keep.map { real[$0].point }, surrogate: keep.map { s[$0] },
                                              y: keep.map { y[$0] }, useSlope: true, allowGP: false)
                 looLinear.append(lin.intercept + lin.slope * s[i])
                 let offset = keep.map { y[$0] - s[$0] }.reduce(0, +) / Double(keep.count)
@@ -194,27 +248,7 @@ public struct PredictorTrainer: Sendable {
                                  mae: Double(inside) / Double(loo.count), maxError: 0, kendallTau: nil,
                                  note: "mae field holds the fraction of nets within one predicted stddev (0.68 expected for a calibrated Gaussian)"))
         }
-        for line in quantNotes.metrics { metrics.append(line) }
-
-        let file = KernelModelFile(
-            format: KernelModelFile.formatName,
-            name: options.name,
-            description: "Top-1 accuracy predictor for the \(space.name) space: an RBF kernel surrogate of the once-for-all predictor, calibrated on fine-tuned networks' real ImageNet top-1 with a Gaussian-process residual, minus a quantization penalty by layer kind and training regime. Trained by `hao predictor train`.",
-            encoding: "OFA 128 inputs (per-slot kernel one-hot {3,5,7} x20, expand one-hot {3,4,6} x20, resolution bucket (r-112)/16 clamped 0..7 x8) stored compactly as 41 digit codes: 20 kernel codes, 20 expand codes (0 inactive, 1..3 choice index+1), bucket. Bit widths enter only the quantization penalty (per layer of each active block).",
-            normalisation: "targets in top-1 percent; surrogate centred on the teacher-sample mean; calibration residual GP on squared one-hot distance plus (resolution difference / resolution_scale)^2.",
-            surrogate: surrogateFile,
-            calibration: cal,
-            quantization: quant,
-            training: .init(tool: "hao predictor train", seed: options.seed, data: loaded.files,
-                            teacherSamples: hasTeacher ? options.teacherSamples : 0,
-                            supportPoints: surrogateFile?.alpha.count ?? 0,
-                            holdoutSamples: hasTeacher ? options.holdoutSamples : 0,
-                            realNetworks: loaded.real.count, selection: selection),
-            validation: metrics)
-        let report = TrainingReport(realNetworks: loaded.real, leaveOneOut: loo, leaveOneOutStd: looStd,
-                                    quantizationNotes: quantNotes.lines, excluded: loaded.excluded,
-                                    warnings: loaded.warnings)
-        return (file, report)
+        return (loo, looStd)
     }
 
     // MARK: - Data readers
@@ -334,95 +368,6 @@ public struct PredictorTrainer: Sendable {
         var file: KernelModelFile.Surrogate
         var holdout: KernelModelFile.Metric
         var selection: String
-    }
-
-    func fitSurrogate(teacher: DenseMLP, rng: inout SplitMix64) throws -> SurrogateFit {
-        let n = options.teacherSamples, m = min(options.supportPoints, options.teacherSamples), h = options.holdoutSamples
-        guard n > 0, m > 0, h > 0 else { throw PredictorError.training("teacher samples, support points and holdout must be positive") }
-        // The GP's support matrix is m x m doubles and the samples are held in memory: beyond these
-        // sizes (3.2 GB at m = 20,000) a request is a typo that would exhaust memory, not a setting.
-        guard n <= 1_000_000, h <= 1_000_000, m <= 20_000 else {
-            throw PredictorError.training("at most 1,000,000 teacher and holdout samples and 20,000 support points are supported; got \(n), \(h) and \(options.supportPoints)")
-        }
-        let train = (0..<n).map { _ in space.sample(using: &rng) }
-        let hold = (0..<h).map { _ in space.sample(using: &rng) }
-        let yTrain = train.map { teacher.ofaTop1($0) }
-        let yHold = hold.map { teacher.ofaTop1($0) }
-        let mean = yTrain.reduce(0, +) / Double(n)
-        let yc = yTrain.map { $0 - mean }
-        let width = Encoding.codeCount
-        let trainCodes = train.flatMap(Encoding.codes), holdCodes = hold.flatMap(Encoding.codes)
-        // Squared distances are integers: precompute train x support and holdout x support once.
-        func distances(_ codes: [UInt8], rows: Int) -> [UInt8] {
-            var d = [UInt8](repeating: 0, count: rows * m)
-            let table = KernelPredictor.codeDistance
-            codes.withUnsafeBufferPointer { c in
-                trainCodes.withUnsafeBufferPointer { sc in
-                    for r in 0..<rows {
-                        for i in 0..<m {
-                            var d2 = 0
-                            for j in 0..<(width - 1) { d2 += table[Int(c[r * width + j]) * 4 + Int(sc[i * width + j])] }
-                            if c[r * width + width - 1] != sc[i * width + width - 1] { d2 += 2 }
-                            d[r * m + i] = UInt8(d2)
-                        }
-                    }
-                }
-            }
-            return d
-        }
-        let dTrain = distances(trainCodes, rows: n)
-        let dHold = distances(holdCodes, rows: h)
-        var best: (mae: Double, l2: Double, ridge: Double, alpha: [Double])? = nil
-        var tried: [String] = []
-        for l2 in options.surrogateLengthScales {
-            let table = (0...(2 * width)).map { exp(-Double($0) / (2 * l2)) }
-            // A0 = Kmn Knm, b = Kmn y (upper triangle then mirrored).
-            var a0 = [Double](repeating: 0, count: m * m)
-            var b = [Double](repeating: 0, count: m)
-            var row = [Double](repeating: 0, count: m)
-            a0.withUnsafeMutableBufferPointer { a in
-                row.withUnsafeMutableBufferPointer { k in
-                    for r in 0..<n {
-                        for i in 0..<m { k[i] = table[Int(dTrain[r * m + i])] }
-                        for i in 0..<m {
-                            let ki = k[i]
-                            if ki < 1e-12 { continue }
-                            b[i] += ki * yc[r]
-                            let base = i * m
-                            for j in i..<m { a[base + j] += ki * k[j] }
-                        }
-                    }
-                }
-            }
-            for i in 0..<m { for j in 0..<i { a0[i * m + j] = a0[j * m + i] } }
-            let kmm = (0..<(m * m)).map { table[Int(dTrain[($0 / m) * m + ($0 % m)])] }
-            for ridge in options.surrogateRidges {
-                var a = a0
-                for i in 0..<(m * m) { a[i] += ridge * kmm[i] }
-                let jitter = 1e-8 * Double(n)
-                for i in 0..<m { a[i * m + i] += jitter }
-                guard Linalg.cholesky(&a, n: m) else { tried.append("l2=\(l2) ridge=\(ridge): not positive definite"); continue }
-                let alpha = Linalg.choleskySolve(a, n: m, b)
-                var err = 0.0
-                for r in 0..<h {
-                    var s = mean
-                    for i in 0..<m { s += alpha[i] * table[Int(dHold[r * m + i])] }
-                    err += abs(s - yHold[r])
-                }
-                let mae = err / Double(h)
-                tried.append("l2=\(l2) ridge=\(ridge): holdout MAE \(String(format: "%.3f", mae))")
-                if best == nil || mae < best!.mae { best = (mae, l2, ridge, alpha) }
-            }
-        }
-        guard let best else { throw PredictorError.training("no surrogate hyperparameters gave a positive-definite system") }
-        let codes = (0..<m).map { i in String(decoding: trainCodes[(i * width)..<((i + 1) * width)].map { $0 + 48 }, as: UTF8.self) }
-        let file = KernelModelFile.Surrogate(lengthScaleSquared: best.l2, mean: mean, supportCodes: codes, alpha: best.alpha)
-        let compiled = try KernelPredictor(file: Self.shell(surrogate: file), path: "<training>")
-        let pred = hold.map { compiled.surrogate(Encoding.codes($0)) }
-        let metric = Self.metric(name: "surrogate vs teacher on held-out random architectures", predicted: pred, actual: yHold,
-                                 note: "fidelity to the teacher, not to real accuracy")
-        let selection = "surrogate: subset-of-regressors kernel ridge, \(m) support points (the first teacher samples), \(n) teacher samples; hyperparameters chosen by holdout MAE over \(tried.joined(separator: "; ")); chosen l2=\(best.l2), ridge=\(best.ridge). "
-        return SurrogateFit(file: file, holdout: metric, selection: selection)
     }
 
     // MARK: - Helpers

@@ -44,6 +44,16 @@ struct SessionTests {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), "\(file)")
         }
         #expect(try frontier(folder).count == outcome.frontierCount)
+        // Every point carries its timm arch_def and once-for-all configuration (issue 16).
+        let report = try JSONDecoder().decode(FrontierReport<SubgraphConfiguration>.self,
+                                              from: Data(contentsOf: folder.appendingPathComponent("frontier.json")))
+        for point in report.frontier {
+            #expect(point.archDef?.isEmpty == false, "\(point.network.name) has no arch_def")
+            #expect(point.ofaConfig?.r == [point.point.resolution], "\(point.network.name): \(String(describing: point.ofaConfig))")
+            #expect(point.ofaConfig?.d == point.point.depths)
+        }
+        let csvHeader = try String(contentsOf: folder.appendingPathComponent("frontier.csv"), encoding: .utf8).split(separator: "\n")[0]
+        #expect(csvHeader.contains(",configuration,arch_def,ofa_config,network"))
     }
 
     @Test func aResumedRunEndsWhereAnUninterruptedOneDoes() throws {

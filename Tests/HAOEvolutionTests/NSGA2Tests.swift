@@ -157,17 +157,24 @@ struct GroundTruthTests {
         #expect(table.hypervolumeRatio([table.exactFrontier[0]]) < 0.9)
     }
 
+    /// Both operator sets beat random search at a quarter of the space. Measured when written
+    /// (means over the 6 seeds): categorical 0.9816, ordinal (the default) 0.9682, random 0.9583;
+    /// on this 3-choice toy the ordinal operators are no better than the categorical ones (see
+    /// benchmarks/search/ordinal-results.md for where they are).
     @Test func nsga2BeatsRandomSearchAtEqualBudget() throws {
         let table = try tinyTable()
         let seeds: [UInt64] = [1, 2, 3, 4, 5, 6]
         let budget = 60   // a quarter of the space
-        let nsga = try seeds.map { try table.nsga2Ratio(budget: budget, populationSize: 12, seed: $0) }
         let random = seeds.map { table.randomSearchRatio(budget: budget, seed: $0) }
-        let meanNSGA = nsga.reduce(0, +) / Double(seeds.count), meanRandom = random.reduce(0, +) / Double(seeds.count)
-        #expect(nsga.allSatisfy { $0 <= 1 + 1e-12 })
-        #expect(meanNSGA > meanRandom)
-        #expect(meanNSGA > 0.97)
-        // With the whole space as budget the search finds the exact frontier.
-        #expect(try abs(table.nsga2Ratio(budget: 243, populationSize: 12, seed: 1) - 1) < 1e-12)
+        let meanRandom = random.reduce(0, +) / Double(seeds.count)
+        for (variation, floor) in [(VariationOperators.categorical, 0.97), (.default, 0.96)] {
+            let nsga = try seeds.map { try table.nsga2Ratio(budget: budget, populationSize: 12, seed: $0, variation: variation) }
+            let meanNSGA = nsga.reduce(0, +) / Double(seeds.count)
+            #expect(nsga.allSatisfy { $0 <= 1 + 1e-12 })
+            #expect(meanNSGA > meanRandom, "\(variation.name): \(meanNSGA) vs random \(meanRandom)")
+            #expect(meanNSGA > floor, "\(variation.name): \(meanNSGA)")
+            // With the whole space as budget the search finds the exact frontier.
+            #expect(try abs(table.nsga2Ratio(budget: 243, populationSize: 12, seed: 1, variation: variation) - 1) < 1e-12)
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import HAONetwork
 @testable import HAOHardware
@@ -138,4 +139,31 @@ private let handConfiguration = SubgraphConfiguration(
     #expect(double.bram18 - single.bram18 == 8)
     #expect(double.dsp == single.dsp)
     #expect(model.candidates(.expand).count == 2 * model.parameters.pointwiseUnrolls.count * model.parameters.pointwiseUnrolls.count)
+}
+
+/// The configuration header the subgraph target exports compiles on its own and carries the
+/// chosen unrolls and one schedule row per stage.
+@Test func hlsHeaderCompilesAndCarriesTheConfiguration() throws {
+    let network = try #require(try Fixtures.shippedNetworks().first)
+    let target = SubgraphTarget(device: Fixtures.zu3eg)
+    let solution = try target.solve(network, solver: .native)
+    let configuration = try #require(solution.configuration)
+    let header = try target.configurationFile(for: configuration, network: network)
+    #expect(header.contains("constexpr int kExpandInputUnroll = \(configuration.expand.unrollA);"))
+    #expect(header.contains("constexpr int kDepthwiseTapUnroll = \(configuration.depthwise.unrollB);"))
+    #expect(header.contains("constexpr int kProjectOutputUnroll = \(configuration.project.unrollB);"))
+    let stages = SubgraphCostModel(network: network, device: Fixtures.zu3eg).stages.count
+    #expect(header.contains("constexpr int kStageCount = \(stages);"))
+    #expect(header.components(separatedBy: "},  // ").count - 1 == stages, "one commented schedule row per stage")
+    let compiler = ["/usr/bin/g++", "/usr/bin/c++", "/usr/bin/clang++"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    guard let compiler else { return }
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("hao-config-\(UUID().uuidString).h")
+    defer { try? FileManager.default.removeItem(at: path) }
+    try header.write(to: path, atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: compiler)
+    process.arguments = ["-std=c++17", "-fsyntax-only", "-x", "c++", path.path]
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "\(compiler) rejects the header")
 }

@@ -12,6 +12,6 @@ let package = Package(
     dependencies: [.package(name: "HAO", path: "../..")],
     targets: [
         .executableTarget(name: "predictor-benchmark",
-                          dependencies: [.product(name: "HAOPredictor", package: "HAO")]),
+                          dependencies: [.product(name: "HAOPredictor", package: "HAO"), .product(name: "HAOSupport", package: "HAO")]),
     ]
 )

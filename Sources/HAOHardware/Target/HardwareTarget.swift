@@ -82,3 +82,12 @@ public protocol ConfigurationProblem: ExactProblem {
     /// The candidate counts in words, e.g. "98 x 70 x 98".
     var candidateSummary: String { get }
 }
+
+/// A target that writes its chosen configuration as a file an implementation flow consumes
+/// (`hao solve --export-config FILE`): an HLS header, a vendor IP's configuration, ...
+public protocol ConfigurationFileExporting: HardwareTarget {
+    /// What the file is, in one line, for help texts and messages.
+    static var configurationFileSummary: String { get }
+    /// The file's text for `configuration`, as built for `network`.
+    func configurationFile(for configuration: Configuration, network: Network) throws(HardwareError) -> String
+}

@@ -104,23 +104,12 @@ struct QuantizeCommand: ParsableCommand {
         }
     }
 
-    /// The problem with its penalties: from the predictor for networks of the space, else the
-    /// MAC-share rule or a sensitivity file. The predictor and space are optional.
+    /// The problem with its penalties (see ``QuantizationSetup/resolve``).
     private func quantizationSetup(_ net: Network, limit: BitAllocationLimit) throws -> QuantizationSetup {
-        let models = try? hardware.models()
-        let spaceURL = space.map { URL(fileURLWithPath: $0) } ?? models?.spaces.appendingPathComponent(CoDesignDefaults.spaceFile)
-        let predictorURL = predictor.map { URL(fileURLWithPath: $0) } ?? models?.predictors.appendingPathComponent(CoDesignDefaults.predictorFile)
-        let searchSpace: SearchSpace? = try spaceURL.flatMap { url in
-            if space == nil && !FileManager.default.fileExists(atPath: url.path) { return nil }
-            return try SearchSpace(contentsOf: url)
-        }
-        let model: AccuracyPredictor? = try predictorURL.flatMap { url in
-            if predictor == nil && !FileManager.default.fileExists(atPath: url.path) { return nil }
-            return try AccuracyPredictor(contentsOf: url).with(regime: regime)
-        }
         do {
-            return try QuantizationSetup.make(network: net, limit: limit, space: searchSpace, predictor: model, quantization: nil,
-                                              sensitivity: sensitivity.map { URL(fileURLWithPath: $0) }, groups: !noGroups)
+            return try QuantizationSetup.resolve(network: net, limit: limit, models: try? hardware.models(),
+                                                 space: space.map { URL(fileURLWithPath: $0) }, predictor: predictor.map { URL(fileURLWithPath: $0) },
+                                                 regime: regime, sensitivity: sensitivity.map { URL(fileURLWithPath: $0) }, groups: !noGroups)
         } catch let error as QuantizationSetupError { throw CLIError(error.description) }
     }
 

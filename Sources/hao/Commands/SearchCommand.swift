@@ -48,8 +48,7 @@ struct SearchCommand: ParsableCommand {
     var space: String?
     @Option(name: .long, help: "Accuracy predictor model file (default: Models/predictors/\(CoDesignDefaults.predictorFile)).")
     var predictor: String?
-    @Option(name: .long, help: "Individuals per generation (default: \(CoDesignDefaults.population)).")
-    var population: Int?
+    @OptionGroup var shared: SearchSharedOptions
     @Option(name: .long, help: "Generations after the initial population (default: \(CoDesignDefaults.generations)).")
     var generations: Int?
     @Option(name: .long, help: "Random seed (default: \(CoDesignDefaults.seed)).")
@@ -84,7 +83,8 @@ struct SearchCommand: ParsableCommand {
         r.modelsDirectory = hardware.modelsOptions.modelsDir
         r.space = space.map { URL(fileURLWithPath: $0) }
         r.predictor = predictor.map { URL(fileURLWithPath: $0) }
-        r.population = population
+        r.population = shared.population
+        r.variation = try shared.variation.map { try VariationOperators.named($0) }
         r.generations = generations
         r.seed = seed
         r.constraints = SearchConstraints(minFps: minFps, maxLatencyMs: maxLatencyMs)

@@ -41,6 +41,10 @@ struct SolveCommand: ParsableCommand {
     @Option(name: .long, help: "Write the integer program (after pruning) as CPLEX LP to this file.")
     var exportLp: String?
 
+    @Option(name: [.customLong("export-config"), .customLong("export-hls")],
+            help: "Write the chosen accelerator configuration in the target's implementation format (subgraph: a C++ header for HLS, docs/hls-header.md).")
+    var exportConfig: String?
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -54,6 +58,7 @@ struct SolveCommand: ParsableCommand {
         let solution = try target.solve(net, objective: objective, solver: solverOption.solver)
         if let exportMps { try target.exportProgram(net, objective: objective, to: exportMps, format: .freeMPS) }
         if let exportLp { try target.exportProgram(net, objective: objective, to: exportLp, format: .cplexLP) }
+        if let exportConfig, let configuration = solution.configuration { try writeConfigurationFile(target, configuration, net, to: exportConfig) }
         if output.json {
             try printJSON(target.document(solution, network: net, targetFPS: targetFps))
             for message in solution.messages { printError("note: \(message)") }
@@ -67,5 +72,20 @@ struct SolveCommand: ParsableCommand {
             if output.json { printError(solution.diagnosis ?? "infeasible") }
             throw ExitCode.failure
         }
+    }
+
+    /// The target's configuration file, or a clear refusal when the target has no such format.
+    private func writeConfigurationFile<T: HardwareTarget>(_ target: T, _ configuration: T.Configuration, _ net: Network,
+                                                           to path: String) throws {
+        guard let exporter = target as? any ConfigurationFileExporting else {
+            throw CLIError("--export-config: the \(T.id) target has no configuration file format")
+        }
+        let text = try configurationText(exporter, configuration, net)
+        do { try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: path)) } catch { throw CLIError("\(error)") }
+    }
+
+    private func configurationText<E: ConfigurationFileExporting>(_ exporter: E, _ configuration: Any, _ net: Network) throws -> String {
+        guard let typed = configuration as? E.Configuration else { throw CLIError("--export-config: configuration of another target") }
+        return try exporter.configurationFile(for: typed, network: net)
     }
 }

@@ -1,3 +1,4 @@
+import HAOSupport
 import Foundation
 import HAOHardware
 import HAONetwork

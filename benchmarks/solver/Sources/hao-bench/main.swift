@@ -1,3 +1,4 @@
+import HAOSupport
 import Foundation
 
 // hao-bench: the Swift half of the benchmark suite (benchmarks/run.sh drives it).

@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "HAOHardware", dependencies: ["HAONetwork", "HAOSolver", "HAOSupport"]),
         .target(name: "HAOPredictor", dependencies: ["HAONetwork", "HAOSupport"]),
         // onnx.pb.swift is generated once from third_party/onnx (scripts/generate-onnx-swift.sh) and committed.
-        .target(name: "HAOInterchange", dependencies: ["HAONetwork", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "HAOInterchange", dependencies: ["HAONetwork", "HAOSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "HAOEvolution", dependencies: ["HAOSupport"]),
         .target(name: "HAOCoDesign", dependencies: ["HAOEvolution", "HAOPredictor", "HAOHardware", "HAOInterchange", "HAOSupport"]),
         .executableTarget(

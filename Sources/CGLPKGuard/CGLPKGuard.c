@@ -154,10 +154,15 @@ int hao_glpk_build(const hao_glpk_model *model, hao_glpk_problem **out,
 
 typedef struct bound_tracker {
     double best_bound;
+    const volatile int *stop_requested;
 } bound_tracker;
 
 static void track_best_bound(glp_tree *tree, void *info) {
     bound_tracker *tracker = (bound_tracker *)info;
+    if (tracker->stop_requested != NULL && *tracker->stop_requested != 0) {
+        glp_ios_terminate(tree);
+        return;
+    }
     int reason = glp_ios_reason(tree);
     if (reason == GLP_ISELECT || reason == GLP_IBINGO || reason == GLP_IPREPRO || reason == GLP_IROWGEN) {
         int best = glp_ios_best_node(tree);
@@ -226,7 +231,7 @@ static int solve_lp(glp_prob *problem, const hao_glpk_options *options, hao_glpk
 }
 
 static int solve_mip(glp_prob *problem, const hao_glpk_options *options, hao_glpk_result *result) {
-    bound_tracker tracker = { NAN };
+    bound_tracker tracker = { NAN, options->stop_requested };
     glp_iocp parm;
     glp_init_iocp(&parm);
     parm.msg_lev = options->message_level;
@@ -277,7 +282,10 @@ static int solve_mip(glp_prob *problem, const hao_glpk_options *options, hao_glp
         return 0;
     }
     int mip_status = glp_mip_status(problem);
-    if (code == GLP_ETMLIM) {
+    if (code == GLP_ESTOP) {
+        result->status = (mip_status == GLP_FEAS || mip_status == GLP_OPT)
+            ? HAO_STATUS_STOPPED_INCUMBENT : HAO_STATUS_STOPPED_NO_INCUMBENT;
+    } else if (code == GLP_ETMLIM) {
         result->status = (mip_status == GLP_FEAS || mip_status == GLP_OPT)
             ? HAO_STATUS_TIME_LIMIT_INCUMBENT : HAO_STATUS_TIME_LIMIT_NO_INCUMBENT;
     } else if (code == GLP_EMIPGAP) {
@@ -296,7 +304,7 @@ static int solve_mip(glp_prob *problem, const hao_glpk_options *options, hao_glp
         result->status = HAO_STATUS_SOLVER_FAILURE;
         return 0;
     }
-    if (result->status == HAO_STATUS_TIME_LIMIT_NO_INCUMBENT) return 0;
+    if (result->status == HAO_STATUS_TIME_LIMIT_NO_INCUMBENT || result->status == HAO_STATUS_STOPPED_NO_INCUMBENT) return 0;
     result->objective = glp_mip_obj_val(problem);
     int cols = glp_get_num_cols(problem);
     for (int j = 1; j <= cols; j++) result->column_values[j - 1] = glp_mip_col_val(problem, j);

@@ -51,6 +51,8 @@ public struct CandidateMetrics<Configuration: Sendable & Hashable & Codable>: Sc
 
     // Written by hand only so that `configuration` is always present (null when absent), as
     // checkpoints have always written it.
+    /// Encodes with snake_case keys (`top1_stddev`, `latency_ms`); `configuration` is always written, as null when absent,
+    /// and the other optional fields only when present.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(top1, forKey: .top1)
@@ -159,6 +161,7 @@ public struct AnyCandidateEvaluator<Configuration: Sendable & Hashable & Codable
         confirmation = { try evaluator.confirm($0, threads: $1) }
     }
 
+    /// Calls the wrapped evaluator; rethrows what it throws.
     public func evaluate(_ point: ArchitecturePoint) throws -> Evaluation<Configuration> { try body(point) }
 
     public func confirm(_ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<Configuration>)], threads: Int) throws -> ConfirmationTally {

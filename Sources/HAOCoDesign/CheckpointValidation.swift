@@ -42,6 +42,9 @@ extension Checkpoint where Meta == SearchMeta, Genome == ArchitecturePoint, Payl
                 guard objectives.count == 2, objectives.allSatisfy(\.isFinite), m.top1.isFinite, m.latencyMs.isFinite, m.latencyMs > 0 else {
                     throw fail("\(label): a scored candidate needs 2 finite objectives and a positive latency, found objectives \(objectives), latency \(m.latencyMs) ms")
                 }
+                guard (0...100).contains(m.top1), m.latencyMs < 1e9 else {
+                    throw fail("\(label): top-1 \(m.top1)% or latency \(m.latencyMs) ms is outside what a network can have (top-1 0...100, latency below 1e9 ms)")
+                }
                 guard objectives[0] == -m.top1, objectives[1] == m.latencyMs else {
                     throw fail("\(label): objectives \(objectives) disagree with its top-1 \(m.top1) and latency \(m.latencyMs) ms")
                 }

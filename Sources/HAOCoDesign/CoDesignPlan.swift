@@ -23,6 +23,8 @@ public struct CoDesignPlan: Sendable {
     public var models: ModelsDirectory?
     /// The request it was made from.
     public var request: CoDesignRequest
+    /// The claim on the output folder, held while the plan is alive (see ``SearchFolderLock``).
+    public var lock: SearchFolderLock?
 
     /// The checkpoint file of the folder.
     public var checkpointURL: URL { folder.appendingPathComponent("checkpoint.json") }
@@ -40,24 +42,36 @@ public struct CoDesignPlan: Sendable {
         let models = try? ModelsDirectory.locate(explicit: request.modelsDirectory)
         var meta: SearchMeta
         let settings: NSGA2Settings
-        if let resume = request.resume {
-            let saved = try CheckpointHeader.read(from: resume.appendingPathComponent("checkpoint.json"))
-            try prepareFolder(folder, request: request)
+        let lock: SearchFolderLock
+        if request.resume != nil {
+            lock = try prepareFolder(folder, request: request)
+            let saved = try CheckpointHeader.read(from: folder.appendingPathComponent(SearchFolder.checkpoint))
             try saved.checkConsistent(with: request)
             meta = saved.meta
+            if let recorded = meta.fingerprint {
+                let differences = recorded.differences(from: try SearchFingerprint.make(meta), meta: meta)
+                if !differences.isEmpty {
+                    throw CoDesignError.checkpointMismatch(differences.joined(separator: "; ") + ". Resuming would mix two scorings in one frontier; start afresh with 'hao search --out \(folder.path) --overwrite' (or restore the files the search started with)")
+                }
+            }
             if let generations = request.generations { meta.generations = generations }
             if let solver = request.solver { meta.solver = solver }
             settings = saved.settings
         } else {
-            try prepareFolder(folder, request: request)
+            // Settings and files are checked before the folder is touched: a refused run
+            // creates no folder and holds no lock.
             meta = try freshMeta(request, models: models)
+            meta.fingerprint = try SearchFingerprint.make(meta)
+            try SearchLimits.check(population: request.population ?? CoDesignDefaults.population, generations: meta.generations)
+            lock = try prepareFolder(folder, request: request)
             // A long co-design run keeps no history of scores (memory stays bounded, see NSGA2Settings).
             settings = NSGA2Settings(populationSize: request.population ?? CoDesignDefaults.population,
                                      seed: request.seed ?? CoDesignDefaults.seed, keepsHistory: false)
         }
+        try SearchLimits.check(population: settings.populationSize, generations: meta.generations)
         let threads = request.threads ?? ProcessInfo.processInfo.activeProcessorCount
         return CoDesignPlan(meta: meta, settings: settings, folder: folder, isResume: request.resume != nil, threads: threads,
-                            models: models, request: request)
+                            models: models, request: request, lock: lock)
     }
 
     /// The meta of a fresh search: the device from the catalogue, the space (narrowed to one width
@@ -68,7 +82,29 @@ public struct CoDesignPlan: Sendable {
         let device = try catalogue.resolve(request.device ?? CoDesignDefaults.device)
         let spaceURL = try request.space ?? need().spaces.appendingPathComponent(CoDesignDefaults.spaceFile)
         var space = try SearchSpace(contentsOf: spaceURL)
-        if let width = request.bits?.uniformWidth {
+        let target = request.target ?? HardwareTargets.standard.id
+        guard let targetType = HardwareTargets.named(target.rawValue) else {
+            throw SearchError.invalidSetting("unknown target '\(target)'; known targets: \(HardwareTargets.names.joined(separator: ", "))")
+        }
+        var bits = request.bits
+        if let widths = targetType.supportedBitWidths, let restriction = targetType.bitWidthRestriction {
+            // A target with fixed widths (the DPU: int8) searches at them: a uniform policy by
+            // default; a policy that would choose other widths is refused.
+            let usable = space.bitChoices.filter(widths.contains)
+            switch bits {
+            case .uniform(let w) where !widths.contains(w):
+                throw SearchError.invalidSetting("--bits uniform\(w): \(restriction)")
+            case .mode(.optimal):
+                throw SearchError.invalidSetting("--bits optimal: \(restriction), so there are no widths to choose; use --bits uniform\(widths.max()!)")
+            case nil, .mode(.evolve):
+                guard usable.count == 1 else {
+                    throw SearchError.invalidSetting("\(restriction), and the space \(space.name) allows \(space.bitChoices); use --bits uniform<width> with one of \(usable)")
+                }
+                bits = .uniform(usable[0])
+            default: break
+            }
+        }
+        if let width = bits?.uniformWidth {
             // A uniform policy is a space with one bit choice: the checkpoint holds it, the
             // genes cannot leave it, and the headline compares like with like.
             guard space.bitChoices.contains(width) else {
@@ -79,31 +115,43 @@ public struct CoDesignPlan: Sendable {
         }
         let predictorURL = try request.predictor ?? need().predictors.appendingPathComponent(CoDesignDefaults.predictorFile)
         let model = try AccuracyPredictor(contentsOf: predictorURL)
-        let target = request.target ?? HardwareTargets.standard.id
-        guard HardwareTargets.named(target.rawValue) != nil else {
-            throw SearchError.invalidSetting("unknown target '\(target)'; known targets: \(HardwareTargets.names.joined(separator: ", "))")
-        }
         return SearchMeta(target: target, device: device, space: space, predictorPath: predictorURL.standardizedFileURL.path,
                           predictorName: model.modelName, constraints: request.constraints, cap: request.cap ?? .standard,
                           solver: request.solver ?? .auto, generations: request.generations ?? CoDesignDefaults.generations,
-                          mutationRate: CoDesignDefaults.mutationRate, bitsMode: request.bits?.mode ?? .evolve,
+                          mutationRate: CoDesignDefaults.mutationRate, bitsMode: bits?.mode ?? .evolve,
                           allowsBitBlindPredictor: request.allowBitBlindPredictor, variation: request.variation ?? .default)
     }
 
-    /// Creates the folder and proves it is writable before any work is done.
-    static func prepareFolder(_ folder: URL, request: CoDesignRequest) throws {
-        let fm = FileManager.default
-        do { try fm.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-            throw SearchError.unwritableOutput(path: folder.path, detail: error.localizedDescription)
+    /// Claims the folder for this run before anything in it is read or written: creates it (a
+    /// fresh search), takes its lock, removes temp files killed runs left, refuses a folder that
+    /// holds another search's outputs (unless `--overwrite`, which removes them now, so the old
+    /// frontier never sits beside the new checkpoint), and proves it is writable.
+    static func prepareFolder(_ folder: URL, request: CoDesignRequest) throws -> SearchFolderLock {
+        if request.resume != nil {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw SearchError.corruptCheckpoint(path: folder.appendingPathComponent(SearchFolder.checkpoint).path,
+                                                    detail: "cannot read it (\(folder.path) is not a folder of a search)")
+            }
+        } else {
+            try SearchFolder.create(folder)
         }
-        if request.resume == nil && !request.overwrite && fm.fileExists(atPath: folder.appendingPathComponent("checkpoint.json").path) {
-            throw CoDesignError.conflictingOptions("\(folder.path) already holds a search checkpoint; continue it with --resume \(folder.path), replace it with --overwrite, or choose another --out")
+        let lock = try SearchFolderLock.acquire(folder)
+        SearchFolder.removeStaleTemporaryFiles(in: folder)
+        if request.resume == nil {
+            let existing = SearchFolder.existingOutputs(in: folder)
+            if !existing.isEmpty && !request.overwrite {
+                let what = existing.contains(SearchFolder.checkpoint) ? "a search checkpoint" : "the outputs of an earlier search (\(existing.joined(separator: ", ")))"
+                throw CoDesignError.conflictingOptions("\(folder.path) already holds \(what); continue it with --resume \(folder.path), replace it with --overwrite, or choose another --out")
+            }
+            if request.overwrite { try SearchFolder.removeOutputs(in: folder) }
         }
         let probe = folder.appendingPathComponent(".write-probe")
         do { try AtomicFile.write(Data("probe\n".utf8), to: probe) } catch {
-            throw SearchError.unwritableOutput(path: error.path, detail: error.detail)
+            throw SearchError.unwritableOutput(path: folder.path, detail: error.detail)
         }
-        try? fm.removeItem(at: probe)
+        unlink(probe.path)
+        return lock
     }
 
     /// What to do with the checkpoint a failed run leaves behind.

@@ -7,11 +7,16 @@ import HAOSupport
 /// The co-design search problem: points of a ``SearchSpace`` scored by a ``CandidateEvaluator``,
 /// objectives "maximise top-1" and "minimise latency", under ``SearchConstraints``.
 public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
+    /// A point of the search space: stage depths, per-slot kernel, expand ratio and bit width, and the resolution.
     public typealias Genome = ArchitecturePoint
+    /// The metrics of a scored candidate.
     public typealias Payload = CandidateMetrics<Evaluator.Configuration>
 
+    /// The search space, validated by the initialiser.
     public let space: SearchSpace
+    /// Scores each candidate (predictor plus hardware target).
     public let evaluator: Evaluator
+    /// The latency limit (minimum fps or maximum latency) every frontier point must meet.
     public let constraints: SearchConstraints
     /// Per-gene mutation probability. 0.1 is the once-for-all evolution finder's default
     /// (Cai et al., ICLR 2020): with about 40 active genes, a few changes per child.
@@ -26,8 +31,11 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
     /// excess, far below this). Only the order matters.
     public static var unmappableViolationOffset: Double { 1e6 }
 
+    /// Two objectives, both minimised: negated top-1 (percent) and latency (milliseconds).
     public var objectiveCount: Int { 2 }
 
+    /// Creates the problem; throws when the space, the constraints or the variation operators are invalid, or when
+    /// `mutationRate` is outside (0, 1]. The defaults: no constraints, mutation rate 0.1, evolved bit widths, ordinal operators.
     public init(space: SearchSpace, evaluator: Evaluator, constraints: SearchConstraints = SearchConstraints(),
                 mutationRate: Double = 0.1, bitsMode: BitsMode = .evolve, variation: VariationOperators = .default) throws {
         self.bitsMode = bitsMode
@@ -42,6 +50,7 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
         self.mutationRate = mutationRate
     }
 
+    /// A uniformly random point of the space (``SearchSpace/sample(using:)``).
     public func randomGenome(using rng: inout SplitMix64) -> ArchitecturePoint { space.sample(using: &rng) }
 
     /// Categorical: uniform crossover, every stage depth, every slot's kernel, expand ratio and bit
@@ -73,6 +82,8 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
         return p
     }
 
+    /// Scores the point and applies the constraints (``judge(_:)``), timing the predictor and solver phases; rethrows
+    /// evaluator errors.
     public func evaluate(_ point: ArchitecturePoint) throws -> EvaluationRecord<Payload> {
         let e = try evaluator.evaluate(point)
         var phases: [EvaluationPhase: Double] = [.predictor: e.predictorSeconds, .solver: e.solverSeconds]

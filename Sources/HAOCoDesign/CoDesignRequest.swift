@@ -61,6 +61,7 @@ public enum BitsPolicy: Sendable, Hashable, CustomStringConvertible {
     /// Every name `init?(_:)` accepts.
     public static let allNames = BitsMode.allCases.map(\.rawValue) + ["uniform8", "uniform4"]
 
+    /// The name as `--bits` takes it: `evolve`, `optimal`, `uniform8` or `uniform4`.
     public var description: String {
         switch self {
         case .mode(let m): return m.rawValue
@@ -140,7 +141,8 @@ public struct CoDesignRequest: Sendable {
             throw CoDesignError.conflictingOptions("--out \(output.path) and --resume \(resume.path) name different folders; a resumed search writes into its own folder")
         }
         if let population, population < 2 { throw SearchError.invalidSetting("--population must be at least 2, got \(population)") }
-        if let generations, generations < 0 { throw SearchError.invalidSetting("--generations must be at least 0, got \(generations)") }
+        if let generations { try SearchLimits.check(population: population ?? 2, generations: generations) }
+        if let population { try SearchLimits.check(population: population, generations: generations ?? 0) }
         if let threads, !(1...256).contains(threads) { throw SearchError.invalidSetting("--threads must be in 1...256, got \(threads)") }
         try constraints.validate()
     }

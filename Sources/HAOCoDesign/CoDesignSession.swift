@@ -149,6 +149,7 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
         if plan.isResume {
             let (checkpoint, store) = try Store.load(from: plan.checkpointURL, memoKey: problem.memoKey, validate: { try $0.checkContents() })
             let state = checkpoint.state
+            try checkArchiveSample(state, problem: problem)
             onEvent(.resuming(folder: plan.folder, generation: state.generation, evaluations: state.stats.evaluations))
             return (state, store)
         }
@@ -205,7 +206,7 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
                 onEvent(.warning("Skipping baseline \(file.lastPathComponent): not a readable network file."))
                 continue
             }
-            for bits in [8, 4] {
+            for bits in [8, 4] where Target.supports(bits: bits) {
                 do { points.append(try evaluator.baseline(network, bits: bits)) } catch {
                     onEvent(.warning("Skipping baseline \(network.name) at \(bits) bits: \(error)"))
                 }
@@ -243,6 +244,7 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
 public struct CoDesignRunError: Error, Sendable, CustomStringConvertible {
     /// The failure and the advice, one per line.
     public var message: String
+    /// ``message``, unchanged.
     public var description: String { message }
 }
 

@@ -51,6 +51,8 @@ public struct FrontierPoint<Configuration: Sendable & Hashable & Codable>: Senda
         case archDef = "arch_def", ofaConfig = "ofa_config"
     }
 
+    /// Decodes a point of `frontier.json`: the metrics are read from flat keys (`top1`, `top1_stddev`, `latency_ms`,
+    /// `configuration`, `resources`, `solver`); `fps` is ignored and the chosen `bits` are taken from ``point``.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         point = try c.decode(ArchitecturePoint.self, forKey: .point)
@@ -65,6 +67,8 @@ public struct FrontierPoint<Configuration: Sendable & Hashable & Codable>: Senda
         ofaConfig = try c.decodeIfPresent(OFASubnetConfig.self, forKey: .ofaConfig)
     }
 
+    /// Encodes the point with its metrics flattened (snake_case keys), `fps` derived from the latency, and the arch_def and
+    /// once-for-all forms when present.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(point, forKey: .point)
@@ -120,6 +124,7 @@ public struct BaselinePoint<Configuration: Sendable & Hashable & Codable>: Senda
         case infeasibleReason = "infeasible_reason"
     }
 
+    /// Decodes a baseline; `top1`, `latency_ms`, `configuration`, `resources` and `infeasible_reason` are optional, `fps` is ignored.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
@@ -132,6 +137,7 @@ public struct BaselinePoint<Configuration: Sendable & Hashable & Codable>: Senda
         infeasibleReason = try c.decodeIfPresent(String.self, forKey: .infeasibleReason)
     }
 
+    /// Encodes the baseline with snake_case keys and `fps` derived from the latency; absent optional fields are omitted.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .name)
@@ -247,6 +253,8 @@ public struct FrontierReport<Configuration: Sendable & Hashable & Codable>: Send
         case predictorIgnoresBitWidths = "predictor_ignores_bit_widths", fastEvaluator = "fast_evaluator"
     }
 
+    /// Decodes a report; `predictor` is optional and `predictor_ignores_bit_widths` defaults to false, for files written
+    /// before they existed. The `format` value is read as is, not checked.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         format = try c.decode(String.self, forKey: .format)

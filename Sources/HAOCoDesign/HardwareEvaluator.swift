@@ -57,10 +57,19 @@ public struct HardwareAwareEvaluator<Target: HardwareTarget>: CandidateEvaluator
     /// The fast evaluator's counters, when it is used.
     public var fastStatistics: FastEvaluatorStatistics? { fast?.statistics() }
 
+    /// Predicts the point's top-1, builds its network and solves the target's configuration problem.
+    /// Returns an infeasible verdict when no configuration fits the device; throws ``SearchError/evaluationFailed(candidate:message:)``
+    /// when the predictor gives a top-1 outside -100...100 or a negative or non-finite deviation (a damaged model),
+    /// and rethrows network and solver errors.
     public func evaluate(_ point: ArchitecturePoint) throws -> Evaluation<Target.Configuration> {
         let clock = ContinuousClock()
         let start = clock.now
         let prediction = predictor.predict(point)
+        // Load-time checks cover the model's own networks; this covers every other point, so a
+        // damaged model stops the search instead of writing top-1 = 1e308 into the frontier.
+        guard prediction.top1.isFinite, (-100...100).contains(prediction.top1), prediction.stddev.map({ $0.isFinite && $0 >= 0 }) ?? true else {
+            throw SearchError.evaluationFailed(candidate: "\(point)", message: "the predictor \(predictor.modelName) gives top-1 \(prediction.top1)% (stddev \(prediction.stddev.map { "\($0)" } ?? "none")), not a percentage: the model file is damaged or does not fit this space")
+        }
         let predicted = clock.now
         let network = try space.network(for: point)
         if let fast { return try evaluateFast(point, network: network, fast: fast, prediction: prediction, start: start, predicted: predicted) }

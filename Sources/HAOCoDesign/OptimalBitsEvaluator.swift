@@ -47,6 +47,8 @@ public struct OptimalBitsEvaluator<Target: MixedPrecisionTarget>: CandidateEvalu
         self.latencyLimitMs = latencyLimitMs
     }
 
+    /// Scores the point with the bit widths the allocation program chooses for ``latencyLimitMs`` (the point's own bit genes
+    /// are ignored); the chosen widths are in ``CandidateMetrics/bits``. Rethrows setup, network and solver errors.
     public func evaluate(_ point: ArchitecturePoint) throws -> Evaluation<Target.Configuration> {
         let clock = ContinuousClock()
         let start = clock.now

@@ -1,5 +1,6 @@
 import HAOEvolution
 import Foundation
+import HAOSupport
 import HAOHardware
 import HAONetwork
 import HAOPredictor
@@ -10,6 +11,7 @@ public enum QuantizationSetupError: Error, Sendable, Equatable, CustomStringConv
     case badSensitivity(path: String, reason: String)
     case noPenaltySource(String)
 
+    /// One line for the user naming the sensitivity file or the missing source.
     public var description: String {
         switch self {
         case let .badSensitivity(path, reason): return "sensitivity file \(path): \(reason)"
@@ -21,11 +23,13 @@ public enum QuantizationSetupError: Error, Sendable, Equatable, CustomStringConv
 /// A bit-allocation problem with where its penalties and its float top-1 come from, and how to
 /// turn a solution's widths into a predicted top-1.
 public struct QuantizationSetup: Sendable {
+    /// Allowed widths and per-width top-1 penalties of each block, with residual groups and the latency (cycles) or model-size (bits) limit.
     public var problem: BitAllocationProblem
     /// Predicted top-1 of the network with the given widths per block.
     public var top1: @Sendable ([Int]) -> Double?
     /// Where the float top-1 and the penalties come from, in words.
     public var top1Source: String
+    /// Where the per-block penalties come from, in words (predictor quantization model, sensitivity file or layer-kind rule).
     public var penaltySource: String
     /// The network's point in the search space, when it is one.
     public var point: ArchitecturePoint?
@@ -108,8 +112,8 @@ public struct QuantizationSetup: Sendable {
     public static func readBlockSensitivity(_ url: URL, blocks: Int) throws -> [Double] {
         let path = url.path
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw QuantizationSetupError.badSensitivity(path: path, reason: error.localizedDescription)
+        do { text = try InputFile.text(url) } catch {
+            throw QuantizationSetupError.badSensitivity(path: path, reason: error.reason)
         }
         if text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") {
             throw QuantizationSetupError.badSensitivity(path: path, reason: "a slot sensitivity file (hao-sensitivity-v1) needs a network of the search space; for other networks give a CSV with header block,penalty_4bit")

@@ -15,6 +15,7 @@ public struct SearchMeta: Sendable, Codable, Hashable {
     public var space: SearchSpace
     /// The predictor model file and its name.
     public var predictorPath: String
+    /// The predictor's model name (``AccuracyPredictor/modelName``), for reports (JSON key `predictor_name`).
     public var predictorName: String
     /// The user's constraints.
     public var constraints: SearchConstraints
@@ -34,6 +35,9 @@ public struct SearchMeta: Sendable, Codable, Hashable {
     /// Whether the user accepted a predictor that ignores bit widths (a dense MLP without a
     /// quantization part) for a space with mixed bit choices (`--allow-bit-blind-predictor`).
     public var allowsBitBlindPredictor: Bool
+    /// What the results depend on, recorded when the search started (nil in checkpoints written
+    /// before fingerprints existed); see ``SearchFingerprint``.
+    public var fingerprint: SearchFingerprint?
 
     /// What a search is asked to do.
     public init(target: TargetID = SubgraphTarget.id, device: Device, space: SearchSpace, predictorPath: String, predictorName: String,
@@ -59,8 +63,12 @@ public struct SearchMeta: Sendable, Codable, Hashable {
         case predictorPath = "predictor_path", predictorName = "predictor_name", mutationRate = "mutation_rate"
         case bitsMode = "bits_mode", allowsBitBlindPredictor = "allows_bit_blind_predictor"
         case variation
+        case fingerprint
     }
 
+    /// Decodes a checkpoint's request; fields added after the first format get their old meaning when absent (target
+    /// `subgraph`, bits `evolve`, categorical operators, no bit-blind predictor, no fingerprint). Device, cap, space,
+    /// constraints, mutation rate and generation count are validated; a failure is a decoding error.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         target = try c.decodeIfPresent(TargetID.self, forKey: .target) ?? SubgraphTarget.id
@@ -76,6 +84,7 @@ public struct SearchMeta: Sendable, Codable, Hashable {
         bitsMode = try c.decodeIfPresent(BitsMode.self, forKey: .bitsMode) ?? .evolve
         allowsBitBlindPredictor = try c.decodeIfPresent(Bool.self, forKey: .allowsBitBlindPredictor) ?? false
         variation = try c.decodeIfPresent(VariationOperators.self, forKey: .variation) ?? .categorical
+        fingerprint = try c.decodeIfPresent(SearchFingerprint.self, forKey: .fingerprint)
         // A checkpoint is a user-editable file: hold its device and cap to the same rules as
         // the catalogue's, since the cost model's arithmetic relies on them.
         do { try device.validate() } catch {
@@ -86,6 +95,15 @@ public struct SearchMeta: Sendable, Codable, Hashable {
         }
         do { try space.validate() } catch {
             throw DecodingError.dataCorruptedError(forKey: .space, in: c, debugDescription: "\(error)")
+        }
+        do { try constraints.validate() } catch {
+            throw DecodingError.dataCorruptedError(forKey: .constraints, in: c, debugDescription: "\(error)")
+        }
+        guard mutationRate.isFinite, mutationRate > 0, mutationRate <= 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .mutationRate, in: c, debugDescription: "mutation_rate \(mutationRate) is not in (0, 1], the range a search accepts")
+        }
+        do { try SearchLimits.check(population: 2, generations: generations) } catch {
+            throw DecodingError.dataCorruptedError(forKey: .generations, in: c, debugDescription: "\(error)")
         }
     }
 }

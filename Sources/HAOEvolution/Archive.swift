@@ -1,8 +1,11 @@
 /// One evaluated candidate.
 public struct Individual<Genome: Hashable & Codable & Sendable, Payload: Codable & Sendable>: Codable, Sendable {
+    /// The candidate as the problem encodes it (canonical when produced by the search).
     public var genome: Genome
+    /// The verdict: objective values when feasible, or why not.
     public var outcome: Outcome<Payload>
 
+    /// Creates an individual from its genome and outcome.
     public init(genome: Genome, outcome: Outcome<Payload>) {
         self.genome = genome
         self.outcome = outcome
@@ -15,8 +18,10 @@ public struct Individual<Genome: Hashable & Codable & Sendable, Payload: Codable
 /// (the first one seen is kept, so a run's archive is the same whatever the thread count).
 /// Infeasible candidates are never admitted.
 public struct ParetoArchive<Genome: Hashable & Codable & Sendable, Payload: Codable & Sendable>: Codable, Sendable {
+    /// The archive's members in insertion order (see ``sorted`` for objective order).
     public private(set) var members: [Individual<Genome, Payload>] = []
 
+    /// Creates an empty archive.
     public init() {}
 
     /// Offers a candidate. Returns whether it entered the archive; members it dominates leave.
@@ -37,6 +42,8 @@ public struct ParetoArchive<Genome: Hashable & Codable & Sendable, Payload: Coda
         members.sorted { $0.outcome.objectives!.lexicographicallyPrecedes($1.outcome.objectives!) }
     }
 
+    /// Number of members.
     public var count: Int { members.count }
+    /// Whether no feasible candidate has been admitted yet.
     public var isEmpty: Bool { members.isEmpty }
 }

@@ -3,9 +3,12 @@ import HAOSupport
 /// A problem over fixed-length genomes of categorical genes (gene i takes a value in
 /// `0..<arity[i]`), scored by a function. Small enumerable spaces (NAS-Bench-Macro, tests) use it.
 public struct CategoricalProblem<Payload: Codable & Sendable>: SearchProblem {
+    /// One value index per gene, gene `i` in `0..<arity[i]`.
     public typealias Genome = [Int]
 
+    /// Number of values of each gene (each at least 1); its length is the genome length.
     public let arity: [Int]
+    /// Number of objectives the score function returns (at least 1), all minimised.
     public let objectiveCount: Int
     /// Probability that a gene is changed by mutation.
     public let mutationRate: Double
@@ -34,13 +37,18 @@ public struct CategoricalProblem<Payload: Codable & Sendable>: SearchProblem {
         self.score = score
     }
 
+    /// Each gene drawn uniformly from its values.
     public func randomGenome(using rng: inout SplitMix64) -> [Int] { arity.map { rng.nextIndex($0) } }
 
+    /// With ``VariationOperators/categorical``, each gene from either parent with probability 1/2; with ordinal operators,
+    /// SBX on the genes' ranks (``OrdinalVariation/crossover(_:_:counts:using:)``).
     public func crossover(_ a: [Int], _ b: [Int], using rng: inout SplitMix64) -> [Int] {
         if case .ordinal(let o) = variation { return o.crossover(a, b, counts: arity, using: &rng) }
         return zip(a, b).map { rng.nextUnit() < 0.5 ? $0 : $1 }
     }
 
+    /// With ``VariationOperators/categorical``, each gene with more than one value changes with probability ``mutationRate``
+    /// to a different value drawn uniformly; with ordinal operators, polynomial mutation of the ranks.
     public func mutate(_ genome: [Int], using rng: inout SplitMix64) -> [Int] {
         if case .ordinal(let o) = variation { return o.mutate(genome, counts: arity, rate: mutationRate, using: &rng) }
         var g = genome
@@ -50,8 +58,10 @@ public struct CategoricalProblem<Payload: Codable & Sendable>: SearchProblem {
         return g
     }
 
+    /// The genome itself: every genome of a categorical problem is a distinct candidate.
     public func canonical(_ genome: [Int]) -> [Int] { genome }
 
+    /// Calls the score function; rethrows what it throws. No phases are timed.
     public func evaluate(_ genome: [Int]) throws -> EvaluationRecord<Payload> {
         EvaluationRecord(outcome: try score(genome))
     }

@@ -4,13 +4,19 @@ import HAOSupport
 /// A resumable snapshot of a run: what was asked for (`meta`, e.g. device and constraints), the
 /// algorithm settings, and the complete state after the last finished generation.
 public struct Checkpoint<Meta: Codable & Sendable, Genome: Hashable & Codable & Sendable, Payload: Codable & Sendable>: Codable, Sendable {
+    /// The `format` value of a checkpoint; ``read(from:validate:)`` rejects other values.
     public static var formatName: String { "hao-search-checkpoint-v1" }
 
+    /// ``formatName`` when written by this version.
     public var format: String
+    /// What the run was asked for (e.g. device and constraints), in a type the caller defines.
     public var meta: Meta
+    /// The NSGA-II settings of the run.
     public var settings: NSGA2Settings
+    /// The full state after the last finished generation: population, archive, memo and statistics.
     public var state: SearchState<Genome, Payload>
 
+    /// A checkpoint of `state`, stamped with ``formatName``.
     public init(meta: Meta, settings: NSGA2Settings, state: SearchState<Genome, Payload>) {
         format = Self.formatName
         self.meta = meta

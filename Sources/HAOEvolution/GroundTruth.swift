@@ -4,14 +4,20 @@ import HAOSupport
 /// A fully enumerated space: every genome with its objective values (minimised). Used to measure
 /// how much of the true Pareto frontier a search finds for a given number of evaluations.
 public struct GroundTruthTable: Sendable {
+    /// Number of values of each gene; every genome of the table fits it.
     public let arity: [Int]
+    /// Every genome of the space, each listed once.
     public let genomes: [[Int]]
+    /// Objective values of each genome (same order), all of one length and finite, minimised.
     public let objectives: [[Double]]
     private let lookup: [[Int]: Int]
     /// Per objective minimum and maximum over the whole space (for normalisation).
     public let lower: [Double]
+    /// Per objective maximum over the whole space (for normalisation).
     public let upper: [Double]
 
+    /// Creates a table; throws ``SearchError/invalidSetting(_:)`` when it is empty, a genome does not fit `arity` or is listed
+    /// twice, or the objective rows differ in length or hold a non-finite value.
     public init(arity: [Int], genomes: [[Int]], objectives: [[Double]]) throws {
         guard !genomes.isEmpty, genomes.count == objectives.count else {
             throw SearchError.invalidSetting("a ground-truth table needs as many objective rows as genomes (\(genomes.count) vs \(objectives.count))")
@@ -106,8 +112,8 @@ public struct GroundTruthTable: Sendable {
     /// CIFAR-10 accuracy. Objectives: minimise -mean accuracy (%) and FLOPs (millions).
     public static func nasBenchMacro(csv url: URL) throws -> GroundTruthTable {
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw SearchError.invalidSetting("cannot read \(url.path): \(error.localizedDescription)")
+        do { text = try InputFile.text(url) } catch {
+            throw SearchError.invalidSetting("cannot read \(url.path): \(error.reason)")
         }
         var lines = text.split(whereSeparator: \.isNewline).map(String.init)
         guard !lines.isEmpty else { throw SearchError.invalidSetting("\(url.path) is empty") }

@@ -45,6 +45,7 @@ extension GroundTruthTable {
 /// Hypervolume-ratio curves of several seeds of one search setting (each curve: the ratio after
 /// 1, 2, ... distinct evaluations), and what a study reads off them.
 public struct QualityCurves: Sendable {
+    /// One curve per seed, all of the same length: entry `n - 1` is the hypervolume ratio (0...1) after `n` distinct evaluations.
     public let curves: [[Double]]
 
     /// - Precondition: at least one curve, all of the same non-zero length.
@@ -59,6 +60,7 @@ public struct QualityCurves: Sendable {
     /// Each seed's ratio after `budget` distinct evaluations (1...maxBudget).
     public func values(at budget: Int) -> [Double] { curves.map { $0[budget - 1] } }
 
+    /// Mean over seeds of the ratio after `budget` distinct evaluations (1...``maxBudget``).
     public func mean(at budget: Int) -> Double {
         let v = values(at: budget)
         return v.reduce(0, +) / Double(v.count)

@@ -68,6 +68,7 @@ public enum VariationOperators: Sendable, Hashable {
 
     private static func format(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
 
+    /// Throws ``SearchError/invalidSetting(_:)`` when the ordinal operators' parameters are out of range; categorical ones always pass.
     public func validate() throws {
         if case .ordinal(let o) = self { try o.validate() }
     }
@@ -79,6 +80,8 @@ extension VariationOperators: Codable {
         case geneCrossoverProbability = "gene_crossover_probability"
     }
 
+    /// Decodes `{"kind": "categorical"}` or `{"kind": "ordinal", "crossover_eta", "mutation_eta", "gene_crossover_probability"}`;
+    /// all three ordinal fields are required, and out-of-range values are a decoding error.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let kind = try c.decode(String.self, forKey: .kind)
@@ -97,6 +100,7 @@ extension VariationOperators: Codable {
         }
     }
 
+    /// Encodes `kind` and, for ordinal operators, their three parameters (see ``init(from:)``).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .kind)
@@ -136,12 +140,15 @@ public struct OrdinalVariation: Sendable, Hashable {
     /// (benchmarks/search/ordinal-results.md).
     public static let standard = OrdinalVariation(crossoverEta: 3, mutationEta: 3)
 
+    /// Creates operators from their fields; `geneCrossoverProbability` defaults to 0.5. Call ``validate()`` before use.
     public init(crossoverEta: Double, mutationEta: Double, geneCrossoverProbability: Double = 0.5) {
         self.crossoverEta = crossoverEta
         self.mutationEta = mutationEta
         self.geneCrossoverProbability = geneCrossoverProbability
     }
 
+    /// Throws ``SearchError/invalidSetting(_:)`` unless both distribution indices are finite and in 0...1000 and the per-gene
+    /// crossover probability is in 0...1.
     public func validate() throws {
         for (label, eta) in [("crossover", crossoverEta), ("mutation", mutationEta)] where !(eta.isFinite && eta >= 0 && eta <= 1000) {
             throw SearchError.invalidSetting("the \(label) distribution index must be a number in 0...1000, got \(eta)")

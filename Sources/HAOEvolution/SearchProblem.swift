@@ -35,16 +35,22 @@ public struct EvaluationPhase: Sendable, Hashable, Codable, CodingKeyRepresentab
     /// The phase's name in checkpoints and reports.
     public let rawValue: String
 
+    /// A phase named `rawValue`; never fails.
     public init(rawValue: String) { self.rawValue = rawValue }
     /// A phase named `name`.
     public init(_ name: String) { rawValue = name }
 
+    /// The phase's name.
     public var description: String { rawValue }
+    /// The phase's name as a dictionary key, so `[EvaluationPhase: Double]` encodes as a JSON object keyed by name.
     public var codingKey: any CodingKey { PhaseKey(stringValue: rawValue) }
+    /// The phase named by a JSON object key; never fails.
     public init?<T: CodingKey>(codingKey: T) { rawValue = codingKey.stringValue }
 
+    /// Decodes a phase from its name (a JSON string).
     public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
 
+    /// Encodes the phase as its name (a JSON string).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
@@ -86,6 +92,7 @@ public enum SearchError: Error, CustomStringConvertible, Equatable {
     /// An output file or folder cannot be written.
     case unwritableOutput(path: String, detail: String)
 
+    /// One line for the user saying which setting, candidate, checkpoint or output failed and why.
     public var description: String {
         switch self {
         case .invalidSetting(let s): return "invalid search setting: \(s)"

@@ -5,17 +5,26 @@ import HAONetwork
 /// resolution, bit widths), and the arguments of the timm model class that builds it: the
 /// output of `hao export --format arch_def`. ``network()`` parses it back to the same network.
 public struct ArchDefDocument: Sendable, Hashable, Codable {
+    /// The `format` value of a document (`hao-arch-def-v1`).
     public static let formatName = "hao-arch-def-v1"
 
+    /// ``formatName`` in documents this version writes; ``network()`` refuses any other.
     public var format: String
+    /// The network's display name.
     public var name: String
+    /// Input image height and width in pixels.
     public var resolution: Int
+    /// Input image channels (JSON key `input_channels`).
     public var inputChannels: Int
+    /// The blocks as `arch_def` stages with their conventions (JSON key `arch_def`).
     public var archDef: ArchDefinition
+    /// The stem convolution, in the network format.
     public var stem: Stem
+    /// The head, in the network format.
     public var head: Head
     /// Each block's bit widths, in order (timm's strings have none).
     public var blockPrecisions: [Precision]
+    /// How to build the network with timm's model classes.
     public var timm: TimmArguments
     /// Where timm's model classes cannot reproduce the network exactly, and why.
     public var timmNotes: [String]
@@ -36,11 +45,15 @@ public struct ArchDefDocument: Sendable, Hashable, Codable {
     public struct TimmArguments: Sendable, Hashable, Codable {
         /// "EfficientNet" (head conv before pooling) or "MobileNetV3" (conv after pooling).
         public var modelClass: String
+        /// Output channels of the stem (`stem_size`).
         public var stemSize: Int
+        /// Kernel size of the stem (`stem_kernel_size`).
         public var stemKernelSize: Int
         /// Head width: the conv before pooling (EfficientNet, 0 for none) or after it (MobileNetV3).
         public var numFeatures: Int
+        /// Classifier outputs (`num_classes`).
         public var numClasses: Int
+        /// Input image channels (`in_chans`).
         public var inChans: Int
         /// timm's activation name for stem, head and blocks without `n<act>`.
         public var actLayer: String
@@ -89,9 +102,13 @@ public struct ArchDefDocument: Sendable, Hashable, Codable {
     public func network() throws(ArchDefError) -> Network {
         var network = try Network(name: name, resolution: resolution, inputChannels: inputChannels, stem: stem,
                                   archDef: archDef, head: head)
-        if blockPrecisions.count == network.blocks.count {
-            for index in network.blocks.indices { network.blocks[index].precision = blockPrecisions[index] }
+        guard format == Self.formatName else {
+            throw .badDocument(field: "format", reason: "is '\(format)', not \(Self.formatName)")
         }
+        guard blockPrecisions.count == network.blocks.count else {
+            throw .badDocument(field: "block_precisions", reason: "has \(blockPrecisions.count) entries for \(network.blocks.count) blocks")
+        }
+        for index in network.blocks.indices { network.blocks[index].precision = blockPrecisions[index] }
         return network
     }
 

@@ -5,9 +5,12 @@ import HAONetwork
 public struct ArchDefExportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// "block 3", "network", ...
     public var location: String
+    /// What has no `arch_def` form, in words.
     public var reason: String
 
+    /// One line for the user: where the network has no `arch_def` form and why.
     public var description: String { "cannot write an arch_def: \(location): \(reason)" }
+    /// Creates an error from its location and reason.
     public init(location: String, reason: String) {
         self.location = location
         self.reason = reason

@@ -1,9 +1,12 @@
 import Foundation
+import HAOSupport
 import HAONetwork
 
 /// Why a point of a search's `frontier.json` could not be read.
 public struct FrontierReadError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// One line for the user naming the file (and point) and what is wrong.
     public var description: String
+    /// Creates an error carrying its message.
     public init(description: String) { self.description = description }
 }
 
@@ -37,8 +40,11 @@ public enum FrontierPoints {
     /// Every frontier point's network, validated.
     public static func networks(contentsOf url: URL) throws(FrontierReadError) -> [Network] {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw FrontierReadError(description: "cannot read frontier file '\(url.path)': \(error.localizedDescription)")
+        do { data = try InputFile.read(url) } catch {
+            throw FrontierReadError(description: "cannot read frontier file '\(url.path)': \(error.reason)")
+        }
+        do { try JSONFile.checkSyntax(data, source: "'\(url.path)'") } catch {
+            throw FrontierReadError(description: "\(error)")
         }
         struct Header: Decodable { var format: String? }
         struct Points: Decodable {
@@ -53,7 +59,8 @@ public enum FrontierPoints {
         }
         let points: Points
         do { points = try JSONDecoder().decode(Points.self, from: data) } catch {
-            throw FrontierReadError(description: "'\(url.path)': the frontier points do not decode: \(error)")
+            let reason = (error as? DecodingError).map { JSONFile.translate($0, source: "").reason } ?? "\(error)"
+            throw FrontierReadError(description: "'\(url.path)': the frontier points do not decode: \(reason)")
         }
         var result: [Network] = []
         for (index, point) in points.frontier.enumerated() {

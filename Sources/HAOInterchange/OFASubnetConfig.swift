@@ -2,8 +2,11 @@ import HAONetwork
 
 /// Why a network is not a subnet of once-for-all's MobileNetV3 supernet.
 public struct OFAConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The first part of the network that differs from the supernet, in words.
     public var reason: String
+    /// One line for the user, prefixed "not a once-for-all MobileNetV3 subnet".
     public var description: String { "not a once-for-all MobileNetV3 subnet: \(reason)" }
+    /// Creates an error from its reason.
     public init(reason: String) { self.reason = reason }
 }
 
@@ -33,6 +36,7 @@ public struct OFASubnetConfig: Sendable, Hashable, Codable {
     /// `[resolution]`.
     public var r: [Int]
 
+    /// Creates a configuration from OFA's fields; nothing is checked (``init(network:)`` builds a valid one).
     public init(ks: [Int], e: [Int], d: [Int], r: [Int]) {
         self.ks = ks
         self.e = e
@@ -42,18 +46,30 @@ public struct OFASubnetConfig: Sendable, Hashable, Codable {
 
     /// The supernet's fixed parts and choices.
     public enum Space {
+        /// Output channels of each of the five searchable stages.
         public static let stageWidths = [24, 40, 80, 112, 160]
+        /// Stride of each stage's first block.
         public static let stageStrides = [2, 2, 2, 1, 2]
+        /// Activation of each stage's blocks.
         public static let stageActivations: [Activation] = [.relu, .relu, .hardSwish, .hardSwish, .hardSwish]
+        /// Whether each stage's blocks have squeeze-excite.
         public static let stageSqueezeExcite = [false, true, false, true, true]
+        /// Depthwise kernel choices.
         public static let kernels = [3, 5, 7]
+        /// Expand ratio choices.
         public static let expandRatios = [3, 4, 6]
+        /// Blocks per stage.
         public static let depths = 2...4
+        /// Block slots per stage in ``OFASubnetConfig/ks`` and ``OFASubnetConfig/e``.
         public static let slotsPerStage = 4
+        /// Input resolutions in pixels; only multiples of 4 in this range are accepted.
         public static let resolutions = 128...224
+        /// The fixed stem: 3x3 stride-2 convolution to 16 channels, h_swish, W8A8.
         public static let stem = Stem(outChannels: 16, kernel: 3, stride: 2, activation: .hardSwish)
+        /// The fixed first block: 16 -> 16, 3x3 depthwise, no expand conv, relu.
         public static let firstBlock = Block(inChannels: 16, outChannels: 16, expandedChannels: 16, kernel: 3, stride: 1,
                                              activation: .relu)
+        /// The fixed head: 1x1 conv to 960, pooling, 1x1 conv to 1280, 1000-way classifier, h_swish.
         public static let head = Head(convChannels: 960, hiddenChannels: 1280, classes: 1000, activation: .hardSwish)
 
         static func expanded(_ inChannels: Int, _ ratio: Int) -> Int {

@@ -16,6 +16,7 @@ public enum ONNXImportError: Error, Sendable, Equatable, CustomStringConvertible
     /// The graph was recognised but the network it describes fails validation.
     case invalidNetwork(NetworkError)
 
+    /// One line for the user naming the file or node and what is wrong.
     public var description: String {
         switch self {
         case .unreadable(let path, let reason):

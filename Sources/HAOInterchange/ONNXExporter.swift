@@ -15,12 +15,14 @@ public struct ONNXExportOptions: Sendable, Hashable {
         case random
     }
 
+    /// Whether weight tensors are shape-only graph inputs (`none`, the default) or seeded random initializers.
     public var weights: Weights
     /// Seed of the random weights.
     public var seed: UInt64
     /// Written as the model's producer version (e.g. the `hao` version).
     public var producerVersion: String
 
+    /// Creates options from their fields; the defaults write a shape-only graph with seed 0 and no producer version.
     public init(weights: Weights = .none, seed: UInt64 = 0, producerVersion: String = "") {
         self.weights = weights
         self.seed = seed

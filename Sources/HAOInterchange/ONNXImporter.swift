@@ -1,4 +1,5 @@
 import Foundation
+import HAOSupport
 import HAONetwork
 import SwiftProtobuf
 
@@ -10,6 +11,8 @@ public struct ONNXImportOptions: Sendable, Hashable {
     /// import a fixed-size graph at another size).
     public var resolution: Int?
 
+    /// Creates options; nil keeps the defaults: the name `hao export` stored (else the file's base name) and the graph's
+    /// own resolution.
     public init(name: String? = nil, resolution: Int? = nil) {
         self.name = name
         self.resolution = resolution
@@ -18,6 +21,7 @@ public struct ONNXImportOptions: Sendable, Hashable {
 
 /// A network read from an ONNX graph, with what the import noticed on the way.
 public struct ONNXImportResult: Sendable, Hashable {
+    /// The imported network, validated against the standard limits.
     public var network: Network
     /// Observations that did not stop the import: layers without the bias the format counts,
     /// squeeze-excite gates the format does not record, metadata that did not fit.
@@ -45,13 +49,12 @@ public struct ONNXImportResult: Sendable, Hashable {
 public enum ONNXImporter {
     /// Reads and imports an ONNX file.
     public static func importNetwork(contentsOf url: URL, options: ONNXImportOptions = .init()) throws(ONNXImportError) -> ONNXImportResult {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw .unreadable(path: url.path, reason: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw .unreadable(path: url.path, reason: "it is a directory") }
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw .unreadable(path: url.path, reason: error.localizedDescription) }
+        do { data = try InputFile.read(url) } catch {
+            // The historical wording for a directory, which callers and tests match.
+            let reason = error.reason == "it is a directory, not a file" ? "it is a directory" : error.reason
+            throw .unreadable(path: url.path, reason: reason)
+        }
         return try importNetwork(from: data, source: "'\(url.path)'", defaultName: url.deletingPathExtension().lastPathComponent,
                                  options: options)
     }

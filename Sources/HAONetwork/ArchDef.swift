@@ -12,7 +12,10 @@ public enum ArchDefError: Error, Sendable, Equatable, CustomStringConvertible {
     case empty
     /// A `cn` (plain conv) entry anywhere but as the final 1x1 head conv.
     case misplacedConv(block: String)
+    /// A field of an exported arch_def document (`hao export --format arch_def`) that does not fit its definition.
+    case badDocument(field: String, reason: String)
 
+    /// One line for the user quoting the offending block string.
     public var description: String {
         switch self {
         case .malformed(let block, let reason):
@@ -25,6 +28,8 @@ public enum ArchDefError: Error, Sendable, Equatable, CustomStringConvertible {
             return "arch_def has no blocks"
         case .misplacedConv(let block):
             return "arch_def block '\(block)': a 'cn' block is only supported as the last entry, a 1x1 stride-1 head conv"
+        case .badDocument(let field, let reason):
+            return "arch_def document: '\(field)' \(reason)"
         }
     }
 }
@@ -54,6 +59,7 @@ public enum UnitExpansion: String, Sendable, Hashable, Codable {
 /// `se` squeeze-excite ratio, `n<act>` activation (`nre` relu, `nr6` relu6, `nhs` h_swish,
 /// `nsw` swish), `noskip` (no residual add). Any other option is an error rather than ignored.
 public struct ArchDefBlock: Sendable, Hashable {
+    /// The block type: the string's first component.
     public enum Kind: String, Sendable, Hashable {
         /// Depthwise separable: depthwise conv then 1x1 project, no expand conv.
         case depthwiseSeparable = "ds"
@@ -66,14 +72,23 @@ public struct ArchDefBlock: Sendable, Hashable {
         case conv = "cn"
     }
 
+    /// Block type (`ds`, `dsa`, `ir` or `cn`).
     public var kind: Kind
+    /// How many times the block is repeated (`r`); only the first repeat has ``stride``.
     public var repeats: Int
+    /// Depthwise kernel size (`k`); for `cn`, the conv's kernel.
     public var kernel: Int
+    /// Stride of the first repeat (`s`); the others have stride 1.
     public var stride: Int
+    /// Expand ratio (`e`, may be fractional); 1 for every type but `ir`, whatever the string says.
     public var expandRatio: Double
+    /// Output channels (`c`).
     public var outChannels: Int
+    /// Squeeze-excite ratio (`se`); 0, the default, means no squeeze-excite.
     public var seRatio: Double
+    /// Activation (`n<act>`); nil means the definition's ``ArchDefinition/defaultActivation``.
     public var activation: Activation?
+    /// Whether `noskip` removes the residual add.
     public var noSkip: Bool
 
     /// Parses one block string.
@@ -139,6 +154,10 @@ public struct ArchDefBlock: Sendable, Hashable {
         guard let channels else { throw .malformed(block: text, reason: "missing c<channels>") }
         if kind == .invertedResidual && expand == nil { throw .malformed(block: text, reason: "an ir block needs e<ratio>") }
         if let expand, expand <= 0 { throw .badOption(block: text, option: "e", reason: "must be positive") }
+        // timm writes e1 on ds blocks; any other ratio would be silently dropped, so refuse it.
+        if kind != .invertedResidual, let expand, expand != 1 {
+            throw .badOption(block: text, option: "e", reason: "a \(kind.rawValue) block has no expand conv (only e1 is accepted)")
+        }
         self.repeats = repeats
         self.kernel = kernel
         self.stride = stride
@@ -158,10 +177,13 @@ public struct ArchDefinition: Sendable, Hashable, Codable {
     public var stages: [[String]]
     /// Activation of blocks that have no `n<act>` option.
     public var defaultActivation: Activation
+    /// How squeeze-excite widths follow from `se` ratios (JSON key `se_rounding`, default `block_input`).
     public var seRounding: SqueezeExciteRounding
     /// Whether an `ir` block that does not widen has an expand conv (timm) or not (mobile-vision).
     public var unitExpansion: UnitExpansion
 
+    /// Creates a definition from its fields; by default SE widths follow the block input (MnasNet, EfficientNet) and an `ir`
+    /// block that does not widen has no expand conv (mobile-vision).
     public init(stages: [[String]], defaultActivation: Activation, seRounding: SqueezeExciteRounding = .blockInput,
                 unitExpansion: UnitExpansion = .omitted) {
         self.stages = stages
@@ -177,6 +199,7 @@ public struct ArchDefinition: Sendable, Hashable, Codable {
         case unitExpansion = "unit_expansion"
     }
 
+    /// Decodes a definition; `se_rounding` defaults to `block_input` and `unit_expansion` to `omitted`.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         stages = try c.decode([[String]].self, forKey: .stages)
@@ -185,6 +208,7 @@ public struct ArchDefinition: Sendable, Hashable, Codable {
         unitExpansion = try c.decodeIfPresent(UnitExpansion.self, forKey: .unitExpansion) ?? .omitted
     }
 
+    /// Encodes the definition; `unit_expansion` is written only when it is not `omitted`.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(stages, forKey: .stages)

@@ -26,18 +26,28 @@ public enum LayerRole: Sendable, Hashable {
 /// One convolution or fully connected layer with its shapes, derived from a ``Network``.
 /// Spatial sizes use "same" padding: output = ceil(input / stride).
 public struct Layer: Sendable, Hashable {
+    /// Which part of the network the layer is (with its block index for MBConv layers).
     public var role: LayerRole
+    /// The operation, which decides how the layer is counted and which engine runs it.
     public var kind: LayerKind
+    /// Input channels (for a fully connected layer, input features).
     public var inChannels: Int
+    /// Output channels (for a fully connected layer, output features; for the classifier, classes).
     public var outChannels: Int
+    /// Square kernel size (1 for pointwise and fully connected layers).
     public var kernel: Int
+    /// Spatial stride (1 except for the stem and strided depthwise convolutions).
     public var stride: Int
+    /// Convolution groups: 1 for ordinary layers, the channel count for depthwise layers, ``Block/pointwiseGroups`` for grouped 1x1 convs.
     public var groups: Int
     /// Input feature map height (= width).
     public var inputSize: Int
     /// Output feature map height (= width).
     public var outputSize: Int
+    /// Whether the layer adds a bias: true for the fully connected layers (squeeze-excite, head hidden, classifier) only, since
+    /// convolutions are followed by batch norm, which is folded.
     public var hasBias: Bool
+    /// Weight and activation bit widths, inherited from the stem, block or head the layer belongs to.
     public var precision: Precision
 
     /// Multiply-accumulates for one image.

@@ -12,10 +12,15 @@ public struct Network: Sendable, Hashable, Codable {
     public var resolution: Int
     /// Input channels (3 for RGB).
     public var inputChannels: Int
+    /// The first full convolution.
     public var stem: Stem
+    /// The MBConv blocks in execution order; each block's `inChannels` must equal the previous block's (or the stem's) `outChannels`.
     public var blocks: [Block]
+    /// The layers after the last block.
     public var head: Head
 
+    /// Creates a network from its fields (`inputChannels` defaults to 3, RGB). Nothing is checked here: call
+    /// ``validate(limits:)`` before counting or mapping it.
     public init(name: String, reference: Reference? = nil, resolution: Int, inputChannels: Int = 3,
                 stem: Stem, blocks: [Block], head: Head) {
         self.name = name
@@ -33,6 +38,7 @@ public struct Network: Sendable, Hashable, Codable {
         case stem, blocks, head
     }
 
+    /// Decodes the JSON format (snake_case keys); `input_channels` is optional and defaults to 3.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
@@ -77,6 +83,7 @@ public struct Reference: Sendable, Hashable, Codable {
     /// reference implementation; the shipped blocks must equal what it parses to.
     public var archDef: ArchDefinition?
 
+    /// Creates a reference from its fields; only the paper citation is required.
     public init(paper: String, top1: Double? = nil, macsMillions: Double? = nil,
                 paramsMillions: Double? = nil, notes: String? = nil,
                 releaseMacsMillions: Double? = nil, releaseParamsMillions: Double? = nil,
@@ -109,9 +116,12 @@ public struct Reference: Sendable, Hashable, Codable {
 
 /// Bit widths of one layer or block.
 public struct Precision: Sendable, Hashable, Codable {
+    /// Bits per weight (JSON key `weight_bits`).
     public var weightBits: Int
+    /// Bits per activation (the layer's input) (JSON key `activation_bits`).
     public var activationBits: Int
 
+    /// Creates a precision from its two bit widths.
     public init(weightBits: Int, activationBits: Int) {
         self.weightBits = weightBits
         self.activationBits = activationBits
@@ -119,7 +129,9 @@ public struct Precision: Sendable, Hashable, Codable {
 
     /// Both operands at `bits`, e.g. W8A8.
     public static func uniform(_ bits: Int) -> Precision { Precision(weightBits: bits, activationBits: bits) }
+    /// 8-bit weights and activations: the default of every layer.
     public static let w8a8 = Precision.uniform(8)
+    /// 4-bit weights and activations.
     public static let w4a4 = Precision.uniform(4)
 
     /// The wider of the two operands: what sets a multiplier's width.
@@ -133,12 +145,18 @@ public struct Precision: Sendable, Hashable, Codable {
 
 /// The first convolution: a full k x k convolution from the input image.
 public struct Stem: Sendable, Hashable, Codable {
+    /// Output channels (JSON key `out_channels`).
     public var outChannels: Int
+    /// Square kernel size (default 3).
     public var kernel: Int
+    /// Spatial stride (default 2).
     public var stride: Int
+    /// Activation after the convolution.
     public var activation: Activation
+    /// Bit widths (JSON keys `weight_bits` and `activation_bits`, each defaulting to 8).
     public var precision: Precision
 
+    /// Creates a stem from its fields; the defaults are the usual 3x3, stride-2, W8A8 stem.
     public init(outChannels: Int, kernel: Int = 3, stride: Int = 2, activation: Activation, precision: Precision = .w8a8) {
         self.outChannels = outChannels
         self.kernel = kernel
@@ -154,6 +172,7 @@ public struct Stem: Sendable, Hashable, Codable {
         case activationBits = "activation_bits"
     }
 
+    /// Decodes a stem; `kernel`, `stride`, `weight_bits` and `activation_bits` are optional (3, 2, 8, 8).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         outChannels = try c.decode(Int.self, forKey: .outChannels)
@@ -164,6 +183,7 @@ public struct Stem: Sendable, Hashable, Codable {
                               activationBits: try c.decodeIfPresent(Int.self, forKey: .activationBits) ?? 8)
     }
 
+    /// Encodes every field, the bit widths as `weight_bits` and `activation_bits`.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(outChannels, forKey: .outChannels)
@@ -183,12 +203,15 @@ public struct Stem: Sendable, Hashable, Codable {
 /// one of equal width. The residual add exists when `stride == 1` and
 /// `inChannels == outChannels`, unless ``noSkip`` removes it.
 public struct Block: Sendable, Hashable, Codable {
+    /// Input channels: the previous block's (or the stem's) output channels (JSON key `in_channels`).
     public var inChannels: Int
+    /// Output channels (JSON key `out_channels`).
     public var outChannels: Int
     /// Channels after the expand conv (`inChannels * expand ratio`, rounded as the reference does).
     public var expandedChannels: Int
     /// Depthwise kernel size (odd).
     public var kernel: Int
+    /// Stride of the depthwise conv (1 or 2).
     public var stride: Int
     /// Channels of the squeeze-excite bottleneck; 0 means no squeeze-excite.
     public var seChannels: Int
@@ -205,8 +228,11 @@ public struct Block: Sendable, Hashable, Codable {
     /// No residual add although `stride == 1` and `inChannels == outChannels` (timm's `noskip`;
     /// MobileNetV1 has no residuals at all).
     public var noSkip: Bool
+    /// Bit widths of every layer of the block (JSON keys `weight_bits` and `activation_bits`, each defaulting to 8).
     public var precision: Precision
 
+    /// Creates a block from its fields. The defaults give an ordinary W8A8 MBConv block: no squeeze-excite, ungrouped 1x1 convs,
+    /// a linear project conv, and the residual add whenever the shapes allow it.
     public init(inChannels: Int, outChannels: Int, expandedChannels: Int, kernel: Int, stride: Int,
                 seChannels: Int = 0, activation: Activation, pointwiseGroups: Int = 1,
                 projectActivation: Activation = .linear, unitExpandConv: Bool = false, noSkip: Bool = false,
@@ -279,6 +305,7 @@ public struct Block: Sendable, Hashable, Codable {
                               activationBits: try c.decodeIfPresent(Int.self, forKey: .activationBits) ?? 8)
     }
 
+    /// Encodes the block with `expanded_channels` (never `expand_ratio`); optional fields at their defaults are omitted.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(inChannels, forKey: .inChannels)
@@ -308,11 +335,14 @@ public struct Head: Sendable, Hashable, Codable {
     public var hiddenChannels: Int?
     /// Number of classes of the classifier (with bias).
     public var classes: Int
+    /// Activation after the head conv and the hidden layer (the classifier has none).
     public var activation: Activation
+    /// Bit widths of every head layer (JSON keys `weight_bits` and `activation_bits`, each defaulting to 8).
     public var precision: Precision
     /// Whether the head starts with a 1x1 conv. MobileNetV1 pools its last block's output directly.
     public var hasConv: Bool
 
+    /// Creates a head from its fields; defaults: no hidden layer, 1000 classes, W8A8, with a head conv.
     public init(convChannels: Int, hiddenChannels: Int? = nil, classes: Int = 1000,
                 activation: Activation, precision: Precision = .w8a8, hasConv: Bool = true) {
         self.convChannels = convChannels
@@ -332,6 +362,7 @@ public struct Head: Sendable, Hashable, Codable {
         case activationBits = "activation_bits"
     }
 
+    /// Decodes a head; `hidden_channels` and the bit widths are optional, `classes` defaults to 1000 and `conv` (``hasConv``) to true.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         convChannels = try c.decode(Int.self, forKey: .convChannels)
@@ -343,6 +374,7 @@ public struct Head: Sendable, Hashable, Codable {
         hasConv = try c.decodeIfPresent(Bool.self, forKey: .hasConv) ?? true
     }
 
+    /// Encodes the head; `conv` is written only when false.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(convChannels, forKey: .convChannels)

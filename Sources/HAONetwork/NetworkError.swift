@@ -22,6 +22,7 @@ public enum NetworkError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The network exceeds the sizes this tool handles.
     case tooLarge(String)
 
+    /// One line for the user naming the file, JSON path or block and what is wrong.
     public var description: String {
         switch self {
         case .fileNotFound(let path):

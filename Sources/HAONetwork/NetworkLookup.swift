@@ -8,6 +8,7 @@ public struct NetworkLookupError: Error, Sendable, Equatable, CustomStringConver
     /// The shipped networks' names, for the message.
     public var shipped: [String]
 
+    /// One line for the user: what was asked for and, when there are any, the shipped networks' names.
     public var description: String {
         "network '\(argument)' is neither a file nor a shipped network" + (shipped.isEmpty ? "" : " (shipped: \(shipped.joined(separator: ", ")))")
     }

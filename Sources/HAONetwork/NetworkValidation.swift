@@ -28,6 +28,7 @@ public struct NetworkLimits: Sendable, Hashable {
     /// Weights, likewise.
     public var maxParameters: Double
 
+    /// Creates limits from their fields; the defaults are ``standard``.
     public init(maxBlocks: Int = 1000, maxChannels: Int = 65_536, resolutions: ClosedRange<Int> = 16...1024,
                 inputChannels: ClosedRange<Int> = 1...16, depthwiseKernels: Set<Int> = [1, 3, 5, 7],
                 stemKernels: Set<Int> = [3, 5, 7], strides: Set<Int> = [1, 2], bitWidths: Set<Int> = [2, 4, 8, 16],
@@ -64,6 +65,18 @@ extension Network {
                        "\(resolution) is outside the supported range \(limits.resolutions.lowerBound)...\(limits.resolutions.upperBound)")
         try Self.check(limits.inputChannels.contains(inputChannels), "network", "input_channels",
                        "\(inputChannels) is outside \(limits.inputChannels.lowerBound)...\(limits.inputChannels.upperBound)")
+
+        // Published figures are shown next to results (baselines, the search headline).
+        if let reference {
+            for (field, value, range) in [("top1", reference.top1, 0.0...100.0), ("macs_millions", reference.macsMillions, 0.0...1e7),
+                                          ("params_millions", reference.paramsMillions, 0.0...1e7),
+                                          ("release_macs_millions", reference.releaseMacsMillions, 0.0...1e7),
+                                          ("release_params_millions", reference.releaseParamsMillions, 0.0...1e7)] {
+                guard let value else { continue }
+                try Self.check(value.isFinite && range.contains(value), "reference", field,
+                               "\(value) is outside \(range.lowerBound)...\(range.upperBound)\(field == "top1" ? " (a top-1 percentage)" : "")")
+            }
+        }
 
         // Stem.
         try Self.positive(stem.outChannels, "stem", "out_channels")

@@ -1,4 +1,5 @@
 import Foundation
+import HAOSupport
 
 /// A predicted ImageNet top-1 accuracy.
 public struct Prediction: Sendable, Hashable, Codable {
@@ -11,6 +12,7 @@ public struct Prediction: Sendable, Hashable, Codable {
     /// Points subtracted for quantization.
     public var quantizationPenalty: Double
 
+    /// Creates a prediction from its fields; `top1` should equal `fullPrecisionTop1 - quantizationPenalty`.
     public init(top1: Double, stddev: Double?, fullPrecisionTop1: Double, quantizationPenalty: Double) {
         self.top1 = top1
         self.stddev = stddev
@@ -36,6 +38,7 @@ public struct AccuracyPredictor: Sendable {
     public private(set) var quantization: QuantizationModel
     /// A label for the model: its `name` (kernel model) or file name (MLP), with the format.
     public let modelName: String
+    /// The model file's format: `hao-accuracy-kernel-v1` (``KernelModelFile/formatName``) or `dense-mlp-v1` (``DenseMLP/formatName``).
     public let format: String
     /// The decoded kernel model file (nil for an MLP).
     public let kernelModel: KernelModelFile?
@@ -49,13 +52,13 @@ public struct AccuracyPredictor: Sendable {
     ///   none; without an override its predictions are full precision).
     public init(contentsOf url: URL, quantization: QuantizationModel? = nil) throws {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw PredictorError.unreadable(path: url.path, reason: error.localizedDescription)
+        do { data = try InputFile.read(url) } catch {
+            throw PredictorError.unreadable(path: url.path, reason: error.reason)
         }
         struct Header: Decodable { var format: String? }
         let header: Header
-        do { header = try JSONDecoder().decode(Header.self, from: data) } catch {
-            throw PredictorError.corruptedModel(path: url.path, reason: "not a JSON object: \(error)")
+        do { header = try JSONFile.decode(Header.self, from: data, source: "'\(url.path)'") } catch {
+            throw PredictorError.corruptedModel(path: url.path, reason: error.reason)
         }
         guard let format = header.format else {
             throw PredictorError.corruptedModel(path: url.path, reason: "no 'format' key")
@@ -68,9 +71,11 @@ public struct AccuracyPredictor: Sendable {
                    let q = object["quantization"] as? [String: Any], q["qat"] == nil, q["int4_penalty"] != nil {
                     throw PredictorError.corruptedModel(path: url.path, reason: "its quantization section is the MAC-share form of earlier versions (int4_penalty, stage_multipliers), which this version no longer reads; retrain the model with `hao predictor train` (docs/predictor.md)")
                 }
-                throw PredictorError.corruptedModel(path: url.path, reason: "\(error)")
+                let reason = (error as? DecodingError).map { JSONFile.translate($0, source: "").reason } ?? "\(error)"
+                throw PredictorError.corruptedModel(path: url.path, reason: reason)
             }
             try self.init(file: file, path: url.path, quantization: quantization)
+            if case .kernel(let kernel) = backend { try kernel.checkFile(file, path: url.path) }
         case DenseMLP.formatName:
             let mlp = try DenseMLP(data: data, path: url.path)
             guard mlp.inputDimension == Encoding.ofaFeatureCount, mlp.outputDimension == 1 else {

@@ -5,8 +5,11 @@
 /// carries a kernel, an expand ratio and a bit width. Slots beyond a stage's depth are
 /// kept (so crossover and mutation can grow a stage) but do not exist in the network.
 public struct ArchitecturePoint: Sendable, Hashable, Codable {
+    /// Searchable stages of the layout (5); ``depths`` has one entry per stage.
     public static let stageCount = 5
+    /// Block slots per stage (4): the largest depth a stage can have.
     public static let slotsPerStage = 4
+    /// Block slots in all (20); ``kernels``, ``expandRatios`` and ``bits`` have one entry per slot, stage-major.
     public static let slotCount = stageCount * slotsPerStage
 
     /// Blocks per stage, each in the space's depth choices.
@@ -20,6 +23,7 @@ public struct ArchitecturePoint: Sendable, Hashable, Codable {
     /// Input resolution.
     public var resolution: Int
 
+    /// Creates a point from its fields. Nothing is checked here: use ``SearchSpace/check(_:)`` to validate it against a space.
     public init(depths: [Int], kernels: [Int], expandRatios: [Int], bits: [Int], resolution: Int) {
         self.depths = depths
         self.kernels = kernels

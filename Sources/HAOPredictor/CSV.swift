@@ -1,4 +1,5 @@
 import Foundation
+import HAOSupport
 
 /// A small CSV reader for the training and sensitivity files: comma-separated, first line
 /// a header, no quoted commas. Blank lines are skipped; `#` starts a comment line.
@@ -75,8 +76,8 @@ struct CSVTable: Sendable {
 
     init(contentsOf url: URL) throws {
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw PredictorError.badData(file: url.path, line: 0, reason: "cannot read: \(error.localizedDescription)")
+        do { text = try InputFile.text(url) } catch {
+            throw PredictorError.badData(file: url.path, line: 0, reason: "cannot read: \(error.reason)")
         }
         try self.init(text: text, file: url.path)
     }

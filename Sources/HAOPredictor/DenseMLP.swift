@@ -1,4 +1,5 @@
 import Foundation
+import HAOSupport
 
 /// A dense multilayer perceptron read from a `dense-mlp-v1` JSON file (the format of the
 /// released once-for-all predictor as shared in `ofa_predictor/acc_predictor_mlp.json`):
@@ -7,6 +8,7 @@ import Foundation
 ///
 /// For the OFA predictor the input is ``Encoding/ofa(_:)`` and the output a fraction.
 public struct DenseMLP: Sendable {
+    /// The `format` value this reader accepts; any other value is rejected with ``PredictorError/unknownFormat(path:format:)``.
     public static let formatName = "dense-mlp-v1"
 
     struct Layer: Sendable {
@@ -19,7 +21,9 @@ public struct DenseMLP: Sendable {
     }
 
     let layers: [Layer]
+    /// Length of the input vector the first layer expects (`input_dim`; 128 for the once-for-all predictor).
     public let inputDimension: Int
+    /// Length of the output vector: the last layer's output count (1 for the once-for-all predictor), 0 for a network without layers.
     public var outputDimension: Int { layers.last?.outputs ?? 0 }
 
     private struct FileLayer: Decodable {
@@ -36,16 +40,16 @@ public struct DenseMLP: Sendable {
     /// Loads and checks a `dense-mlp-v1` file.
     public init(contentsOf url: URL) throws {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw PredictorError.unreadable(path: url.path, reason: error.localizedDescription)
+        do { data = try InputFile.read(url) } catch {
+            throw PredictorError.unreadable(path: url.path, reason: error.reason)
         }
         try self.init(data: data, path: url.path)
     }
 
     init(data: Data, path: String) throws {
         let file: File
-        do { file = try JSONDecoder().decode(File.self, from: data) } catch {
-            throw PredictorError.corruptedModel(path: path, reason: "\(error)")
+        do { file = try JSONFile.decode(File.self, from: data, source: "'\(path)'") } catch {
+            throw PredictorError.corruptedModel(path: path, reason: error.reason)
         }
         guard file.format == Self.formatName else { throw PredictorError.unknownFormat(path: path, format: file.format) }
         guard file.input_dim > 0, !file.layers.isEmpty else {

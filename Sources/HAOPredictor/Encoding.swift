@@ -10,10 +10,15 @@
 /// for an active slot (1 for a 4-bit block, 0 for an 8-bit block) and 0 for an inactive
 /// slot. The stem, first block and head are fixed at 8 bits and get no feature.
 public enum Encoding {
+    /// Kernel sizes the OFA one-hot distinguishes, in feature order; other kernels encode as all zero.
     public static let ofaKernelChoices = [3, 5, 7]
+    /// Expand ratios the OFA one-hot distinguishes, in feature order; other ratios encode as all zero.
     public static let ofaExpandChoices = [3, 4, 6]
+    /// Number of OFA inputs: 60 kernel, 60 expand and 8 resolution-bucket features.
     public static let ofaFeatureCount = 128
+    /// Number of bit-width features: one per block slot (20).
     public static let bitFeatureCount = ArchitecturePoint.slotCount
+    /// Length of ``full(_:)``: the OFA inputs followed by the bit-width features (148).
     public static let featureCount = ofaFeatureCount + bitFeatureCount
 
     /// Length of ``codes(_:)``: 20 kernel codes, 20 expand codes, 1 resolution bucket.

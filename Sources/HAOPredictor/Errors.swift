@@ -9,6 +9,7 @@ public enum SearchSpaceError: Error, CustomStringConvertible, Sendable, Equatabl
     /// A network cannot be expressed in the space; the message names what differs.
     case networkOutsideSpace(network: String, reason: String)
 
+    /// One line for the user naming the file and what is wrong.
     public var description: String {
         switch self {
         case let .unreadable(path, reason): return "cannot read search space '\(path)': \(reason)"
@@ -38,6 +39,7 @@ public enum PredictorError: Error, CustomStringConvertible, Sendable, Equatable 
     /// The model has no constants for the requested training regime.
     case regimeUnavailable(regime: String, reason: String)
 
+    /// One line for the user: the file (and line, for training data) when there is one, and what is wrong.
     public var description: String {
         switch self {
         case let .unreadable(path, reason): return "cannot read predictor model '\(path)': \(reason)"

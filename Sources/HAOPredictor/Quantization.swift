@@ -1,4 +1,5 @@
 import Foundation
+import HAOSupport
 import HAONetwork
 
 /// Accuracy lost to quantization, in top-1 points, by layer kind (docs/predictor.md).
@@ -39,6 +40,8 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
     /// Where the constants come from.
     public var source: String
 
+    /// Creates a model from its fields. Defaults: the QAT regime, equal layer-kind weights, the shipped once-for-all
+    /// layout, no user sensitivity.
     public init(regime: QuantizationRegime = .qat, qat: QuantizationPenaltyParameters, ptq: QuantizationPenaltyParameters? = nil,
                 layerWeights: LayerKindWeights = .equal, layout: PointLayout = .onceForAllMobileNetV3,
                 lowBitSlotPenalties: [Double]? = nil, source: String) {
@@ -180,8 +183,8 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
     public static func userSensitivity(contentsOf url: URL, base: QuantizationModel) throws -> QuantizationModel {
         let path = url.path
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw PredictorError.badSensitivity(path: path, reason: error.localizedDescription)
+        do { text = try InputFile.text(url) } catch {
+            throw PredictorError.badSensitivity(path: path, reason: error.reason)
         }
         var slots: [Double]
         var int8 = base.int8Penalty
@@ -192,8 +195,8 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
                 var int8_penalty: Double?
             }
             let file: File
-            do { file = try JSONDecoder().decode(File.self, from: Data(text.utf8)) } catch {
-                throw PredictorError.badSensitivity(path: path, reason: "not a hao-sensitivity-v1 JSON file: \(error)")
+            do { file = try JSONFile.decode(File.self, from: Data(text.utf8), source: "'\(path)'") } catch {
+                throw PredictorError.badSensitivity(path: path, reason: "not a hao-sensitivity-v1 JSON file: \(error.reason)")
             }
             guard file.format == "hao-sensitivity-v1" else {
                 throw PredictorError.badSensitivity(path: path, reason: "unknown format '\(file.format)', expected hao-sensitivity-v1")
@@ -222,7 +225,12 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
         if let negative = slots.firstIndex(where: { $0 < 0 }) {
             throw PredictorError.badSensitivity(path: path, reason: "slot \(negative) penalty \(slots[negative]) is negative; penalties are top-1 points lost at 4 bits (0 or more)")
         }
+        // A top-1 percentage cannot lose more than 100 points.
+        if let huge = slots.firstIndex(where: { $0 > 100 }) {
+            throw PredictorError.badSensitivity(path: path, reason: "slot \(huge) penalty \(slots[huge]) is above 100; penalties are top-1 points lost at 4 bits (0...100)")
+        }
         guard int8.isFinite else { throw PredictorError.badSensitivity(path: path, reason: "int8_penalty is not finite") }
+        guard int8 <= 100 else { throw PredictorError.badSensitivity(path: path, reason: "int8_penalty \(int8) is above 100; it is top-1 points lost at 8 bits (0...100)") }
         guard int8 >= 0 else {
             throw PredictorError.badSensitivity(path: path, reason: "int8_penalty \(int8) is negative; it is top-1 points lost at 8 bits (0 or more)")
         }

@@ -42,11 +42,16 @@ public enum QuantizedLayerKind: String, Sendable, Hashable, Codable, CaseIterabl
 
 /// One layer as the penalty sees it: its kind, kernel and bit widths.
 public struct QuantizedLayer: Sendable, Hashable {
+    /// Which penalty term the layer feeds.
     public var kind: QuantizedLayerKind
+    /// Square kernel size in pixels; only depthwise layers use it (see ``QuantizationModel/kernelMultiplier(_:)``), 1 for pointwise layers.
     public var kernel: Int
+    /// Weight bit width; below 8 the layer adds to the 4-bit weight exposure.
     public var weightBits: Int
+    /// Activation bit width; below 8 the layer adds to the 4-bit activation exposure.
     public var activationBits: Int
 
+    /// Creates a layer from its fields; `kernel` defaults to 1 (a pointwise layer).
     public init(kind: QuantizedLayerKind, kernel: Int = 1, weightBits: Int, activationBits: Int) {
         self.kind = kind
         self.kernel = kernel
@@ -78,6 +83,7 @@ public struct QuantizationPenaltyParameters: Sendable, Hashable, Codable {
     /// Where the constants come from.
     public var source: String
 
+    /// Creates a regime's constants from their fields (top-1 points; see ``QuantizationModel`` for how they combine).
     public init(int8Penalty: Double, int8PenaltyStd: Double, int4WeightPenalty: Double, int4ActivationPenalty: Double,
                 int4PenaltyStd: Double, source: String) {
         self.int8Penalty = int8Penalty
@@ -112,13 +118,20 @@ public struct QuantizationPenaltyParameters: Sendable, Hashable, Codable {
 /// all 1: the published rows quantize every kind together, so they cannot separate them, and a
 /// fitted depthwise weight predicted worse in leave-one-network-out (docs/predictor.md).
 public struct LayerKindWeights: Sendable, Hashable, Codable {
+    /// Sensitivity of the stem convolution.
     public var stem: Double
+    /// Sensitivity of a 1x1 expand convolution.
     public var expand: Double
+    /// Sensitivity of a depthwise convolution (before the kernel-size multiplier).
     public var depthwise: Double
+    /// Sensitivity of each squeeze-excite fully connected layer (a module has two).
     public var squeezeExcite: Double
+    /// Sensitivity of a 1x1 project convolution.
     public var project: Double
+    /// Sensitivity of each head layer (conv, hidden layer, classifier).
     public var head: Double
 
+    /// Creates weights from their fields; every kind defaults to 1 (no kind more sensitive than a pointwise layer).
     public init(stem: Double = 1, expand: Double = 1, depthwise: Double = 1, squeezeExcite: Double = 1,
                 project: Double = 1, head: Double = 1) {
         self.stem = stem
@@ -129,8 +142,10 @@ public struct LayerKindWeights: Sendable, Hashable, Codable {
         self.head = head
     }
 
+    /// All kinds weighted 1: the shipped model's weights.
     public static let equal = LayerKindWeights()
 
+    /// The weight of layers of `kind`.
     public subscript(kind: QuantizedLayerKind) -> Double {
         switch kind {
         case .stem: return stem
@@ -149,13 +164,19 @@ public struct LayerKindWeights: Sendable, Hashable, Codable {
 public struct PointLayout: Sendable, Hashable, Codable {
     /// Whether each searchable stage's blocks have squeeze-excite.
     public var stageSqueezeExcite: [Bool]
+    /// Whether the fixed first block has a 1x1 expand convolution (its expand ratio is not 1).
     public var firstBlockHasExpand: Bool
+    /// Whether the fixed first block has a squeeze-excite module.
     public var firstBlockSqueezeExcite: Bool
+    /// Depthwise kernel size of the fixed first block.
     public var firstBlockKernel: Int
+    /// Bit width (weights and activations) of the fixed first block.
     public var firstBlockBits: Int
+    /// Bit width (weights and activations) of the stem convolution.
     public var stemBits: Int
     /// Layers of the head (conv, optional hidden, classifier).
     public var headLayers: Int
+    /// Bit width (weights and activations) of every head layer.
     public var headBits: Int
 
     /// The shipped once-for-all MobileNetV3 space (`Models/spaces/ofa-mbv3-w4w8.json`).
@@ -163,6 +184,7 @@ public struct PointLayout: Sendable, Hashable, Codable {
         stageSqueezeExcite: [false, true, false, true, true], firstBlockHasExpand: false, firstBlockSqueezeExcite: false,
         firstBlockKernel: 3, firstBlockBits: 8, stemBits: 8, headLayers: 3, headBits: 8)
 
+    /// Creates a layout from its fields; ``init(space:)`` derives one from a search space.
     public init(stageSqueezeExcite: [Bool], firstBlockHasExpand: Bool, firstBlockSqueezeExcite: Bool, firstBlockKernel: Int,
                 firstBlockBits: Int, stemBits: Int, headLayers: Int, headBits: Int) {
         self.stageSqueezeExcite = stageSqueezeExcite
@@ -211,6 +233,7 @@ public struct PointLayout: Sendable, Hashable, Codable {
 public struct PenaltyTerm: Sendable, Hashable, Codable {
     /// `int8_base`, a layer kind (`expand`, `squeeze_excite`, ...), `depthwise_k3`/`_k5`/`_k7`, or `sensitivity_file`.
     public var name: String
+    /// Top-1 points this term removes (never negative for a valid model, see ``QuantizationModel/isValid``).
     public var points: Double
     /// Layers below 8 bits that contribute (0 for the 8-bit base).
     public var layers: Int
@@ -218,7 +241,9 @@ public struct PenaltyTerm: Sendable, Hashable, Codable {
 
 /// A penalty with its uncertainty and where it comes from.
 public struct QuantizationPenalty: Sendable, Hashable {
+    /// Top-1 points lost to quantization: the sum of ``breakdown``, never negative for a valid model.
     public var points: Double
+    /// One standard deviation of ``points``, in top-1 points, from the fit's residuals.
     public var std: Double
     /// Terms summing to `points`: the 8-bit base first, then each kind with layers below 8 bits.
     public var breakdown: [PenaltyTerm]

@@ -8,14 +8,20 @@ import HAONetwork
 ///
 /// The layout is fixed to ``ArchitecturePoint``'s 5 stages x 4 slots.
 public struct SearchSpace: Sendable, Hashable, Codable {
+    /// The `format` value of a space file; ``validate()`` rejects other values.
     public static let formatName = "hao-space-v1"
 
     /// A fixed convolution (the stem).
     public struct FixedConv: Sendable, Hashable, Codable {
+        /// Output channels (JSON key `out_channels`).
         public var outChannels: Int
+        /// Square kernel size.
         public var kernel: Int
+        /// Spatial stride.
         public var stride: Int
+        /// Activation after the convolution.
         public var activation: Activation
+        /// Weight and activation bit width, in 1...32.
         public var bits: Int
         enum CodingKeys: String, CodingKey {
             case outChannels = "out_channels", kernel, stride, activation, bits
@@ -24,12 +30,19 @@ public struct SearchSpace: Sendable, Hashable, Codable {
 
     /// The fixed first MBConv block.
     public struct FixedBlock: Sendable, Hashable, Codable {
+        /// Output channels (JSON key `out_channels`).
         public var outChannels: Int
+        /// Expand ratio of the 1x1 expand convolution; 1 means the block has none (JSON key `expand_ratio`).
         public var expandRatio: Int
+        /// Depthwise kernel size.
         public var kernel: Int
+        /// Depthwise stride.
         public var stride: Int
+        /// Activation of the block's expand and depthwise convolutions.
         public var activation: Activation
+        /// Whether the block has a squeeze-excite module (JSON key `squeeze_excite`).
         public var squeezeExcite: Bool
+        /// Weight and activation bit width, in 1...32.
         public var bits: Int
         enum CodingKeys: String, CodingKey {
             case outChannels = "out_channels", expandRatio = "expand_ratio", kernel, stride, activation
@@ -39,9 +52,13 @@ public struct SearchSpace: Sendable, Hashable, Codable {
 
     /// One searchable stage: its first block has `stride`, the others stride 1.
     public struct Stage: Sendable, Hashable, Codable {
+        /// Output channels of every block of the stage (JSON key `out_channels`).
         public var outChannels: Int
+        /// Stride of the stage's first block.
         public var stride: Int
+        /// Activation of the stage's blocks.
         public var activation: Activation
+        /// Whether the stage's blocks have squeeze-excite (JSON key `squeeze_excite`).
         public var squeezeExcite: Bool
         enum CodingKeys: String, CodingKey {
             case outChannels = "out_channels", stride, activation, squeezeExcite = "squeeze_excite"
@@ -50,32 +67,52 @@ public struct SearchSpace: Sendable, Hashable, Codable {
 
     /// The fixed head: 1x1 conv, pooling, 1x1 conv on the pooled vector, classifier.
     public struct FixedHead: Sendable, Hashable, Codable {
+        /// Output channels of the 1x1 head convolution (JSON key `conv_channels`).
         public var convChannels: Int
+        /// Channels of the 1x1 hidden layer after pooling; nil when the head has none (JSON key `hidden_channels`).
         public var hiddenChannels: Int?
+        /// Classifier outputs (1000 for ImageNet).
         public var classes: Int
+        /// Activation of the head convolution and hidden layer.
         public var activation: Activation
+        /// Weight and activation bit width of every head layer, in 1...32.
         public var bits: Int
         enum CodingKeys: String, CodingKey {
             case convChannels = "conv_channels", hiddenChannels = "hidden_channels", classes, activation, bits
         }
     }
 
+    /// Must equal ``formatName``.
     public var format: String
+    /// Short label of the space.
     public var name: String
+    /// What the space is, in words; optional.
     public var description: String?
+    /// Where the space comes from (paper or code); optional.
     public var reference: String?
+    /// Channels of the input image (3 for RGB) (JSON key `input_channels`).
     public var inputChannels: Int
+    /// The fixed stem convolution.
     public var stem: FixedConv
+    /// The fixed first MBConv block (JSON key `first_block`).
     public var firstBlock: FixedBlock
+    /// The five searchable stages, in order (exactly ``ArchitecturePoint/stageCount``).
     public var stages: [Stage]
+    /// Allowed blocks per stage, each at most ``ArchitecturePoint/slotsPerStage`` (JSON key `depth_choices`).
     public var depthChoices: [Int]
+    /// Allowed depthwise kernel sizes, odd (JSON key `kernel_choices`).
     public var kernelChoices: [Int]
+    /// Allowed expand ratios (JSON key `expand_choices`).
     public var expandChoices: [Int]
+    /// Allowed per-block bit widths, in 1...32 (JSON key `bit_choices`).
     public var bitChoices: [Int]
+    /// Allowed input resolutions in pixels (JSON key `resolution_choices`).
     public var resolutionChoices: [Int]
     /// Squeeze-excite bottleneck = make_divisible(expanded / seReduction, channelDivisor).
     public var seReduction: Int
+    /// Channel counts are rounded to multiples of this (make_divisible) (JSON key `channel_divisor`).
     public var channelDivisor: Int
+    /// The fixed head.
     public var head: FixedHead
 
     enum CodingKeys: String, CodingKey {
@@ -97,12 +134,12 @@ public struct SearchSpace: Sendable, Hashable, Codable {
     /// Loads and validates a space file.
     public init(contentsOf url: URL) throws {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw SearchSpaceError.unreadable(path: url.path, reason: error.localizedDescription)
+        do { data = try InputFile.read(url) } catch {
+            throw SearchSpaceError.unreadable(path: url.path, reason: error.reason)
         }
         let decoded: SearchSpace
-        do { decoded = try JSONDecoder().decode(SearchSpace.self, from: data) } catch {
-            throw SearchSpaceError.unreadable(path: url.path, reason: "not a valid \(Self.formatName) file: \(error)")
+        do { decoded = try JSONFile.decode(SearchSpace.self, from: data, source: "'\(url.path)'") } catch {
+            throw SearchSpaceError.unreadable(path: url.path, reason: "not a valid \(Self.formatName) file: \(error.reason)")
         }
         try decoded.validate()
         self = decoded
@@ -125,7 +162,7 @@ public struct SearchSpace: Sendable, Hashable, Codable {
         guard depthChoices.allSatisfy({ $0 <= ArchitecturePoint.slotsPerStage }) else {
             throw fail("a depth choice exceeds \(ArchitecturePoint.slotsPerStage) slots per stage")
         }
-        guard kernelChoices.allSatisfy({ $0 % 2 == 1 }) else { throw fail("kernel choices must be odd") }
+        guard kernelChoices.allSatisfy({ $0 % 2 == 1 }) else { throw fail("kernel_choices \(kernelChoices): kernel choices must be odd") }
         guard seReduction > 0, channelDivisor > 0, inputChannels > 0 else {
             throw fail("se_reduction, channel_divisor and input_channels must be positive")
         }

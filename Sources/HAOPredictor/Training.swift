@@ -3,6 +3,7 @@ import Foundation
 
 /// Options of ``PredictorTrainer``. The defaults produce the shipped model.
 public struct TrainingOptions: Sendable, Hashable {
+    /// Seed of the random number generator that draws teacher samples and the holdout; training is deterministic for a given seed.
     public var seed: UInt64 = 2021
     /// Teacher-labelled random architectures used to fit the surrogate.
     public var teacherSamples = 6000
@@ -15,29 +16,37 @@ public struct TrainingOptions: Sendable, Hashable {
     public var surrogateLengthScales: [Double] = [16, 32, 64, 128]
     /// Candidate noise-to-signal ratios of the surrogate's ridge.
     public var surrogateRidges: [Double] = [0.001, 0.01, 0.1, 1]
+    /// The `name` written into the model file.
     public var name = "ofa-mbv3-w4w8-kernel"
 
+    /// Creates the default options, which reproduce the shipped model.
     public init() {}
 }
 
 /// A labelled network for the calibration stage.
 public struct LabelledNetwork: Sendable, Hashable {
+    /// Network name, as given in its data file.
     public var name: String
     /// Resolution may lie between the space's choices (the fine-tuned nets use e.g. 156).
     public var point: ArchitecturePoint
-    /// Measured top-1 in percent.
+    /// Full-precision top-1 in percent: measured, for the fine-tuned nets; for user rows, the measured top-1 plus the
+    /// quantization penalty of the row's bit widths (the calibration fits full precision).
     public var top1: Double
+    /// The data file the label came from: `ofa_specialized.csv`, or a user CSV's path as given.
     public var source: String
 }
 
 /// What training measured, beyond what the model file stores.
 public struct TrainingReport: Sendable {
+    /// The labelled networks the calibration was fitted on (fine-tuned nets and user labels), after exclusions.
     public var realNetworks: [LabelledNetwork]
     /// Leave-one-out predictions of the real networks (same order), full precision.
     public var leaveOneOut: [Double]
+    /// Predictive standard deviation of each leave-one-out prediction, in top-1 points (same order).
     public var leaveOneOutStd: [Double]
     /// Quantization calibration residuals, as printable lines.
     public var quantizationNotes: [String]
+    /// Rows of the data files that were skipped, each with its reason (e.g. a network outside the width-1.0 space).
     public var excluded: [String]
     /// Suspicious but accepted input (e.g. one top-1 that looks like a fraction), with file and line.
     public var warnings: [String] = []
@@ -52,9 +61,12 @@ public struct TrainingReport: Sendable {
 /// - `mobilenet_quant_acc.csv`, `tfslim_mobilenet_v1_v2.csv`: the quantization penalty by layer kind;
 ///   `hawqv3_model_zoo.csv`, `mpnas201_bitwidth_acc.csv`: quantization checks.
 public struct PredictorTrainer: Sendable {
+    /// The search space whose points the model predicts.
     public var space: SearchSpace
+    /// Sizes, seed and hyperparameter grids of the fit.
     public var options: TrainingOptions
 
+    /// Creates a trainer for `space`; the default options reproduce the shipped model.
     public init(space: SearchSpace, options: TrainingOptions = TrainingOptions()) {
         self.space = space
         self.options = options
@@ -130,8 +142,8 @@ public struct PredictorTrainer: Sendable {
         var userFiles: [(URL, CSVTable)] = []
         for url in files {
             let data: Data
-            do { data = try Data(contentsOf: url) } catch {
-                throw PredictorError.badData(file: url.path, line: 0, reason: "cannot read: \(error.localizedDescription)")
+            do { data = try InputFile.read(url) } catch {
+                throw PredictorError.badData(file: url.path, line: 0, reason: "cannot read: \(error.reason)")
             }
             func record(_ role: Role, rows: Int, provenance: String) {
                 loaded.files.append(.init(file: url.lastPathComponent, role: role.rawValue, bytes: data.count,

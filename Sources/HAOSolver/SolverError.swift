@@ -22,7 +22,11 @@ public enum SolverError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .invalidModel(error): return "invalid model: \(error)"
-        case let .rejected(solver, message): return "\(solver.displayName) rejected the call: \(message.trimmingWhitespace())"
+        case let .rejected(solver, message):
+            // GLPK's messages end with "Error detected in file ... at line N": its source, not the user's.
+            let lines = message.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace() }
+                .filter { !$0.isEmpty && !$0.hasPrefix("Error detected in file") }
+            return "\(solver.displayName) rejected the call: \(lines.joined(separator: "; "))"
         case let .failed(solver, code, message):
             let detail = message.trimmingWhitespace()
             return "\(solver.displayName) failed with code \(code)" + (detail.isEmpty ? "" : ": \(detail)")

@@ -15,17 +15,23 @@ public struct SolverID: Sendable, Hashable, Codable, CustomStringConvertible, Ra
         self.displayName = displayName ?? rawValue
     }
 
+    /// The identifier `rawValue`, with the raw value as its display name; never fails (the set of names is open).
     public init(rawValue: String) { self.init(rawValue) }
 
+    /// The raw value, e.g. "glpk".
     public var description: String { rawValue }
 
+    /// Equal when the raw values are; the display name is ignored.
     public static func == (lhs: SolverID, rhs: SolverID) -> Bool { lhs.rawValue == rhs.rawValue }
+    /// Hashes the raw value only, consistent with `==`.
     public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
+    /// Decodes an identifier from its raw value (a JSON string); any string is accepted.
     public init(from decoder: any Decoder) throws {
         self.init(try decoder.singleValueContainer().decode(String.self))
     }
 
+    /// Encodes the raw value only (a JSON string); the display name is not stored.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)

@@ -26,6 +26,7 @@ public enum JSONFileError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// One line for the user naming the file, with the line and column or key path of the fault.
     public var description: String {
         switch self {
         case .fileNotFound(let path):
@@ -48,14 +49,20 @@ public enum JSONFileError: Error, Sendable, Equatable, CustomStringConvertible {
 /// checkpoints, profiles): existence and kind checked first, syntax checked with a line and
 /// column, then decoded with errors that name the key path.
 public enum JSONFile {
-    /// The bytes of a regular file (or any readable non-directory), with clear errors.
+    /// The bytes of a regular file or a pipe, with clear errors (see ``InputFile``).
     public static func data(at url: URL) throws(JSONFileError) -> Data {
-        let path = url.path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .fileNotFound(path: path) }
-        guard !isDirectory.boolValue else { throw .unreadable(path: path, reason: "it is a directory") }
-        do { return try Data(contentsOf: url) } catch {
-            throw .unreadable(path: path, reason: error.localizedDescription)
+        do { return try InputFile.read(url) } catch {
+            switch error {
+            case .notFound(let path): throw .fileNotFound(path: path)
+            case .unreadable(let path, let reason): throw .unreadable(path: path, reason: reason)
+            }
+        }
+    }
+
+    /// Checks JSON syntax strictly (see ``JSONSyntax``): a fault, a duplicate key, an empty file.
+    public static func checkSyntax(_ data: Data, source: String) throws(JSONFileError) {
+        do { try JSONSyntax.check(data) } catch {
+            throw .invalidJSON(source: source, location: error.location, detail: error.detail)
         }
     }
 
@@ -66,12 +73,13 @@ public enum JSONFile {
         return try decode(type, from: bytes, source: source ?? "'\(url.path)'", decoder: decoder, integerFields: integerFields)
     }
 
-    /// Decodes JSON bytes. Syntax is checked first with `JSONSerialization`, whose errors carry a
-    /// line and column (`JSONDecoder`'s messages for the same fault vary between Foundation
-    /// versions). `integerFields` lists the key paths of integer fields (see ``JSONIntegerFields``)
+    /// Decodes JSON bytes. Syntax is checked first by ``JSONSyntax`` (line and column, duplicate
+    /// keys; `JSONDecoder`'s messages for the same faults vary between Foundation versions and
+    /// it silently keeps one of two equal keys), then by `JSONSerialization` (e.g. invalid UTF-8). `integerFields` lists the key paths of integer fields (see ``JSONIntegerFields``)
     /// so that a non-integer number there is named instead of reported as "not valid JSON".
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, source: String, decoder: JSONDecoder = JSONDecoder(),
                                             integerFields: [[String]] = []) throws(JSONFileError) -> T {
+        try checkSyntax(data, source: source)
         do {
             _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {

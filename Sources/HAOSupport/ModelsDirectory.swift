@@ -8,6 +8,7 @@ public enum ModelsDirectoryError: Error, Sendable, Equatable, CustomStringConver
     /// No candidate location held a models directory.
     case notFound(searched: [String])
 
+    /// One line for the user saying where was looked and how to point the tool at the directory (`--models-dir` or `HAO_MODELS`).
     public var description: String {
         switch self {
         case .notAModelsDirectory(let path, let origin):
@@ -34,9 +35,13 @@ public struct ModelsDirectory: Sendable, Hashable {
         self.url = url
     }
 
+    /// `devices/`: FPGA device descriptions (JSON), one per board.
     public var devices: URL { url.appendingPathComponent("devices", isDirectory: true) }
+    /// `networks/`: the shipped networks in the project's network format.
     public var networks: URL { url.appendingPathComponent("networks", isDirectory: true) }
+    /// `spaces/`: search-space definitions (`hao-space-v1`).
     public var spaces: URL { url.appendingPathComponent("spaces", isDirectory: true) }
+    /// `predictors/`: accuracy predictor models (the shipped one is a `hao-accuracy-kernel-v1` file).
     public var predictors: URL { url.appendingPathComponent("predictors", isDirectory: true) }
 
     /// The environment variable naming the models directory.

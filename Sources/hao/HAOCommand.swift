@@ -24,6 +24,18 @@ struct HAOCommand: ParsableCommand {
         version: HAOVersion.string,
         subcommands: [LPCommand.self, QuantizeCommand.self, PredictCommand.self, PredictorCommand.self, SearchCommand.self, SolveCommand.self, VerifyCommand.self, BaselinesCommand.self, DevicesCommand.self, ImportCommand.self, ExportCommand.self]
     )
+
+    /// The argument parser's `main`, with the standard streams made safe first and write
+    /// failures reported (see ``Console``).
+    static func main() {
+        Console.prepare()
+        do {
+            var command = try parseAsRoot()
+            try Console.run(&command)
+        } catch {
+            Console.exitReporting(Self.self, error: error)
+        }
+    }
 }
 
 enum HAOVersion {

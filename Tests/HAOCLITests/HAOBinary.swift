@@ -29,10 +29,29 @@ enum HAOBinary {
     /// The package root, so that commands find `Models/` as a user in a checkout would.
     static var packageRoot: URL { TestPaths.packageRoot }
 
-    static func run(_ arguments: [String], stdin: String? = nil) throws -> Output {
+    /// Runs `hao` with `arguments`. A run longer than `timeout` seconds is killed and recorded
+    /// as a test failure (a hang), with status -1.
+    static func run(_ arguments: [String], stdin: String? = nil, timeout: Double = 300) throws -> Output {
         let path = try #require(executable, "the hao executable was not found next to the test bundle")
+        return try launch(URL(fileURLWithPath: path), arguments: arguments, stdin: stdin, timeout: timeout,
+                          environment: nil, label: arguments.joined(separator: " "))
+    }
+
+    /// Runs a bash script with `$HAO` set to the executable (for redirections a Process cannot
+    /// express: a closed or full standard output, a pipe whose reader quits).
+    static func shell(_ script: String, timeout: Double = 300) throws -> Output {
+        let path = try #require(executable, "the hao executable was not found next to the test bundle")
+        var environment = ProcessInfo.processInfo.environment
+        environment["HAO"] = path
+        return try launch(URL(fileURLWithPath: "/bin/bash"), arguments: ["-c", script], stdin: nil, timeout: timeout,
+                          environment: environment, label: script)
+    }
+
+    private static func launch(_ executable: URL, arguments: [String], stdin: String?, timeout: Double,
+                               environment: [String: String]?, label: String) throws -> Output {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = executable
+        if let environment { process.environment = environment }
         process.arguments = arguments
         process.currentDirectoryURL = packageRoot
         let out = Pipe(), err = Pipe()
@@ -47,6 +66,13 @@ enum HAOBinary {
             process.standardInput = FileHandle.nullDevice
         }
         try process.run()
+        let timedOut = LockedBox(false)
+        let watchdog = DispatchWorkItem {
+            timedOut.withLock { $0 = true }
+            kill(process.processIdentifier, SIGKILL)
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         // Read both pipes at once so that a chatty process cannot fill one and block.
         let errorData = LockedBox(Data())
         let errorRead = DispatchSemaphore(value: 0)
@@ -59,7 +85,11 @@ enum HAOBinary {
         let outData = readToEnd(out.fileHandleForReading.fileDescriptor)
         process.waitUntilExit()
         errorRead.wait()
-        return Output(status: process.terminationStatus,
+        if timedOut.withLock({ $0 }) {
+            Issue.record("hung: killed after \(timeout) s: \(label.prefix(300))")
+            return Output(status: -1, stdout: String(decoding: outData, as: UTF8.self), stderr: errorData.withLock { String(decoding: $0, as: UTF8.self) })
+        }
+        return Output(status: process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus,
                       stdout: String(decoding: outData, as: UTF8.self),
                       stderr: errorData.withLock { String(decoding: $0, as: UTF8.self) })
     }

@@ -80,7 +80,7 @@ struct PredictAndDevicesCommandTests {
         let output = try HAOBinary.run(["devices", "--json"])
         #expect(output.status == 0, "\(output.stderr)")
         let text = try HAOBinary.run(["devices"]).stdout
-        for part in ["XCZU3EG", "XCZU9EG", "XCZU7EV", "XC7Z020", "XC7Z045"] { #expect(text.contains(part)) }
+        for part in ["XCZU3EG", "XCZU9EG", "XCZU7EV", "XC7Z020", "XC7Z045", "XCK26"] { #expect(text.contains(part)) }
         #expect(text.contains("XCZU3EG *"))
         #expect(output.stdout.contains("360"))
     }

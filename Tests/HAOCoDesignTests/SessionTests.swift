@@ -122,8 +122,11 @@ struct SessionTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         var r = request(folder)
         r.bits = BitsPolicy("uniform8")
-        let plan = try CoDesignPlan.make(r)
-        #expect(plan.meta.space.bitChoices == [8])
+        do {
+            // A plan holds its folder's lock while it exists; the next plan needs it released.
+            let plan = try CoDesignPlan.make(r)
+            #expect(plan.meta.space.bitChoices == [8])
+        }
         r.bits = BitsPolicy("optimal")
         r.overwrite = true
         #expect(throws: SearchError.self) { try CoDesign.run(try CoDesignPlan.make(r)) }

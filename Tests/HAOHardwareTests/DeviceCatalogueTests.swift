@@ -31,12 +31,14 @@ import HAONetwork
             "XCZU7EV": Resources(dsp: 1_728, bram18: 624, uram: 96, lut: 230_400, ff: 460_800),
             "XC7Z020": Resources(dsp: 220, bram18: 280, uram: 0, lut: 53_200, ff: 106_400),
             "XC7Z045": Resources(dsp: 900, bram18: 1_090, uram: 0, lut: 218_600, ff: 437_200),
+            "XCK26": Resources(dsp: 1_248, bram18: 288, uram: 64, lut: 117_120, ff: 234_240),
         ]
-        #expect(devices.devices.count == 5)
+        #expect(devices.devices.count == 6)
         for device in devices.devices {
             #expect(expected[device.part] == device.resources, "\(device.part)")
             #expect(device.sources.count >= 3, "\(device.part) needs its sources and the reasoning for its defaults")
-            #expect(device.family == (device.part.hasPrefix("XCZU") ? .zynqUltraScalePlus : .zynq7000))
+            // The Kria K26's XCK26 is a Zynq UltraScale+ MPSoC too.
+            #expect(device.family == (device.part.hasPrefix("XCZU") || device.part == "XCK26" ? .zynqUltraScalePlus : .zynq7000))
         }
         #expect(devices.defaultDevice.part == "XCZU3EG")
         #expect(devices.defaultDevice.board == "Ultra96")
@@ -54,6 +56,7 @@ import HAONetwork
         #expect(try devices.device(named: "ZCU104").part == "XCZU7EV")
         #expect(try devices.device(named: "pynq-z2").part == "XC7Z020")
         #expect(try devices.device(named: "zc706").part == "XC7Z045")
+        #expect(try devices.device(named: "kv260").part == "XCK26")
         #expect(try devices.resolve(nil).part == "XCZU3EG")
     }
 

@@ -50,6 +50,20 @@ import HAONetwork
         #expect(document.timm.seGate == "hard_sigmoid" && document.timm.seFromExp)
     }
 
+    @Test func documentsThatDoNotFitTheirDefinitionAreRefused() throws {
+        var document = try ArchDefDocument(network: try shippedNetwork("mobilenet_v2_1.0"))
+        document.blockPrecisions.removeLast()
+        #expect(throws: ArchDefError.badDocument(field: "block_precisions", reason: "has 16 entries for 17 blocks")) { try document.network() }
+        document = try ArchDefDocument(network: try shippedNetwork("mobilenet_v2_1.0"))
+        document.format = "hao-arch-def-v0"
+        #expect(throws: ArchDefError.self) { try document.network() }
+    }
+
+    @Test func anExpandRatioOnADepthwiseSeparableBlockIsRefusedNotDropped() throws {
+        #expect(throws: ArchDefError.self) { try ArchDefBlock(parsing: "ds_r1_k3_s1_e6_c16") }
+        #expect(try ArchDefBlock(parsing: "ds_r1_k3_s1_e1_c16").expandRatio == 1)
+    }
+
     @Test func shortestRatiosReproduceTheWidths() {
         // 200 from 80 is 2.5; 184 from 80 needs make_divisible(80 x 2.3) = 184.
         #expect(Network.shortestRatio(matching: { ArchDefinition.makeDivisible(80 * $0) == 184 }, near: 2.3) == "2.3")

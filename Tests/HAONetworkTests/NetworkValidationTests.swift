@@ -138,7 +138,7 @@ import HAONetwork
     @Test func directoryInsteadOfFile() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(throws: NetworkError.unreadable(path: directory.path, reason: "it is a directory")) {
+        #expect(throws: NetworkError.unreadable(path: directory.path, reason: "it is a directory, not a file")) {
             try Network.load(contentsOf: directory)
         }
     }

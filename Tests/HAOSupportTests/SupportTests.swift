@@ -42,7 +42,7 @@ struct SupportTests {
         #expect(throws: JSONFileError.fileNotFound(path: folder.appendingPathComponent("none.json").path)) {
             try JSONFile.data(at: folder.appendingPathComponent("none.json"))
         }
-        #expect(throws: JSONFileError.unreadable(path: folder.path, reason: "it is a directory")) { try JSONFile.data(at: folder) }
+        #expect(throws: JSONFileError.unreadable(path: folder.path, reason: "it is a directory, not a file")) { try JSONFile.data(at: folder) }
     }
 
     @Test func randomStateSurvivesItsTextForm() {

@@ -70,6 +70,7 @@ typedef struct hao_glpk_options {
     int bt_tech;            // GLP_BT_*
     int cuts;               // bit 0 MIR, bit 1 Gomory, bit 2 cover, bit 3 clique
     int sr_heur;            // simple rounding heuristic (1 on, 0 off)
+    const volatile int *stop_requested;  // optional: branch and bound stops at the next node once *stop_requested != 0
 } hao_glpk_options;
 
 /// Solver outcome, independent of GLPK's own codes.
@@ -81,6 +82,8 @@ enum {
     HAO_STATUS_TIME_LIMIT_INCUMBENT = 4,
     HAO_STATUS_TIME_LIMIT_NO_INCUMBENT = 5,
     HAO_STATUS_SOLVER_FAILURE = 6,     // GLPK returned a failure code (see glpk_code)
+    HAO_STATUS_STOPPED_INCUMBENT = 7,     // stopped on request (stop_requested) with an incumbent
+    HAO_STATUS_STOPPED_NO_INCUMBENT = 8,  // stopped on request before any integer solution
 };
 
 typedef struct hao_glpk_result {

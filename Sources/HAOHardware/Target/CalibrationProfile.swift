@@ -89,6 +89,27 @@ public struct CalibrationProfile: Sendable, Hashable, Codable {
         }
     }
 
+    /// What is out of range in a profile read from a file, or nil: every parameter value finite
+    /// (their physical ranges are the target's, checked by ``values(for:)``), and the error
+    /// figures what such figures can be.
+    public var problem: String? {
+        if let (name, value) = parameters.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isFinite }) {
+            return "parameters.\(name) = \(value) is not a finite number"
+        }
+        for (label, figures) in [("cross_validation", crossValidation), ("macs_baseline", macsBaseline)] {
+            guard let f = figures else { continue }
+            if f.folds < 1 || f.count < 0 { return "\(label): folds \(f.folds) and count \(f.count) must be at least 1 and 0" }
+            for (name, value) in [("spearman", f.spearman), ("kendall", f.kendall)] where !(value.isFinite && (-1...1).contains(value)) {
+                return "\(label).\(name) = \(value) is not a rank correlation (-1...1)"
+            }
+            for (name, value) in [("mean", f.meanAbsolutePercentageError), ("median", f.medianAbsolutePercentageError),
+                                  ("max", f.maxAbsolutePercentageError)] where !(value.isFinite && value >= 0) {
+                return "\(label): the \(name) absolute percentage error \(value) is not a finite number >= 0"
+            }
+        }
+        return nil
+    }
+
     /// Reads a profile file.
     public static func load(contentsOf url: URL) throws(HardwareError) -> CalibrationProfile {
         let profile: CalibrationProfile
@@ -97,6 +118,9 @@ public struct CalibrationProfile: Sendable, Hashable, Codable {
         }
         guard profile.format == formatName else {
             throw .invalidOption("calibration profile '\(url.path)': format '\(profile.format)', expected '\(formatName)'")
+        }
+        if let problem = profile.problem {
+            throw .invalidOption("calibration profile '\(url.path)': \(problem)")
         }
         return profile
     }

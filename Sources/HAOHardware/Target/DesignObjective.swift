@@ -2,6 +2,10 @@
 public enum DesignObjective: Sendable, Hashable {
     /// Least batch-1 latency within the resource budget.
     case minimiseLatency
+    /// Most frames per second within the resource budget, with as many concurrent inferences
+    /// (cores, threads) as the target runs. A target that runs one inference at a time (the
+    /// subgraph template) answers it as ``minimiseLatency``: its throughput is 1 / latency.
+    case maximiseThroughput
     /// Least weighted resource use reaching `targetFPS` (batch 1) within the budget: the inverse question.
     case minimiseResources(weights: ResourceWeights, targetFPS: Double)
 }

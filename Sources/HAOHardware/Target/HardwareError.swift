@@ -15,6 +15,8 @@ public enum HardwareError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(String)
     /// The solver failed (not infeasibility: that is a status).
     case solverFailed(SolverError)
+    /// A file the target was asked to write could not be written.
+    case outputFailed(String)
     /// A solver's objective and the cost model's evaluation of its answer differ: a bug.
     case inconsistent(String)
 
@@ -28,6 +30,7 @@ public enum HardwareError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsupported(let m): return "unsupported: \(m)"
         case .tooLarge(let m): return "too large: \(m)"
         case .solverFailed(let e): return "solver failed: \(e)"
+        case .outputFailed(let m): return m
         case .inconsistent(let m): return "internal inconsistency: \(m)"
         }
     }

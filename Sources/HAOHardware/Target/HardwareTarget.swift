@@ -25,6 +25,14 @@ public protocol HardwareTarget: Sendable {
     static var id: TargetID { get }
     /// One line for help texts.
     static var summary: String { get }
+    /// The version of the target's cost model: change it when the same configuration of the
+    /// same network would get another latency or resource count, so that a search checkpointed
+    /// with the old model is not resumed with the new one (see the co-design fingerprint).
+    static var costModelVersion: String { get }
+    /// The weight and activation bit widths the target runs, ascending; nil when it runs every
+    /// width the network format allows. Commands skip or refuse the others with the reason
+    /// (e.g. the DPU runs int8 only).
+    static var supportedBitWidths: [Int]? { get }
 
     /// A target for a device and cap; throws when the device cannot host it.
     init(settings: TargetSettings) throws(HardwareError)
@@ -52,6 +60,19 @@ public protocol HardwareTarget: Sendable {
     func document(_ solution: HardwareSolution<Self>, network: Network, targetFPS: Double?) -> SolveDocument
 }
 
+extension HardwareTarget {
+    /// Every width the network format allows.
+    public static var supportedBitWidths: [Int]? { nil }
+
+    /// Whether the target runs blocks at `bits` (weights and activations).
+    public static func supports(bits: Int) -> Bool { supportedBitWidths?.contains(bits) ?? true }
+
+    /// "int8 only" or "8-bit only" style wording of the widths, for messages; nil when unrestricted.
+    public static var bitWidthRestriction: String? {
+        supportedBitWidths.map { widths in "the \(id) target runs \(widths.map { "\($0)-bit" }.joined(separator: " and ")) weights and activations only" }
+    }
+}
+
 /// What every target's evaluation of a configuration reports.
 public protocol TargetReport: Sendable, Codable {
     /// The configuration type of the target.
@@ -71,6 +92,18 @@ extension TargetReport {
     public var fps: Double { 1000 / latencyMs }
 }
 
+/// A report of a target that runs several inferences at once (e.g. several DPU cores).
+public protocol ThroughputReport: TargetReport {
+    /// Frames per second with every inference unit busy.
+    var throughputFPS: Double { get }
+}
+
+extension TargetReport {
+    /// Frames per second with every inference unit busy: the report's own figure when it has one,
+    /// else the batch-1 rate (one inference at a time).
+    public var sustainedFPS: Double { (self as? any ThroughputReport)?.throughputFPS ?? fps }
+}
+
 /// A target's exact configuration problem for one network.
 public protocol ConfigurationProblem: ExactProblem {
     /// The integer program MILP backends solve (after the problem's exact reductions).
@@ -81,6 +114,12 @@ public protocol ConfigurationProblem: ExactProblem {
     var enumerationSize: Int { get }
     /// The candidate counts in words, e.g. "98 x 70 x 98".
     var candidateSummary: String { get }
+    /// What the objective value is, in snake case with its unit, e.g. "latency_cycles", "latency_ns".
+    var objectiveName: String { get }
+}
+
+extension ConfigurationProblem {
+    public var objectiveName: String { "objective" }
 }
 
 /// A target that writes its chosen configuration as a file an implementation flow consumes
@@ -90,4 +129,9 @@ public protocol ConfigurationFileExporting: HardwareTarget {
     static var configurationFileSummary: String { get }
     /// The file's text for `configuration`, as built for `network`.
     func configurationFile(for configuration: Configuration, network: Network) throws(HardwareError) -> String
+}
+
+extension HardwareTarget {
+    /// "1" unless a target says otherwise (see ``HardwareTarget/costModelVersion``).
+    public static var costModelVersion: String { "1" }
 }

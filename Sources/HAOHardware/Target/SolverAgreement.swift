@@ -10,7 +10,7 @@ public struct SolverAgreement: Sendable {
         public var solver: String
         /// "optimal" or "infeasible".
         public var status: String
-        /// The optimum in the problem's units (cycles for latency), nil when infeasible.
+        /// The optimum in the problem's units (``SolverAgreement/objectiveName``), nil when infeasible.
         public var objective: Double?
         /// Wall-clock time of the solve.
         public var solveTime: Duration
@@ -26,6 +26,8 @@ public struct SolverAgreement: Sendable {
     public var enumerationSize: Int
     /// The candidate counts in words, e.g. "98 x 70 x 98".
     public var candidateSummary: String
+    /// What the objective values are, e.g. "latency_cycles" (subgraph) or "latency_ns" (DPU).
+    public var objectiveName: String
     /// Why a row is not the plain solve (e.g. GLPK ran on the unreduced program).
     public var note: String?
     /// The native solver's explanation when infeasible.
@@ -64,6 +66,6 @@ extension HardwareTarget {
         }
         let agree = rows.allSatisfy { $0.status == rows[0].status && $0.objective == rows[0].objective }
         return SolverAgreement(rows: rows, agree: agree, enumerated: size <= maxEnumeration, enumerationSize: size,
-                               candidateSummary: problem.unreduced.candidateSummary, note: note, diagnosis: native.diagnosis)
+                               candidateSummary: problem.unreduced.candidateSummary, objectiveName: problem.objectiveName, note: note, diagnosis: native.diagnosis)
     }
 }

@@ -4,6 +4,7 @@ public enum HardwareTargets {
     /// and one line here.
     public static let all: [any HardwareTarget.Type] = [
         SubgraphTarget.self,
+        DPUTarget.self,
     ]
 
     /// The target used when none is named.

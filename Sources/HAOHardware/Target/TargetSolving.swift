@@ -39,7 +39,10 @@ extension HardwareTarget {
     public func exportProgram(_ network: Network, objective: DesignObjective = .minimiseLatency, to path: String,
                               format: ModelFileFormat) throws(HardwareError) {
         let program = try configurationProblem(for: network, objective: objective).integerProgram()
-        do { try program.write(to: path, format: format) } catch { throw .solverFailed(error) }
+        do { try program.write(to: path, format: format) } catch {
+            if case .fileError = error { throw .outputFailed(error.description) }
+            throw .solverFailed(error)
+        }
     }
 }
 

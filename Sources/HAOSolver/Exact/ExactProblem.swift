@@ -71,7 +71,7 @@ extension Solution {
         switch status {
         case .optimal: return self
         case .infeasible: return nil
-        case .unbounded, .feasible, .timeLimitWithIncumbent, .timeLimitNoIncumbent:
+        case .unbounded, .feasible, .timeLimitWithIncumbent, .timeLimitNoIncumbent, .stoppedWithIncumbent, .stoppedNoIncumbent:
             throw .notProven(solver, status: status)
         }
     }

@@ -12,6 +12,7 @@ public protocol ExactSolver: Sendable {
 }
 
 extension ExactSolver {
+    /// Defaults to ``name``.
     public var displayName: String { name }
 }
 

@@ -73,6 +73,7 @@ public struct SolverChoice: Sendable, Hashable, Codable, CustomStringConvertible
     /// Every name `init?(_:)` accepts, "auto" first.
     public static var allNames: [String] { ["auto"] + SolverRegistry.backends.map(\.id.rawValue) }
 
+    /// The choice's name: "auto" or a backend's identifier, lowercase.
     public var description: String { name }
 
     /// The solver this choice stands for. `timeLimit` bounds each MILP solve (GLPK); under `auto`
@@ -86,6 +87,7 @@ public struct SolverChoice: Sendable, Hashable, Codable, CustomStringConvertible
     /// Whether this is the default policy (native answers certified by GLPK).
     public var isAuto: Bool { name == "auto" }
 
+    /// Decodes a choice from its name; an unknown name is a decoding error listing the accepted ones.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
@@ -95,6 +97,7 @@ public struct SolverChoice: Sendable, Hashable, Codable, CustomStringConvertible
         self = choice
     }
 
+    /// Encodes the choice as its name (a JSON string).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(name)

@@ -14,11 +14,41 @@ public enum SolveStatus: String, Sendable, Hashable, Codable {
     case timeLimitWithIncumbent = "time_limit_feasible"
     /// Stopped by the time limit with no solution found.
     case timeLimitNoIncumbent = "time_limit_no_solution"
+    /// Stopped on request (``StopRequest``, e.g. Ctrl-C) with an incumbent solution.
+    case stoppedWithIncumbent = "interrupted_feasible"
+    /// Stopped on request before any solution was found.
+    case stoppedNoIncumbent = "interrupted_no_solution"
 
     /// Whether `Solution.values` and `Solution.objective` hold a solution.
     public var hasSolution: Bool {
-        self == .optimal || self == .feasible || self == .timeLimitWithIncumbent
+        self == .optimal || self == .feasible || self == .timeLimitWithIncumbent || self == .stoppedWithIncumbent
     }
+}
+
+/// A flag a solver polls between branch-and-bound nodes; setting it (from a signal handler's
+/// queue, say) stops the search with the best solution found so far.
+public final class StopRequest: @unchecked Sendable, Hashable {
+    /// Read by the C solver between nodes; written once, by ``request()``.
+    let flag: UnsafeMutablePointer<Int32>
+
+    /// Creates a request that has not been made; pass it in ``SolverOptions/stop`` and call ``request()`` to stop the solve.
+    public init() {
+        flag = .allocate(capacity: 1)
+        flag.initialize(to: 0)
+    }
+
+    deinit { flag.deallocate() }
+
+    /// Asks the solve to stop at its next node.
+    public func request() { flag.pointee = 1 }
+
+    /// Whether a stop was asked for.
+    public var isRequested: Bool { flag.pointee != 0 }
+
+    /// Identity: two requests are equal only when they are the same object.
+    public static func == (a: StopRequest, b: StopRequest) -> Bool { a === b }
+    /// Hashes the object's identity, consistent with `==`.
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }
 
 /// Options understood by every solver.
@@ -29,6 +59,8 @@ public struct SolverOptions: Sendable, Hashable {
     public var relativeGap: Double
     /// Use the solver's presolver where it has one.
     public var presolve: Bool
+    /// Stops a MIP solve early with its best solution when requested.
+    public var stop: StopRequest?
 
     /// Options; the defaults prove optimality with no time limit.
     public init(timeLimit: Duration? = nil, relativeGap: Double = 0, presolve: Bool = true) {

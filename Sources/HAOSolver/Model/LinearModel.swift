@@ -23,13 +23,20 @@ public struct LinearModel: Sendable, Hashable {
 
     /// One column.
     public struct Variable: Sendable, Hashable {
+        /// Column name as written to LP/MPS files and shown in messages; may be empty (GLPK then makes one up),
+        /// at most 255 bytes, no control characters.
         public var name: String
+        /// Whether the column is continuous, integer or binary.
         public var kind: VariableKind
+        /// Lower bound; `-.infinity` for none. Must not be NaN or `+.infinity`.
         public var lowerBound: Double
+        /// Upper bound; `.infinity` for none. Must not be NaN or `-.infinity`, nor below ``lowerBound``.
         public var upperBound: Double
         /// Objective coefficient.
         public var objective: Double
 
+        /// Creates a column from its fields. Unlike ``LinearModel/addVariable(_:kind:lowerBound:upperBound:objective:)`` this
+        /// does not force a binary column's bounds to [0, 1]; ``LinearModel/validate()`` does not check them either.
         public init(name: String, kind: VariableKind, lowerBound: Double, upperBound: Double, objective: Double) {
             self.name = name
             self.kind = kind
@@ -41,9 +48,12 @@ public struct LinearModel: Sendable, Hashable {
 
     /// One non-zero coefficient of a row.
     public struct Term: Sendable, Hashable {
+        /// The column the coefficient multiplies.
         public var variable: VariableID
+        /// The coefficient: finite, and zero or of magnitude within ``LinearModel/coefficientMagnitudes``.
         public var coefficient: Double
 
+        /// Creates a term from its column and coefficient; `2 * x` (the `*` operator on ``VariableID``) builds the same.
         public init(_ variable: VariableID, _ coefficient: Double) {
             self.variable = variable
             self.coefficient = coefficient
@@ -52,11 +62,16 @@ public struct LinearModel: Sendable, Hashable {
 
     /// One row: `lowerBound <= sum(terms) <= upperBound`.
     public struct Constraint: Sendable, Hashable {
+        /// Row name as written to LP/MPS files and shown in messages; the same rules as column names.
         public var name: String
+        /// The row's coefficients; a column may appear more than once (the repeats are summed, see ``LinearModel/mergedRows()``).
         public var terms: [Term]
+        /// Lower bound of the row's activity; `-.infinity` for none.
         public var lowerBound: Double
+        /// Upper bound of the row's activity; `.infinity` for none. Equal bounds make an equality.
         public var upperBound: Double
 
+        /// Creates a row from its fields.
         public init(name: String, terms: [Term], lowerBound: Double, upperBound: Double) {
             self.name = name
             self.terms = terms
@@ -65,12 +80,17 @@ public struct LinearModel: Sendable, Hashable {
         }
     }
 
+    /// The model's name, written to LP/MPS files (default "model").
     public var name: String
+    /// The objective row's name, written to LP/MPS files (default "obj").
     public var objectiveName: String
+    /// Whether the objective is minimised (the default) or maximised.
     public var sense: Sense
     /// Constant added to the objective.
     public var objectiveConstant: Double
+    /// The columns, indexed by ``VariableID/index`` in the order they were added.
     public var variables: [Variable]
+    /// The rows, in the order they were added.
     public var constraints: [Constraint]
 
     /// Creates an empty model.
@@ -149,8 +169,11 @@ public struct LinearModel: Sendable, Hashable {
 
 /// Identifies a column of a ``LinearModel`` by its position.
 public struct VariableID: Sendable, Hashable, Comparable {
+    /// Position of the column in ``LinearModel/variables`` (0-based).
     public let index: Int
+    /// The identifier of column `index`; nothing checks that the column exists until ``LinearModel/validate()``.
     public init(index: Int) { self.index = index }
+    /// Orders identifiers by column position.
     public static func < (lhs: VariableID, rhs: VariableID) -> Bool { lhs.index < rhs.index }
 
     /// `coefficient * self`, for building rows: `model.addConstraint("c", [2 * x, 3 * y], upperBound: 4)`.
@@ -165,11 +188,13 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(rows: Int, columns: Int, nonzeros: Int)
     case variableOutOfRange(row: String, index: Int, columns: Int)
     case nonFiniteCoefficient(row: String, column: String, value: Double)
+    case coefficientOutOfRange(row: String?, column: String, value: Double)
     case nonFiniteObjective(column: String, value: Double)
     case nonFiniteObjectiveConstant(Double)
     case invalidBound(what: String, name: String, lower: Double, upper: Double)
     case invalidName(what: String, name: String, reason: String)
 
+    /// One line for the user naming the row, column or bound at fault.
     public var description: String {
         switch self {
         case .emptyModel:
@@ -180,6 +205,9 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
             return "row '\(row)' refers to column index \(index), but the model has \(columns) columns"
         case let .nonFiniteCoefficient(row, column, value):
             return "row '\(row)' has a non-finite coefficient \(value) for column '\(column)'"
+        case let .coefficientOutOfRange(row, column, value):
+            let place = row.map { "row '\($0)' has coefficient \(value) for column '\(column)'" } ?? "column '\(column)' has objective coefficient \(value)"
+            return "\(place); non-zero coefficients must lie within \(LinearModel.coefficientMagnitudes.lowerBound)...\(LinearModel.coefficientMagnitudes.upperBound) in magnitude (GLPK's scaling fails beyond, and solvers treat 1e20 as infinite); rescale the model"
         case let .nonFiniteObjective(column, value):
             return "column '\(column)' has a non-finite objective coefficient \(value)"
         case let .nonFiniteObjectiveConstant(value):
@@ -196,6 +224,11 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension LinearModel {
+    /// Magnitudes a non-zero coefficient may have. GLPK's scaling turns 1e200 or 1e-300 into a
+    /// zero scale factor and aborts; no meaningful model needs coefficients beyond 1e30 (CPLEX
+    /// already treats 1e20 as infinity), so the range refuses such files with a plain message.
+    public static let coefficientMagnitudes = 1e-30...1e30
+
     /// GLPK's limit on a symbolic name.
     public static let maximumNameLength = 255
 
@@ -215,6 +248,9 @@ extension LinearModel {
             guard variable.objective.isFinite else {
                 throw .nonFiniteObjective(column: variable.name, value: variable.objective)
             }
+            guard variable.objective == 0 || Self.coefficientMagnitudes.contains(abs(variable.objective)) else {
+                throw .coefficientOutOfRange(row: nil, column: variable.name, value: variable.objective)
+            }
         }
         for row in constraints {
             try Self.checkName(row.name, what: "row")
@@ -225,6 +261,9 @@ extension LinearModel {
                 }
                 guard term.coefficient.isFinite else {
                     throw .nonFiniteCoefficient(row: row.name, column: variables[term.variable.index].name, value: term.coefficient)
+                }
+                guard term.coefficient == 0 || Self.coefficientMagnitudes.contains(abs(term.coefficient)) else {
+                    throw .coefficientOutOfRange(row: row.name, column: variables[term.variable.index].name, value: term.coefficient)
                 }
             }
         }

@@ -23,6 +23,7 @@ struct BaselinesCommand: ParsableCommand {
 
     @OptionGroup var hardware: HardwareOptions
     @OptionGroup var solverOption: SolverOption
+    @OptionGroup var objectiveOption: ObjectiveOption
     @OptionGroup var output: OutputOptions
 
     struct Entry: Encodable {
@@ -52,25 +53,36 @@ struct BaselinesCommand: ParsableCommand {
             try printJSON(Output(device: device.part, networks: entries))
             return
         }
-        print("Baselines on \(device.part) (\(device.board)), \(fixedPoint(device.clockMHz, 0)) MHz; blocks at W8A8 / W4A4, stem and head 8-bit")
-        print(textTable(["network", "top-1", "MACs (M)", "params (M)", "fps W8", "fps W4"], entries.map {
+        try emit("Baselines on \(device.part) (\(device.board)) with the \(type(of: target).id) target; blocks at W8A8 / W4A4, stem and head 8-bit"
+              + (objectiveOption.objective == .throughput ? "; fps = throughput of the design of most throughput" : ""))
+        try emit(textTable(["network", "top-1", "MACs (M)", "params (M)", "fps W8", "fps W4"], entries.map {
             [$0.network, $0.top1.map { fixedPoint($0, 1) } ?? "-", fixedPoint($0.macs_millions, 1), fixedPoint($0.params_millions, 2),
-             $0.fps_w8.map { fixedPoint($0, 1) } ?? "infeasible", $0.fps_w4.map { fixedPoint($0, 1) } ?? "infeasible"]
+             $0.fps_w8.map { fixedPoint($0, 1) } ?? ($0.infeasible_w8?.hasPrefix("not run") == true ? "-" : "infeasible"),
+             $0.fps_w4.map { fixedPoint($0, 1) } ?? ($0.infeasible_w4?.hasPrefix("not run") == true ? "-" : "infeasible")]
         }, rightAligned: [1, 2, 3, 4, 5]))
+        for bits in [8, 4] where !type(of: target).supports(bits: bits) {
+            try emit("W\(bits): not run: \(type(of: target).bitWidthRestriction ?? "unsupported width")")
+        }
         for entry in entries {
-            if let reason = entry.infeasible_w8 { print("\(entry.network) W8: \(reason)") }
-            if let reason = entry.infeasible_w4 { print("\(entry.network) W4: \(reason)") }
+            if let reason = entry.infeasible_w8, !reason.hasPrefix("not run") { try emit("\(entry.network) W8: \(reason)") }
+            if let reason = entry.infeasible_w4, !reason.hasPrefix("not run") { try emit("\(entry.network) W4: \(reason)") }
         }
     }
 
     /// One network solved at W8A8 and W4A4 blocks.
     private func entry<T: HardwareTarget>(_ network: Network, file: String, on target: T) throws -> Entry {
-        let w8 = try target.solve(network.withBlockBits(8), solver: solverOption.solver)
-        let w4 = try target.solve(network.withBlockBits(4), solver: solverOption.solver)
-        for message in w8.messages + w4.messages { printError("note (\(network.name)): \(message)") }
+        let objective = objectiveOption.designObjective
+        func solve(_ bits: Int) throws -> (fps: Double?, dsp: Int?, reason: String?) {
+            guard T.supports(bits: bits) else { return (nil, nil, "not run: \(T.bitWidthRestriction ?? "unsupported width")") }
+            let solution = try target.solve(network.withBlockBits(bits), objective: objective, solver: solverOption.solver)
+            for message in solution.messages { printError("note (\(network.name)): \(message)") }
+            let fps = objective == .maximiseThroughput ? solution.report?.sustainedFPS : solution.fps
+            return (fps, solution.resources?.dsp, solution.diagnosis)
+        }
+        let w8 = try solve(8), w4 = try solve(4)
         return Entry(network: network.name, file: file, top1: network.reference?.top1,
                      macs_millions: Double(network.macs) / 1e6, params_millions: Double(network.parameters) / 1e6,
-                     fps_w8: w8.fps, fps_w4: w4.fps, dsp_w8: w8.resources?.dsp, dsp_w4: w4.resources?.dsp,
-                     infeasible_w8: w8.diagnosis, infeasible_w4: w4.diagnosis, paper: network.reference?.paper)
+                     fps_w8: w8.fps, fps_w4: w4.fps, dsp_w8: w8.dsp, dsp_w4: w4.dsp,
+                     infeasible_w8: w8.reason, infeasible_w4: w4.reason, paper: network.reference?.paper)
     }
 }

@@ -63,9 +63,9 @@ struct DevicesCommand: ParsableCommand {
              grouped(device.resources.uram), grouped(device.resources.lut), grouped(device.resources.ff),
              String(format: "%g", device.clockMHz), String(format: "%g", device.ddrBandwidthGBps)]
         }
-        print(textTable(["part", "board", "aliases", "family", "DSP", "BRAM18", "URAM", "LUT", "FF", "MHz", "DDR GB/s"],
+        try emit(textTable(["part", "board", "aliases", "family", "DSP", "BRAM18", "URAM", "LUT", "FF", "MHz", "DDR GB/s"],
                         rows, rightAligned: Set(4...10)))
-        print("\n* default device. Directory: \(models.devices.path)")
+        try emit("\n* default device. Directory: \(models.devices.path)")
     }
 
     /// 70560 -> "70,560".

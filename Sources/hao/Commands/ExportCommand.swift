@@ -47,7 +47,7 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "ONNX weights: none (graph inputs with shapes) or random (seeded He-uniform initializers).")
     var weights: ONNXExportOptions.Weights = .none
 
-    @Option(name: .long, help: "Seed of --weights random.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed of --weights random.")
     var seed: UInt64 = 0
 
     @OptionGroup var modelsOptions: ModelsOptions
@@ -74,9 +74,9 @@ struct ExportCommand: ParsableCommand {
         }
         if let out {
             try writeOutput(data, to: out)
-            print("Wrote \(out) (\(format.rawValue) of '\(net.name)')")
+            try emit("Wrote \(out) (\(format.rawValue) of '\(net.name)')")
         } else {
-            FileHandle.standardOutput.write(data)
+            try emit(data)
         }
     }
 }
@@ -98,18 +98,9 @@ func prettyJSON<T: Encodable>(_ value: T) throws -> Data {
     return try encoder.encode(value) + Data("\n".utf8)
 }
 
-/// Writes a result file atomically; a path that cannot be written is an error naming it.
+/// Writes a result file (see ``AtomicFile``); a path that cannot be written is an error naming it.
 func writeOutput(_ data: Data, to path: String) throws {
-    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw CLIError("cannot write '\(path)': the directory '\(directory)' does not exist")
-    }
-    do {
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-        throw CLIError("cannot write '\(path)': \((error as NSError).localizedDescription)")
-    }
+    do { try AtomicFile.write(data, to: URL(fileURLWithPath: path)) } catch { throw CLIError("\(error)") }
 }
 
 extension ONNXExportOptions.Weights: ExpressibleByArgument {}

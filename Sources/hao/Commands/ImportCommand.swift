@@ -31,7 +31,7 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .long, help: "Network name (default: the name hao export stored, else the file's base name).")
     var name: String?
 
-    @Option(name: .long, help: "Input resolution, for graphs whose input size is symbolic (16...1024).")
+    @Option(name: .long, parsing: .unconditional, help: "Input resolution, for graphs whose input size is symbolic (16...1024).")
     var resolution: Int?
 
     func validate() throws {
@@ -55,10 +55,10 @@ struct ImportCommand: ParsableCommand {
             + String(format: "%.2fM MACs, %.3fM parameters", Double(network.macs) / 1e6, Double(network.parameters) / 1e6)
         if let out {
             try writeOutput(json, to: out)
-            print(summary)
-            print("Wrote \(out)")
+            try emit(summary)
+            try emit("Wrote \(out)")
         } else {
-            FileHandle.standardOutput.write(json)
+            try emit(json)
             printError(summary)
         }
         for note in result.notes { printError("note: \(note)") }

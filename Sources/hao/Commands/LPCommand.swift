@@ -17,6 +17,11 @@ struct LPCommand: ParsableCommand {
         check files the project writes (hao solve --export-mps) or any model of your own; the
         objective is the one glpsol reports.
 
+        A MIP stops after --time-limit seconds (default \(Int(LPCommand.defaultTimeLimitSeconds)) s, so a hard instance
+        cannot run unnoticed for days; --no-time-limit lifts it) or at Ctrl-C, and
+        reports the best solution found so far with a 'time limit' or 'interrupted'
+        status (exit status 130 after Ctrl-C; a second Ctrl-C quits at once).
+
         Example:
           hao lp /usr/share/doc/glpk-utils/examples/plan.mps
           hao lp instance.lp --time-limit 10 --json
@@ -34,13 +39,20 @@ struct LPCommand: ParsableCommand {
     @Option(help: "File format: auto (from the extension or content), lp, mps (free) or fixed-mps.")
     var format: FormatChoice = .auto
 
-    @Option(help: "Stop after this many seconds and report the best solution found (GLPK's limit, 2147483 s or about 24.8 days, applies to longer values).")
+    @Option(parsing: .unconditional, help: "Stop after this many seconds and report the best solution found (default \(Int(LPCommand.defaultTimeLimitSeconds)); GLPK's limit, 2147483 s or about 24.8 days, applies to longer values).")
     var timeLimit: Double?
+
+    @Flag(help: "Run without a time limit (until optimal, or Ctrl-C).")
+    var noTimeLimit = false
+
+    /// The limit when none is given: long enough for every model the project writes (they solve
+    /// in milliseconds to seconds), short enough that a hard user MIP reports its best-so-far.
+    static let defaultTimeLimitSeconds = 600.0
 
     /// GLPK takes its time limit as an `int` of milliseconds; longer limits are clamped to this.
     static let maximumTimeLimitSeconds = Double(Int32.max) / 1000
 
-    @Option(help: "Stop when the relative MIP gap is at most this (0 proves optimality).")
+    @Option(parsing: .unconditional, help: "Stop when the relative MIP gap is at most this (0 proves optimality).")
     var relativeGap: Double = 0
 
     @Flag(help: "Print one JSON object instead of text.")
@@ -52,6 +64,9 @@ struct LPCommand: ParsableCommand {
     func validate() throws {
         if let timeLimit, !(timeLimit > 0 && timeLimit.isFinite) {
             throw ValidationError("--time-limit must be a positive number of seconds, got \(timeLimit)")
+        }
+        if timeLimit != nil && noTimeLimit {
+            throw ValidationError("give --time-limit or --no-time-limit, not both")
         }
         if !(relativeGap >= 0 && relativeGap.isFinite) {
             throw ValidationError("--relative-gap must be a finite number >= 0, got \(relativeGap)")
@@ -105,15 +120,26 @@ struct LPCommand: ParsableCommand {
         }
         let model: LinearModel
         let solution: Solution
+        let stop = StopRequest()
         do {
             model = try LinearModel.read(from: file, format: chosen)
             // Clamp before converting: 1e30 s does not fit an Int64 of milliseconds, and GLPK
             // would clamp it to its own maximum anyway.
-            let limit = timeLimit.map { Duration.milliseconds(Int64((min($0, Self.maximumTimeLimitSeconds) * 1000).rounded(.up))) }
-            solution = try milpSolver.solve(model, options: HAOSolver.SolverOptions(timeLimit: limit, relativeGap: relativeGap))
+            let seconds = noTimeLimit ? nil : (timeLimit ?? Self.defaultTimeLimitSeconds)
+            let limit = seconds.map { Duration.milliseconds(Int64((min($0, Self.maximumTimeLimitSeconds) * 1000).rounded(.up))) }
+            var options = HAOSolver.SolverOptions(timeLimit: limit, relativeGap: relativeGap)
+            options.stop = stop
+            let signalSource = installSolveInterruptHandler(stop)
+            defer { signalSource.cancel() }
+            solution = try milpSolver.solve(model, options: options)
         } catch {
             throw CLIError(error.description)
         }
+        try report(model, solution)
+        if stop.isRequested { throw ExitCode(130) }
+    }
+
+    private func report(_ model: LinearModel, _ solution: Solution) throws {
         var values: [(String, Double)] = []
         if solution.status.hasSolution {
             values = zip(model.variables, solution.values)
@@ -131,18 +157,21 @@ struct LPCommand: ParsableCommand {
             try printJSON(report)
             return
         }
-        print("Model:      \(file): \(report.rows) rows, \(report.columns) columns (\(report.integerColumns) integer), \(model.nonzeroCount) non-zeros")
-        print("Status:     \(solution.status.rawValue.replacingOccurrences(of: "_", with: " "))")
+        if solution.status == .timeLimitWithIncumbent || solution.status == .timeLimitNoIncumbent, timeLimit == nil {
+            printError("note: stopped at the default time limit of \(Int(Self.defaultTimeLimitSeconds)) s; --time-limit S or --no-time-limit lets it run longer")
+        }
+        try emit("Model:      \(file): \(report.rows) rows, \(report.columns) columns (\(report.integerColumns) integer), \(model.nonzeroCount) non-zeros")
+        try emit("Status:     \(solution.status.rawValue.replacingOccurrences(of: "_", with: " "))")
         if let objective = solution.objective {
             let name = model.objectiveName.isEmpty ? "objective" : model.objectiveName
-            print("Objective:  \(name) = \(format(objective)) (\(model.sense.rawValue))")
+            try emit("Objective:  \(name) = \(format(objective)) (\(model.sense.rawValue))")
         }
-        print("Solver:     \(solution.solver), \(String(format: "%.2f", report.solveMs)) ms")
+        try emit("Solver:     \(solution.solver), \(String(format: "%.2f", report.solveMs)) ms")
         guard solution.status.hasSolution else { return }
         let label = all ? "Variables" : "Non-zero variables"
-        print("\(label) (\(values.count) of \(model.variables.count)):")
+        try emit("\(label) (\(values.count) of \(model.variables.count)):")
         if !values.isEmpty {
-            print(textTable(["name", "value"], values.map { [$0.0, format($0.1)] }, rightAligned: [1])
+            try emit(textTable(["name", "value"], values.map { [$0.0, format($0.1)] }, rightAligned: [1])
                 .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         }
     }

@@ -67,7 +67,7 @@ struct PredictCommand: ParsableCommand {
         let p = predictor.predict(point)
         let penalty = predictor.quantization.penaltyDetail(point)
         if predictor.ignoresBitWidths {
-            FileHandle.standardError.write(Data("note: model \(predictor.modelName) (\(predictor.format)) has no quantization part, so bit widths are ignored: the prediction is full precision (give --sensitivity to add a penalty)\n".utf8))
+            printError("note: model \(predictor.modelName) (\(predictor.format)) has no quantization part, so bit widths are ignored: the prediction is full precision (give --sensitivity to add a penalty)")
         }
         if json {
             let out = PredictionJSON(network: name, top1: p.top1, stddev: p.stddev, fullPrecisionTop1: p.fullPrecisionTop1,
@@ -77,13 +77,13 @@ struct PredictCommand: ParsableCommand {
                                      resolutionOnGrid: warning == nil, point: point)
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try e.encode(out), as: UTF8.self))
+            try emit(String(decoding: try e.encode(out), as: UTF8.self))
         } else {
             let sd = p.stddev.map { String(format: " +- %.2f", $0) } ?? " (no uncertainty from this model)"
-            print(String(format: "%@: predicted top-1 %.2f%%", name, p.top1) + sd)
-            print(String(format: "  full precision %.2f%%, quantization penalty %.2f points (%@); model %@", p.fullPrecisionTop1,
+            try emit(String(format: "%@: predicted top-1 %.2f%%", name, p.top1) + sd)
+            try emit(String(format: "  full precision %.2f%%, quantization penalty %.2f points (%@); model %@", p.fullPrecisionTop1,
                          p.quantizationPenalty, predictor.quantization.regime.rawValue, predictor.modelName))
-            if !predictor.ignoresBitWidths { print("  penalty by layer kind: " + Self.describe(penalty.breakdown)) }
+            if !predictor.ignoresBitWidths { try emit("  penalty by layer kind: " + Self.describe(penalty.breakdown)) }
         }
     }
 
@@ -102,9 +102,10 @@ struct PredictCommand: ParsableCommand {
             url = try ModelsDirectory.locate(explicit: modelsDir).networks.appendingPathComponent(network + ".json")
         }
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ValidationError("cannot read network '\(network)': \(error.localizedDescription)")
+        do { data = try InputFile.read(url) } catch {
+            throw CLIError("cannot read network '\(network)': \(error.reason)")
         }
+        do { try JSONFile.checkSyntax(data, source: "'\(url.path)'") } catch { throw CLIError("\(error)") }
         // A file with a point's keys is a point: report what the point format lacks, rather than
         // falling through to the network format and complaining about its keys (e.g. 'name').
         let pointKeys: Set<String> = ["depths", "kernels", "expand_ratios"]

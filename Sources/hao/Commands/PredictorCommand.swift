@@ -49,19 +49,19 @@ struct PredictorCommand: ParsableCommand {
         @Option(name: .long, help: "Output model file.")
         var out: String
 
-        @Option(name: .long, help: "Random seed.")
+        @Option(name: .long, parsing: .unconditional, help: "Random seed.")
         var seed: UInt64 = TrainingOptions().seed
 
         @Option(name: .long, help: "Search space file (default: Models/spaces/ofa-mbv3-w4w8.json).")
         var space: String?
 
-        @Option(name: .long, help: "Teacher-labelled samples.")
+        @Option(name: .long, parsing: .unconditional, help: "Teacher-labelled samples.")
         var teacherSamples: Int = TrainingOptions().teacherSamples
 
-        @Option(name: .long, help: "Support points of the surrogate.")
+        @Option(name: .long, parsing: .unconditional, help: "Support points of the surrogate.")
         var supportPoints: Int = TrainingOptions().supportPoints
 
-        @Option(name: .long, help: "Held-out teacher samples for hyperparameter choice.")
+        @Option(name: .long, parsing: .unconditional, help: "Held-out teacher samples for hyperparameter choice.")
         var holdoutSamples: Int = TrainingOptions().holdoutSamples
 
         @Option(name: .long, help: "Model name recorded in the file.")
@@ -72,6 +72,26 @@ struct PredictorCommand: ParsableCommand {
 
         @Flag(name: .long, help: "Print the quantization calibration details and leave-one-out predictions.")
         var verbose = false
+
+        func validate() throws {
+            // The samples are held in memory and the support matrix is m x m doubles: beyond these
+            // sizes (3.2 GB at 20,000 support points) a request is a typo that would exhaust memory.
+            for (option, value, limit) in [("--teacher-samples", teacherSamples, 1_000_000), ("--holdout-samples", holdoutSamples, 1_000_000),
+                                           ("--support-points", supportPoints, 20_000)] where !(1...limit).contains(value) {
+                throw ValidationError("\(option) must be in 1...\(limit.formatted(.number.grouping(.automatic))) (the samples are held in memory; at most 1,000,000 teacher and holdout samples and 20,000 support points), got \(value)")
+            }
+            if data.isEmpty { throw ValidationError("give at least one --data file") }
+            if name.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--name must not be empty") }
+            // Refuse an output path that cannot be written before minutes of training, not after.
+            let folder = URL(fileURLWithPath: out).deletingLastPathComponent().path
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--out \(out): the folder \(folder) does not exist")
+            }
+            if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw ValidationError("--out \(out) is a directory; give a file name")
+            }
+        }
 
         func run() throws {
             let searchSpace = try loadSpace(space, modelsDir: modelsDir)
@@ -84,22 +104,22 @@ struct PredictorCommand: ParsableCommand {
             let trainer = PredictorTrainer(space: searchSpace, options: options)
             let (model, report) = try trainer.train(files: data.map { URL(fileURLWithPath: $0) })
             try model.write(to: URL(fileURLWithPath: out))
-            print("wrote \(out) (\(model.format), \(model.training.realNetworks) labelled nets, \(model.training.supportPoints) support points, seed \(seed))")
-            for w in report.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+            try emit("wrote \(out) (\(model.format), \(model.training.realNetworks) labelled nets, \(model.training.supportPoints) support points, seed \(seed))")
+            for w in report.warnings { printError("warning: \(w)") }
             for m in model.validation {
                 if m.isCoverage {
-                    print(String(format: "  %@: n=%d, %.0f%% within one predicted stddev (68%% if calibrated)",
+                    try emit(String(format: "  %@: n=%d, %.0f%% within one predicted stddev (68%% if calibrated)",
                                  m.name, m.count, 100 * m.mae))
                     continue
                 }
                 let tau = m.kendallTau.map { String(format: ", Kendall tau %.3f", $0) } ?? ""
-                print(String(format: "  %@: n=%d, MAE %.3f, max %.3f", m.name, m.count, m.mae, m.maxError) + tau)
+                try emit(String(format: "  %@: n=%d, MAE %.3f, max %.3f", m.name, m.count, m.mae, m.maxError) + tau)
             }
             if verbose {
-                for line in report.quantizationNotes { print(line) }
-                for e in report.excluded { print("excluded: \(e)") }
+                for line in report.quantizationNotes { try emit(line) }
+                for e in report.excluded { try emit("excluded: \(e)") }
                 for (i, net) in report.realNetworks.enumerated() where i < report.leaveOneOut.count {
-                    print(String(format: "  LOO %@ r%d: real %.1f, predicted %.2f +- %.2f", net.name, net.point.resolution,
+                    try emit(String(format: "  LOO %@ r%d: real %.1f, predicted %.2f +- %.2f", net.name, net.point.resolution,
                                  net.top1, report.leaveOneOut[i], report.leaveOneOutStd[i]))
                 }
             }

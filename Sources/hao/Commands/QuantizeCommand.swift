@@ -33,10 +33,10 @@ struct QuantizeCommand: ParsableCommand {
 
     @OptionGroup var hardware: HardwareOptions
 
-    @Option(name: .long, help: "Frame rate to reach (batch 1).")
+    @Option(name: .long, parsing: .unconditional, help: "Frame rate to reach (batch 1).")
     var targetFps: Double?
 
-    @Option(name: .long, help: "Largest model size in MB (10^6 bytes; weights at their width, biases at 32 bits).")
+    @Option(name: .long, parsing: .unconditional, help: "Largest model size in MB (10^6 bytes; weights at their width, biases at 32 bits).")
     var maxSizeMb: Double?
 
     @Option(name: .long, help: "Sensitivity file: hao-sensitivity-v1 (JSON or slot CSV, networks of the space) or CSV 'block,penalty_4bit'.")
@@ -71,6 +71,9 @@ struct QuantizeCommand: ParsableCommand {
     func run() throws {
         let target = try hardware.makeTarget()
         guard let mixed = target as? any MixedPrecisionTarget else {
+            if let restriction = type(of: target).bitWidthRestriction {
+                throw CLIError("\(restriction) (\(type(of: target).summary)); quantize has no widths to choose. Solve the 8-bit network with 'hao solve', or choose widths with --target subgraph")
+            }
             throw CLIError("the \(type(of: target).id) target runs every block at one bit width (\(type(of: target).summary)); quantize has no widths to choose")
         }
         try quantize(on: mixed)
@@ -96,7 +99,7 @@ struct QuantizeCommand: ParsableCommand {
             try printJSON(QuantizeJSON(network: net, device: device, setup: setup, solution: solution, top1: top1,
                                        targetFPS: targetFps, maxSizeMB: maxSizeMb))
         } else {
-            print(text(net, device, setup, solution, top1))
+            try emit(text(net, device, setup, solution, top1))
         }
         if solution.status == .infeasible {
             if output.json { printError(solution.diagnosis ?? "infeasible") }

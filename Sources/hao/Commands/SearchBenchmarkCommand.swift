@@ -27,7 +27,7 @@ struct SearchBenchmarkCommand: ParsableCommand {
     var data: String
     @Option(name: .long, help: "Comma-separated evaluation budgets.")
     var budgets: String = "100,200,400,800"
-    @Option(name: .long, help: "Seeds per budget.")
+    @Option(name: .long, parsing: .unconditional, help: "Seeds per budget.")
     var seeds: Int = 10
     @Option(name: .long, help: "First seed; seeds run from it upwards.")
     var firstSeed: UInt64 = 1
@@ -43,6 +43,15 @@ struct SearchBenchmarkCommand: ParsableCommand {
     var mutationRate: Double?
     @Option(name: .long, help: "Mean HV ratio whose first budget is reported.")
     var target: Double = 0.99
+
+    func validate() throws {
+        guard (1...1000).contains(seeds) else { throw ValidationError("--seeds must be in 1...1000, got \(seeds)") }
+        guard (2...6561).contains(population) else { throw ValidationError("--population must be in 2...6561 (the space's size), got \(population)") }
+        let list = budgets.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !list.isEmpty, list.allSatisfy({ $0.map { (1...6561).contains($0) } ?? false }) else {
+            throw ValidationError("--budgets must be a comma-separated list of integers in 1...6561 (the space's size), got '\(budgets)'")
+        }
+    }
 
     func run() throws {
         do {
@@ -63,9 +72,9 @@ struct SearchBenchmarkCommand: ParsableCommand {
             let curves = QualityCurves(curves: try seedList.map {
                 try table.nsga2Curve(maxBudget: list.max()!, populationSize: population, seed: $0, mutationRate: rate, variation: ops)
             })
-            print("NAS-Bench-Macro: \(table.genomes.count) networks, exact frontier \(table.exactFrontier.count) points (accuracy vs FLOPs).")
-            print("NSGA-II: population \(population), \(ops.summary), mutation rate \(mutationRate.map { "\($0)" } ?? (ops == .categorical ? "1/8" : "2/8")), seeds \(firstSeed)-\(seedList.last!).")
-            print("budget  share   NSGA-II HV ratio (mean +- sd, min)   random HV ratio (mean +- sd, min)   NSGA-II better in")
+            try emit("NAS-Bench-Macro: \(table.genomes.count) networks, exact frontier \(table.exactFrontier.count) points (accuracy vs FLOPs).")
+            try emit("NSGA-II: population \(population), \(ops.summary), mutation rate \(mutationRate.map { "\($0)" } ?? (ops == .categorical ? "1/8" : "2/8")), seeds \(firstSeed)-\(seedList.last!).")
+            try emit("budget  share   NSGA-II HV ratio (mean +- sd, min)   random HV ratio (mean +- sd, min)   NSGA-II better in")
             for budget in list {
                 let nsga = curves.values(at: budget)
                 let random = seedList.map { table.randomSearchRatio(budget: budget, seed: $0 &+ 1000) }
@@ -75,13 +84,13 @@ struct SearchBenchmarkCommand: ParsableCommand {
                     return String(format: "%.4f +- %.4f, %.4f", m, sd, v.min()!)
                 }
                 let wins = zip(nsga, random).filter { $0 > $1 }.count
-                print(String(format: "%6d  %5.1f%%  %-35@  %-35@  %d/%d seeds", budget, 100 * Double(budget) / Double(table.genomes.count),
+                try emit(String(format: "%6d  %5.1f%%  %-35@  %-35@  %d/%d seeds", budget, 100 * Double(budget) / Double(table.genomes.count),
                              stats(nsga), stats(random), wins, seeds))
             }
             if let reached = curves.evaluationsToReach(target) {
-                print("Mean NSGA-II HV ratio reaches \(target) after \(reached) distinct evaluations.")
+                try emit("Mean NSGA-II HV ratio reaches \(target) after \(reached) distinct evaluations.")
             } else {
-                print(String(format: "Mean NSGA-II HV ratio stays below %@ within %d distinct evaluations (%.4f there).",
+                try emit(String(format: "Mean NSGA-II HV ratio stays below %@ within %d distinct evaluations (%.4f there).",
                              "\(target)", curves.maxBudget, curves.mean(at: curves.maxBudget)))
             }
         } catch let error as SearchError {

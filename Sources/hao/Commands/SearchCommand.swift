@@ -49,19 +49,19 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .long, help: "Accuracy predictor model file (default: Models/predictors/\(CoDesignDefaults.predictorFile)).")
     var predictor: String?
     @OptionGroup var shared: SearchSharedOptions
-    @Option(name: .long, help: "Generations after the initial population (default: \(CoDesignDefaults.generations)).")
+    @Option(name: .long, parsing: .unconditional, help: "Generations after the initial population (default: \(CoDesignDefaults.generations)).")
     var generations: Int?
-    @Option(name: .long, help: "Random seed (default: \(CoDesignDefaults.seed)).")
+    @Option(name: .long, parsing: .unconditional, help: "Random seed (default: \(CoDesignDefaults.seed)).")
     var seed: UInt64?
-    @Option(name: .long, help: "Minimum frames per second (batch 1).")
+    @Option(name: .long, parsing: .unconditional, help: "Minimum frames per second (batch 1).")
     var minFps: Double?
-    @Option(name: .long, help: "Maximum latency in milliseconds.")
+    @Option(name: .long, parsing: .unconditional, help: "Maximum latency in milliseconds.")
     var maxLatencyMs: Double?
     @Option(name: .long, help: ArgumentHelp("Accelerator solver: auto, glpk, native or enumeration (default: auto).", valueName: "solver"))
     var solver: SolverChoice?
     @Option(name: .long, help: ArgumentHelp("Bit widths: 'evolve' (genes of the search), 'optimal' (each candidate gets the widths of least predicted penalty meeting --min-fps / --max-latency-ms from the bit-allocation program), or 'uniform8' / 'uniform4' (every searchable block at that width: the policy of the baselines, for a like-for-like ratio). Default: evolve.", valueName: "bits"))
     var bits: BitsPolicy?
-    @Option(name: .long, help: "Evaluation threads (default: the number of cores). Does not change results.")
+    @Option(name: .long, parsing: .unconditional, help: "Evaluation threads (default: the number of cores). Does not change results.")
     var threads: Int?
     @Option(name: .long, help: "Output folder (default: \(CoDesignDefaults.outputFolder)).")
     var out: String?
@@ -119,7 +119,7 @@ struct SearchCommand: ParsableCommand {
             renderer.finish()
             throw CLIError(error.description)
         }
-        print(searchSummary(outcome, elapsed: clock.now - started))
+        try emit(searchSummary(outcome, elapsed: clock.now - started))
         if outcome.interrupted {
             printError("Interrupted after generation \(outcome.generation); continue with: hao search --resume \(outcome.folder.path)")
             throw ExitCode(130)

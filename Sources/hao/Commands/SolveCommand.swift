@@ -20,6 +20,8 @@ struct SolveCommand: ParsableCommand {
               least DSP that reaches 200 fps (inverse mode)
           hao solve mnasnet_a1 --export-mps mnasnet.mps
               also write the integer program (check it with 'hao lp' or glpsol)
+          hao solve mobilenet_v2_1.0 --target dpu --device zcu102 --objective throughput
+              the vendor DPU design of most frames per second on the ZCU102
         """
     )
 
@@ -28,11 +30,12 @@ struct SolveCommand: ParsableCommand {
 
     @OptionGroup var hardware: HardwareOptions
     @OptionGroup var solverOption: SolverOption
+    @OptionGroup var objectiveOption: ObjectiveOption
 
-    @Option(name: .long, help: "Inverse mode: least DSP meeting this frame rate.")
+    @Option(name: .long, parsing: .unconditional, help: "Inverse mode: least DSP meeting this frame rate.")
     var targetFps: Double?
 
-    @Option(name: .long, help: "Set every block's weight and activation bits (stem and head keep theirs).")
+    @Option(name: .long, parsing: .unconditional, help: "Set every block's weight and activation bits (stem and head keep theirs).")
     var bits: Int?
 
     @Option(name: .long, help: "Write the integer program (after pruning) as free MPS to this file.")
@@ -47,6 +50,12 @@ struct SolveCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        if targetFps != nil && objectiveOption.objective == .throughput {
+            throw ValidationError("--target-fps asks for the least DSP reaching a batch-1 frame rate; it cannot be combined with --objective throughput")
+        }
+    }
+
     func run() throws {
         let target = try hardware.makeTarget()
         let net = try hardware.loadNetwork(network).withBlockBits(bits)
@@ -54,7 +63,7 @@ struct SolveCommand: ParsableCommand {
     }
 
     private func solve<T: HardwareTarget>(_ net: Network, on target: T) throws {
-        let objective: DesignObjective = targetFps.map { .minimiseResources(weights: .dsp, targetFPS: $0) } ?? .minimiseLatency
+        let objective: DesignObjective = targetFps.map { .minimiseResources(weights: .dsp, targetFPS: $0) } ?? objectiveOption.designObjective
         let solution = try target.solve(net, objective: objective, solver: solverOption.solver)
         if let exportMps { try target.exportProgram(net, objective: objective, to: exportMps, format: .freeMPS) }
         if let exportLp { try target.exportProgram(net, objective: objective, to: exportLp, format: .cplexLP) }
@@ -63,9 +72,9 @@ struct SolveCommand: ParsableCommand {
             try printJSON(target.document(solution, network: net, targetFPS: targetFps))
             for message in solution.messages { printError("note: \(message)") }
         } else {
-            print(target.describe(solution, network: net))
+            try emit(target.describe(solution, network: net))
             if let targetFps, solution.status == .optimal {
-                print("Target: \(targetText(targetFps)) fps (least DSP meeting it)")
+                try emit("Target: \(targetText(targetFps)) fps (least DSP meeting it)")
             }
         }
         if solution.status == .infeasible {

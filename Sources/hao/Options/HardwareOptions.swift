@@ -69,6 +69,20 @@ struct HardwareOptions: ParsableArguments {
     func loadNetwork(_ argument: String) throws -> Network { try modelsOptions.loadNetwork(argument) }
 }
 
+/// `--objective`: what the configuration problem optimises.
+struct ObjectiveOption: ParsableArguments {
+    enum Objective: String, ExpressibleByArgument, CaseIterable {
+        case latency, throughput
+    }
+
+    @Option(name: .long, help: ArgumentHelp("What the configuration optimises: latency (batch 1, one inference at a time) or throughput (frames per second with every core busy; the subgraph template runs one image at a time, so it is the same as latency there).",
+                                            valueName: "latency|throughput"))
+    var objective: Objective = .latency
+
+    /// The design objective (inverse mode, `--target-fps`, is decided by the command).
+    var designObjective: DesignObjective { objective == .latency ? .minimiseLatency : .maximiseThroughput }
+}
+
 /// `--solver`: which exact solver answers the configuration problems.
 struct SolverOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Solver: auto (the native exact solver, its answer certified by GLPK), glpk, native or enumeration.",

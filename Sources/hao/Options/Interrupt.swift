@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HAOSolver
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -26,6 +27,23 @@ func installInterruptHandler(_ stop: StopFlag) -> any DispatchSourceSignal {
             exit(130)
         }
         printError("\nInterrupted: finishing this generation and writing the checkpoint (Ctrl-C again to quit now).")
+    }
+    source.resume()
+    return source
+}
+
+/// Ctrl-C during `hao lp`: the first stops branch and bound at its next node, so the best
+/// solution so far is reported; a second one exits at once.
+func installSolveInterruptHandler(_ stop: StopRequest) -> any DispatchSourceSignal {
+    signal(SIGINT, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+    source.setEventHandler {
+        if stop.isRequested {
+            printError("\nStopped.")
+            exit(130)
+        }
+        stop.request()
+        printError("\nInterrupted: stopping the solve and reporting the best solution so far (Ctrl-C again to quit now).")
     }
     source.resume()
     return source

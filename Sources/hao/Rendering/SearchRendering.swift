@@ -32,7 +32,7 @@ final class SearchProgressRenderer {
                                            evaluationsPerSecond: s.evaluationsPerSecond, frontier: s.frontier,
                                            targetFps: s.targetFps, bestTop1: s.bestTop1, eta: eta)
             if isTerminal {
-                FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+                printError("\r\u{1B}[K" + line, newline: false)
             } else {
                 printError(line)
             }

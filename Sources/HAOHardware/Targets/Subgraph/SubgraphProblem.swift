@@ -70,6 +70,8 @@ public struct SubgraphProblem: ConfigurationProblem {
 
     public var candidateSummary: String { pruned.candidateCounts.map(String.init).joined(separator: " x ") }
 
+    public var objectiveName: String { objective == .minimiseLatency ? "latency_cycles" : "resources" }
+
     private func outcome(_ instance: SubgraphInstance, _ result: NativeResult) -> ExactOutcome<SubgraphConfiguration> {
         guard let choice = result.choice, let value = result.objective else { return .infeasible(evaluatedCandidates: result.evaluated) }
         return .optimal(instance.configuration(choice), objective: value, evaluatedCandidates: result.evaluated)

@@ -80,15 +80,17 @@ public struct SubgraphTarget: HardwareTarget {
 
     public func objectiveValue(of report: SubgraphReport, for objective: DesignObjective) throws(HardwareError) -> Double {
         switch objective {
-        case .minimiseLatency: return Double(report.latencyCycles)
+        // One pipeline runs one image at a time: throughput is 1 / latency, so both are latency cycles.
+        case .minimiseLatency, .maximiseThroughput: return Double(report.latencyCycles)
         case .minimiseResources(let weights, _): return weights.cost(report.totalResources)
         }
     }
 
-    /// The objective in the cost model's units (clock cycles).
+    /// The objective in the cost model's units (clock cycles). The template's one pipeline runs one
+    /// image at a time, so its throughput is 1 / latency and maximising it is minimising latency.
     public func cycleObjective(_ objective: DesignObjective) throws(HardwareError) -> SubgraphObjective {
         switch objective {
-        case .minimiseLatency: return .minimiseLatency
+        case .minimiseLatency, .maximiseThroughput: return .minimiseLatency
         case let .minimiseResources(weights, fps):
             return .minimiseResources(weights: weights, maxLatencyCycles: try latencyLimit(targetFPS: fps))
         }

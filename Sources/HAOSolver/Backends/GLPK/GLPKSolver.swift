@@ -72,6 +72,8 @@ public struct GLPKSolver: MILPSolver {
         case Int(HAO_STATUS_UNBOUNDED): status = .unbounded
         case Int(HAO_STATUS_TIME_LIMIT_INCUMBENT): status = .timeLimitWithIncumbent
         case Int(HAO_STATUS_TIME_LIMIT_NO_INCUMBENT): status = .timeLimitNoIncumbent
+        case Int(HAO_STATUS_STOPPED_INCUMBENT): status = .stoppedWithIncumbent
+        case Int(HAO_STATUS_STOPPED_NO_INCUMBENT): status = .stoppedNoIncumbent
         default:
             throw .failed(.glpk, code: Int(result.glpk_code), message: Self.describe(glpkCode: result.glpk_code))
         }
@@ -96,6 +98,7 @@ public struct GLPKSolver: MILPSolver {
         result.mip_gap = options.relativeGap
         result.presolve = options.presolve ? 1 : 0
         result.message_level = messageLevel
+        if let stop = options.stop { result.stop_requested = UnsafePointer(stop.flag) }
         return result
     }
 

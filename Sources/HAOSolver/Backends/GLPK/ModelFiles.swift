@@ -1,5 +1,7 @@
 import CGLPK
 import CGLPKGuard
+import Foundation
+import HAOSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -87,45 +89,43 @@ extension LinearModel {
             model.objectiveConstant = 0
         }
         let problem = try GLPKProblem(model)
+        // GLPK writes to a private scratch file; the bytes then reach `path` through AtomicFile,
+        // which replaces a regular file atomically and writes a device or FIFO in place (GLPK
+        // writing there directly, or a rename over it, would replace /dev/null itself as root).
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hao-model-\(UUID().uuidString).\(format.rawValue)").path
+        defer { unlink(scratch) }
         let (code, message) = try problem.withGuardedCallCapturingMessage { pointer, buffer, capacity in
-            hao_glpk_write(pointer, format.glpkCode, path, buffer, capacity)
+            hao_glpk_write(pointer, format.glpkCode, scratch, buffer, capacity)
         }
         guard code == HAO_GLPK_OK else {
-            throw .fileError(path: path, message: "cannot write: " + summarise(message))
+            throw .fileError(path: path, message: "cannot write the model to the temporary folder: " + summarise(message))
         }
-        if format == .freeMPS { try nameObjectiveRow(inFreeMPS: path) }
+        let bytes: Data
+        do { bytes = try InputFile.read(URL(fileURLWithPath: scratch)) } catch {
+            throw .fileError(path: path, message: "cannot read back GLPK's output: \(error.reason)")
+        }
+        let text = format == .freeMPS ? namingObjectiveRow(inFreeMPS: String(decoding: bytes, as: UTF8.self)) : nil
+        do { try AtomicFile.write(text.map { Data($0.utf8) } ?? bytes, to: URL(fileURLWithPath: path)) } catch {
+            throw .fileError(path: path, message: "cannot write: \(error.detail)")
+        }
     }
 
     /// GLPK's MPS writer ignores the objective's name and always calls its row `R0000000`
     /// (GLPK 5.0, `row_name` in src/api/mps.c); the LP writer keeps it. So that both files
-    /// name the objective alike, the free-MPS file is rewritten with the model's objective
-    /// name in the row-name fields, when that name is usable: non-empty, free of blanks and
-    /// distinct from every row name GLPK wrote. Otherwise GLPK's name stays. (Fixed MPS is
-    /// left alone: its names are limited to 8 characters.)
-    private func nameObjectiveRow(inFreeMPS path: String) throws(SolverError) {
+    /// name the objective alike, the free-MPS text gets the model's objective name in the
+    /// row-name fields, when that name is usable: non-empty, free of blanks and distinct from
+    /// every row name GLPK wrote. Otherwise GLPK's name stays. (Fixed MPS is left alone: its
+    /// names are limited to 8 characters.)
+    private func namingObjectiveRow(inFreeMPS text: String) -> String {
         let generated = "R0000000"
         let name = objectiveName
-        guard !name.isEmpty, name != generated, !name.contains(where: { $0.isWhitespace }), name.first != "*" else { return }
+        guard !name.isEmpty, name != generated, !name.contains(where: { $0.isWhitespace }), name.first != "*" else { return text }
         // Row names as GLPK writes them: blanks become '_', unnamed rows get R%07d.
         for (i, row) in constraints.enumerated() {
             let written = row.name.isEmpty ? "R" + String(repeating: "0", count: max(0, 7 - String(i + 1).count)) + String(i + 1)
                 : String(row.name.map { $0 == " " ? "_" : $0 })
-            if written == name { return }
+            if written == name { return text }
         }
-        guard let file = fopen(path, "rb") else {
-            throw .fileError(path: path, message: "cannot read back the written file to name the objective row")
-        }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count == 0 { break }
-            bytes += chunk[0..<count]
-        }
-        let readFailed = ferror(file) != 0
-        fclose(file)
-        if readFailed { throw .fileError(path: path, message: "cannot read back the written file to name the objective row") }
-        let text = String(decoding: bytes, as: UTF8.self)
         var section = ""
         var lines: [String] = []
         lines.reserveCapacity(constraints.count + variables.count * 4)
@@ -154,16 +154,7 @@ extension LinearModel {
             }
             lines.append(changed ? " " + fields.joined(separator: " ") : String(line))
         }
-        // Write beside the file and rename over it, so a failure leaves GLPK's file intact.
-        let temporary = path + ".hao-tmp"
-        guard let out = fopen(temporary, "wb") else { throw .fileError(path: path, message: "cannot write \(temporary)") }
-        let data = Array(lines.joined(separator: "\n").utf8)
-        let written = data.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, out) }
-        let closed = fclose(out) == 0
-        guard written == data.count, closed, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw .fileError(path: path, message: "cannot write (while naming the objective row)")
-        }
+        return lines.joined(separator: "\n")
     }
 
     /// Reads back every row, column and coefficient of a GLPK problem. Only indices

@@ -33,7 +33,9 @@ public struct Certification: Sendable {
     public init(sampleRate: Double, seed: UInt64, timeLimit: Duration = .seconds(60)) {
         self.sampleRate = sampleRate
         self.seed = seed
-        certifier = Certified(NativeBackend(), certifier: GLPKSolver(), options: SolverOptions(timeLimit: timeLimit))
+        // Certification runs only with a fast path (the subgraph target), whose programs the
+        // tuning was measured on.
+        certifier = Certified(NativeBackend(), certifier: GLPKSolver(tuning: .subgraphSearch), options: SolverOptions(timeLimit: timeLimit))
     }
 
     /// Whether `point` is in the sample: a hash of the point's genes and the seed, uniform in [0, 1),

@@ -45,9 +45,16 @@ public struct HardwareAwareEvaluator<Target: HardwareTarget>: CandidateEvaluator
         self.space = space
         self.predictor = predictor
         self.target = target
-        solver = choice.makeSolver()
+        let fastPath = FastPath<Target.Configuration>.of(target)
+        // GLPK's branch-and-cut settings were measured on the programs of targets with a fast
+        // path (the subgraph target); other targets keep GLPK's defaults.
+        if choice == .glpk, fastPath != nil {
+            solver = MILPBackend(milp: GLPKSolver(tuning: .subgraphSearch), options: SolverOptions(timeLimit: .seconds(60)))
+        } else {
+            solver = choice.makeSolver()
+        }
         let usesFast = choice.isAuto || choice == .native
-        fast = usesFast ? FastPath.of(target) : nil
+        fast = usesFast ? fastPath : nil
         certification = choice.isAuto && fast != nil ? Certification(sampleRate: sampleRate, seed: seed) : nil
     }
 

@@ -10,10 +10,13 @@ public struct FormulationOptions: Sendable, Hashable {
     public var shiftTerms: Bool
     /// Add one row per engine: total latency >= the chosen candidate's latency bound (the network
     /// with that candidate and the other engines at their smallest terms). Valid for every
-    /// integer solution; it tightens the LP relaxation (EngineBoundRows.swift).
+    /// integer solution and it tightens the LP relaxation (EngineBoundRows.swift), but GLPK
+    /// proves optima more slowly with these dense rows (about 2x for solves and 1.4-1.7x for
+    /// cutoff certificates on the search's candidate stream, `hao-bench glpk-tuning`,
+    /// benchmarks/README.md), so it is off by default.
     public var engineBounds: Bool
 
-    public init(latencyBounds: Bool = true, shiftTerms: Bool = true, engineBounds: Bool = true) {
+    public init(latencyBounds: Bool = true, shiftTerms: Bool = true, engineBounds: Bool = false) {
         self.latencyBounds = latencyBounds
         self.shiftTerms = shiftTerms
         self.engineBounds = engineBounds

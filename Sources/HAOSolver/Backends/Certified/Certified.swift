@@ -1,7 +1,7 @@
 /// Solves with a fast exact backend and has a MILP solver (GLPK) certify the answer: the project's
 /// `auto` policy (`Certified(NativeBackend(), certifier: GLPKSolver())`).
 ///
-/// The fast backend's outcome is returned, with a note on the certificate. A certificate that
+/// The fast backend's outcome is returned, with the certificate in ``ExactResult/certificate``. A certificate that
 /// fails is a disagreement between two exact solvers -- a bug -- and is thrown as
 /// ``SolverError/disagreement(claimed:certifier:)`` naming both answers. A certifier that cannot
 /// finish (an error, a time limit) does not make the fast answer wrong: the result carries a note
@@ -45,7 +45,7 @@ public struct Certified<Fast: ExactSolver>: ExactSolver {
             return result
         }
         if let disagreement = certificate.disagreement { throw disagreement }
-        result.messages.append("certified by \(certifier.id.displayName) (\(Self.explain(kind, result.outcome)), \(Self.format(certificate.time)))")
+        result.certificate = "certified by \(certifier.id.displayName) (\(Self.explain(kind, result.outcome)), \(Self.format(certificate.time)))"
         return result
     }
 

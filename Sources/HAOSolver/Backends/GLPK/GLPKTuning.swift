@@ -44,6 +44,13 @@ public struct GLPKTuning: Sendable, Hashable, CustomStringConvertible {
     /// GLPK 5.0's own defaults.
     public static let glpkDefaults = GLPKTuning()
 
+    /// No node preprocessing, most-fractional branching, best local bound: the fastest of the
+    /// settings compared by `hao-bench glpk-tuning` on the co-design search's candidate stream
+    /// (subgraph accelerator programs on the ZU3EG), about 3x GLPK's defaults for both the
+    /// whole solve and the cutoff certificate (benchmarks/README.md, "GLPK settings"). Measured
+    /// on those programs only, so the search uses it for them and nothing else does.
+    public static let subgraphSearch = GLPKTuning(preprocessing: .none, branching: .mostFractional, backtracking: .bestLocalBound)
+
     public var description: String {
         let cuts = [(mirCuts, "mir"), (gomoryCuts, "gmi"), (coverCuts, "cov"), (cliqueCuts, "clq")].filter(\.0).map(\.1)
         return "pp=\(preprocessing) br=\(branching) bt=\(backtracking) cuts=\(cuts.isEmpty ? "none" : cuts.joined(separator: "+")) sr=\(roundingHeuristic)"

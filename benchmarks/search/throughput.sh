@@ -90,7 +90,7 @@ EOF
 # (same population, one thread), difference over the difference in evaluations.
 mem="$out/memory.csv"
 echo "generations,evaluations,peak_rss_mib" > "$mem"
-for gens in 80 "$long_gens"; do
+for gens in $(printf "80\n%s\n" "$long_gens" | sort -nu); do
     dir="$tmp/mem-$gens"
     /usr/bin/time -f "%M" -o "$dir.rss" "$hao" search --out "$dir" --threads 1 --generations "$gens" \
         --predictor "$predictor" --no-baselines >/dev/null 2>"$dir.err" || { tail -5 "$dir.err" >&2; exit 1; }

@@ -87,13 +87,13 @@ public enum SearchFolder {
 
     /// The search outputs present in the folder (checkpoint and report files).
     static func existingOutputs(in folder: URL) -> [String] {
-        ([checkpoint] + reportFiles).filter { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
+        ([checkpoint, AskTellState.fileName] + reportFiles).filter { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
     }
 
     /// Removes an earlier search's outputs, report files first: a kill part-way leaves at most
     /// the old checkpoint alone (resumable), never an old frontier beside a new checkpoint.
     static func removeOutputs(in folder: URL) throws {
-        for name in reportFiles + [checkpoint] {
+        for name in reportFiles + [checkpoint, AskTellState.fileName] {
             let path = folder.appendingPathComponent(name).path
             guard unlink(path) == 0 || errno == ENOENT else {
                 throw SearchError.unwritableOutput(path: path, detail: "cannot remove it to start afresh: \(systemReason(errno))")

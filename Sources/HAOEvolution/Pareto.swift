@@ -12,6 +12,7 @@ public enum Outcome<Payload: Codable & Sendable>: Codable, Sendable {
     /// closer to feasible), as in Deb's constraint-domination.
     case infeasible(reason: String, violation: Double)
 
+    /// Whether the candidate was scored (``feasible(objectives:payload:)``) rather than rejected for breaking a constraint.
     public var isFeasible: Bool {
         if case .feasible = self { return true }
         return false

@@ -16,6 +16,8 @@ public struct Device: Sendable, Hashable, Codable {
     public var board: String
     /// Short names accepted on the command line, e.g. ["zu3eg", "ultra96"]. Matching ignores case.
     public var aliases: [String]
+    /// The FPGA family: it sets how many multiplies a DSP slice performs per cycle, and which targets run on the part
+    /// (the DPU needs Zynq UltraScale+).
     public var family: DeviceFamily
     /// Vendor totals.
     public var resources: Resources
@@ -28,6 +30,7 @@ public struct Device: Sendable, Hashable, Codable {
     /// Whether this is the catalogue's default device (JSON key `default`; the Ultra96's ZU3EG).
     public var isDefault: Bool
 
+    /// A device from its figures, taken as given; ``validate()`` checks their ranges (targets call it when they are built).
     public init(part: String, board: String, aliases: [String], family: DeviceFamily, resources: Resources,
                 clockMHz: Double, ddrBandwidthGBps: Double, sources: [String], isDefault: Bool = false) {
         self.part = part
@@ -63,6 +66,7 @@ public struct Device: Sendable, Hashable, Codable {
         isDefault = try c.decodeIfPresent(Bool.self, forKey: .isDefault) ?? false
     }
 
+    /// Writes the JSON form the catalogue reads; `default` only when true.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(part, forKey: .part)

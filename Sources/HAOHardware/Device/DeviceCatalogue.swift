@@ -27,6 +27,7 @@ public enum DeviceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A utilisation-cap string that does not parse.
     case malformedCap(text: String, reason: String)
 
+    /// One line for the user: what is wrong, with the path or field at fault, and for an unknown device the known names.
     public var description: String {
         switch self {
         case .unknownDevice(let name, let known):

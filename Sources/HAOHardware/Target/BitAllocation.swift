@@ -26,6 +26,7 @@ public enum BitAllocationError: Error, Sendable, Equatable, CustomStringConverti
     /// More bit assignments than the exhaustive enumerator accepts.
     case tooLarge(String)
 
+    /// One line for the user, prefixed with what failed; hardware errors read as ``HardwareError/description``.
     public var description: String {
         switch self {
         case .invalidProblem(let m): return "invalid bit-allocation problem: \(m)"
@@ -42,6 +43,7 @@ public enum BitAllocationError: Error, Sendable, Equatable, CustomStringConverti
 ///
 /// The stem and head keep the network's own precision (8-bit in the shipped networks).
 public struct BitAllocationProblem: Sendable {
+    /// The network whose block widths are chosen; its stem and head keep their own precision.
     public var network: Network
     /// Allowed widths per block, ascending, no duplicates.
     public var allowedBits: [[Int]]
@@ -49,8 +51,12 @@ public struct BitAllocationProblem: Sendable {
     public var penalties: [[Double]]
     /// Blocks that must share one bit width (each block in at most one group; singletons implied).
     public var groups: [[Int]]
+    /// The latency or model-size limit the chosen widths must meet.
     public var limit: BitAllocationLimit
 
+    /// A problem from its parts, taken as given. Solving checks them: a network with blocks, one width list and one penalty
+    /// list per block, widths ascending, distinct and in 1...32, one finite penalty per width, groups disjoint and of valid
+    /// block indices, a positive limit.
     public init(network: Network, allowedBits: [[Int]], penalties: [[Double]], groups: [[Int]], limit: BitAllocationLimit) {
         self.network = network
         self.allowedBits = allowedBits
@@ -185,7 +191,9 @@ public struct BitAllocationSolution<Target: HardwareTarget>: Sendable {
     /// When infeasible: the least latency reachable at all (any widths, best configuration), in
     /// the target's clock cycles and in milliseconds, and its widths.
     public var leastLatencyCycles: Int?
+    /// The same least latency in milliseconds (nil unless infeasible).
     public var leastLatencyMs: Double?
+    /// The block widths of that least latency (nil unless infeasible).
     public var leastLatencyBits: [Int]?
     /// Why it is infeasible, in words.
     public var diagnosis: String?

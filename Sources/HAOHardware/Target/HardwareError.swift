@@ -20,6 +20,8 @@ public enum HardwareError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A solver's objective and the cost model's evaluation of its answer differ: a bug.
     case inconsistent(String)
 
+    /// One line for the user: a prefix naming the kind of error ("invalid option: ...") and the message; network errors and output
+    /// failures come without a prefix, since their messages already say what failed.
     public var description: String {
         switch self {
         // Validation only throws `invalidField` ("invalid network: block 3, ...") and `tooLarge`

@@ -5,16 +5,20 @@ public struct TargetID: Sendable, Hashable, Codable, CustomStringConvertible, Ra
     /// The name, e.g. "subgraph".
     public let rawValue: String
 
+    /// The target named `rawValue`; never fails: ``HardwareTargets`` decides whether a target of that name exists.
     public init(rawValue: String) { self.rawValue = rawValue }
     /// A target name.
     public init(_ rawValue: String) { self.rawValue = rawValue }
 
+    /// The name as given after `--target`, e.g. "dpu".
     public var description: String { rawValue }
 
+    /// Decodes the name from a JSON string; any string is accepted.
     public init(from decoder: any Decoder) throws {
         rawValue = try decoder.singleValueContainer().decode(String.self)
     }
 
+    /// Encodes the name as a JSON string.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)

@@ -39,6 +39,9 @@ struct SearchCommand: ParsableCommand {
           hao search --resume runs/fast --generations 40
           hao search --device zcu102 --cap lut=0.8 --solver native
           hao search benchmark --data nasbench_macro_cifar10.csv
+
+        With evaluations done elsewhere (training, boards): --state DIR with
+        --ask N / --tell FILE (docs/ask-tell.md).
         """,
         subcommands: [SearchBenchmarkCommand.self]
     )
@@ -49,6 +52,7 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .long, help: "Accuracy predictor model file (default: Models/predictors/\(CoDesignDefaults.predictorFile)).")
     var predictor: String?
     @OptionGroup var shared: SearchSharedOptions
+    @OptionGroup(title: "Ask/tell (external evaluators)") var askTell: AskTellOptions
     @Option(name: .long, parsing: .unconditional, help: "Generations after the initial population (default: \(CoDesignDefaults.generations)).")
     var generations: Int?
     @Option(name: .long, parsing: .unconditional, help: "Random seed (default: \(CoDesignDefaults.seed)).")
@@ -99,7 +103,13 @@ struct SearchCommand: ParsableCommand {
         return r
     }
 
+    func validate() throws {
+        try askTell.validate(out: out, resume: resume)
+    }
+
     func run() throws {
+        if let count = askTell.ask { return try runAsk(askTell, count: count) }
+        if let file = askTell.tell { return try runTell(askTell, file: file) }
         let clock = ContinuousClock()
         let started = clock.now
         let renderer = SearchProgressRenderer(clock: clock)

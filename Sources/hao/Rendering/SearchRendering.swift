@@ -64,7 +64,8 @@ func searchSummary(_ outcome: AnyCoDesignOutcome, elapsed: Duration) -> String {
                         ProgressLine.formatDuration(elapsed.seconds)))
     if let certificates = outcome.certificates { lines.append(certificates.line) }
     lines += headlineLines(outcome)
-    if outcome.frontierCount > 0 { lines.append("Wrote \(outcome.folder.path)/frontier.json, frontier.csv, frontier.svg, checkpoint.json and memo.journal.") }
+    if outcome.frontierCount > 0 { lines.append("Wrote \(outcome.folder.path)/frontier.json, frontier.csv, frontier.svg and "
+        + (FileManager.default.fileExists(atPath: outcome.folder.appendingPathComponent("asktell.json").path) ? "asktell.json." : "checkpoint.json and memo.journal.")) }
     return lines.joined(separator: "\n")
 }
 

@@ -9,6 +9,7 @@ public enum DPUArchitecture: String, Sendable, Hashable, Codable, CaseIterable, 
     case b512 = "B512", b800 = "B800", b1024 = "B1024", b1152 = "B1152"
     case b1600 = "B1600", b2304 = "B2304", b3136 = "B3136", b4096 = "B4096"
 
+    /// The vendor's name, e.g. "B4096".
     public var description: String { rawValue }
 
     /// Pixel parallelism (output pixels of a row computed together).
@@ -76,10 +77,15 @@ public enum DPURAMUsage: String, Sendable, Hashable, Codable, CaseIterable {
 /// UltraRAM figure and no flip-flop extras for these options. Models/targets/dpu/pg338_resources.json
 /// carries the same table with its sources; a test keeps the two equal.
 public struct DPUCoreResources: Sendable, Hashable, Codable {
+    /// LUTs, flip-flops and DSP slices of one core at high DSP usage (PG338 v1.2 table 9).
     public var lutHighDSP: Int, ffHighDSP: Int, dspHighDSP: Int
+    /// LUTs, flip-flops and DSP slices of one core at low DSP usage (PG338 v1.2 table 9).
     public var lutLowDSP: Int, ffLowDSP: Int, dspLowDSP: Int
+    /// BRAM36 blocks of one core at low and at high RAM usage, depthwise buffers included (PG338 v4.0 "RAM usage").
     public var bram36LowRAM: Int, bram36HighRAM: Int
+    /// Extra LUTs and DSP slices of depthwise convolution (PG338 v3.4 "DepthwiseConv"); its block RAM is already in the RAM figures.
     public var depthwiseLUT: Int, depthwiseDSP: Int
+    /// Extra LUTs of channel augmentation (PG338 v4.1 "Channel Augmentation").
     public var channelAugmentationLUT: Int
 
     /// One core with depthwise convolution and channel augmentation enabled (both are always on in

@@ -62,6 +62,8 @@ extension DPUTarget: CalibratableTarget {
         return chosen
     }
 
+    /// Batch-1 latency in milliseconds of `terms` (``DPULatencyTerms/latencyMs(_:)``) with the parameters at `values`, given in
+    /// ``calibrationParameters`` order. `values` must hold exactly eight numbers: another count stops the program (a precondition).
     public func predictedLatencyMs(_ terms: DPULatencyTerms, parameters values: [Double]) -> Double {
         terms.latencyMs(DPULatencyParameters(values: values))
     }

@@ -49,10 +49,14 @@ public struct DPUConfiguration: Sendable, Hashable, Codable, CustomStringConvert
 
 /// What one core's latency depends on: architecture, on-chip feature-map capacity and clock.
 public struct DPUCore: Sendable, Hashable, Codable {
+    /// The core architecture, which sets the pixel, input-channel and output-channel parallelism.
     public var architecture: DPUArchitecture
+    /// RAM usage, which sets the on-chip feature-map capacity: one image bank group at low, two at high (PG338 "RAM usage").
     public var ramUsage: DPURAMUsage
+    /// The DPU clock (`m_axi_dpu_aclk`) in MHz; every cycle count and the data ports' peak bandwidth scale with it.
     public var clockMHz: Double
 
+    /// A core from its geometry; ``DPUConfiguration/core`` gives the one of a design.
     public init(architecture: DPUArchitecture, ramUsage: DPURAMUsage, clockMHz: Double) {
         self.architecture = architecture
         self.ramUsage = ramUsage

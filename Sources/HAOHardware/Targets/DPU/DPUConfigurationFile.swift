@@ -2,6 +2,8 @@ import HAONetwork
 import HAOSupport
 
 extension DPUTarget: ConfigurationFileExporting {
+    /// One line for help texts: the exported file is a `dpu_conf.vh` for the DPUCZDX8G IP (PG338 "Configuration Options"), with the core
+    /// count and clocks as comments (docs/dpu.md, "Configuration file").
     public static let configurationFileSummary = "dpu_conf.vh defines for the DPUCZDX8G IP (architecture, RAM and DSP usage, depthwise, element-wise multiply) and the core count and clocks for the link configuration"
 
     /// The chosen design as the `dpu_conf.vh` the DPUCZDX8G TRD's Vivado and Vitis flows include,

@@ -19,6 +19,8 @@ public struct DPULatencyParameters: Sendable, Hashable, Codable {
     /// Fixed time per program run (launch; for host-timed measurements also the host's call), ms.
     public var programOverheadMs: Double
 
+    /// Parameters from their values, in the units the properties give (efficiencies as fractions, cycles, microseconds, milliseconds).
+    /// Nothing is checked here; the physical bounds are those of ``DPUTarget/calibrationParameters``.
     public init(bandwidthEfficiency: Double, seBandwidthEfficiency: Double, convEfficiency: Double, aluEfficiency: Double,
                 tileSwitchCycles: Double, seGateCycles: Double, operationOverheadUs: Double, programOverheadMs: Double) {
         self.bandwidthEfficiency = bandwidthEfficiency
@@ -55,6 +57,7 @@ public struct DPULatencyParameters: Sendable, Hashable, Codable {
 public struct DPULatencyTerms: Sendable, Hashable, Codable {
     /// An operation whose time is max(compute, streamed map traffic).
     public struct Streamed: Sendable, Hashable, Codable {
+        /// One operation's convolution cycles, weight tiles and ALU cycles at full efficiency, and its streamed feature-map bytes.
         public var conv: Double, tiles: Double, alu: Double, maps: Double
     }
 

@@ -18,6 +18,7 @@ public struct DPUOperation: Sendable, Hashable {
         case squeezeExcite = "se"
     }
 
+    /// The engine that runs it, and its label in reports.
     public var kind: Kind
     /// Convolution-array cycles at full efficiency.
     public var convCycles: Int

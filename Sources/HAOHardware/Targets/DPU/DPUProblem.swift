@@ -12,6 +12,7 @@ import HAOSupport
 /// DSP usage (the vendor's default)), which GLPK applies in a second program restricted to the
 /// optimum; so every solver reports the same design, not just the same objective.
 public struct DPUProblem: ConfigurationProblem {
+    /// A solution is one design.
     public typealias Answer = DPUConfiguration
 
     /// The designs, in preference order.
@@ -31,9 +32,13 @@ public struct DPUProblem: ConfigurationProblem {
     /// The network's name.
     public var name: String
 
+    /// Known infeasible when there is no candidate design; nil otherwise, so every backend runs.
     public var outcomeWithoutSolving: ExactOutcome<DPUConfiguration>? { candidates.isEmpty ? .infeasible() : nil }
+    /// The problem itself: the DPU problem has no reductions (no pruning), so cross-checks run on the same candidates.
     public var unreduced: DPUProblem { self }
+    /// The number of candidate designs: 8 architectures x 4 core counts x 2 DSP usages x 2 RAM usages x the clocks (256 with two clocks).
     public var enumerationSize: Int { candidates.count }
+    /// The candidate count in decimal, e.g. "256".
     public var candidateSummary: String { "\(candidates.count)" }
 
     /// Whether design `i` satisfies every row (the budget and, in inverse mode, the latency limit).
@@ -68,6 +73,11 @@ public struct DPUProblem: ConfigurationProblem {
         return model
     }
 
+    /// Solves two integer programs with `solver`. The first finds the least objective; the second, restricted to the designs of exactly
+    /// that objective, minimises their rank in ``candidates``, so GLPK reports the same design as the native algorithm and enumeration.
+    /// Returns an infeasible outcome when the first program is infeasible. Throws what `solver` throws
+    /// (``SolverError/notProven(_:status:)`` when it stops without a proof) and ``SolverError/failed(_:code:message:)`` when the
+    /// chosen design does not have the reported objective or the second program has no solution.
     public func solve(with solver: any MILPSolver, options: SolverOptions) throws(SolverError) -> ExactOutcome<DPUConfiguration> {
         guard let first = try solver.solve(integerProgram(), options: options).proven(), let optimum = first.objective else {
             return .infeasible()
@@ -86,8 +96,7 @@ public struct DPUProblem: ConfigurationProblem {
     }
 
     /// The native algorithm: per architecture, RAM usage, clock and DSP usage, the most cores the
-    /// budget allows follows from one division per resource; latency and resources are least at
-    /// one core, throughput is evaluated for each feasible core count.
+    /// budget allows follows from one division per resource, and each feasible core count is evaluated.
     public func solveNatively() throws(SolverError) -> ExactOutcome<DPUConfiguration> {
         var best: Int?
         var evaluated = 0
@@ -99,8 +108,9 @@ public struct DPUProblem: ConfigurationProblem {
             for (need, have) in [(one.dsp, budget.dsp), (one.bram18, budget.bram18), (one.lut, budget.lut), (one.ff, budget.ff)] where need > 0 {
                 most = min(most, have / need)
             }
-            let counts = objectiveName == "throughput_interval_ns" ? Array(stride(from: 1, through: most, by: 1)) : (most >= 1 ? [1] : [])
-            for n in counts {
+            // Every feasible core count (at most four) is evaluated whatever the objective, so the
+            // algorithm stays exact for any objective the problem is built with.
+            for n in stride(from: 1, through: most, by: 1) {
                 var design = c
                 design.cores = n
                 guard let j = index[design], latencyLimit.map({ latencies[j] <= $0 }) ?? true else { continue }
@@ -112,6 +122,8 @@ public struct DPUProblem: ConfigurationProblem {
         return .optimal(candidates[best], objective: objectives[best], evaluatedCandidates: evaluated)
     }
 
+    /// Evaluates every candidate against the budget and the latency limit: the least objective, ties going to the earliest candidate.
+    /// `evaluatedCandidates` counts every candidate. Does not throw in practice: the candidates are a few hundred designs.
     public func solveByEnumeration() throws(SolverError) -> ExactOutcome<DPUConfiguration> {
         var best: Int?
         for i in candidates.indices where isFeasible(i) {

@@ -17,12 +17,17 @@ public struct DPULayer: Sendable, Hashable {
         case fullyConnected = "fc"
     }
 
+    /// What the group is; it decides which operations ``DPUCore/lower(_:separatePrograms:)`` emits for it.
     public var kind: Kind
+    /// Input channels (input features of a fully connected layer, pooled channels of a pool).
     public var inChannels: Int
+    /// Output channels (classes of the classifier; equal to ``inChannels`` for a pool).
     public var outChannels: Int
     /// Input height (= width).
     public var inputSize: Int
+    /// Kernel size k of the k x k convolution (the depthwise one in a block); 1 for pool and fully connected layers.
     public var kernel: Int
+    /// Stride of the k x k convolution (the depthwise one in a block), 1 or 2 in the shipped networks; see ``outputSize``.
     public var stride: Int
     /// Expanded channels (inverted residual); the input channels for a depthwise-separable block.
     public var midChannels: Int
@@ -38,6 +43,8 @@ public struct DPULayer: Sendable, Hashable {
     /// Groups of the 1x1 convolutions (FBNet); each group runs as its own convolution.
     public var groups: Int
 
+    /// A layer group from its fields, taken as given; the defaults are a 1x1, stride-1 layer with ReLU, no expand,
+    /// no squeeze-excite, no residual and one group. ``DPUTarget/program(for:)`` validates the network the groups come from.
     public init(kind: Kind, inChannels: Int, outChannels: Int, inputSize: Int, kernel: Int = 1, stride: Int = 1,
                 midChannels: Int = 0, seChannels: Int = 0, activation: Activation = .relu, projectActivation: Activation = .linear,
                 residual: Bool = false, groups: Int = 1) {
@@ -79,8 +86,10 @@ public struct DPULayer: Sendable, Hashable {
 public struct DPUProgram: Sendable, Hashable {
     /// The network's name.
     public var name: String
+    /// The layer groups in execution order: stem, blocks, head conv, global pool, hidden conv, classifier.
     public var layers: [DPULayer]
 
+    /// A program from its layer groups, taken as given; ``init(_:)`` builds one from a network.
     public init(name: String, layers: [DPULayer]) {
         self.name = name
         self.layers = layers

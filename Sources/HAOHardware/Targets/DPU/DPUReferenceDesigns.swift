@@ -3,9 +3,13 @@
 public struct DPUReferenceDesign: Sendable, Hashable {
     /// The device part, e.g. "XCZU9EG".
     public var part: String
+    /// The board the design was published for, e.g. "ZCU102".
     public var board: String
+    /// The core architecture of the published design.
     public var architecture: DPUArchitecture
+    /// Number of DPU cores in the published design (1 to ``DPUTarget/maximumCores``).
     public var cores: Int
+    /// The design's DPU clock (`m_axi_dpu_aclk`) in MHz; ``DPUTarget/clockCandidates(for:)`` offers it on the part.
     public var clockMHz: Double
     /// RAM usage as built (nil where the source does not say).
     public var ramUsage: DPURAMUsage?

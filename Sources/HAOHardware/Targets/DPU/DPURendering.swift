@@ -2,6 +2,8 @@ import HAONetwork
 import HAOSupport
 
 extension DPUTarget {
+    /// One line on why no design is feasible: the resources the smallest single core needs beyond the budget (with a note on parts
+    /// whose UltraRAM this target does not count), or, with a target fps, the fps of the fastest design within the budget.
     public func diagnoseInfeasibility(of problem: DPUProblem, objective: DesignObjective) -> String {
         let part = device.part
         let fitting = problem.candidates.indices.filter { problem.resources[$0].fits(in: problem.budget) }
@@ -33,6 +35,7 @@ extension DPUTarget {
             : ""
     }
 
+    /// The `--json` document of `solution` (see ``DPUSolveDocument``); `targetFPS` is written as `target_fps` (null without one).
     public func document(_ solution: HardwareSolution<DPUTarget>, network: Network, targetFPS: Double?) -> DPUSolveDocument {
         DPUSolveDocument(solution: solution, network: network, device: device, calibration: calibrationNote, targetFPS: targetFPS)
     }
@@ -127,6 +130,7 @@ public struct DPUSolveDocument: Encodable, Sendable {
         case ddr_bytes_per_frame, latency_model, solver, solve_ms, designs, diagnosis, messages, target_fps
     }
 
+    /// Writes every key, with `null` for the figures an infeasible solve has not got (synthesised encoding would leave them out).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(target, forKey: .target)

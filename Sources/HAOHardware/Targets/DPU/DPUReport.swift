@@ -31,6 +31,7 @@ public struct DPULayerReport: Sendable, Hashable, Codable {
 
 /// The DPU latency model's evaluation of one design for one network.
 public struct DPUReport: ThroughputReport, Hashable {
+    /// The design evaluated; the latency figures are one core's, the throughput and resources all cores'.
     public var configuration: DPUConfiguration
     /// Batch-1 latency of one core, per-program overhead included.
     public var latencyMs: Double
@@ -44,7 +45,9 @@ public struct DPUReport: ThroughputReport, Hashable {
     public var macs: Int
     /// Per layer group.
     public var layers: [DPULayerReport]
+    /// Resources of all cores: PG338 per-core figures with depthwise and channel augmentation, block RAM only (no UltraRAM).
     public var totalResources: Resources
+    /// The usable budget the design was evaluated against: the device's totals under the utilisation cap.
     public var budget: Resources
     /// The latency terms (for re-evaluating the objective).
     public var terms: DPULatencyTerms

@@ -8,7 +8,9 @@ import HAOSolver
 ///
 /// The DPUCZDX8G runs int8 weights and activations only; networks with other widths are refused.
 public struct DPUTarget: HardwareTarget {
+    /// "dpu": the value of `--target`, and of `target` in reports, checkpoints and calibration profiles.
     public static let id = TargetID("dpu")
+    /// One line for the `--target` help.
     public static let summary = "Xilinx DPUCZDX8G (Vitis AI DPU), int8: architecture, cores and options chosen under the budget"
 
     /// PG338: at most four homogeneous cores.
@@ -16,12 +18,18 @@ public struct DPUTarget: HardwareTarget {
     /// The only width the DPUCZDX8G runs (PG338: INT8 weights and activations; no 4-bit mode).
     public static let supportedBitWidths: [Int]? = [8]
 
+    /// The device, utilisation cap and optional calibration profile the target was built for.
     public var settings: TargetSettings
     /// The latency model's parameter values (a calibration profile's, or the uncalibrated defaults).
     public var parameters: DPULatencyParameters
     /// The clocks the problem chooses from.
     public var clocks: [Double]
 
+    /// A DPU target for `settings`, with the clock candidates of its part and the profile's latency parameters (or
+    /// ``DPULatencyParameters/uncalibrated``). Throws ``HardwareError/invalidDevice(_:)`` for an unusable device,
+    /// ``HardwareError/unsupported(_:)`` for a part that is not a Zynq UltraScale+ MPSoC (PG338), and
+    /// ``HardwareError/invalidOption(_:)`` for a cap outside (0, 1], or a profile of another target
+    /// or with an unknown or out-of-range parameter.
     public init(settings: TargetSettings) throws(HardwareError) {
         do { try settings.device.validate() } catch {
             if case let .invalidValue(part, field, message) = error { throw .invalidDevice("\(part): \(field) \(message)") }
@@ -124,6 +132,10 @@ public struct DPUTarget: HardwareTarget {
         return result
     }
 
+    /// The configuration problem of `network`: every candidate design with its resources, batch-1 latency and objective (whole
+    /// nanoseconds of latency or of the steady-state frame interval, or weighted resources); with a target fps, the latency limit
+    /// is floor(10^9 / fps) ns. Throws what ``program(for:)`` throws, and ``HardwareError/invalidOption(_:)`` for a target fps
+    /// that is not positive and finite or a resource weight that is negative or not finite.
     public func configurationProblem(for network: Network, objective: DesignObjective) throws(HardwareError) -> DPUProblem {
         let program = try program(for: network)
         var terms: [DPUCore: DPULatencyTerms] = [:]
@@ -171,6 +183,10 @@ public struct DPUTarget: HardwareTarget {
         }
     }
 
+    /// Evaluates `configuration` for `network` with the latency model itself (not the problem's tables): per-group times,
+    /// batch-1 latency, throughput of all cores, resources. Any architecture, RAM and DSP usage and clock is accepted, not only
+    /// the candidates. Throws ``HardwareError/invalidOption(_:)`` for a core count outside 1...``maximumCores`` or a clock that is
+    /// not positive and finite, and what ``program(for:)`` throws.
     public func evaluate(_ configuration: DPUConfiguration, for network: Network) throws(HardwareError) -> DPUReport {
         guard (1...Self.maximumCores).contains(configuration.cores), configuration.clockMHz.isFinite, configuration.clockMHz > 0 else {
             throw .invalidOption("a DPU configuration needs 1 to \(Self.maximumCores) cores and a positive clock; got \(configuration)")
@@ -178,6 +194,9 @@ public struct DPUTarget: HardwareTarget {
         return DPUReport(configuration: configuration, program: try program(for: network), target: self)
     }
 
+    /// The objective of `report` in the problem's units (whole nanoseconds of latency or frame interval, or weighted resources),
+    /// recomputed from its latency terms so a solver's claim can be checked. Throws ``HardwareError/invalidOption(_:)`` for a
+    /// resource weight that is negative or not finite.
     public func objectiveValue(of report: DPUReport, for objective: DesignObjective) throws(HardwareError) -> Double {
         try objectiveValue(design: report.configuration, terms: report.terms, objective: objective)
     }

@@ -12,8 +12,11 @@ public struct Fallback<Primary: ExactSolver, Secondary: ExactSolver>: ExactSolve
         self.secondary = secondary
     }
 
+    /// Both backends' names in the order they are tried, e.g. "glpk, then native".
     public var name: String { "\(primary.name), then \(secondary.name)" }
 
+    /// The primary's result; when the primary throws (any error), the secondary's, with a first message naming the primary and
+    /// its error. Throws the secondary's error when both fail.
     public func solve<Problem: ExactProblem>(_ problem: Problem) throws(SolverError) -> ExactResult<Problem.Answer> {
         do {
             return try primary.solve(problem)

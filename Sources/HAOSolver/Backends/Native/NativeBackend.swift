@@ -5,10 +5,14 @@ extension SolverID {
 
 /// Solves exact problems with their own exact algorithm (pure Swift, no integer program).
 public struct NativeBackend: ExactSolver {
+    /// The native backend; it has no options.
     public init() {}
 
+    /// "native" (``SolverID/native``).
     public var name: String { SolverID.native.rawValue }
 
+    /// Runs the problem's own exact algorithm (``ExactProblem/solveNatively()``) and times it; the result names ``SolverID/native``.
+    /// Throws what the algorithm throws.
     public func solve<Problem: ExactProblem>(_ problem: Problem) throws(SolverError) -> ExactResult<Problem.Answer> {
         try timed(.native) { () throws(SolverError) in try problem.solveNatively() }
     }

@@ -240,6 +240,16 @@ static int solve_mip(glp_prob *problem, const hao_glpk_options *options, hao_glp
     parm.cb_func = track_best_bound;
     parm.cb_info = &tracker;
     if (options->time_limit_ms > 0) parm.tm_lim = options->time_limit_ms;
+    if (options->tuned) {
+        parm.pp_tech = options->pp_tech;
+        parm.br_tech = options->br_tech;
+        parm.bt_tech = options->bt_tech;
+        parm.mir_cuts = (options->cuts & 1) ? GLP_ON : GLP_OFF;
+        parm.gmi_cuts = (options->cuts & 2) ? GLP_ON : GLP_OFF;
+        parm.cov_cuts = (options->cuts & 4) ? GLP_ON : GLP_OFF;
+        parm.clq_cuts = (options->cuts & 8) ? GLP_ON : GLP_OFF;
+        parm.sr_heur = options->sr_heur ? GLP_ON : GLP_OFF;
+    }
     int code = glp_intopt(problem, &parm);
     result->glpk_code = code;
     result->best_bound = tracker.best_bound;

@@ -70,6 +70,12 @@ extension EvaluationPhase {
     public static let predictor = EvaluationPhase("predictor")
     /// Time in the target's configuration solver (or the bit-allocation program).
     public static let solver = EvaluationPhase("solver")
+    /// Time in GLPK certificates of sampled candidates (`--solver auto`), and their count.
+    public static let sampleCertificates = EvaluationPhase("sample_certificates")
+    /// Time in GLPK certificates of frontier points (`--solver auto`), and their count.
+    public static let frontierCertificates = EvaluationPhase("frontier_certificates")
+    /// Certificates GLPK could not finish (an error or its time limit); their answers stand uncertified.
+    public static let certificatesNotCompleted = EvaluationPhase("certificates_not_completed")
 }
 
 /// The verdict of a ``CandidateEvaluator`` on one point, with where the time went.
@@ -89,12 +95,22 @@ public struct Evaluation<Configuration: Sendable & Hashable & Codable>: Sendable
     public var predictorSeconds: Double
     /// Seconds in the solver.
     public var solverSeconds: Double
+    /// Seconds certifying the answer (a sampled candidate under `--solver auto`), and how many
+    /// certificates ran.
+    public var certificateSeconds: Double
+    public var certificates: Int
+    /// Certificates the certifier could not finish (the answer stands, uncertified).
+    public var certificatesNotCompleted: Int
 
     /// A verdict with its timings.
-    public init(_ result: Result, predictorSeconds: Double = 0, solverSeconds: Double = 0) {
+    public init(_ result: Result, predictorSeconds: Double = 0, solverSeconds: Double = 0, certificateSeconds: Double = 0,
+                certificates: Int = 0, certificatesNotCompleted: Int = 0) {
         self.result = result
         self.predictorSeconds = predictorSeconds
         self.solverSeconds = solverSeconds
+        self.certificateSeconds = certificateSeconds
+        self.certificates = certificates
+        self.certificatesNotCompleted = certificatesNotCompleted
     }
 }
 
@@ -105,18 +121,50 @@ public protocol CandidateEvaluator: Sendable {
     associatedtype Configuration: Sendable & Hashable & Codable
     /// Scores one point.
     func evaluate(_ point: ArchitecturePoint) throws -> Evaluation<Configuration>
+    /// Checks the scores of the final frontier's points (the session calls it before writing the
+    /// frontier). The hardware-aware evaluator under `--solver auto` certifies each with GLPK; a
+    /// refuted certificate is thrown. Default: nothing to check.
+    func confirm(_ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<Configuration>)], threads: Int) throws -> ConfirmationTally
+}
+
+extension CandidateEvaluator {
+    public func confirm(_ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<Configuration>)], threads: Int) throws -> ConfirmationTally {
+        ConfirmationTally()
+    }
+}
+
+/// What confirming the frontier did.
+public struct ConfirmationTally: Sendable, Hashable {
+    /// Certificates that ran to the end (and held: a refuted one is thrown).
+    public var certificates = 0
+    /// Certificates the certifier could not finish (an error or its time limit).
+    public var notCompleted = 0
+    /// Seconds spent, summed over threads.
+    public var seconds = 0.0
+
+    public init(certificates: Int = 0, notCompleted: Int = 0, seconds: Double = 0) {
+        self.certificates = certificates
+        self.notCompleted = notCompleted
+        self.seconds = seconds
+    }
 }
 
 /// Any evaluator of a given configuration type behind one concrete type, so one search code path
 /// serves every bit-width mode.
 public struct AnyCandidateEvaluator<Configuration: Sendable & Hashable & Codable>: CandidateEvaluator {
     private let body: @Sendable (ArchitecturePoint) throws -> Evaluation<Configuration>
+    private let confirmation: @Sendable ([(point: ArchitecturePoint, metrics: CandidateMetrics<Configuration>)], Int) throws -> ConfirmationTally
 
     /// Wraps `evaluator`.
     public init<E: CandidateEvaluator>(_ evaluator: E) where E.Configuration == Configuration {
         body = { try evaluator.evaluate($0) }
+        confirmation = { try evaluator.confirm($0, threads: $1) }
     }
 
     /// Calls the wrapped evaluator; rethrows what it throws.
     public func evaluate(_ point: ArchitecturePoint) throws -> Evaluation<Configuration> { try body(point) }
+
+    public func confirm(_ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<Configuration>)], threads: Int) throws -> ConfirmationTally {
+        try confirmation(entrants, threads)
+    }
 }

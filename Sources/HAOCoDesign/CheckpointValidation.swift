@@ -65,7 +65,11 @@ extension Checkpoint where Meta == SearchMeta, Genome == ArchitecturePoint, Payl
         }
         for (i, member) in state.population.enumerated() {
             try checkPoint(member.genome, "population member \(i)")
-            guard state.cached(canonical(member.genome)) != nil else { throw fail("population member \(i) has no recorded evaluation") }
+            // With a kept history every member's score is recorded there (a bounded memo keeps
+            // the population's scores in the population itself).
+            guard !settings.keepsHistory || state.cached(canonical(member.genome)) != nil else {
+                throw fail("population member \(i) has no recorded evaluation")
+            }
             try checkOutcome(member.outcome, "population member \(i)")
         }
         for (i, member) in state.archive.members.enumerated() {

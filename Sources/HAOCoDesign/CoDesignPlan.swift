@@ -28,6 +28,11 @@ public struct CoDesignPlan: Sendable {
 
     /// The checkpoint file of the folder.
     public var checkpointURL: URL { folder.appendingPathComponent("checkpoint.json") }
+    /// The memo journal beside it.
+    public var journalURL: URL { folder.appendingPathComponent(CheckpointStore<SearchMeta, ArchitecturePoint, CandidateMetrics<Int>>.journalName) }
+    /// Least time between two checkpoint snapshots that are not forced (the last generation and
+    /// an interrupt always write one). The memo journal is appended every generation.
+    public var checkpointInterval: Duration = CoDesignDefaults.checkpointInterval
 
     /// Resolves `request`: reads the catalogue, space, predictor or checkpoint, checks the output
     /// folder is writable and, for a fresh search, that it holds no search unless `overwrite`.
@@ -59,8 +64,9 @@ public struct CoDesignPlan: Sendable {
             meta.fingerprint = try SearchFingerprint.make(meta, calibration: meta.calibration)
             try SearchLimits.check(population: request.population ?? CoDesignDefaults.population, generations: meta.generations)
             lock = try prepareFolder(folder, request: request)
+            // A long co-design run keeps no history of scores (memory stays bounded, see NSGA2Settings).
             settings = NSGA2Settings(populationSize: request.population ?? CoDesignDefaults.population,
-                                     seed: request.seed ?? CoDesignDefaults.seed)
+                                     seed: request.seed ?? CoDesignDefaults.seed, keepsHistory: false)
         }
         try SearchLimits.check(population: settings.populationSize, generations: meta.generations)
         let threads = request.threads ?? ProcessInfo.processInfo.activeProcessorCount

@@ -86,8 +86,14 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
     /// evaluator errors.
     public func evaluate(_ point: ArchitecturePoint) throws -> EvaluationRecord<Payload> {
         let e = try evaluator.evaluate(point)
-        let phases: [EvaluationPhase: Double] = [.predictor: e.predictorSeconds, .solver: e.solverSeconds]
-        return EvaluationRecord(outcome: judge(e.result), phaseSeconds: phases)
+        var phases: [EvaluationPhase: Double] = [.predictor: e.predictorSeconds, .solver: e.solverSeconds]
+        var counts: [EvaluationPhase: Int] = [:]
+        if e.certificates + e.certificatesNotCompleted > 0 {
+            phases[.sampleCertificates] = e.certificateSeconds
+            counts[.sampleCertificates] = e.certificates
+            counts[.certificatesNotCompleted] = e.certificatesNotCompleted
+        }
+        return EvaluationRecord(outcome: judge(e.result), phaseSeconds: phases, counts: counts)
     }
 
     /// Applies the constraints to an evaluator verdict. Never scores an infeasible candidate.

@@ -31,6 +31,13 @@ public enum CoDesignDefaults {
     public static let outputFolder = "hao-search"
     /// The baselines the headline compares with (the paper's).
     public static let headlineBaselines = ["MnasNet-A1", "FBNet-B"]
+    /// Under `--solver auto`, the share of candidates (besides every frontier point) whose fast
+    /// answer GLPK certifies by solving the program again.
+    public static let certificateSampleRate = 0.01
+    /// Least time between two checkpoint snapshots (besides the last generation and an
+    /// interrupt); the memo journal is appended every generation. A kill loses at most this
+    /// much of the run (it is redone, to the same result, on resume).
+    public static let checkpointInterval: Duration = .seconds(5)
 }
 
 /// How a search chooses block bit widths, as the user asks for it.

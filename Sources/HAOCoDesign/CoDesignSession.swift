@@ -82,13 +82,20 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
                 + (meta.hasMixedBitChoices ? " and 4-bit blocks cost no accuracy, so the frontier favours 4 bits." : " (the space has one bit width, so candidates still rank fairly).")
                 + " Recorded as predictor_ignores_bit_widths in frontier.json."))
         }
-        let evaluator = HardwareAwareEvaluator(space: meta.space, predictor: predictor, target: target, solver: meta.solver.makeSolver())
+        let evaluator = HardwareAwareEvaluator(space: meta.space, predictor: predictor, target: target, choice: meta.solver,
+                                               seed: plan.settings.seed)
         let problem = try CoDesignProblem(space: meta.space, evaluator: try candidateEvaluator(evaluator), constraints: meta.constraints,
                                           mutationRate: meta.mutationRate, bitsMode: meta.bitsMode, variation: meta.variation)
         let search = try NSGA2(problem: problem, settings: plan.settings, threads: plan.threads)
-        var state = try initialState(search, problem: problem, onEvent: onEvent)
-        let interrupted = try evolve(search, &state, shouldStop: shouldStop, onEvent: onEvent)
+        let (initial, store) = try initialState(search, problem: problem, onEvent: onEvent)
+        var state = initial
+        let interrupted = try evolve(search, &state, store: store, shouldStop: shouldStop, onEvent: onEvent)
         let frontier = try problem.frontier(of: state)
+        // Under auto, GLPK certifies every frontier point before anything is written.
+        let confirmation = try evaluator.confirm(frontier.map { ($0.point, $0.metrics) }, threads: plan.threads)
+        state.stats.counts[.frontierCertificates, default: 0] = confirmation.certificates
+        state.stats.counts[.certificatesNotCompleted, default: 0] += confirmation.notCompleted
+        state.stats.phaseSeconds[.frontierCertificates] = confirmation.seconds
         var baselines: [BaselinePoint<Target.Configuration>] = []
         if plan.request.baselines, let models = plan.models, !frontier.isEmpty {
             baselines = solveBaselines(models: models, evaluator: evaluator, onEvent: onEvent)
@@ -98,7 +105,9 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
                                     stats: state.stats, frontier: frontier, baselines: baselines,
                                     headline: Headline(frontier: frontier, baselines: baselines),
                                     predictor: meta.predictorName, predictorIgnoresBitWidths: predictor.ignoresBitWidths,
-                                    latencyModel: target.latencyModel)
+                                    latencyModel: target.latencyModel,
+                                    certificates: CertificateSummary(stats: state.stats, solver: meta.solver),
+                                    fastEvaluator: evaluator.fastStatistics)
         if !frontier.isEmpty { try report.write(to: plan.folder) }
         let outcome = CoDesignOutcome(report: report, state: state, folder: plan.folder, interrupted: interrupted)
         if frontier.isEmpty && !(interrupted && state.generation < meta.generations) { try failNoFeasible(state) }
@@ -131,46 +140,52 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
         return typed
     }
 
+    typealias Store = CheckpointStore<SearchMeta, ArchitecturePoint, Metrics>
+
     /// The resumed state, or a fresh initial population (after checking the constraints can be
-    /// met at all, so an impossible search fails before it leaves a checkpoint).
+    /// met at all, so an impossible search fails before it leaves a checkpoint), with the store
+    /// that saves it.
     func initialState<E>(_ search: NSGA2<CoDesignProblem<E>>, problem: CoDesignProblem<E>,
-                         onEvent: (CoDesignEvent) -> Void) throws -> State where E.Configuration == Target.Configuration {
+                         onEvent: (CoDesignEvent) -> Void) throws -> (State, Store) where E.Configuration == Target.Configuration {
         if plan.isResume {
-            let checkpoint = try CoDesignCheckpoint<Target.Configuration>.load(from: plan.checkpointURL)
+            let (checkpoint, store) = try Store.load(from: plan.checkpointURL, memoKey: problem.memoKey, validate: { try $0.checkContents() })
             let state = checkpoint.state
             try checkArchiveSample(state, problem: problem)
             onEvent(.resuming(folder: plan.folder, generation: state.generation, evaluations: state.stats.evaluations))
-            return state
+            return (state, store)
         }
         try problem.checkConstraintsArePossible()
         let m = plan.meta, s = plan.settings
         onEvent(.starting(description: "Searching \(m.space.name) on \(m.device.part) (\(m.device.board)): population \(s.populationSize), \(m.generations) generations, seed \(s.seed), \(plan.threads) thread(s), solver \(m.solver), variation \(m.variation.name); latency model: \(target.latencyModel.summary)."))
         let state = try search.initialState()
-        try save(state)
+        let store = Store(url: plan.checkpointURL, interval: plan.checkpointInterval)
+        try save(state, to: store, force: true)
         onEvent(.generationDone(snapshot(state, startGeneration: 0)))
-        return state
+        return (state, store)
     }
 
-    /// Runs the remaining generations, checkpointing each; returns whether it was interrupted.
-    func evolve<E>(_ search: NSGA2<CoDesignProblem<E>>, _ state: inout State, shouldStop: @escaping @Sendable () -> Bool,
+    /// Runs the remaining generations, journaling each and snapshotting at the store's interval,
+    /// at the last generation and when stopped; returns whether it was interrupted.
+    func evolve<E>(_ search: NSGA2<CoDesignProblem<E>>, _ state: inout State, store: Store, shouldStop: @escaping @Sendable () -> Bool,
                    onEvent: (CoDesignEvent) -> Void) throws -> Bool where E.Configuration == Target.Configuration {
         let startGeneration = state.generation
-        var lastSaved = state.generation
+        let generations = plan.meta.generations
         do {
-            try search.run(&state, generations: plan.meta.generations, shouldStop: { _ in shouldStop() }, afterGeneration: { s in
-                try save(s)
-                lastSaved = s.generation
+            try search.run(&state, generations: generations, shouldStop: { _ in shouldStop() }, afterGeneration: { s in
+                try save(s, to: store, force: s.generation >= generations || shouldStop())
                 onEvent(.generationDone(snapshot(s, startGeneration: startGeneration)))
             })
+            // A stop requested just after a generation's save: that generation is snapshotted now.
+            if store.savedGeneration != state.generation { try save(state, to: store, force: true) }
         } catch let error as SearchError {
             onEvent(.stopped)
-            throw CoDesignRunError(message: error.description + "\n" + CoDesignPlan.howToProceed(folder: plan.folder, generation: lastSaved))
+            throw CoDesignRunError(message: error.description + "\n" + CoDesignPlan.howToProceed(folder: plan.folder, generation: store.savedGeneration ?? startGeneration))
         }
-        return shouldStop() && state.generation < plan.meta.generations
+        return shouldStop() && state.generation < generations
     }
 
-    func save(_ state: State) throws {
-        try CoDesignCheckpoint(meta: plan.meta, settings: plan.settings, state: state).write(to: plan.checkpointURL)
+    func save(_ state: State, to store: Store, force: Bool) throws {
+        try store.save(Checkpoint(meta: plan.meta, settings: plan.settings, state: state), force: force)
     }
 
     func snapshot(_ s: State, startGeneration: Int) -> ProgressSnapshot {
@@ -206,16 +221,17 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
     /// (and, with --overwrite, the replaced search's frontier files go too). A resumed search
     /// keeps the checkpoint it was given.
     func failNoFeasible(_ state: State) throws -> Never {
-        let closest = state.evaluated.compactMap { entry -> (Double, String)? in
+        let closest: (Double, String)? = state.closestInfeasible.flatMap { entry in
             if case .infeasible(let reason, let v) = entry.outcome { return (v, reason) }
             return nil
-        }.min { $0.0 < $1.0 }
+        }
         let failure = CoDesignError.noFeasibleCandidate("\(state.stats.evaluations) candidates evaluated, none meets the constraints"
             + (closest.map { "; the closest: \($0.1)" } ?? ""))
         guard !plan.isResume else {
             throw CoDesignRunError(message: failure.description + "\n" + CoDesignPlan.howToProceed(folder: plan.folder, generation: state.generation))
         }
         try? FileManager.default.removeItem(at: plan.checkpointURL)
+        try? FileManager.default.removeItem(at: plan.journalURL)
         if plan.request.overwrite {
             for name in ["frontier.json", "frontier.csv", "frontier.svg"] {
                 try? FileManager.default.removeItem(at: plan.folder.appendingPathComponent(name))
@@ -272,6 +288,8 @@ public struct AnyCoDesignOutcome: Sendable {
     public var bestTop1: Double?
     /// Which latency model produced the figures.
     public var latencyModel: LatencyModelDescription?
+    /// What GLPK certified (`--solver auto`).
+    public var certificates: CertificateSummary?
 
     init<C>(_ outcome: CoDesignOutcome<C>) {
         table = outcome.report.table()
@@ -284,6 +302,7 @@ public struct AnyCoDesignOutcome: Sendable {
         folder = outcome.folder
         bestTop1 = outcome.report.frontier.map(\.metrics.top1).max()
         latencyModel = outcome.report.latencyModel
+        certificates = outcome.report.certificates
     }
 }
 

@@ -246,10 +246,15 @@ public struct FrontierReport<Configuration: Sendable & Hashable & Codable>: Send
     /// its cross-validated error, or the target's uncalibrated model (nil in reports written
     /// before this field).
     public var latencyModel: LatencyModelDescription?
+    /// What GLPK certified (`--solver auto`); nil otherwise.
+    public var certificates: CertificateSummary?
+    /// The fast evaluator's counters in the process that wrote the report (memo, incumbents); nil
+    /// when candidates were solved one by one.
+    public var fastEvaluator: FastEvaluatorStatistics?
 
     enum CodingKeys: String, CodingKey {
-        case format, device, space, constraints, settings, generations, stats, frontier, baselines, headline, predictor
-        case predictorIgnoresBitWidths = "predictor_ignores_bit_widths"
+        case format, device, space, constraints, settings, generations, stats, frontier, baselines, headline, predictor, certificates
+        case predictorIgnoresBitWidths = "predictor_ignores_bit_widths", fastEvaluator = "fast_evaluator"
         case latencyModel = "latency_model"
     }
 
@@ -270,13 +275,18 @@ public struct FrontierReport<Configuration: Sendable & Hashable & Codable>: Send
         predictor = try c.decodeIfPresent(String.self, forKey: .predictor)
         predictorIgnoresBitWidths = try c.decodeIfPresent(Bool.self, forKey: .predictorIgnoresBitWidths) ?? false
         latencyModel = try c.decodeIfPresent(LatencyModelDescription.self, forKey: .latencyModel)
+        certificates = try c.decodeIfPresent(CertificateSummary.self, forKey: .certificates)
+        fastEvaluator = try c.decodeIfPresent(FastEvaluatorStatistics.self, forKey: .fastEvaluator)
     }
 
     /// A report; the frontier is sorted by increasing fps.
     public init(device: String, space: String, constraints: SearchConstraints, settings: NSGA2Settings, generations: Int,
                 stats: SearchStats, frontier: [FrontierPoint<Configuration>], baselines: [BaselinePoint<Configuration>], headline: Headline<Configuration>,
-                predictor: String? = nil, predictorIgnoresBitWidths: Bool = false, latencyModel: LatencyModelDescription? = nil) {
+                predictor: String? = nil, predictorIgnoresBitWidths: Bool = false, latencyModel: LatencyModelDescription? = nil,
+                certificates: CertificateSummary? = nil, fastEvaluator: FastEvaluatorStatistics? = nil) {
         self.latencyModel = latencyModel
+        self.certificates = certificates
+        self.fastEvaluator = fastEvaluator
         self.predictor = predictor
         self.predictorIgnoresBitWidths = predictorIgnoresBitWidths
         self.device = device

@@ -55,11 +55,19 @@ public struct Checkpoint<Meta: Codable & Sendable, Genome: Hashable & Codable & 
         guard checkpoint.format == formatName else {
             throw SearchError.corruptCheckpoint(path: url.path, detail: "format '\(checkpoint.format)', expected '\(formatName)'")
         }
+        try checkpoint.check(path: url.path, validate: validate)
+        return checkpoint
+    }
+
+    /// The checks of ``read(from:validate:)`` after decoding (shared with ``CheckpointStore``).
+    func check(path: String, validate: (Self) throws -> Void) throws {
+        let url = URL(fileURLWithPath: path)
+        let checkpoint = self
         do { try checkpoint.settings.validate() } catch {
             throw SearchError.corruptCheckpoint(path: url.path, detail: "\(error)")
         }
         let s = checkpoint.state
-        guard s.generation >= 0, s.stats.evaluations == s.evaluated.count else {
+        guard s.generation >= 0, !checkpoint.settings.keepsHistory || s.stats.evaluations == s.evaluated.count else {
             throw SearchError.corruptCheckpoint(path: url.path, detail: "inconsistent state (generation \(s.generation), evaluations \(s.stats.evaluations) vs \(s.evaluated.count) recorded)")
         }
         // Every generation ends with exactly populationSize individuals (selection keeps repeats
@@ -81,7 +89,6 @@ public struct Checkpoint<Meta: Codable & Sendable, Genome: Hashable & Codable & 
                 throw SearchError.corruptCheckpoint(path: url.path, detail: "archive member \(i) is not among the evaluated candidates")
             }
         }
-        return checkpoint
     }
 
     /// Writes `data` to `url` atomically (see ``AtomicFile``); failures are ``SearchError/unwritableOutput(path:detail:)``.

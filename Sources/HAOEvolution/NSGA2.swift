@@ -14,12 +14,39 @@ public struct NSGA2Settings: Codable, Sendable, Hashable {
     /// Repeats cost nothing (memoised) but waste a population slot.
     public var noveltyAttempts: Int
     public var seed: UInt64
+    /// Whether the state keeps every evaluated candidate with its score (``SearchState/evaluated``):
+    /// small problems and ground-truth benchmarks want it; a long co-design run does not (memory).
+    public var keepsHistory: Bool
+    /// How many distinct candidates' keys the memo holds (16 bytes each, plus the set's overhead:
+    /// about 48 bytes per key); older ones bred again are evaluated again.
+    public var memoCapacity: Int
 
-    public init(populationSize: Int = 100, crossoverProbability: Double = 0.9, noveltyAttempts: Int = 20, seed: UInt64 = 1) {
+    /// The default ``memoCapacity``: 2^20 keys, about 50 MB at most.
+    public static let defaultMemoCapacity = 1 << 20
+
+    public init(populationSize: Int = 100, crossoverProbability: Double = 0.9, noveltyAttempts: Int = 20, seed: UInt64 = 1,
+                keepsHistory: Bool = true, memoCapacity: Int = NSGA2Settings.defaultMemoCapacity) {
         self.populationSize = populationSize
         self.crossoverProbability = crossoverProbability
         self.noveltyAttempts = noveltyAttempts
         self.seed = seed
+        self.keepsHistory = keepsHistory
+        self.memoCapacity = memoCapacity
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case populationSize, crossoverProbability, noveltyAttempts, seed, keepsHistory, memoCapacity
+    }
+
+    /// Reads settings; files written before the memo was bounded mean a kept history and the default capacity.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        populationSize = try c.decode(Int.self, forKey: .populationSize)
+        crossoverProbability = try c.decode(Double.self, forKey: .crossoverProbability)
+        noveltyAttempts = try c.decode(Int.self, forKey: .noveltyAttempts)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        keepsHistory = try c.decodeIfPresent(Bool.self, forKey: .keepsHistory) ?? true
+        memoCapacity = try c.decodeIfPresent(Int.self, forKey: .memoCapacity) ?? Self.defaultMemoCapacity
     }
 
     public func validate() throws {
@@ -29,85 +56,9 @@ public struct NSGA2Settings: Codable, Sendable, Hashable {
             throw SearchError.invalidSetting("crossover probability must be in [0, 1], got \(crossoverProbability)")
         }
         guard noveltyAttempts >= 1 else { throw SearchError.invalidSetting("novelty attempts must be at least 1") }
-    }
-}
-
-/// Counters of a run. Timings are wall-clock seconds and do not influence results.
-public struct SearchStats: Codable, Sendable, Hashable {
-    /// Distinct candidates evaluated.
-    public var evaluations = 0
-    /// Children whose score came from the memo.
-    public var cacheHits = 0
-    /// Wall-clock seconds spent in evaluation batches.
-    public var evaluationWallSeconds = 0.0
-    /// Summed per-candidate seconds of each phase the problem reports (across threads).
-    public var phaseSeconds: [EvaluationPhase: Double] = [:]
-    /// Wall-clock seconds of whole generations, including selection.
-    public var wallSeconds = 0.0
-
-    public init() {}
-
-    /// Distinct evaluations per wall-clock second of evaluation.
-    public var evaluationsPerSecond: Double { evaluationWallSeconds > 0 ? Double(evaluations) / evaluationWallSeconds : 0 }
-}
-
-/// The full state of a run after a completed generation: enough to continue bit for bit.
-public struct SearchState<Genome: Hashable & Codable & Sendable, Payload: Codable & Sendable>: Codable, Sendable {
-    /// Completed generations; 0 means the initial population has been evaluated.
-    public var generation: Int
-    public var rng: SplitMix64
-    public var population: [Individual<Genome, Payload>]
-    public var archive: ParetoArchive<Genome, Payload>
-    /// Every distinct canonical candidate evaluated, in evaluation order.
-    public private(set) var evaluated: [Individual<Genome, Payload>]
-    public var stats: SearchStats
-    private var index: [Genome: Int]
-
-    init(rng: SplitMix64) {
-        generation = 0
-        self.rng = rng
-        population = []
-        archive = ParetoArchive()
-        evaluated = []
-        stats = SearchStats()
-        index = [:]
-    }
-
-    enum CodingKeys: String, CodingKey { case generation, rng, population, archive, evaluated, stats }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        generation = try c.decode(Int.self, forKey: .generation)
-        let hex = try c.decode(String.self, forKey: .rng)
-        guard let restored = SplitMix64(stateHex: hex) else {
-            throw DecodingError.dataCorruptedError(forKey: .rng, in: c, debugDescription: "random state '\(hex)' is not a 64-bit hex number")
+        guard memoCapacity >= 2 * populationSize else {
+            throw SearchError.invalidSetting("the memo must hold at least two generations' candidates (\(2 * populationSize)), got \(memoCapacity)")
         }
-        rng = restored
-        population = try c.decode([Individual<Genome, Payload>].self, forKey: .population)
-        archive = try c.decode(ParetoArchive<Genome, Payload>.self, forKey: .archive)
-        evaluated = try c.decode([Individual<Genome, Payload>].self, forKey: .evaluated)
-        stats = try c.decode(SearchStats.self, forKey: .stats)
-        index = [:]
-        for (i, entry) in evaluated.enumerated() { index[entry.genome] = i }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(generation, forKey: .generation)
-        try c.encode(rng.stateHex, forKey: .rng)
-        try c.encode(population, forKey: .population)
-        try c.encode(archive, forKey: .archive)
-        try c.encode(evaluated, forKey: .evaluated)
-        try c.encode(stats, forKey: .stats)
-    }
-
-    /// The memoised outcome of a canonical genome.
-    public func cached(_ canonical: Genome) -> Outcome<Payload>? { index[canonical].map { evaluated[$0].outcome } }
-
-    mutating func record(_ canonical: Genome, _ outcome: Outcome<Payload>) {
-        guard index[canonical] == nil else { return }
-        index[canonical] = evaluated.count
-        evaluated.append(Individual(genome: canonical, outcome: outcome))
     }
 }
 
@@ -137,7 +88,7 @@ public struct NSGA2<Problem: SearchProblem>: Sendable {
     /// Breeds and evaluates the initial population (seed genomes first, then random ones).
     public func initialState(seeds: [Problem.Genome] = []) throws -> State {
         let start = DispatchTime.now()
-        var state = State(rng: SplitMix64(seed: settings.seed))
+        var state = State(rng: SplitMix64(seed: settings.seed), memoCapacity: settings.memoCapacity)
         var genomes: [Problem.Genome] = []
         var keys = Set<Problem.Genome>()
         for seed in seeds.prefix(settings.populationSize) {
@@ -184,7 +135,7 @@ public struct NSGA2<Problem: SearchProblem>: Sendable {
                 child = problem.mutate(child, using: &state.rng)
                 attempts += 1
                 let key = problem.canonical(child)
-                if state.cached(key) == nil && !keys.contains(key) { break }
+                if !keys.contains(key) && !state.memo.contains(problem.memoKey(key)) { break }
             } while attempts < settings.noveltyAttempts
             keys.insert(problem.canonical(child))
             children.append(child)
@@ -212,9 +163,7 @@ public struct NSGA2<Problem: SearchProblem>: Sendable {
     public func rankAndCrowding(_ members: [Member]) -> (rank: [Int], crowding: [Double]) {
         var rank = [Int](repeating: 0, count: members.count)
         var crowding = [Double](repeating: 0, count: members.count)
-        let fronts = Pareto.nonDominatedFronts(count: members.count) {
-            Pareto.constrainedDominates(members[$0].outcome, members[$1].outcome)
-        }
+        let fronts = Pareto.constrainedFronts(members.map(\.outcome))
         for (r, front) in fronts.enumerated() {
             for i in front { rank[i] = r }
             // Infeasible fronts hold equal violations only; they need no spreading.
@@ -236,9 +185,7 @@ public struct NSGA2<Problem: SearchProblem>: Sendable {
         }
         let target = settings.populationSize
         if unique.count <= target { return unique + repeats.prefix(target - unique.count) }
-        let fronts = Pareto.nonDominatedFronts(count: unique.count) {
-            Pareto.constrainedDominates(unique[$0].outcome, unique[$1].outcome)
-        }
+        let fronts = Pareto.constrainedFronts(unique.map(\.outcome))
         var chosen: [Int] = []
         for front in fronts {
             if chosen.count + front.count <= target {
@@ -254,24 +201,42 @@ public struct NSGA2<Problem: SearchProblem>: Sendable {
         return chosen.map { unique[$0] }
     }
 
-    /// Evaluates the distinct, not yet memoised genomes of `genomes` in parallel, records them in
+    /// Evaluates the distinct genomes of `genomes` not in the memo in parallel, records them in
     /// index order, updates the archive, and returns the scored individuals (original genomes).
+    /// A repeat takes its score from the population or the archive; one held in neither (the memo
+    /// keeps keys, not scores) is evaluated again, to the same score, and counted as a re-evaluation.
     func evaluate(_ genomes: [Problem.Genome], into state: inout State) throws -> [Member] {
         let canonical = genomes.map(problem.canonical)
-        var fresh: [Problem.Genome] = []
+        var outcomes: [Problem.Genome: Outcome<Problem.Payload>] = [:]
+        for member in state.population { outcomes[problem.canonical(member.genome)] = member.outcome }
+        for member in state.archive.members { outcomes[member.genome] = member.outcome }
+        var fresh: [Problem.Genome] = [], freshKeys: [GenomeKey] = [], again: [Problem.Genome] = []
         var pending = Set<Problem.Genome>()
-        for key in canonical where state.cached(key) == nil && pending.insert(key).inserted { fresh.append(key) }
+        for genome in canonical where pending.insert(genome).inserted {
+            let key = problem.memoKey(genome)
+            if !state.memo.contains(key) {
+                fresh.append(genome)
+                freshKeys.append(key)
+            } else if outcomes[genome] == nil {
+                again.append(genome)
+            }
+        }
         state.stats.cacheHits += genomes.count - fresh.count
         let start = DispatchTime.now()
-        let records = try evaluateConcurrently(fresh)
-        state.stats.evaluationWallSeconds += seconds(since: start)
-        for (key, record) in zip(fresh, records) {
-            state.record(key, record.outcome)
-            state.archive.insert(Individual(genome: key, outcome: record.outcome))
+        let records = try evaluateConcurrently(fresh + again)
+        for (i, record) in records.enumerated() {
+            let genome = i < fresh.count ? fresh[i] : again[i - fresh.count]
+            if i < fresh.count { state.record(genome, key: freshKeys[i], record.outcome, keepHistory: settings.keepsHistory) }
+            outcomes[genome] = record.outcome
+            let member = Individual(genome: genome, outcome: record.outcome)
+            state.archive.insert(member)
             for (phase, time) in record.phaseSeconds { state.stats.phaseSeconds[phase, default: 0] += time }
+            for (name, count) in record.counts { state.stats.counts[name, default: 0] += count }
         }
+        state.stats.evaluationWallSeconds += seconds(since: start)
         state.stats.evaluations += fresh.count
-        return zip(genomes, canonical).map { Individual(genome: $0, outcome: state.cached($1)!) }
+        state.stats.reEvaluations += again.count
+        return zip(genomes, canonical).map { Individual(genome: $0, outcome: outcomes[$1]!) }
     }
 
     private func evaluateConcurrently(_ genomes: [Problem.Genome]) throws -> [EvaluationRecord<Problem.Payload>] {

@@ -20,6 +20,9 @@ public protocol SearchProblem: Sendable {
     /// The representative of the genomes that describe the same candidate (e.g. with the genes of
     /// inactive block slots reset). Memoisation and the archive key on it.
     func canonical(_ genome: Genome) -> Genome
+    /// A compact key of a canonical genome for the memo (default: a digest of its JSON, see
+    /// ``GenomeKey``); a problem whose genomes pack into 128 bits gives a lossless one.
+    func memoKey(_ canonical: Genome) -> GenomeKey
     /// Scores a canonical genome. Called concurrently from several threads.
     /// Throw only for real failures (bad data, a solver error); constraint violations are
     /// `.infeasible` outcomes.
@@ -67,11 +70,14 @@ public struct EvaluationRecord<Payload: Codable & Sendable>: Sendable {
     public var outcome: Outcome<Payload>
     /// Seconds per phase (summed per candidate, whatever the thread count).
     public var phaseSeconds: [EvaluationPhase: Double]
+    /// Counts the search adds up (e.g. certificates run for this candidate).
+    public var counts: [EvaluationPhase: Int]
 
     /// A record of one evaluation.
-    public init(outcome: Outcome<Payload>, phaseSeconds: [EvaluationPhase: Double] = [:]) {
+    public init(outcome: Outcome<Payload>, phaseSeconds: [EvaluationPhase: Double] = [:], counts: [EvaluationPhase: Int] = [:]) {
         self.outcome = outcome
         self.phaseSeconds = phaseSeconds
+        self.counts = counts
     }
 }
 

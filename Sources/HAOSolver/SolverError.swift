@@ -15,6 +15,9 @@ public enum SolverError: Error, Sendable, Equatable, CustomStringConvertible {
     case fileError(path: String, message: String)
     /// A backend that cannot handle this problem (e.g. too large to enumerate).
     case unsupported(String)
+    /// Two exact solvers disagree on one problem: a bug in one of them, never a tolerance.
+    /// Both answers are described, the claimed one first.
+    case disagreement(claimed: String, certifier: String)
 
     public var description: String {
         switch self {
@@ -32,6 +35,8 @@ public enum SolverError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .invalidOption(message): return "invalid solver option: \(message)"
         case let .fileError(path, message): return "\(path): \(message.trimmingWhitespace())"
         case let .unsupported(message): return "unsupported: \(message)"
+        case let .disagreement(claimed, certifier):
+            return "exact solvers disagree (a bug; please report it with this message): \(claimed); but \(certifier)"
         }
     }
 }

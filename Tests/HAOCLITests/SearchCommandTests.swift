@@ -134,7 +134,19 @@ struct SearchCommandTests {
         }
         let edits: [(String, String, (inout [String: Any]) throws -> Void)] = [
             ("kernel 9 in the population", "kernel 9", setKernel("population")),
-            ("kernel 9 among the evaluated", "kernel 9", setKernel("evaluated")),
+            ("kernel 9 in the archive", "kernel 9", { o in
+                try state(&o) { s in
+                    var archive = try #require(s["archive"] as? [String: Any])
+                    var members = try #require(archive["members"] as? [[String: Any]])
+                    var genome = try #require(members[0]["genome"] as? [String: Any])
+                    var kernels = try #require(genome["kernels"] as? [Int])
+                    kernels[0] = 9
+                    genome["kernels"] = kernels
+                    members[0]["genome"] = genome
+                    archive["members"] = members
+                    s["archive"] = archive
+                }
+            }),
             ("3 of 8 individuals", "populationSize 8", { o in
                 try state(&o) { s in s["population"] = Array(try #require(s["population"] as? [Any]).prefix(3)) }
             }),

@@ -82,7 +82,7 @@ struct SearchFolderSafetyTests {
         let resumed = try HAOBinary.run(["search", "--resume", dir, "--generations", "2"] + Self.common)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let left = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
-        #expect(left == [".hao-search.lock", "checkpoint.json", "frontier.csv", "frontier.json", "frontier.svg", "notes.txt"], "\(left)")
+        #expect(left == [".hao-search.lock", "checkpoint.json", "frontier.csv", "frontier.json", "frontier.svg", "memo.journal", "notes.txt"], "\(left)")
     }
 
     /// `--overwrite` killed part-way never leaves the old frontier beside the new checkpoint.

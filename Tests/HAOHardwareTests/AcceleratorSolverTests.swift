@@ -39,14 +39,21 @@ private func randomInstance(seed: UInt64) -> (Network, Device) {
         let native = pruned.solveNative()
         #expect(exhaustive.objective == nativeUnpruned.objective, "seed \(seed)")
         #expect(exhaustive.objective == native.objective, "seed \(seed)")
-        // GLPK on the pruned, strengthened formulation and on the plain one over all candidates.
-        for (instance, options) in [(pruned, FormulationOptions.standard), (full, FormulationOptions.plain)] {
+        // GLPK on the pruned, strengthened formulation and on the plain one over all candidates,
+        // with GLPK's default settings and with the search's measured ones, and with the
+        // (optional) engine-bound rows.
+        let tuned = GLPKSolver(tuning: .subgraphSearch)
+        let variants: [(SubgraphInstance, FormulationOptions, GLPKSolver)] = [
+            (pruned, .standard, GLPKSolver()), (full, .plain, GLPKSolver()),
+            (pruned, .standard, tuned), (full, .plain, tuned), (pruned, FormulationOptions(engineBounds: true), tuned),
+        ]
+        for (instance, options, glpk) in variants {
             if instance.candidateCounts.contains(0) {
                 #expect(exhaustive.objective == nil, "seed \(seed): pruning emptied an engine of a feasible instance")
                 continue
             }
             let program = SubgraphProgram(instance: instance, options: options)
-            let solution = try GLPKSolver().solve(program.model, options: SolverOptions())
+            let solution = try glpk.solve(program.model, options: SolverOptions())
             if let expected = exhaustive.objective {
                 #expect(solution.status == .optimal, "seed \(seed)")
                 let objective = try #require(solution.objective)
@@ -179,22 +186,55 @@ private func randomInstance(seed: UInt64) -> (Network, Device) {
     }
 }
 
-@Test func autoFallsBackToNativeWithAMessage() throws {
+@Test func autoIsNativeCertifiedByGLPKAndSaysWhenACertificateCouldNotFinish() throws {
     var network = try #require(try Fixtures.shippedNetworks().first)
     for i in network.blocks.indices { network.blocks[i].precision = .w4a4 }
     let device = Fixtures.zu3eg
-    let expected = try SubgraphTarget(device: device).solve(network, solver: .native)
+    let optimizer = SubgraphTarget(device: device)
+    let expected = try optimizer.solve(network, solver: .native)
+    let certified = try optimizer.solve(network, solver: .auto)
+    #expect(certified.solver == .native)
+    #expect(certified.latencyCycles == expected.latencyCycles)
+    #expect(certified.messages.isEmpty)
+    #expect(certified.certificate?.hasPrefix("certified by GLPK (no answer strictly better") == true)
     // A GLPK error (a zero time limit is rejected) and a GLPK time limit (1 ms; these programs take tens of ms).
     for limit in [Duration.zero, .milliseconds(1)] {
-        let optimizer = SubgraphTarget(device: device)
         let solution = try optimizer.solve(network, using: SolverChoice.auto.makeSolver(timeLimit: limit))
         #expect(solution.solver == .native)
         #expect(solution.messages.count == 1)
-        #expect(solution.messages.first?.contains("the native exact solver took over") == true)
+        #expect(solution.messages.first?.hasPrefix("not certified: GLPK did not finish") == true)
         #expect(solution.latencyCycles == expected.latencyCycles)
         // Without auto, the failure is the caller's to see.
         #expect(throws: HardwareError.self) { try optimizer.solve(network, using: SolverChoice.glpk.makeSolver(timeLimit: limit)) }
     }
+}
+
+/// GLPK certificates of the subgraph problem: on random instances the exhaustive optimum passes
+/// both kinds, a claim one cycle above it is refuted by the cutoff program with a configuration
+/// that is exactly better, and a claimed infeasibility of a feasible instance is refuted.
+@Test func certificatesHoldForTheOptimumAndRefuteAnythingElse() throws {
+    var checked = 0
+    for seed in UInt64(300)...360 {
+        let (network, device) = randomInstance(seed: seed)
+        let optimizer = SubgraphTarget(device: device, cap: .none, parameters: smallParameters)
+        let problem = try optimizer.configurationProblem(for: network, objective: .minimiseLatency)
+        let exhaustive = problem.full.solveExhaustive()
+        guard let choice = exhaustive.choice, let value = exhaustive.objective else {
+            #expect(try problem.certify(.infeasible(), kind: .cutoff, with: GLPKSolver(), options: SolverOptions()) == nil, "seed \(seed)")
+            continue
+        }
+        let claim = ExactOutcome.optimal(problem.full.configuration(choice), objective: value)
+        for kind in [CertificateKind.cutoff, .reproduction] {
+            #expect(try problem.certify(claim, kind: kind, with: GLPKSolver(), options: SolverOptions()) == nil, "seed \(seed) \(kind)")
+        }
+        let tooHigh = ExactOutcome.optimal(problem.full.configuration(choice), objective: value + 1)
+        let found = try #require(try problem.certify(tooHigh, kind: .cutoff, with: GLPKSolver(), options: SolverOptions()), "seed \(seed)")
+        #expect(found.objective == value, "seed \(seed): the cutoff program's answer is exactly the optimum here")
+        let infeasibleClaim = try problem.certify(.infeasible(), kind: .cutoff, with: GLPKSolver(), options: SolverOptions())
+        #expect(infeasibleClaim?.status == .optimal, "seed \(seed)")
+        checked += 1
+    }
+    #expect(checked >= 40)
 }
 
 /// Exhaustive enumeration of every candidate triple (1,512,630 with the default candidate sets)

@@ -9,6 +9,8 @@ private struct PickOne: ExactProblem {
     var capacity: Double
     /// Makes the MILP path fail as a backend would.
     var milpError: SolverError? = nil
+    /// Makes the native path return the most expensive fitting item (a planted bug).
+    var nativeIsWrong = false
 
     var outcomeWithoutSolving: ExactOutcome<Int>? { costs.isEmpty ? .infeasible() : nil }
 
@@ -23,7 +25,11 @@ private struct PickOne: ExactProblem {
         return .optimal(chosen, objective: solution.objective!)
     }
 
-    func solveNatively() throws(SolverError) -> ExactOutcome<Int> { try solveByEnumeration() }
+    func solveNatively() throws(SolverError) -> ExactOutcome<Int> {
+        guard nativeIsWrong else { return try solveByEnumeration() }
+        let worst = costs.indices.filter { weights[$0] <= capacity }.max { costs[$0] < costs[$1] }!
+        return .optimal(worst, objective: costs[worst])
+    }
 
     func solveByEnumeration() throws(SolverError) -> ExactOutcome<Int> {
         let fitting = costs.indices.filter { weights[$0] <= capacity }
@@ -61,12 +67,43 @@ struct ExactSolverTests {
     @Test func theFallbackTakesOverOnAFailureAndSaysWhy() throws {
         var failing = problem
         failing.milpError = .notProven(.glpk, status: .timeLimitNoIncumbent)
-        let result = try SolverChoice.auto.makeSolver().solve(failing)
+        let result = try Fallback(MILPBackend(), NativeBackend()).solve(failing)
         #expect(result.solver == .native)
         #expect(result.outcome.objective == 3)
         #expect(result.messages == ["GLPK did not finish (GLPK stopped with status time_limit_no_solution before proving optimality); the native exact solver took over"])
         // Without the fallback the failure is the caller's.
         #expect(throws: SolverError.notProven(.glpk, status: .timeLimitNoIncumbent)) { try SolverChoice.glpk.makeSolver().solve(failing) }
+    }
+
+    @Test func autoIsTheNativeAnswerCertifiedByGLPK() throws {
+        let result = try SolverChoice.auto.makeSolver().solve(problem)
+        #expect(result.solver == .native)
+        #expect(result.outcome.answer == 1)
+        #expect(result.messages.isEmpty)
+        #expect(result.certificate?.hasPrefix("certified by GLPK (no answer strictly better, ") == true)
+        // A certifier that cannot finish leaves the exact native answer, with a note.
+        var failing = problem
+        failing.milpError = .notProven(.glpk, status: .timeLimitNoIncumbent)
+        let uncertified = try SolverChoice.auto.makeSolver().solve(failing)
+        #expect(uncertified.outcome.objective == 3)
+        #expect(uncertified.messages.first?.hasPrefix("not certified: GLPK did not finish") == true)
+    }
+
+    @Test func aRefutedCertificateIsADisagreementNamingBothAnswers() throws {
+        var wrong = problem
+        wrong.nativeIsWrong = true
+        #expect(throws: SolverError.disagreement(claimed: "claimed objective 5 with 0",
+                                                 certifier: "GLPK found objective 3 with 1, strictly better than the claimed optimum (cutoff certificate)")) {
+            try SolverChoice.auto.makeSolver().solve(wrong)
+        }
+        // The same check, on its own: a reproduction certificate of the wrong claim fails, of the right one holds.
+        let certifier = Certified(NativeBackend(), certifier: GLPKSolver(), kind: .reproduction)
+        let refuted = try certifier.certify(wrong, claimed: .optimal(0, objective: 5), kind: .reproduction)
+        #expect(!refuted.holds)
+        #expect(refuted.counterexample?.objective == 3)
+        #expect(try certifier.certify(problem, claimed: .optimal(1, objective: 3), kind: .reproduction).holds)
+        // A claimed infeasibility of a feasible problem is refuted too.
+        #expect(try !certifier.certify(problem, claimed: .infeasible(), kind: .cutoff).holds)
     }
 
     @Test func anOutcomeKnownWithoutSolvingIsCreditedToTheReductions() throws {

@@ -13,6 +13,7 @@ let package = Package(
         .executableTarget(name: "hao-bench", dependencies: [
             .product(name: "HAOHardware", package: "HAO"),
             .product(name: "HAONetwork", package: "HAO"),
+            .product(name: "HAOPredictor", package: "HAO"),
             .product(name: "HAOSolver", package: "HAO"),
             .product(name: "HAOSupport", package: "HAO"),
         ]),

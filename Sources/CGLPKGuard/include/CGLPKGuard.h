@@ -63,6 +63,13 @@ typedef struct hao_glpk_options {
     double mip_gap;         // relative gap; 0 means prove optimality
     int presolve;           // 1 = use GLPK's presolver
     int message_level;      // GLP_MSG_*, normally GLP_MSG_OFF; used by tests to reach GLPK's validation
+    // Branch-and-cut tuning; ignored (GLPK's defaults) unless `tuned` is 1.
+    int tuned;
+    int pp_tech;            // GLP_PP_NONE, GLP_PP_ROOT, GLP_PP_ALL
+    int br_tech;            // GLP_BR_*
+    int bt_tech;            // GLP_BT_*
+    int cuts;               // bit 0 MIR, bit 1 Gomory, bit 2 cover, bit 3 clique
+    int sr_heur;            // simple rounding heuristic (1 on, 0 off)
     const volatile int *stop_requested;  // optional: branch and bound stops at the next node once *stop_requested != 0
 } hao_glpk_options;
 

@@ -28,6 +28,8 @@ public struct HardwareSolution<Target: HardwareTarget>: Sendable {
     public var messages: [String]
     /// The usable resource budget.
     public var budget: Resources
+    /// The certificate that held, when the solver had the answer certified (see ``ExactResult/certificate``).
+    public var certificate: String? = nil
 
     /// The chosen configuration.
     public var configuration: Target.Configuration? { report?.configuration }

@@ -23,7 +23,7 @@ extension HardwareTarget {
         guard result.outcome.status == .optimal, let configuration = result.outcome.answer else {
             return HardwareSolution(status: .infeasible, report: nil, problem: problem, solver: result.solver, solveTime: result.solveTime,
                                     objective: nil, diagnosis: diagnoseInfeasibility(of: problem, objective: objective),
-                                    messages: result.messages, budget: budget)
+                                    messages: result.messages, budget: budget, certificate: result.certificate)
         }
         let report = try evaluate(configuration, for: network)
         // The report is computed by the cost model independently of the problem's tables: they must agree.
@@ -32,7 +32,7 @@ extension HardwareTarget {
             throw .inconsistent("\(result.solver) reports objective \(claimed) but the cost model evaluates its configuration to \(check)")
         }
         return HardwareSolution(status: .optimal, report: report, problem: problem, solver: result.solver, solveTime: result.solveTime,
-                                objective: check, diagnosis: nil, messages: result.messages, budget: budget)
+                                objective: check, diagnosis: nil, messages: result.messages, budget: budget, certificate: result.certificate)
     }
 
     /// Writes the integer program of `network` (after the problem's reductions) as free MPS or CPLEX LP.

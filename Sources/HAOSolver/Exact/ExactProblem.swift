@@ -23,6 +23,15 @@ public protocol ExactProblem: Sendable {
 
     /// Evaluates every candidate; throws ``SolverError/unsupported(_:)`` when there are too many.
     func solveByEnumeration() throws(SolverError) -> ExactOutcome<Answer>
+
+    /// Checks `claimed` (an outcome another way of solving returned) with `solver`; returns nil
+    /// when the check holds and what `solver` found otherwise (see ``CertificateKind``).
+    ///
+    /// A default implementation re-solves the integer program and compares (both kinds); a
+    /// problem whose objective takes discrete values overrides it to prove a ``CertificateKind/cutoff``
+    /// with one bounded program, which is cheaper than finding the optimum again.
+    func certify(_ claimed: ExactOutcome<Answer>, kind: CertificateKind, with solver: any MILPSolver,
+                 options: SolverOptions) throws(SolverError) -> ExactOutcome<Answer>?
 }
 
 /// The proven result of one exact solve, as the problem reports it.

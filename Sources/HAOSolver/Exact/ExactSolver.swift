@@ -24,8 +24,12 @@ public struct ExactResult<Answer: Sendable>: Sendable {
     public var solver: SolverID
     /// Wall-clock time of the solve, building the backend's own model included.
     public var solveTime: Duration
-    /// Notes, e.g. that a fallback backend took over and why.
+    /// Notes, e.g. that a fallback backend took over and why, or that a certificate could not be
+    /// obtained: things the user should see.
     public var messages: [String]
+    /// The certificate that held, when a certifier checked the answer (``Certified``), e.g.
+    /// "certified by GLPK (no answer strictly better, 12 ms)". Not a note: nothing went wrong.
+    public var certificate: String?
 
     /// A result as a backend reports it.
     public init(outcome: ExactOutcome<Answer>, solver: SolverID, solveTime: Duration, messages: [String] = []) {

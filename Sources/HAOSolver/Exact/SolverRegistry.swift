@@ -45,7 +45,7 @@ extension SolverRegistration {
 }
 
 /// What a user asks for with `--solver`: a registered backend by name, or `auto`, the project's
-/// default policy (GLPK, with the native solver taking over when GLPK fails or stops early).
+/// default policy: the native exact solver, its answer certified by GLPK (``Certified``).
 ///
 /// Stored as its name, so checkpoints and reports read "auto", "glpk", ...
 public struct SolverChoice: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -77,12 +77,15 @@ public struct SolverChoice: Sendable, Hashable, Codable, CustomStringConvertible
     public var description: String { name }
 
     /// The solver this choice stands for. `timeLimit` bounds each MILP solve (GLPK); under `auto`
-    /// reaching it hands the problem to the native solver.
+    /// a certificate that reaches it is reported as not obtained (the native answer stands).
     public func makeSolver(timeLimit: Duration? = .seconds(60)) -> any ExactSolver {
         let options = SolverOptions(timeLimit: timeLimit)
-        if name == "auto" { return Fallback(MILPBackend(milp: GLPKSolver(), options: options), NativeBackend()) }
+        if name == "auto" { return Certified(NativeBackend(), certifier: GLPKSolver(), options: options) }
         return SolverRegistry.backend(named: name)!.make(options)
     }
+
+    /// Whether this is the default policy (native answers certified by GLPK).
+    public var isAuto: Bool { name == "auto" }
 
     /// Decodes a choice from its name; an unknown name is a decoding error listing the accepted ones.
     public init(from decoder: any Decoder) throws {

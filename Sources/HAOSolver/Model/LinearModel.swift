@@ -285,19 +285,26 @@ extension LinearModel {
         }
     }
 
-    /// Rows with repeated columns summed and zero coefficients dropped, as solvers expect.
+    /// Rows with repeated columns summed and zero coefficients dropped, as solvers expect
+    /// (columns in the order of their first appearance in the row).
     public func mergedRows() -> [[Term]] {
-        constraints.map { row in
-            var sums: [Int: Double] = [:]
-            var order: [Int] = []
+        // One scratch slot per column instead of a dictionary per row: the models solved in a
+        // search have a few hundred columns and tens of rows, each built thousands of times.
+        var slot = [Int](repeating: -1, count: variables.count)
+        return constraints.map { row in
+            var merged: [Term] = []
+            merged.reserveCapacity(row.terms.count)
             for term in row.terms {
-                if sums[term.variable.index] == nil { order.append(term.variable.index) }
-                sums[term.variable.index, default: 0] += term.coefficient
+                let column = term.variable.index
+                if column >= 0, column < slot.count, slot[column] >= 0 {
+                    merged[slot[column]].coefficient += term.coefficient
+                } else {
+                    if column >= 0, column < slot.count { slot[column] = merged.count }
+                    merged.append(term)
+                }
             }
-            return order.compactMap { index in
-                let value = sums[index]!
-                return value == 0 ? nil : Term(VariableID(index: index), value)
-            }
+            for term in merged where term.variable.index >= 0 && term.variable.index < slot.count { slot[term.variable.index] = -1 }
+            return merged.filter { $0.coefficient != 0 }
         }
     }
 }

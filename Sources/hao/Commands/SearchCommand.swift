@@ -22,10 +22,16 @@ struct SearchCommand: ParsableCommand {
         comparison with the paper's headline (72.5% top-1 at 50 fps, 1.6x
         MnasNet-A1, 2.35x FBNet-B) go to stdout.
 
-        DIR receives frontier.json, frontier.csv, frontier.svg and
-        checkpoint.json (rewritten atomically after every generation). After a
-        kill or Ctrl-C, '--resume DIR' continues where the last generation
-        ended; the result is the same as an uninterrupted run.
+        DIR receives frontier.json, frontier.csv, frontier.svg, checkpoint.json
+        (a snapshot rewritten atomically at most every 5 s, at the end and on
+        Ctrl-C) and memo.journal (the evaluated candidates' keys, appended every
+        generation). After a kill or Ctrl-C, '--resume DIR' continues from the
+        last snapshot; the result is the same as an uninterrupted run.
+
+        Solvers: auto (default) answers every candidate with the exact native
+        algorithm and has GLPK certify every frontier point and a seeded 1% of
+        the other candidates (frontier.json says how many, and that all held);
+        glpk solves every candidate's integer program with GLPK.
 
         Examples:
           hao search                               The default run (ZU3EG).

@@ -97,7 +97,7 @@ struct ObjectiveOption: ParsableArguments {
 
 /// `--solver`: which exact solver answers the configuration problems.
 struct SolverOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Solver: auto (GLPK; the native solver takes over on a GLPK error or time limit), glpk, native or enumeration.",
+    @Option(name: .long, help: ArgumentHelp("Solver: auto (the native exact solver, its answer certified by GLPK), glpk, native or enumeration.",
                                             valueName: "solver"))
     var solver: SolverChoice = .auto
 }

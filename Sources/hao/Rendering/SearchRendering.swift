@@ -63,9 +63,10 @@ func searchSummary(_ outcome: AnyCoDesignOutcome, elapsed: Duration) -> String {
     lines.append(String(format: "Evaluations: %d distinct (%d repeats served from the memo), %.1f per second; per-candidate time %.1f%% predictor, %.1f%% solver; wall time %@.",
                         st.evaluations, st.cacheHits, st.evaluationsPerSecond, 100 * predictorTime / busy, 100 * solverTime / busy,
                         ProgressLine.formatDuration(elapsed.seconds)))
+    if let certificates = outcome.certificates { lines.append(certificates.line) }
     lines += headlineLines(outcome)
     if outcome.frontierCount > 0 { lines.append("Wrote \(outcome.folder.path)/frontier.json, frontier.csv, frontier.svg and "
-        + (FileManager.default.fileExists(atPath: outcome.folder.appendingPathComponent("asktell.json").path) ? "asktell.json." : "checkpoint.json.")) }
+        + (FileManager.default.fileExists(atPath: outcome.folder.appendingPathComponent("asktell.json").path) ? "asktell.json." : "checkpoint.json and memo.journal.")) }
     return lines.joined(separator: "\n")
 }
 

@@ -42,10 +42,11 @@ public struct SubgraphProblem: ConfigurationProblem {
         pruned.candidateCounts.contains(0) ? .infeasible() : nil
     }
 
-    public func integerProgram() -> LinearModel { program.model }
+    public func integerProgram() -> LinearModel { SubgraphProgram(instance: pruned, objective: objective, options: formulation, name: name).model }
 
-    private var program: SubgraphProgram {
-        SubgraphProgram(instance: pruned, objective: objective, options: formulation, name: name)
+    /// The program as solvers get it (unnamed: names only serve files and messages).
+    var program: SubgraphProgram {
+        SubgraphProgram(instance: pruned, objective: objective, options: formulation, name: name, names: false)
     }
 
     public func solve(with solver: any MILPSolver, options: SolverOptions) throws(SolverError) -> ExactOutcome<SubgraphConfiguration> {

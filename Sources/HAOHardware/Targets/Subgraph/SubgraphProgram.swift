@@ -8,13 +8,21 @@ public struct FormulationOptions: Sendable, Hashable {
     /// Subtract each engine's smallest term from every path row (the one-hot rows make this
     /// exact), which drops zero coefficients and moves a constant to the row bound.
     public var shiftTerms: Bool
+    /// Add one row per engine: total latency >= the chosen candidate's latency bound (the network
+    /// with that candidate and the other engines at their smallest terms). Valid for every
+    /// integer solution and it tightens the LP relaxation (EngineBoundRows.swift), but GLPK
+    /// proves optima more slowly with these dense rows (about 2x for solves and 1.4-1.7x for
+    /// cutoff certificates on the search's candidate stream, `hao-bench glpk-tuning`,
+    /// benchmarks/README.md), so it is off by default.
+    public var engineBounds: Bool
 
-    public init(latencyBounds: Bool = true, shiftTerms: Bool = true) {
+    public init(latencyBounds: Bool = true, shiftTerms: Bool = true, engineBounds: Bool = false) {
         self.latencyBounds = latencyBounds
         self.shiftTerms = shiftTerms
+        self.engineBounds = engineBounds
     }
     public static let standard = FormulationOptions()
-    public static let plain = FormulationOptions(latencyBounds: false, shiftTerms: false)
+    public static let plain = FormulationOptions(latencyBounds: false, shiftTerms: false, engineBounds: false)
 }
 
 /// The accelerator problem as a mixed-integer linear program:
@@ -36,24 +44,25 @@ public struct SubgraphProgram: Sendable {
     /// Constant added to the model objective to get the true objective (inverse mode: fixed resources).
     public var objectiveOffset: Double
 
-    /// The program of `instance` for `objective`.
+    /// The program of `instance` for `objective`. Without `names`, columns and rows are unnamed
+    /// (a program built only to be solved: names serve files and messages).
     public init(instance: SubgraphInstance, objective: SubgraphObjective = .minimiseLatency,
-                options: FormulationOptions = .standard, name: String = "accelerator") {
+                options: FormulationOptions = .standard, name: String = "accelerator", names: Bool = true) {
         var model = LinearModel(name: Self.sanitise(name), objectiveName: objective == .minimiseLatency ? "latency_cycles" : "resources")
         let (weights, maxLatency) = objective.parts
         var choice: [[VariableID]] = []
         for kind in EngineKind.allCases {
             let e = kind.index
             choice.append(instance.candidates[e].enumerated().map { c, config in
-                model.addVariable("x_\(kind.shortName)_\(config.identifier)", kind: .binary,
+                model.addVariable(names ? "x_\(kind.shortName)_\(config.identifier)" : "", kind: .binary,
                                   objective: weights?.cost(instance.resources[e][c]) ?? 0)
             })
         }
         let (minTerm, maxTerm) = Self.termRange(instance)
         let latency = Self.addLatencyColumns(&model, instance, minTerm: minTerm, maxTerm: maxTerm, options: options,
-                                             objective: weights == nil ? 1 : 0)
+                                             objective: weights == nil ? 1 : 0, names: names)
         for kind in EngineKind.allCases {
-            model.addEquality("one_\(kind.shortName)", choice[kind.index].map { 1.0 * $0 }, 1)
+            model.addEquality(names ? "one_\(kind.shortName)" : "", choice[kind.index].map { 1.0 * $0 }, 1)
         }
         for k in 0..<instance.pathCount {
             let s = instance.pathStage[k]
@@ -67,7 +76,10 @@ public struct SubgraphProgram: Sendable {
                     if t != 0 { terms.append(Double(-t) * choice[e][c]) }
                 }
             }
-            model.addConstraint("path_\(s)_\(k)", terms, lowerBound: Double(constant))
+            model.addConstraint(names ? "path_\(s)_\(k)" : "", terms, lowerBound: Double(constant))
+        }
+        if options.engineBounds {
+            model.addEngineBoundRows(instance, choice: choice, latency: latency, minTerm: minTerm, names: names)
         }
         model.addBudgetRows(resources: instance.resources, choice: choice, budget: instance.budget, fixed: instance.fixed)
         if weights != nil {
@@ -103,7 +115,7 @@ public struct SubgraphProgram: Sendable {
     /// `L_s` per stage, bounded (when asked) below by the best any candidates can do and the memory
     /// time, above by the worst: both implied by the rows, they tighten the LP relaxation.
     static func addLatencyColumns(_ model: inout LinearModel, _ instance: SubgraphInstance, minTerm: [[Int]], maxTerm: [[Int]],
-                                  options: FormulationOptions, objective: Double) -> [VariableID] {
+                                  options: FormulationOptions, objective: Double, names: Bool = true) -> [VariableID] {
         var lower = instance.memoryCycles.map(Double.init)
         var upper = instance.memoryCycles.map(Double.init)
         for k in 0..<instance.pathCount {
@@ -114,7 +126,7 @@ public struct SubgraphProgram: Sendable {
         return instance.memoryCycles.indices.map { s in
             let lo = options.latencyBounds ? lower[s] : Double(instance.memoryCycles[s])
             let hi = options.latencyBounds ? upper[s] : Double.infinity
-            return model.addVariable("L_\(s)", kind: .continuous, lowerBound: lo, upperBound: hi, objective: objective)
+            return model.addVariable(names ? "L_\(s)" : "", kind: .continuous, lowerBound: lo, upperBound: hi, objective: objective)
         }
     }
 

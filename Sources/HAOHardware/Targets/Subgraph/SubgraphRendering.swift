@@ -133,6 +133,7 @@ private func describeSolution(_ solution: HardwareSolution<SubgraphTarget>, netw
     lines.append("\(network.name) on \(device.part) (\(device.board)), \(fixedPoint(device.clockMHz, 0)) MHz, DDR \(fixedPoint(device.ddrBandwidthGBps)) GB/s")
     lines.append("Latency model: \(latencyModel.summary)")
     for message in solution.messages { lines.append("note: \(message)") }
+    if let certificate = solution.certificate { lines.append("solver answer \(certificate)") }
     guard let report = solution.report else {
         lines.append(solution.diagnosis ?? "infeasible")
         lines.append("solver: \(solution.solver), \(fixedPoint(solution.solveTime.milliseconds, 3)) ms")

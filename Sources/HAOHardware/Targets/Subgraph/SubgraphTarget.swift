@@ -49,12 +49,12 @@ public struct SubgraphTarget: HardwareTarget {
 
     /// Checks the inputs and builds the cost model and the (unpruned) instance.
     public func setUp(_ network: Network) throws(HardwareError) -> (SubgraphCostModel, SubgraphInstance) {
-        let model = try costModel(network)
+        let model = try costModel(for: network)
         return (model, SubgraphInstance(model: model, budget: budget))
     }
 
-    /// Checks the inputs and builds the cost model of `network`.
-    public func costModel(_ network: Network) throws(HardwareError) -> SubgraphCostModel {
+    /// Checks the inputs and builds the cost model (without the instance's tables).
+    public func costModel(for network: Network) throws(HardwareError) -> SubgraphCostModel {
         do { try network.validate() } catch { throw .invalidNetwork(error) }
         // A device built in code (or decoded from a checkpoint) has not necessarily been through
         // the catalogue; the cost model's arithmetic relies on the ranges `validate()` enforces.
@@ -86,7 +86,7 @@ public struct SubgraphTarget: HardwareTarget {
     }
 
     public func evaluate(_ configuration: SubgraphConfiguration, for network: Network) throws(HardwareError) -> SubgraphReport {
-        try costModel(network).evaluate(configuration, budget: budget)
+        try costModel(for: network).evaluate(configuration, budget: budget)
     }
 
     public func objectiveValue(of report: SubgraphReport, for objective: DesignObjective) throws(HardwareError) -> Double {

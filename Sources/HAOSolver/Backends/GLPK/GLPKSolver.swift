@@ -26,8 +26,16 @@ public struct GLPKSolver: MILPSolver {
 
     /// Passed to GLPK unchecked; only tests set it, to reach GLPK's own parameter checks.
     var unvalidatedMessageLevel: Int32?
+    /// Branch-and-cut settings (GLPK's defaults when nil).
+    public var tuning: GLPKTuning?
 
+    /// GLPK with its own branch-and-cut defaults.
     public init() {}
+
+    /// GLPK with `tuning` (GLPK's own defaults when nil).
+    public init(tuning: GLPKTuning?) {
+        self.tuning = tuning
+    }
 
     init(unvalidatedMessageLevel: Int32) {
         self.unvalidatedMessageLevel = unvalidatedMessageLevel
@@ -39,10 +47,12 @@ public struct GLPKSolver: MILPSolver {
     }
 
     public func solve(_ model: LinearModel, options: SolverOptions = SolverOptions()) throws(SolverError) -> Solution {
-        let glpkOptions = try Self.glpkOptions(options, messageLevel: unvalidatedMessageLevel ?? GLP_MSG_OFF)
+        var glpkOptions = try Self.glpkOptions(options, messageLevel: unvalidatedMessageLevel ?? GLP_MSG_OFF)
+        tuning?.apply(to: &glpkOptions)
         let clock = ContinuousClock()
         let start = clock.now
-        let problem = try GLPKProblem(model)
+        // Names only serve files and messages: a solve leaves them out of GLPK's copy.
+        let problem = try GLPKProblem(model, names: false)
         var values = [Double](repeating: .nan, count: model.variables.count)
         var result = hao_glpk_result()
         var options = glpkOptions
@@ -115,14 +125,15 @@ public struct GLPKSolver: MILPSolver {
 final class GLPKProblem {
     private(set) var pointer: OpaquePointer?
 
-    /// Builds GLPK's copy of a model that has passed validation.
-    init(_ model: LinearModel) throws(SolverError) {
+    /// Builds GLPK's copy of a model that has passed validation, with its names unless `names` is false.
+    init(_ model: LinearModel, names withNames: Bool = true) throws(SolverError) {
         do { try model.validate() } catch { throw .invalidModel(error) }
         let arrays = GLPKArrays(model)
         let (ia, ja, ar) = (arrays.ia, arrays.ja, arrays.ar)
         let (rowType, rowLower, rowUpper) = (arrays.rowType, arrays.rowLower, arrays.rowUpper)
         let (colKind, colType, colLower, colUpper, objective) = (arrays.colKind, arrays.colType, arrays.colLower, arrays.colUpper, arrays.objective)
-        let names = CStringTable(model.constraints.map(\.name) + model.variables.map(\.name) + [model.name, model.objectiveName])
+        let names = withNames ? CStringTable(model.constraints.map(\.name) + model.variables.map(\.name) + [model.name, model.objectiveName])
+            : CStringTable([String](repeating: "", count: model.constraints.count + model.variables.count + 2))
         defer { names.deallocate() }
         let rowCount = model.constraints.count
         let colCount = model.variables.count

@@ -3,6 +3,7 @@ import Foundation
 import HAOHardware
 import HAONetwork
 import HAOSolver
+import HAOSupport
 
 /// Writes the integer program of every feasible shipped instance (device x network x block bits)
 /// and of a few synthetic ones as free MPS, for the peer solvers, with a manifest CSV holding

@@ -3,6 +3,7 @@ import Foundation
 import HAOHardware
 import HAONetwork
 import HAOSolver
+import HAOSupport
 
 /// One strengthening switched off (or all of them), against the default of everything on.
 struct Variant {

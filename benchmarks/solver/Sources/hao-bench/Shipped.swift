@@ -3,6 +3,7 @@ import Foundation
 import HAOHardware
 import HAONetwork
 import HAOSolver
+import HAOSupport
 
 /// Every shipped network x device x block bit width, through the product's API
 /// (`HardwareTarget.solve` on the subgraph target), GLPK vs native.

@@ -45,6 +45,36 @@ extension DPUTarget: CalibratableTarget {
         return terms(of: program, on: design.core, separatePrograms: scope == .singleBlock)
     }
 
+    /// The terms of one part of a measured network: its layer group(s) of the network's program
+    /// (the stem, block N, the head conv, the hidden conv on the pooled vector, or the classifier),
+    /// each as its own program under ``WorkloadScope/singleBlock`` (as a per-block measurement
+    /// times them: one launch, weights loaded, input and output through DDR).
+    public func latencyTerms(of network: Network, part: MeasuredPart, scope: WorkloadScope,
+                             configuration: DPUConfiguration?) throws(HardwareError) -> DPULatencyTerms {
+        let whole = try program(for: network)
+        let design: DPUConfiguration
+        if let configuration { design = configuration } else { design = try assumedMeasuredDesign(for: network) }
+        let blocks = network.blocks.count
+        let headStart = 1 + blocks
+        let indices: [Int]
+        switch part {
+        case .wholeNetwork: indices = Array(whole.layers.indices)
+        case .stem: indices = [0]
+        case .block(let b):
+            guard (0..<blocks).contains(b) else { throw .invalidOption("\(network.name) has no block \(b)") }
+            indices = [1 + b]
+        case .headConv:
+            guard network.head.hasConv else { throw .invalidOption("\(network.name) has no head conv") }
+            indices = [headStart]
+        case .headHidden:
+            guard network.head.hiddenChannels != nil else { throw .invalidOption("\(network.name) has no hidden head layer") }
+            indices = [whole.layers.count - 2]
+        case .classifier: indices = [whole.layers.count - 1]
+        }
+        let selected = DPUProgram(name: "\(network.name) \(part)", layers: indices.map { whole.layers[$0] })
+        return terms(of: selected, on: design.core, separatePrograms: scope == .singleBlock)
+    }
+
     /// The design measurements on this device are taken to come from when none is given: the
     /// published DPU design on the part (``DPUReferenceDesign/published``), the one at the device
     /// file's clock when there are several (the Ultra96 block data: B2304 at 200 MHz, the

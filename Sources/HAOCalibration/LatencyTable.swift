@@ -50,7 +50,7 @@ public struct LatencyTableRow: Sendable, Encodable {
     public var fps: Double?
     /// The network's multiply-accumulates, in millions.
     public var macsMillions: Double
-    /// Resources the configuration uses (DSP, BRAM18, LUT, FF); nil when no configuration fits.
+    /// Resources the configuration uses; nil when no configuration fits.
     public var resources: Resources?
     /// The configuration, as the target encodes it (compact JSON for the CSV cell; the value for JSON).
     public var configuration: String?
@@ -91,7 +91,7 @@ public struct LatencyTable: Sendable {
     public var target: TargetID
     /// The device the target models, e.g. "ZU3EG".
     public var device: String
-    /// The latency model the figures come from: its kind and, when calibrated, the profile.
+    /// The latency model the figures come from: calibrated or not, and the profile when calibrated.
     public var latencyModel: LatencyModelDescription
 
     /// Where a fixed configuration comes from.

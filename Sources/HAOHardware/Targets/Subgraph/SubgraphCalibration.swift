@@ -28,7 +28,7 @@ public struct LatencyForm: Sendable, Hashable, AdditiveArithmetic {
     public static func + (a: LatencyForm, b: LatencyForm) -> LatencyForm {
         LatencyForm(compute: a.compute + b.compute, bytes: a.bytes + b.bytes, fixed: a.fixed + b.fixed, gateElements: a.gateElements + b.gateElements)
     }
-    /// The coefficient-wise difference, e.g. a network's form less that of a part of it.
+    /// The coefficient-wise difference (``AdditiveArithmetic``).
     public static func - (a: LatencyForm, b: LatencyForm) -> LatencyForm {
         LatencyForm(compute: a.compute - b.compute, bytes: a.bytes - b.bytes, fixed: a.fixed - b.fixed, gateElements: a.gateElements - b.gateElements)
     }
@@ -81,7 +81,8 @@ public struct SubgraphLatencyTerms: Sendable {
 }
 
 extension SubgraphTarget: CalibratableTarget {
-    /// "uncalibrated: ideal pipeline": the defaults assume every engine runs at its full unroll every cycle.
+    /// "uncalibrated: ideal pipeline": the defaults (efficiencies 1, overheads 0) keep every engine busy every cycle,
+    /// DDR at the sustained bandwidth and no gap between stages or programs (docs/calibration.md).
     public static var uncalibratedLatencyModel: String { "uncalibrated: ideal pipeline" }
 
     /// The subgraph template's calibration parameters (docs/cost-model.md, "Calibration parameters").

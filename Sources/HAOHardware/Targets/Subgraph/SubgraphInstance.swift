@@ -10,7 +10,7 @@ import HAONetwork
 /// (``SubgraphCostModel/overheadCycles(_:at:)``, zero in the uncalibrated model) is in both its
 /// floor `memoryCycles[s]` and the expand engine's terms, which adds it to the stage exactly once.
 public struct SubgraphInstance: Sendable {
-    /// Each stage's name for reports and program rows, e.g. the block it runs; indexed by stage like ``memoryCycles``.
+    /// Each stage's name for reports and program rows ("stem", "block 3", "head conv", ...), indexed like ``memoryCycles``.
     public var stageNames: [String]
     /// Each stage's latency floor: its DDR time plus its fixed overhead.
     public var memoryCycles: [Int]

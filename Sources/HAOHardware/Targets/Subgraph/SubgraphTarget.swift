@@ -13,7 +13,7 @@ public struct SubgraphTarget: HardwareTarget {
     /// "2": 1x1 engines may tile their weights (a checkpoint of version 1 chose among fewer configurations).
     public static let costModelVersion = "2"
 
-    /// The device, its clock and the utilisation cap the target was built for.
+    /// The device, its utilisation cap and the calibration profile (if any) the target was built with.
     public var settings: TargetSettings
     /// The template's constants.
     public var parameters: SubgraphParameters

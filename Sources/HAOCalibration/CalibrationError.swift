@@ -13,6 +13,7 @@ public enum CalibrationError: Error, Sendable, Equatable, CustomStringConvertibl
     /// A bad option.
     case invalidOption(String)
 
+    /// One line for the user: the file, and the line or field when known, then the reason.
     public var description: String {
         switch self {
         case let .badFile(file, line, reason):

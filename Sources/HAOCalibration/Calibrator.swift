@@ -28,24 +28,34 @@ public struct CalibrationSettings: Sendable {
 public struct CalibrationOutcome: Sendable {
     /// The target's parameters, and the names of those that were fitted.
     public var parameters: [CalibrationParameter]
+    /// Names of the parameters that were fitted; the others kept their defaults.
     public var free: [String]
     /// Fitted values of every parameter (defaults for those not fitted), on all measurements.
     public var values: [Double]
     /// The measurements, their folds, and the predictions: in-sample, out-of-fold, of the
     /// uncalibrated model, and out-of-fold of the MACs-only model.
     public var measurements: [LatencyMeasurement]
+    /// The cross-validation fold of each measurement (0 to folds - 1), parallel to ``measurements``; a group stays in one fold.
     public var folds: [Int]
+    /// Each measurement's predicted latency (ms) from ``values``, fitted on all measurements.
     public var inSample: [Double]
+    /// Each measurement's out-of-fold predicted latency (ms): from values fitted without its fold.
     public var crossValidated: [Double]
+    /// Each measurement's predicted latency (ms) from the parameters' defaults (the uncalibrated model).
     public var uncalibrated: [Double]
+    /// Each measurement's out-of-fold predicted latency (ms) from the MACs-only model.
     public var macsCrossValidated: [Double]
     /// Figures of those predictions.
     public var inSampleFigures: CalibrationFigures
+    /// Figures of the out-of-fold predictions ``crossValidated``: the honest estimate of the error on unseen networks.
     public var crossValidation: CalibrationFigures
+    /// Figures of the uncalibrated predictions ``uncalibrated``.
     public var uncalibratedFigures: CalibrationFigures
+    /// Figures of the MACs-only model's out-of-fold predictions ``macsCrossValidated``, the baseline to beat.
     public var macsBaseline: CalibrationFigures
     /// Figures of each fold's held-out part, and the values fitted without it.
     public var foldFigures: [CalibrationFigures]
+    /// The values fitted without each fold, one array per fold, parallel to ``parameters``.
     public var foldValues: [[Double]]
     /// The MACs-only model fitted on all measurements: `latency = intercept + slope x GMACs` (ms).
     public var macsModel: (interceptMs: Double, msPerGMAC: Double)
@@ -93,6 +103,7 @@ public struct Calibrator<Target: CalibratableTarget>: Sendable {
     public var target: Target
     /// The configuration every measurement is evaluated on; nil: each on the target's own choice.
     public var configuration: Target.Configuration?
+    /// Folds, parameters to fit, threads and fit rounds.
     public var settings: CalibrationSettings
     /// The fitting method.
     public var method = RobustLeastSquares()

@@ -20,6 +20,7 @@ public struct LatencyMeasurement: Sendable {
     public var label: String
     /// The file and line the measurement was read from.
     public var file: String
+    /// The 1-based line of the measurement in ``file`` (a CSV row); nil when the file has no lines to point at (e.g. JSON).
     public var line: Int?
 
     /// A measurement.

@@ -8,6 +8,7 @@ import HAOSupport
 public struct LatencyTableInput: Sendable {
     /// The file it comes from, and its line for a CSV row.
     public var file: String
+    /// The 1-based line of the CSV row; nil for a whole-file input (e.g. a JSON network).
     public var line: Int?
     /// The network, or why the row was skipped.
     public var network: Result<Network, CalibrationError>
@@ -34,15 +35,22 @@ public struct LatencyTableInput: Sendable {
 
 /// One row of a latency table.
 public struct LatencyTableRow: Sendable, Encodable {
+    /// The file the network was read from.
     public var file: String
+    /// The 1-based line of the CSV row; nil for a whole-file input.
     public var line: Int?
+    /// The network's name.
     public var name: String
     /// "ok", "infeasible" (no configuration fits), or "over_budget" (the fixed configuration does
     /// not fit this network's budget).
     public var status: String
+    /// The predicted latency in milliseconds; nil unless ``status`` is "ok".
     public var latencyMs: Double?
+    /// Frames per second at ``latencyMs`` (1000 / latency); nil unless ``status`` is "ok".
     public var fps: Double?
+    /// The network's multiply-accumulates, in millions.
     public var macsMillions: Double
+    /// Resources the configuration uses; nil when no configuration fits.
     public var resources: Resources?
     /// The configuration, as the target encodes it (compact JSON for the CSV cell; the value for JSON).
     public var configuration: String?
@@ -81,7 +89,9 @@ public struct LatencyTable: Sendable {
     public var skipped: [(file: String, line: Int?, reason: String)]
     /// The target's name, the device and the latency model the figures come from.
     public var target: TargetID
+    /// The device the target models, e.g. "ZU3EG".
     public var device: String
+    /// The latency model the figures come from: calibrated or not, and the profile when calibrated.
     public var latencyModel: LatencyModelDescription
 
     /// Where a fixed configuration comes from.

@@ -98,6 +98,7 @@ public struct Evaluation<Configuration: Sendable & Hashable & Codable>: Sendable
     /// Seconds certifying the answer (a sampled candidate under `--solver auto`), and how many
     /// certificates ran.
     public var certificateSeconds: Double
+    /// Certificates run for this candidate (0 or 1 under sampling).
     public var certificates: Int
     /// Certificates the certifier could not finish (the answer stands, uncertified).
     public var certificatesNotCompleted: Int
@@ -128,6 +129,7 @@ public protocol CandidateEvaluator: Sendable {
 }
 
 extension CandidateEvaluator {
+    /// Checks nothing and returns an empty tally: evaluators without certificates keep this default.
     public func confirm(_ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<Configuration>)], threads: Int) throws -> ConfirmationTally {
         ConfirmationTally()
     }
@@ -142,6 +144,7 @@ public struct ConfirmationTally: Sendable, Hashable {
     /// Seconds spent, summed over threads.
     public var seconds = 0.0
 
+    /// A tally of the given counts; all zero by default.
     public init(certificates: Int = 0, notCompleted: Int = 0, seconds: Double = 0) {
         self.certificates = certificates
         self.notCompleted = notCompleted
@@ -164,6 +167,7 @@ public struct AnyCandidateEvaluator<Configuration: Sendable & Hashable & Codable
     /// Calls the wrapped evaluator; rethrows what it throws.
     public func evaluate(_ point: ArchitecturePoint) throws -> Evaluation<Configuration> { try body(point) }
 
+    /// Calls the wrapped confirmation closure; rethrows what it throws.
     public func confirm(_ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<Configuration>)], threads: Int) throws -> ConfirmationTally {
         try confirmation(entrants, threads)
     }

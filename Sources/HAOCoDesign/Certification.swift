@@ -128,5 +128,6 @@ public struct CertificateFailure: Error, Sendable, CustomStringConvertible {
     /// Both answers.
     public var detail: String
 
+    /// One line: the candidate and both answers.
     public var description: String { "GLPK certificate failed for \(candidate): \(detail)" }
 }

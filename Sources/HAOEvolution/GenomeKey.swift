@@ -8,14 +8,18 @@ import Foundation
 /// (odds about n^2 / 2^129, nil in practice) would only make the second count as a repeat that is
 /// evaluated again, never give it the first one's score (scores are looked up by genome).
 public struct GenomeKey: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The upper 64 bits of the key.
     public var high: UInt64
+    /// The lower 64 bits of the key.
     public var low: UInt64
 
+    /// A key from its two halves.
     public init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
     }
 
+    /// The key as two hex numbers, "high:low", for logs.
     public var description: String { String(high, radix: 16) + ":" + String(low, radix: 16) }
 
     /// A digest of `bytes` (two independently seeded 64-bit FNV-1a passes, each finished by the

@@ -13,6 +13,7 @@ public struct NSGA2Settings: Codable, Sendable, Hashable {
     /// How many times to re-breed a child that was evaluated before, before accepting a repeat.
     /// Repeats cost nothing (memoised) but waste a population slot.
     public var noveltyAttempts: Int
+    /// Seed of the state's random generator: the same seed, settings and problem give the same run, whatever the thread count.
     public var seed: UInt64
     /// Whether the state keeps every evaluated candidate with its score (``SearchState/evaluated``):
     /// small problems and ground-truth benchmarks want it; a long co-design run does not (memory).
@@ -24,6 +25,8 @@ public struct NSGA2Settings: Codable, Sendable, Hashable {
     /// The default ``memoCapacity``: 2^20 keys, about 50 MB at most.
     public static let defaultMemoCapacity = 1 << 20
 
+    /// Settings; the defaults are NSGA-II's usual ones (population 100, crossover 0.9), seed 1, history kept.
+    /// ``validate()`` checks them; ``NSGA2/init(problem:settings:threads:)`` calls it.
     public init(populationSize: Int = 100, crossoverProbability: Double = 0.9, noveltyAttempts: Int = 20, seed: UInt64 = 1,
                 keepsHistory: Bool = true, memoCapacity: Int = NSGA2Settings.defaultMemoCapacity) {
         self.populationSize = populationSize
@@ -49,6 +52,8 @@ public struct NSGA2Settings: Codable, Sendable, Hashable {
         memoCapacity = try c.decodeIfPresent(Int.self, forKey: .memoCapacity) ?? Self.defaultMemoCapacity
     }
 
+    /// Throws ``SearchError/invalidSetting(_:)`` when the population is under 2 or over 100000, the crossover probability
+    /// is outside [0, 1], novelty attempts are under 1, or the memo holds fewer than two generations' candidates.
     public func validate() throws {
         guard populationSize >= 2 else { throw SearchError.invalidSetting("population size must be at least 2, got \(populationSize)") }
         guard populationSize <= 100_000 else { throw SearchError.invalidSetting("population size \(populationSize) is unreasonably large (at most 100000)") }
@@ -69,14 +74,19 @@ public struct NSGA2Settings: Codable, Sendable, Hashable {
 /// evaluation results are merged in index order; ties in every sort break by index. The thread
 /// count therefore never changes a result.
 public struct NSGA2<Problem: SearchProblem>: Sendable {
+    /// The checkpointable state of a run of this problem.
     public typealias State = SearchState<Problem.Genome, Problem.Payload>
+    /// A candidate with its objectives and payload.
     public typealias Member = Individual<Problem.Genome, Problem.Payload>
 
+    /// What is searched: the genome, its variation operators and its evaluation.
     public let problem: Problem
+    /// The population size, crossover probability, seed and memo settings.
     public let settings: NSGA2Settings
     /// Threads evaluating candidates concurrently (does not change results).
     public let threads: Int
 
+    /// A search of `problem`. Throws ``SearchError/invalidSetting(_:)`` when `settings` are invalid or `threads` is under 1.
     public init(problem: Problem, settings: NSGA2Settings, threads: Int = 1) throws {
         try settings.validate()
         guard threads >= 1 else { throw SearchError.invalidSetting("threads must be at least 1, got \(threads)") }

@@ -18,6 +18,7 @@ public struct SearchStats: Codable, Sendable, Hashable {
     /// Wall-clock seconds of whole generations, including selection.
     public var wallSeconds = 0.0
 
+    /// Zero counts and times.
     public init() {}
 
     /// Distinct evaluations per wall-clock second of evaluation.
@@ -25,6 +26,7 @@ public struct SearchStats: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey { case evaluations, cacheHits, reEvaluations, evaluationWallSeconds, phaseSeconds, counts, wallSeconds }
 
+    /// Decodes the statistics a checkpoint holds.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         evaluations = try c.decode(Int.self, forKey: .evaluations)
@@ -46,14 +48,18 @@ public struct SearchStats: Codable, Sendable, Hashable {
 public struct SearchState<Genome: Hashable & Codable & Sendable, Payload: Codable & Sendable>: Codable, Sendable {
     /// Completed generations; 0 means the initial population has been evaluated.
     public var generation: Int
+    /// The state's random generator, saved with it so a resumed run draws what the uninterrupted run would.
     public var rng: SplitMix64
+    /// The current population, after the last completed generation's selection.
     public var population: [Individual<Genome, Payload>]
+    /// Every non-dominated feasible candidate found so far: the accuracy-latency frontier.
     public var archive: ParetoArchive<Genome, Payload>
     /// Every distinct canonical candidate evaluated, in evaluation order, when the run keeps its
     /// history; empty otherwise.
     public private(set) var evaluated: [Individual<Genome, Payload>]
     /// The infeasible candidate closest to feasibility (least violation, first seen), if any.
     public private(set) var closestInfeasible: Individual<Genome, Payload>?
+    /// Evaluation counts, cache hits and the time spent, over the whole run.
     public var stats: SearchStats
     /// Keys of the most recently evaluated distinct candidates.
     public private(set) var memo: MemoWindow
@@ -80,6 +86,8 @@ public struct SearchState<Genome: Hashable & Codable & Sendable, Payload: Codabl
         case memoCapacity = "memo_capacity", closestInfeasible = "closest_infeasible"
     }
 
+    /// Decodes a checkpoint; the memo and history are absent when ``omitsMemoKey`` was set on the encoder.
+    /// Throws a `DecodingError` when the data is not a state of this genome and payload.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         generation = try c.decode(Int.self, forKey: .generation)
@@ -106,6 +114,8 @@ public struct SearchState<Genome: Hashable & Codable & Sendable, Payload: Codabl
         }
     }
 
+    /// Encodes the state for a checkpoint, the generator as hex; leaves the memo and history out when the encoder's
+    /// `userInfo` sets ``omitsMemoKey``.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(generation, forKey: .generation)

@@ -19,6 +19,7 @@ public enum SolverError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Both answers are described, the claimed one first.
     case disagreement(claimed: String, certifier: String)
 
+    /// One line for the user: what failed, which solver, and why.
     public var description: String {
         switch self {
         case let .invalidModel(error): return "invalid model: \(error)"

@@ -30,6 +30,7 @@ public final class CheckpointStore<Meta: Codable & Sendable, Genome: Hashable & 
     public private(set) var savedGeneration: Int?
     /// Snapshots written, and seconds spent saving (journal and snapshots).
     public private(set) var snapshots = 0
+    /// Seconds spent saving the journal and snapshots, summed over the run.
     public private(set) var seconds = 0.0
 
     /// A store writing `url` (and the journal beside it); nothing is written before ``save(_:force:)``.

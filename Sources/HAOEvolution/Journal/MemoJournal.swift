@@ -26,6 +26,7 @@ public final class MemoJournal {
     private var descriptor: Int32
     /// Global index of the file's first record, and records in the file.
     public private(set) var firstIndex: Int
+    /// Records in the file now, from ``firstIndex``.
     public private(set) var recordCount: Int
 
     /// Global index one past the last record.

@@ -57,6 +57,7 @@ public enum MeasuredPart: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The classifier.
     case classifier
 
+    /// The part in reports, e.g. "network", "block 3".
     public var description: String {
         switch self {
         case .wholeNetwork: return "network"
@@ -113,10 +114,13 @@ public protocol CalibratableTarget: HardwareTarget {
 }
 
 extension CalibratableTarget {
+    /// Calls ``predictedLatencyMs(_:parameters:)`` for each row; targets override it to prepare the parameters once.
     public func predictedLatenciesMs(_ terms: [LatencyTerms], rows: [Int], parameters values: [Double]) -> [Double] {
         rows.map { predictedLatencyMs(terms[$0], parameters: values) }
     }
 
+    /// Accepts ``MeasuredPart/wholeNetwork`` only and forwards it to ``latencyTerms(of:scope:configuration:)``;
+    /// throws ``HardwareError/unsupported(_:)`` for any other part.
     public func latencyTerms(of network: Network, part: MeasuredPart, scope: WorkloadScope,
                              configuration: Configuration?) throws(HardwareError) -> LatencyTerms {
         guard part == .wholeNetwork else {

@@ -50,9 +50,11 @@ public struct CalibrationProfile: Sendable, Hashable, Codable {
     public var parameters: [String: Double]
     /// The measurement files (names) and a fingerprint of their contents (SHA-256, hex).
     public var measurementFiles: [String]
+    /// SHA-256 (hex) of the measurement files' contents, to tell whether a profile was fitted on given data.
     public var measurementFingerprint: String
     /// Cross-validated figures of the fitted model, and of a MACs-only model fitted the same way.
     public var crossValidation: CalibrationFigures?
+    /// Cross-validated figures of the MACs-only model, the baseline the fitted model must beat; nil when not recorded.
     public var macsBaseline: CalibrationFigures?
     /// Anything a user should know (e.g. what the measurements include).
     public var notes: [String]
@@ -62,6 +64,7 @@ public struct CalibrationProfile: Sendable, Hashable, Codable {
     /// The figures of each cross-validation fold, and the parameters fitted on each fold's
     /// training part (how stable the fit is); nil when not recorded.
     public var foldFigures: [CalibrationFigures]?
+    /// The parameters fitted on each fold's training part, by name, one dictionary per fold; nil when not recorded.
     public var foldParameters: [[String: Double]]?
     /// The command that produced the profile, to reproduce it.
     public var command: String?
@@ -164,6 +167,7 @@ public struct LatencyModelDescription: Sendable, Hashable, Codable {
     public var summary: String
     /// The profile's cross-validated figures and those of a MACs-only model fitted the same way.
     public var crossValidation: CalibrationFigures?
+    /// The MACs-only model's cross-validated figures; nil when uncalibrated or not recorded.
     public var macsBaseline: CalibrationFigures?
     /// The fingerprint of the measurements the profile was fitted on.
     public var measurementFingerprint: String?

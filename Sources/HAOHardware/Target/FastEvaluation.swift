@@ -66,9 +66,11 @@ public struct FastEvaluatorStatistics: Sendable, Hashable, Codable {
     public var networks = 0
     /// Stage look-ups answered by the memo, and computed by the cost model.
     public var memoHits = 0
+    /// Stage look-ups computed by the cost model because the memo did not hold them.
     public var memoMisses = 0
     /// Entries in the memo now, and the most it may hold.
     public var memoEntries = 0
+    /// The most entries the memo may hold before it is emptied.
     public var memoCapacity = 0
     /// Times the memo was emptied because it was full.
     public var memoResets = 0
@@ -77,5 +79,6 @@ public struct FastEvaluatorStatistics: Sendable, Hashable, Codable {
     /// Candidate configurations evaluated in full, over all networks.
     public var evaluatedCandidates = 0
 
+    /// Zero counts.
     public init() {}
 }

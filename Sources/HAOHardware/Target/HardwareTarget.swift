@@ -64,6 +64,7 @@ public protocol HardwareTarget: Sendable {
 }
 
 extension HardwareTarget {
+    /// "uncalibrated: documented default constants"; a target whose defaults mean something more specific overrides it.
     public static var uncalibratedLatencyModel: String { "uncalibrated: documented default constants" }
 
     /// Every width the network format allows.
@@ -124,6 +125,7 @@ public protocol ConfigurationProblem: ExactProblem {
 }
 
 extension ConfigurationProblem {
+    /// "objective": problems whose objective has no more specific name keep this default.
     public var objectiveName: String { "objective" }
 }
 

@@ -9,6 +9,7 @@ public enum CertificateKind: String, Sendable, Hashable, Codable, CustomStringCo
     /// infeasible when infeasibility was claimed).
     case reproduction
 
+    /// The kind's name in reports: "cutoff" or "reproduction".
     public var description: String { rawValue }
 }
 

@@ -6,7 +6,9 @@ import HAOHardware
 import HAOSolver
 
 extension BitsPolicy: ExpressibleByArgument {
+    /// Parses a `--bits` value ("evolve", "optimal", "uniform8" or "uniform4", any case); nil for an unknown one.
     public init?(argument: String) { self.init(argument) }
+    /// Every policy name `--bits` accepts, for `--help` and shell completion.
     public static var allValueStrings: [String] { BitsPolicy.allNames }
 }
 

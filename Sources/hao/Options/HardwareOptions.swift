@@ -7,7 +7,9 @@ import HAOSolver
 import HAOSupport
 
 extension SolverChoice: ExpressibleByArgument {
+    /// Parses a `--solver` value (e.g. "auto", "glpk", "native"); nil for an unknown name, which the parser reports.
     public init?(argument: String) { self.init(argument) }
+    /// Every name `--solver` accepts, for `--help` and shell completion.
     public static var allValueStrings: [String] { SolverChoice.allNames }
 }
 

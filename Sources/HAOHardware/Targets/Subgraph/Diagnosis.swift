@@ -1,6 +1,8 @@
 import HAONetwork
 
 extension SubgraphTarget {
+    /// Explains, from the unpruned instance, why `problem` has no configuration that fits: the resource that runs out,
+    /// or for a frame-rate target (inverse mode) how far the fastest fitting configuration falls short.
     public func diagnoseInfeasibility(of problem: SubgraphProblem, objective: DesignObjective) -> String {
         var targetFPS: Double? = nil
         if case let .minimiseResources(_, fps) = objective { targetFPS = fps }

@@ -7,6 +7,7 @@ public enum EngineKind: String, Sendable, Hashable, Codable, CaseIterable, Custo
     /// 1x1 project conv engine (also runs the squeeze-excite FCs, the head hidden FC and the classifier).
     case project
 
+    /// The engine's name in reports: "expand", "depthwise" or "project".
     public var description: String { rawValue }
 
     /// A short name for column and row names of the integer programs: "exp", "dw", "proj".
@@ -44,6 +45,7 @@ public enum WeightBuffering: String, Sendable, Hashable, Codable, CaseIterable, 
     /// largest block fits on chip; offered for the 1x1 engines, whose blocks hold nearly all weights.
     case tiled
 
+    /// The buffering's name in reports: "double", "single" or "tiled".
     public var description: String { rawValue }
 }
 
@@ -94,6 +96,8 @@ public struct EngineConfiguration: Sendable, Hashable, Codable, CustomStringConv
         "\(unrollA)x\(unrollB)" + (weightBuffering == .single ? "s" : weightBuffering == .tiled ? "t" : "")
     }
 
+    /// The unroll in the template's terms (PC x PK for the depthwise engine, PI x PO for the 1x1 engines),
+    /// followed by the weight buffering when it is not double buffering.
     public var description: String {
         let unroll = kind == .depthwise ? "PC=\(unrollA) x PK=\(unrollB)" : "PI=\(unrollA) x PO=\(unrollB)"
         switch weightBuffering {
@@ -129,5 +133,6 @@ public struct SubgraphConfiguration: Sendable, Hashable, Codable, CustomStringCo
         }
     }
 
+    /// Each engine's configuration in one line, e.g. for logs and the text report.
     public var description: String { "expand \(expand), depthwise \(depthwise), project \(project)" }
 }

@@ -1,6 +1,7 @@
 import HAONetwork
 
 extension SubgraphTarget: ConfigurationFileExporting {
+    /// What the exported file is, in one line, for help texts and messages.
     public static let configurationFileSummary = "C++ header for an HLS implementation of the subgraph engine (constexpr unrolls, buffer depths, bit widths, per-stage schedule)"
 
     /// The chosen configuration as a C++17 header an HLS kernel includes: each engine's unroll

@@ -10,6 +10,7 @@ public enum SubgraphObjective: Sendable, Hashable {
 /// The result of the native or exhaustive solver: the chosen candidate of each engine
 /// (indices into the instance's candidate lists), or `nil` when nothing is feasible.
 public struct NativeResult: Sendable, Hashable {
+    /// The chosen candidate index of each engine (expand, depthwise, project); nil when nothing is feasible.
     public var choice: [Int]?
     /// Latency in cycles (latency mode) or weighted resources (inverse mode).
     public var objective: Double?

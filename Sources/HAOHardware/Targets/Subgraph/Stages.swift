@@ -52,7 +52,9 @@ public struct Stage: Sendable, Hashable {
         seLayers = se
     }
 
+    /// Stages are equal when they are of the same kind and run the same layers; the rest is derived from those.
     public static func == (a: Stage, b: Stage) -> Bool { a.kind == b.kind && a.layers == b.layers }
+    /// Hashes the stage's kind and layers, consistent with `==`.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(kind)
         hasher.combine(layers)

@@ -14,6 +14,7 @@ public struct LatencyForm: Sendable, Hashable, AdditiveArithmetic {
     /// Elements squeeze-excite gates run over (times the cycles per element).
     public var gateElements: Double
 
+    /// A form with the given coefficients; every coefficient is zero by default.
     public init(compute: SIMD8<Double> = .zero, bytes: Double = 0, fixed: Double = 0, gateElements: Double = 0) {
         self.compute = compute
         self.bytes = bytes
@@ -21,10 +22,13 @@ public struct LatencyForm: Sendable, Hashable, AdditiveArithmetic {
         self.gateElements = gateElements
     }
 
+    /// The form with every coefficient zero, the identity of `+`.
     public static var zero: LatencyForm { LatencyForm() }
+    /// The coefficient-wise sum: the form of two workloads run one after the other.
     public static func + (a: LatencyForm, b: LatencyForm) -> LatencyForm {
         LatencyForm(compute: a.compute + b.compute, bytes: a.bytes + b.bytes, fixed: a.fixed + b.fixed, gateElements: a.gateElements + b.gateElements)
     }
+    /// The coefficient-wise difference (``AdditiveArithmetic``).
     public static func - (a: LatencyForm, b: LatencyForm) -> LatencyForm {
         LatencyForm(compute: a.compute - b.compute, bytes: a.bytes - b.bytes, fixed: a.fixed - b.fixed, gateElements: a.gateElements - b.gateElements)
     }
@@ -77,6 +81,8 @@ public struct SubgraphLatencyTerms: Sendable {
 }
 
 extension SubgraphTarget: CalibratableTarget {
+    /// "uncalibrated: ideal pipeline": the defaults (efficiencies 1, overheads 0) keep every engine busy every cycle,
+    /// DDR at the sustained bandwidth and no gap between stages or programs (docs/calibration.md).
     public static var uncalibratedLatencyModel: String { "uncalibrated: ideal pipeline" }
 
     /// The subgraph template's calibration parameters (docs/cost-model.md, "Calibration parameters").
@@ -122,6 +128,8 @@ extension SubgraphTarget: CalibratableTarget {
             source: "default 0: the ideal pipeline pools in the depthwise engine's output path and multiplies in the project engine's input stream; upper bound 8, a scalar unit reading, multiplying and writing each element through DDR without overlap"),
     ]
 
+    /// The terms of the whole `network` run as `scope`, on `configuration` or, when nil, on the least-latency configuration.
+    /// Throws ``HardwareError`` when the target cannot run `network` or nothing fits the device.
     public func latencyTerms(of network: Network, scope: WorkloadScope,
                              configuration: SubgraphConfiguration?) throws(HardwareError) -> SubgraphLatencyTerms {
         try latencyTerms(of: network, part: .wholeNetwork, scope: scope, configuration: configuration)
@@ -162,10 +170,12 @@ extension SubgraphTarget: CalibratableTarget {
                                     programs: programs, stages: stages, configuration: chosen)
     }
 
+    /// The latency in milliseconds of `terms` with the parameters at `values` (in ``calibrationParameters`` order).
     public func predictedLatencyMs(_ terms: SubgraphLatencyTerms, parameters values: [Double]) -> Double {
         PreparedParameters(values).latencyMs(terms)
     }
 
+    /// The latencies in milliseconds of `terms[rows]`, in `rows` order, with the parameters at `values` prepared once.
     public func predictedLatenciesMs(_ terms: [SubgraphLatencyTerms], rows: [Int], parameters values: [Double]) -> [Double] {
         let prepared = PreparedParameters(values)
         return rows.map { prepared.latencyMs(terms[$0]) }

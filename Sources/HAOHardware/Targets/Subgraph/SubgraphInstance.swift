@@ -10,14 +10,19 @@ import HAONetwork
 /// (``SubgraphCostModel/overheadCycles(_:at:)``, zero in the uncalibrated model) is in both its
 /// floor `memoryCycles[s]` and the expand engine's terms, which adds it to the stage exactly once.
 public struct SubgraphInstance: Sendable {
+    /// Each stage's name for reports and program rows ("stem", "block 3", "head conv", ...), indexed like ``memoryCycles``.
     public var stageNames: [String]
     /// Each stage's latency floor: its DDR time plus its fixed overhead.
     public var memoryCycles: [Int]
+    /// The stage of each latency path `k` (an index into ``stageNames``).
     public var pathStage: [Int]
+    /// The number of latency paths over all stages (the length of ``pathStage``).
     public var pathCount: Int { pathStage.count }
     /// Candidates per engine (index 0 expand, 1 depthwise, 2 project).
     public var candidates: [[EngineConfiguration]]
+    /// Resources of each candidate, `resources[e][c]` for candidate c of engine e, parallel to ``candidates``.
     public var resources: [[Resources]]
+    /// Latency terms in clock cycles, `terms[e][c * pathCount + k]`: candidate c of engine e in path k (see the type's overview).
     public var terms: [[Int]]
     /// Resources outside the engines.
     public var fixed: Resources
@@ -124,11 +129,14 @@ public struct PruningOptions: Sendable, Hashable {
     /// no costlier in every resource (of identical candidates, keep the first).
     public var dominance: Bool
 
+    /// Options with each reduction on or off; by default both are on.
     public init(resourceInfeasible: Bool = true, dominance: Bool = true) {
         self.resourceInfeasible = resourceInfeasible
         self.dominance = dominance
     }
+    /// Every reduction on: the default for solving.
     public static let all = PruningOptions()
+    /// No reduction: the unpruned instance, for cross-checks that pruning kept an optimum.
     public static let none = PruningOptions(resourceInfeasible: false, dominance: false)
 }
 

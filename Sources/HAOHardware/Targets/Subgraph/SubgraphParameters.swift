@@ -35,11 +35,13 @@ public struct SubgraphParameters: Sendable, Hashable {
     /// product guide (PG021) resource table (a few thousand LUTs per configured channel) with
     /// two read and one write channel; not a measurement of this design.
     public var shellLUT: Int = 6_000
+    /// Flip-flops of the same fixed logic (estimate from the same PG021 table; not a measurement).
     public var shellFF: Int = 9_000
     /// Stream buffers of the DMA channels (one BRAM18 per channel, 3 channels, plus one spare).
     public var shellBRAM18: Int = 4
     /// Per-engine control: address generation, loop counters, handshakes (estimate).
     public var engineControlLUT: Int = 800
+    /// Flip-flops of each engine's control (estimate).
     public var engineControlFF: Int = 1_000
     /// Bits of a partial sum in the accumulators (enough for 8x8-bit products summed over
     /// 2^16 terms: 16 + 16 bits).
@@ -47,6 +49,7 @@ public struct SubgraphParameters: Sendable, Hashable {
     /// Per output lane requantisation and activation logic (fixed-point scale by a small
     /// constant multiplier in LUTs, rounding, clamp, ReLU/h-swish table): estimate.
     public var requantiseLUTPerLane: Int = 60
+    /// Flip-flops of each output lane's requantisation and activation pipeline (estimate).
     public var requantiseFFPerLane: Int = 40
     /// Sign-correction logic of a packed DSP (WP486 describes a correction of the upper
     /// product): one LUT per bit of the packed operand width.

@@ -6,6 +6,7 @@ import HAOSolver
 /// GLPK solves the pruned program, the native solver the pruned instance, and enumeration the
 /// unpruned instance, so enumeration also certifies that pruning kept an optimum.
 public struct SubgraphProblem: ConfigurationProblem {
+    /// A solution is one engine configuration for the network.
     public typealias Answer = SubgraphConfiguration
 
     /// The instance before pruning.
@@ -42,6 +43,7 @@ public struct SubgraphProblem: ConfigurationProblem {
         pruned.candidateCounts.contains(0) ? .infeasible() : nil
     }
 
+    /// The integer program of the pruned instance, with names for the program file and messages.
     public func integerProgram() -> LinearModel { SubgraphProgram(instance: pruned, objective: objective, options: formulation, name: name).model }
 
     /// The program as solvers get it (unnamed: names only serve files and messages).
@@ -49,6 +51,9 @@ public struct SubgraphProblem: ConfigurationProblem {
         SubgraphProgram(instance: pruned, objective: objective, options: formulation, name: name, names: false)
     }
 
+    /// Solves the pruned program with `solver`. Returns an infeasible outcome when the program is; the objective is in
+    /// clock cycles (latency mode) or weighted resources (inverse mode). Throws what `solver` throws and
+    /// ``SolverError/failed(_:code:message:)`` when the solution chooses no configuration for some engine.
     public func solve(with solver: any MILPSolver, options: SolverOptions) throws(SolverError) -> ExactOutcome<SubgraphConfiguration> {
         let program = self.program
         guard let solution = try solver.solve(program.model, options: options).proven() else { return .infeasible() }
@@ -58,18 +63,24 @@ public struct SubgraphProblem: ConfigurationProblem {
         return .optimal(pruned.configuration(choice), objective: (solution.objective ?? .nan) + program.objectiveOffset)
     }
 
+    /// Solves the pruned instance with the native branch-and-bound; does not throw.
     public func solveNatively() throws(SolverError) -> ExactOutcome<SubgraphConfiguration> {
         outcome(pruned, pruned.solveNative(objective))
     }
 
+    /// Evaluates every candidate triple of the unpruned instance, so the answer also certifies that pruning kept an optimum.
+    /// Does not throw: the subgraph target's candidate lists are small enough to enumerate.
     public func solveByEnumeration() throws(SolverError) -> ExactOutcome<SubgraphConfiguration> {
         outcome(full, full.solveExhaustive(objective))
     }
 
+    /// The product of the unpruned candidate counts of the three engines.
     public var enumerationSize: Int { full.candidateCounts.reduce(1, *) }
 
+    /// The pruned candidate counts of the three engines, e.g. "98 x 70 x 98".
     public var candidateSummary: String { pruned.candidateCounts.map(String.init).joined(separator: " x ") }
 
+    /// "latency_cycles" in latency mode, "resources" (the weighted resource cost) in inverse mode.
     public var objectiveName: String { objective == .minimiseLatency ? "latency_cycles" : "resources" }
 
     private func outcome(_ instance: SubgraphInstance, _ result: NativeResult) -> ExactOutcome<SubgraphConfiguration> {

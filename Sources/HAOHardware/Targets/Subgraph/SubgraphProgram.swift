@@ -16,12 +16,15 @@ public struct FormulationOptions: Sendable, Hashable {
     /// benchmarks/README.md), so it is off by default.
     public var engineBounds: Bool
 
+    /// Options of the formulation; the defaults are ``standard``.
     public init(latencyBounds: Bool = true, shiftTerms: Bool = true, engineBounds: Bool = false) {
         self.latencyBounds = latencyBounds
         self.shiftTerms = shiftTerms
         self.engineBounds = engineBounds
     }
+    /// Latency bounds and shifted terms, no engine bound rows: the formulation GLPK solves fastest (see ``engineBounds``).
     public static let standard = FormulationOptions()
+    /// No optional bound or shift: the program as the overview writes it, for cross-checks of the formulation.
     public static let plain = FormulationOptions(latencyBounds: false, shiftTerms: false, engineBounds: false)
 }
 
@@ -36,6 +39,7 @@ public struct FormulationOptions: Sendable, Hashable {
 ///
 /// The inverse mode minimises `sum_e sum_c w.r[e,c] x[e,c]` instead, with `sum_s L_s <= T`.
 public struct SubgraphProgram: Sendable {
+    /// The mixed-integer program itself, ready for a ``MILPSolver``.
     public var model: LinearModel
     /// `x[e][c]`: column of candidate c of engine e.
     public var choiceColumns: [[VariableID]]

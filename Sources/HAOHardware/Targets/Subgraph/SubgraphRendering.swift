@@ -117,6 +117,8 @@ public struct SubgraphSolveDocument: Encodable, Sendable {
 }
 
 extension SubgraphTarget {
+    /// The machine-readable report of `solution` for `network`: device, configuration, resources, latency and frame rate,
+    /// the target frame rate when one was asked for, and the latency model the figures come from.
     public func document(_ solution: HardwareSolution<SubgraphTarget>, network: Network, targetFPS: Double?) -> SubgraphSolveDocument {
         SubgraphSolveDocument(network: network, device: device, solution: solution, targetFPS: targetFPS, latencyModel: latencyModel)
     }

@@ -6,11 +6,14 @@ import HAOSolver
 /// each engine's unroll and weight buffering; docs/cost-model.md documents the cost model and
 /// docs/accelerator-program.md the integer program.
 public struct SubgraphTarget: HardwareTarget {
+    /// "subgraph", the name `--target` takes.
     public static let id = TargetID("subgraph")
+    /// One line for `hao targets` and reports.
     public static let summary = "HAO's subgraph engine: expand, depthwise and project engines streaming each MBConv block"
     /// "2": 1x1 engines may tile their weights (a checkpoint of version 1 chose among fewer configurations).
     public static let costModelVersion = "2"
 
+    /// The device, its utilisation cap and the calibration profile (if any) the target was built with.
     public var settings: TargetSettings
     /// The template's constants.
     public var parameters: SubgraphParameters
@@ -79,16 +82,22 @@ public struct SubgraphTarget: HardwareTarget {
         return model
     }
 
+    /// The configuration problem of `network`: candidates of each engine, latency terms in clock cycles and resources,
+    /// pruned under ``pruning``. Throws ``HardwareError`` when the network is not a chain of stages the template runs or is too large.
     public func configurationProblem(for network: Network, objective: DesignObjective) throws(HardwareError) -> SubgraphProblem {
         let (_, full) = try setUp(network)
         return SubgraphProblem(full: full, pruning: pruning, objective: try cycleObjective(objective),
                                formulation: formulation, name: network.name)
     }
 
+    /// The cost model's own figures for `configuration` on `network`: latency in cycles and resources against the budget.
+    /// Throws ``HardwareError`` when the template cannot run `network`.
     public func evaluate(_ configuration: SubgraphConfiguration, for network: Network) throws(HardwareError) -> SubgraphReport {
         try costModel(for: network).evaluate(configuration, budget: budget)
     }
 
+    /// Latency in clock cycles for the latency and throughput objectives (one image at a time, so both are latency),
+    /// the weighted resource cost for the resource objective.
     public func objectiveValue(of report: SubgraphReport, for objective: DesignObjective) throws(HardwareError) -> Double {
         switch objective {
         // One pipeline runs one image at a time: throughput is 1 / latency, so both are latency cycles.

@@ -29,9 +29,15 @@ public struct Certified<Fast: ExactSolver>: ExactSolver {
         self.kind = kind
     }
 
+    /// The fast backend's name and the certifier's, e.g. for logs.
     public var name: String { "\(fast.name), certified by \(certifier.id.rawValue)" }
+    /// The fast backend's and the certifier's names as reports print them.
     public var displayName: String { "\(fast.displayName), certified by \(certifier.id.displayName)" }
 
+    /// Solves with the fast backend and certifies the answer. An outcome the problem's reductions decide is returned
+    /// uncertified, as ``SolverID/reductions``. A certifier that fails leaves a note in ``ExactResult/messages`` and the
+    /// answer stands. Throws what the fast backend throws, and ``SolverError/disagreement(claimed:certifier:)``
+    /// when the certificate refutes the answer.
     public func solve<Problem: ExactProblem>(_ problem: Problem) throws(SolverError) -> ExactResult<Problem.Answer> {
         // An outcome the problem's own (exact) reductions decide is reported as theirs, as the
         // MILP backend reports it.

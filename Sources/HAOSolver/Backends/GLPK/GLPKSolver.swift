@@ -22,6 +22,7 @@ extension SolverID {
 /// solve at once. Terminal output is silenced per thread, and each thread's GLPK
 /// environment is freed when the thread exits.
 public struct GLPKSolver: MILPSolver {
+    /// Always ``SolverID/glpk``.
     public var id: SolverID { .glpk }
 
     /// Passed to GLPK unchecked; only tests set it, to reach GLPK's own parameter checks.
@@ -46,6 +47,10 @@ public struct GLPKSolver: MILPSolver {
         Int(hao_glpk_environments_freed_at_thread_exit())
     }
 
+    /// Solves `model` with GLPK's simplex and branch and cut under `options`; the solution's status says whether the
+    /// optimum is proven or GLPK stopped early (time limit, gap). Throws ``SolverError/invalidModel(_:)`` for a bad model,
+    /// ``SolverError/invalidOption(_:)`` for a bad limit, and ``SolverError/rejected(by:message:)`` or
+    /// ``SolverError/failed(_:code:message:)`` when GLPK reports an error (it never aborts the process).
     public func solve(_ model: LinearModel, options: SolverOptions = SolverOptions()) throws(SolverError) -> Solution {
         var glpkOptions = try Self.glpkOptions(options, messageLevel: unvalidatedMessageLevel ?? GLP_MSG_OFF)
         tuning?.apply(to: &glpkOptions)

@@ -18,17 +18,25 @@ public struct GLPKTuning: Sendable, Hashable, CustomStringConvertible {
         case depthFirst = 1, breadthFirst = 2, bestLocalBound = 3, bestProjection = 4
     }
 
+    /// Node preprocessing; ``Preprocessing/all`` is GLPK's default.
     public var preprocessing: Preprocessing
+    /// The branching rule; ``Branching/driebeckTomlin`` is GLPK's default.
     public var branching: Branching
+    /// The node selection rule; ``Backtracking/bestLocalBound`` is GLPK's default.
     public var backtracking: Backtracking
     /// Cut families: MIR, Gomory, cover, clique.
     public var mirCuts: Bool
+    /// Gomory mixed-integer cuts.
     public var gomoryCuts: Bool
+    /// Mixed cover cuts.
     public var coverCuts: Bool
+    /// Clique cuts.
     public var cliqueCuts: Bool
     /// The simple rounding heuristic.
     public var roundingHeuristic: Bool
 
+    /// Settings; the defaults are GLPK's own (`glp_init_iocp`): all preprocessing, Driebeck-Tomlin branching,
+    /// best local bound, no cuts, rounding heuristic on.
     public init(preprocessing: Preprocessing = .all, branching: Branching = .driebeckTomlin, backtracking: Backtracking = .bestLocalBound,
                 mirCuts: Bool = false, gomoryCuts: Bool = false, coverCuts: Bool = false, cliqueCuts: Bool = false, roundingHeuristic: Bool = true) {
         self.preprocessing = preprocessing
@@ -51,6 +59,7 @@ public struct GLPKTuning: Sendable, Hashable, CustomStringConvertible {
     /// on those programs only, so the search uses it for them and nothing else does.
     public static let subgraphSearch = GLPKTuning(preprocessing: .none, branching: .mostFractional, backtracking: .bestLocalBound)
 
+    /// The settings in one line, e.g. "pp=none br=mostFractional bt=bestLocalBound cuts=none sr=true".
     public var description: String {
         let cuts = [(mirCuts, "mir"), (gomoryCuts, "gmi"), (coverCuts, "cov"), (cliqueCuts, "clq")].filter(\.0).map(\.1)
         return "pp=\(preprocessing) br=\(branching) bt=\(backtracking) cuts=\(cuts.isEmpty ? "none" : cuts.joined(separator: "+")) sr=\(roundingHeuristic)"

@@ -125,6 +125,8 @@ struct BitAllocationSearch: ExactProblem {
 }
 
 extension SubgraphTarget: MixedPrecisionTarget {
+    /// The latency limit in clock cycles that reaching `targetFPS` frames per second means on this device's clock.
+    /// Throws ``BitAllocationError`` when the frame rate is not positive and finite, or its frame time is under one clock cycle.
     public func bitAllocationLimit(targetFPS: Double) throws(BitAllocationError) -> BitAllocationLimit {
         .latency(maxCycles: try BitAllocationOptimizer(device: device, cap: cap, parameters: parameters).latencyLimit(fps: targetFPS))
     }
@@ -136,6 +138,8 @@ extension SubgraphTarget: MixedPrecisionTarget {
         return .latency(maxCycles: max(1, cycles))
     }
 
+    /// The per-block bit widths and engine configuration that best meet `problem` within the budget, solved by `solver`
+    /// (GLPK, native or enumeration). Throws ``BitAllocationError`` when the problem is invalid or the solver fails.
     public func allocateBits(_ problem: BitAllocationProblem, using solver: any ExactSolver) throws(BitAllocationError) -> BitAllocationSolution<SubgraphTarget> {
         try BitAllocationOptimizer(device: device, cap: cap, parameters: parameters).solve(problem, using: solver)
     }

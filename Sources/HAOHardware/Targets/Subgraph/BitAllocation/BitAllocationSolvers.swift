@@ -14,6 +14,7 @@ public enum BitAllocationObjective: Sendable, Hashable {
 public struct BitAllocationRaw: Sendable, Hashable {
     /// Width per block, nil when infeasible.
     public var bits: [Int]?
+    /// The engine configuration chosen with those widths; nil when infeasible.
     public var configuration: SubgraphConfiguration?
     /// Total penalty (penalty objective) or latency in cycles (latency objective) as the solver found it.
     public var objective: Double?

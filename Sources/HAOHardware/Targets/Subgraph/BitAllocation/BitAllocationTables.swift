@@ -39,9 +39,13 @@ struct BitAllocationTables: Sendable {
 
 /// The bit-allocation problem on one device: shared precomputation for the solvers.
 public struct BitAllocationContext: Sendable {
+    /// The network, candidate widths and objective the tables are for.
     public var problem: BitAllocationProblem
+    /// The device whose resources bound the allocation.
     public var device: Device
+    /// The template's constants the tables are computed with.
     public var parameters: SubgraphParameters
+    /// The usable budget: the device's resources under the utilisation cap.
     public var budget: Resources
     var units: [BitAllocationProblem.Unit]
     var unitOf: [Int]
@@ -53,6 +57,8 @@ public struct BitAllocationContext: Sendable {
     var fixedModelBits: Int
     var hasExpand: [Bool]
 
+    /// Validates `problem` and the network against `device`, and precomputes the per-width tables the solvers share.
+    /// Throws ``BitAllocationError`` when the problem is invalid or the network does not run on the template.
     public init(problem: BitAllocationProblem, device: Device, cap: UtilisationCap = .standard,
                 parameters: SubgraphParameters = .standard) throws(BitAllocationError) {
         try problem.validate()

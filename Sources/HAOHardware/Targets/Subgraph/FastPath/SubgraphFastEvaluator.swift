@@ -30,6 +30,8 @@ public struct SubgraphFastEvaluator: FastLatencyEvaluator {
         counters = Counters()
     }
 
+    /// The least-latency configuration of `network` within the target's budget, equal to the exhaustive enumerator's
+    /// (same latency in cycles, same configuration), or infeasible. Throws ``HardwareError`` when the target cannot run `network`.
     public func leastLatency(of network: Network) throws(HardwareError) -> FastOptimum<SubgraphConfiguration> {
         try solve(network, timings: nil)
     }
@@ -110,6 +112,7 @@ public struct SubgraphFastEvaluator: FastLatencyEvaluator {
         return StageTerms(paths: n, floor: model.memoryCycles(stage), terms: terms)
     }
 
+    /// Networks evaluated, memo hits, misses, size and resets, and candidates evaluated, since the evaluator was made.
     public var statistics: FastEvaluatorStatistics {
         var s = counters.snapshot
         let m = memo.counters
@@ -144,10 +147,12 @@ public struct FastPathTimings: Sendable, Hashable {
     public var scan: Duration = .zero
     /// Engine configurations whose resources were computed, and triples evaluated.
     public var resourcesComputed = 0
+    /// Candidate (expand, depthwise, project) triples evaluated by the bounded scan.
     public var triplesEvaluated = 0
     /// Evaluations added up.
     public var evaluations = 0
 
+    /// Zero timings and counts, to add evaluations to.
     public init() {}
 
     mutating func add(setup: Duration, tables: Duration, scan: Duration, resources: Int, triples: Int) {

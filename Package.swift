@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "HAOSupportTests", dependencies: ["HAOSupport", "HAOTestSupport"]),
         .testTarget(name: "HAOSolverTests", dependencies: ["HAOSolver", "HAOTestSupport"]),
         .testTarget(name: "HAONetworkTests", dependencies: ["HAONetwork", "HAOTestSupport"]),
-        .testTarget(name: "HAOHardwareTests", dependencies: ["HAOHardware", "HAOTestSupport"]),
+        .testTarget(name: "HAOHardwareTests", dependencies: ["HAOHardware", "HAOCalibration", "HAOTestSupport"]),
         .testTarget(name: "HAOCalibrationTests", dependencies: ["HAOCalibration", "HAOTestSupport"]),
         .testTarget(name: "HAOPredictorTests", dependencies: ["HAOPredictor", "HAOTestSupport"]),
         .testTarget(name: "HAOEvolutionTests", dependencies: ["HAOEvolution", "HAOTestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+import HAOCalibration
 import Testing
 import HAONetwork
 import HAOTestSupport
@@ -133,7 +134,7 @@ struct DPUModelTests {
         let mape = errors.reduce(0, +) / Double(errors.count)
         #expect(mape < 0.10, "throughput MAPE \(mape)")
         #expect(errors.max()! < 0.30, "throughput max error \(errors.max()!)")
-        #expect(DPUStatistics.spearman(predicted, measured) > 0.98)
+        #expect(LatencyStatistics.spearman(predicted, measured) > 0.98)
     }
 
     @Test func aggregatedTermsEqualTheOperationByOperationSum() throws {

@@ -107,27 +107,3 @@ enum DPUFixtures {
         }
     }
 }
-
-enum DPUStatistics {
-    /// Ranks with ties averaged (1-based).
-    static func ranks(_ values: [Double]) -> [Double] {
-        let order = values.indices.sorted { values[$0] < values[$1] }
-        var result = [Double](repeating: 0, count: values.count)
-        var i = 0
-        while i < order.count {
-            var j = i
-            while j + 1 < order.count && values[order[j + 1]] == values[order[i]] { j += 1 }
-            for k in i...j { result[order[k]] = Double(i + j) / 2 + 1 }
-            i = j + 1
-        }
-        return result
-    }
-
-    static func spearman(_ x: [Double], _ y: [Double]) -> Double {
-        let rx = ranks(x), ry = ranks(y)
-        let mx = rx.reduce(0, +) / Double(rx.count), my = ry.reduce(0, +) / Double(ry.count)
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
-        for (a, b) in zip(rx, ry) { sxy += (a - mx) * (b - my); sxx += (a - mx) * (a - mx); syy += (b - my) * (b - my) }
-        return sxy / (sxx * syy).squareRoot()
-    }
-}

@@ -51,18 +51,22 @@ let package = Package(
         .target(name: "HAOSolver", dependencies: ["CGLPK", "CGLPKGuard", "HAOSupport"]),
         .target(name: "HAONetwork", dependencies: ["HAOSupport"]),
         .target(name: "HAOHardware", dependencies: ["HAONetwork", "HAOSolver", "HAOSupport"]),
-        .target(name: "HAOCalibration", dependencies: [
-            "HAOHardware", "HAONetwork", "HAOSupport", .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "HAOCalibration",
+            dependencies: [
+                "HAOHardware", "HAONetwork", "HAOSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(name: "HAOPredictor", dependencies: ["HAONetwork", "HAOSupport"]),
         // onnx.pb.swift is generated once from third_party/onnx (scripts/generate-onnx-swift.sh) and committed.
-        .target(name: "HAOInterchange", dependencies: ["HAONetwork", "HAOSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(
+            name: "HAOInterchange", dependencies: ["HAONetwork", "HAOSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "HAOEvolution", dependencies: ["HAOSupport"]),
         .target(name: "HAOCoDesign", dependencies: ["HAOEvolution", "HAOPredictor", "HAOHardware", "HAOInterchange", "HAOSupport"]),
         .executableTarget(
             name: "hao",
             dependencies: [
-                "HAOSupport", "HAOSolver", "HAONetwork", "HAOHardware", "HAOCalibration", "HAOPredictor", "HAOEvolution", "HAOCoDesign", "HAOInterchange",
+                "HAOSupport", "HAOSolver", "HAONetwork", "HAOHardware", "HAOCalibration", "HAOPredictor", "HAOEvolution", "HAOCoDesign",
+                "HAOInterchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

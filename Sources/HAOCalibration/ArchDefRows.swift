@@ -47,18 +47,23 @@ public struct ArchDefRows: Sendable {
         guard let text = field("arch_def") else { throw bad("arch_def", "empty") }
         let stages = try Self.stages(text, bad: { bad("arch_def", $0) })
         let activationText = field("act") ?? "relu"
-        guard let activation = Activation(rawValue: activationText == "hswish" || activationText == "hard_swish" ? "h_swish" : activationText) else {
+        guard
+            let activation = Activation(rawValue: activationText == "hswish" || activationText == "hard_swish" ? "h_swish" : activationText)
+        else {
             throw bad("act", "'\(activationText)' is not an activation (relu, relu6, h_swish, swish)")
         }
         let name = field("id") ?? field("name") ?? "row \(record.line)"
-        let resolution = try integer("resolution", default: 224), stem = try integer("stem_ch", default: 32)
-        let head = try integer("head_ch", default: 1280), classes = try integer("num_classes", default: 1000)
+        let resolution = try integer("resolution", default: 224)
+        let stem = try integer("stem_ch", default: 32)
+        let head = try integer("head_ch", default: 1280)
+        let classes = try integer("num_classes", default: 1000)
         let network: Network
         do {
-            network = try Network(name: name, resolution: resolution,
-                                  stem: Stem(outChannels: stem, kernel: 3, stride: 2, activation: activation),
-                                  archDef: ArchDefinition(stages: stages, defaultActivation: activation, seRounding: .blockInput),
-                                  head: Head(convChannels: head, classes: classes, activation: activation))
+            network = try Network(
+                name: name, resolution: resolution,
+                stem: Stem(outChannels: stem, kernel: 3, stride: 2, activation: activation),
+                archDef: ArchDefinition(stages: stages, defaultActivation: activation, seRounding: .blockInput),
+                head: Head(convChannels: head, classes: classes, activation: activation))
         } catch {
             throw bad("arch_def", error.description)
         }
@@ -67,10 +72,14 @@ public struct ArchDefRows: Sendable {
             guard let stated = Double(macsText), stated.isFinite else { throw bad("macs_conv_fc_M", "'\(macsText)' is not a number") }
             let counted = Double(network.macs) / 1e6
             guard abs(counted - stated) <= 1e-4 * max(1, stated) else {
-                throw bad("macs_conv_fc_M", "states \(stated)M MACs, but the network the row describes has \(counted)M: the row's conventions differ from this reader's (see ArchDefRows)")
+                throw bad(
+                    "macs_conv_fc_M",
+                    "states \(stated)M MACs, but the network the row describes has \(counted)M: the row's conventions differ from this reader's (see ArchDefRows)"
+                )
             }
         }
-        let group = stages.map { $0.joined(separator: " ") }.joined(separator: " | ")
+        let group =
+            stages.map { $0.joined(separator: " ") }.joined(separator: " | ")
             + " @\(resolution) stem \(stem) head \(head) classes \(classes) \(activation.rawValue)"
         return (network, group)
     }
@@ -79,12 +88,17 @@ public struct ArchDefRows: Sendable {
     static func stages(_ text: String, bad: (String) -> CalibrationError) throws(CalibrationError) -> [[String]] {
         let json = text.contains("\"") ? text : text.replacingOccurrences(of: "'", with: "\"")
         guard let value = try? JSONSerialization.jsonObject(with: Data(json.utf8)),
-              let list = value as? [Any] else {
+            let list = value as? [Any]
+        else {
             throw bad("is not a list of stages like [[\"ds_r1_k3_s1_c16\"], [\"ir_r2_k3_s2_e6_c24\"]]")
         }
         var stages: [[String]] = []
         for item in list {
-            if let stage = item as? [String] { stages.append(stage) } else if let block = item as? String { stages.append([block]) } else {
+            if let stage = item as? [String] {
+                stages.append(stage)
+            } else if let block = item as? String {
+                stages.append([block])
+            } else {
                 throw bad("stage \(stages.count + 1) is not a list of block strings")
             }
         }

@@ -18,9 +18,12 @@ extension MeasurementReader {
             let row = BlockRow(record: record, table: table, index: index)
             let (network, part) = try row.probe()
             let group = ["op", "cin", "hw", "cout", "k", "e", "stride", "act", "se"].map { row.text($0) }.joined(separator: "|")
-            let label = labelColumn.flatMap { $0 < record.fields.count ? record.fields[$0] : nil }.flatMap { $0.isEmpty ? nil : $0 } ?? group
-            set.measurements.append(LatencyMeasurement(network: network, part: part, scope: .singleBlock, latencyMs: ms,
-                                                       group: group, label: label, file: url.path, line: record.line))
+            let label =
+                labelColumn.flatMap { $0 < record.fields.count ? record.fields[$0] : nil }.flatMap { $0.isEmpty ? nil : $0 } ?? group
+            set.measurements.append(
+                LatencyMeasurement(
+                    network: network, part: part, scope: .singleBlock, latencyMs: ms,
+                    group: group, label: label, file: url.path, line: record.line))
         }
         return set
     }
@@ -68,41 +71,52 @@ struct BlockRow {
     /// The probe network and the part of it the row measured.
     func probe() throws(CalibrationError) -> (Network, MeasuredPart) {
         let op = text("op")
-        let cin = try integer("cin"), size = try integer("hw"), cout = try integer("cout")
+        let cin = try integer("cin")
+        let size = try integer("hw")
+        let cout = try integer("cout")
         let act = try activation()
-        let network: Network, part: MeasuredPart
+        let network: Network
+        let part: MeasuredPart
         switch op.lowercased() {
         case "mbconv":
-            let k = try integer("k"), e = try integer("e"), stride = try integer("stride")
+            let k = try integer("k")
+            let e = try integer("e")
+            let stride = try integer("stride")
             let seText = text("se")
             guard seText == "0" || seText == "1" else { throw bad("se", "'\(seText)' is not 0 or 1") }
             let expanded = cin * e
             let se = seText == "1" ? ArchDefinition.makeDivisible(Double(expanded / 4)) : 0
-            let block = Block(inChannels: cin, outChannels: cout, expandedChannels: expanded, kernel: k, stride: stride,
-                              seChannels: se, activation: act == .linear ? .relu : act)
-            (network, part) = try wrap(blockAt: size, channels: cin, block: block,
-                                       head: Head(convChannels: cout, classes: 10, activation: .relu))
+            let block = Block(
+                inChannels: cin, outChannels: cout, expandedChannels: expanded, kernel: k, stride: stride,
+                seChannels: se, activation: act == .linear ? .relu : act)
+            (network, part) = try wrap(
+                blockAt: size, channels: cin, block: block,
+                head: Head(convChannels: cout, classes: 10, activation: .relu))
         case "conv":
             let k = try integer("k")
             if cin <= 4 {
                 // The stem: k x k from the image, stride 2 (once-for-all's first conv).
-                network = Network(name: label, resolution: size, inputChannels: cin,
-                                  stem: Stem(outChannels: cout, kernel: k, stride: 2, activation: act),
-                                  blocks: [Block(inChannels: cout, outChannels: cout, expandedChannels: cout, kernel: 3, stride: 1, activation: .relu)],
-                                  head: Head(convChannels: cout, classes: 10, activation: .relu))
+                network = Network(
+                    name: label, resolution: size, inputChannels: cin,
+                    stem: Stem(outChannels: cout, kernel: k, stride: 2, activation: act),
+                    blocks: [Block(inChannels: cout, outChannels: cout, expandedChannels: cout, kernel: 3, stride: 1, activation: .relu)],
+                    head: Head(convChannels: cout, classes: 10, activation: .relu))
                 part = .stem
             } else if size == 1 {
                 // A 1x1 conv on the pooled vector: the head's hidden FC.
-                (network, part) = try wrap(blockAt: 16, channels: 16, block: nil,
-                                           head: Head(convChannels: cin, hiddenChannels: cout, classes: 10, activation: act), part: .headHidden)
+                (network, part) = try wrap(
+                    blockAt: 16, channels: 16, block: nil,
+                    head: Head(convChannels: cin, hiddenChannels: cout, classes: 10, activation: act), part: .headHidden)
             } else {
                 guard k == 1 else { throw bad("k", "only 1x1 convolutions after the stem are modelled (the head conv), got \(k)") }
-                (network, part) = try wrap(blockAt: size, channels: cin, block: nil,
-                                           head: Head(convChannels: cout, classes: 10, activation: act), part: .headConv)
+                (network, part) = try wrap(
+                    blockAt: size, channels: cin, block: nil,
+                    head: Head(convChannels: cout, classes: 10, activation: act), part: .headConv)
             }
         case "linear":
-            (network, part) = try wrap(blockAt: 16, channels: 16, block: nil,
-                                       head: Head(convChannels: cin, classes: cout, activation: .relu), part: .classifier)
+            (network, part) = try wrap(
+                blockAt: 16, channels: 16, block: nil,
+                head: Head(convChannels: cin, classes: cout, activation: .relu), part: .classifier)
         default:
             throw bad("op", "'\(op)' is not MBConv, Conv or Linear")
         }
@@ -114,21 +128,30 @@ struct BlockRow {
 
     /// A probe in which the last block sees a `size` x `size` input with `channels` channels: the
     /// measured `block` (part: that block), or a pass-through block before a measured head layer.
-    func wrap(blockAt size: Int, channels: Int, block: Block?, head: Head,
-              part headPart: MeasuredPart = .wholeNetwork) throws(CalibrationError) -> (Network, MeasuredPart) {
+    func wrap(
+        blockAt size: Int, channels: Int, block: Block?, head: Head,
+        part headPart: MeasuredPart = .wholeNetwork
+    ) throws(CalibrationError) -> (Network, MeasuredPart) {
         var resolution = size
         var halvings = 0
-        while resolution < 16 { resolution *= 2; halvings += 1 }
+        while resolution < 16 {
+            resolution *= 2
+            halvings += 1
+        }
         // The stem halves once when the size had to grow; further halvings are stride-2 blocks.
         let stemStride = halvings > 0 ? 2 : 1
         var blocks: [Block] = []
         for _ in 0..<max(halvings - 1, 0) {
-            blocks.append(Block(inChannels: channels, outChannels: channels, expandedChannels: channels, kernel: 3, stride: 2, activation: .relu))
+            blocks.append(
+                Block(inChannels: channels, outChannels: channels, expandedChannels: channels, kernel: 3, stride: 2, activation: .relu))
         }
-        blocks.append(block ?? Block(inChannels: channels, outChannels: channels, expandedChannels: channels, kernel: 3, stride: 1, activation: .relu))
-        let network = Network(name: label, resolution: resolution,
-                              stem: Stem(outChannels: channels, kernel: 3, stride: stemStride, activation: .relu),
-                              blocks: blocks, head: head)
+        blocks.append(
+            block ?? Block(inChannels: channels, outChannels: channels, expandedChannels: channels, kernel: 3, stride: 1, activation: .relu)
+        )
+        let network = Network(
+            name: label, resolution: resolution,
+            stem: Stem(outChannels: channels, kernel: 3, stride: stemStride, activation: .relu),
+            blocks: blocks, head: head)
         return (network, block == nil ? headPart : .block(blocks.count - 1))
     }
 }

@@ -63,9 +63,12 @@ public struct CSVTable: Sendable {
         var records: [Record] = []
         var fields: [String] = []
         var field: [UInt8] = []
-        var line = 1, recordLine = 1
+        var line = 1
+        var recordLine = 1
         var i = 0
-        var inQuotes = false, wasQuoted = false, quoteLine = 0
+        var inQuotes = false
+        var wasQuoted = false
+        var quoteLine = 0
         func endField() {
             fields.append(String(decoding: field, as: UTF8.self))
             field.removeAll(keepingCapacity: true)
@@ -83,7 +86,11 @@ public struct CSVTable: Sendable {
             let b = bytes[i]
             if inQuotes {
                 if b == quote {
-                    if i + 1 < bytes.count && bytes[i + 1] == quote { field.append(quote); i += 2; continue }
+                    if i + 1 < bytes.count && bytes[i + 1] == quote {
+                        field.append(quote)
+                        i += 2
+                        continue
+                    }
                     inQuotes = false
                 } else {
                     if b == lf { line += 1 }
@@ -95,7 +102,10 @@ public struct CSVTable: Sendable {
             switch b {
             case quote:
                 guard field.allSatisfy({ $0 == UInt8(ascii: " ") }), !wasQuoted else {
-                    throw .badFile(file: file, line: line, reason: "a quote inside an unquoted field (field \(fields.count + 1)); quote the whole field and double inner quotes")
+                    throw .badFile(
+                        file: file, line: line,
+                        reason:
+                            "a quote inside an unquoted field (field \(fields.count + 1)); quote the whole field and double inner quotes")
                 }
                 field.removeAll()
                 inQuotes = true

@@ -16,13 +16,13 @@ public enum CalibrationError: Error, Sendable, Equatable, CustomStringConvertibl
     /// One line for the user: the file, and the line or field when known, then the reason.
     public var description: String {
         switch self {
-        case let .badFile(file, line, reason):
+        case .badFile(let file, let line, let reason):
             return "\(file)\(line.map { ", line \($0)" } ?? ""): \(reason)"
-        case let .badField(file, line, field, reason):
+        case .badField(let file, let line, let field, let reason):
             return "\(file), line \(line), field '\(field)': \(reason)"
         case .notEnoughData(let message):
             return "not enough measurements: \(message)"
-        case let .target(file, line, error):
+        case .target(let file, let line, let error):
             return "\(file)\(line.map { ", line \($0)" } ?? ""): \(error)"
         case .invalidOption(let message):
             return "invalid option: \(message)"

@@ -22,8 +22,10 @@ public struct CalibrationRequest: Sendable {
     public var command: String?
 
     /// A request.
-    public init(files: [URL], reader: MeasurementReader = .init(), settings: CalibrationSettings = .init(), configurationOf: Network? = nil,
-                configurationFile: URL? = nil, name: String, command: String? = nil) {
+    public init(
+        files: [URL], reader: MeasurementReader = .init(), settings: CalibrationSettings = .init(), configurationOf: Network? = nil,
+        configurationFile: URL? = nil, name: String, command: String? = nil
+    ) {
         self.files = files
         self.reader = reader
         self.settings = settings
@@ -48,15 +50,19 @@ public struct CalibrationReport: Sendable {
 /// Runs calibrations on a target chosen at run time.
 public enum CalibrationJob {
     /// Reads the measurements, fits `target`'s parameters and builds the profile.
-    public static func run(_ request: CalibrationRequest, on target: any HardwareTarget,
-                           progress: (String) -> Void = { _ in }) throws -> CalibrationReport {
+    public static func run(
+        _ request: CalibrationRequest, on target: any HardwareTarget,
+        progress: (String) -> Void = { _ in }
+    ) throws -> CalibrationReport {
         guard let calibratable = target as? any CalibratableTarget else {
             throw CalibrationError.invalidOption("the \(type(of: target).id) target has no calibration parameters")
         }
         return try run(request, calibratable, progress: progress)
     }
 
-    static func run<T: CalibratableTarget>(_ request: CalibrationRequest, _ target: T, progress: (String) -> Void) throws -> CalibrationReport {
+    static func run<T: CalibratableTarget>(_ request: CalibrationRequest, _ target: T, progress: (String) -> Void) throws
+        -> CalibrationReport
+    {
         let set = try request.reader.read(request.files)
         guard !set.measurements.isEmpty else {
             throw CalibrationError.notEnoughData("the files hold no measured latency")
@@ -69,17 +75,27 @@ public enum CalibrationJob {
             "MACs-only baseline: latency = a + b x MACs, fitted the same way.",
         ]
         let scopes = Set(set.measurements.map(\.scope))
-        if scopes.contains(.singleBlock) { notes.append("Blocks and layers were timed as their own programs: each pays a launch and loads its weights before computing.") }
+        if scopes.contains(.singleBlock) {
+            notes.append("Blocks and layers were timed as their own programs: each pays a launch and loads its weights before computing.")
+        }
         if !outcome.unidentifiable.isEmpty {
-            notes.append("Not fitted, no prediction depends on them near the starting point (defaults kept): \(outcome.unidentifiable.joined(separator: ", ")).")
+            notes.append(
+                "Not fitted, no prediction depends on them near the starting point (defaults kept): \(outcome.unidentifiable.joined(separator: ", "))."
+            )
         }
         for (a, b) in outcome.confounded {
             notes.append("\(a) and \(b) move every prediction alike on these measurements: only a combination of them is determined.")
         }
         if !outcome.atBounds.isEmpty {
-            notes.append("Fitted at the edge of the physical range (a sign the model's form, not the hardware, is off): \(outcome.atBounds.map { "\($0.name) at its \($0.bound) bound" }.joined(separator: ", ")).")
+            notes.append(
+                "Fitted at the edge of the physical range (a sign the model's form, not the hardware, is off): \(outcome.atBounds.map { "\($0.name) at its \($0.bound) bound" }.joined(separator: ", "))."
+            )
         }
-        if outcome.rounds > 1 { notes.append("Configurations were re-chosen with the fitted constants and the fit repeated (\(outcome.rounds) rounds); cross-validation uses the last round's configurations.") }
+        if outcome.rounds > 1 {
+            notes.append(
+                "Configurations were re-chosen with the fitted constants and the fit repeated (\(outcome.rounds) rounds); cross-validation uses the last round's configurations."
+            )
+        }
         var profile = CalibrationProfile(
             name: request.name, target: T.id, device: target.device.part, parameters: outcome.fittedByName,
             measurementFiles: request.files.map(\.lastPathComponent), measurementFingerprint: try MeasurementFingerprint.of(request.files),
@@ -87,8 +103,9 @@ public enum CalibrationJob {
         profile.evaluatedOn = evaluatedOn
         profile.foldFigures = outcome.foldFigures
         profile.foldParameters = outcome.foldValues.map { v in
-            Dictionary(uniqueKeysWithValues: outcome.parameters.indices.filter { outcome.free.contains(outcome.parameters[$0].name) }
-                .map { (outcome.parameters[$0].name, v[$0]) })
+            Dictionary(
+                uniqueKeysWithValues: outcome.parameters.indices.filter { outcome.free.contains(outcome.parameters[$0].name) }
+                    .map { (outcome.parameters[$0].name, v[$0]) })
         }
         profile.command = request.command
         if let configuration {
@@ -111,10 +128,18 @@ public enum CalibrationJob {
         if let network = request.configurationOf {
             let solution = try target.solve(network, solver: .native)
             guard let configuration = solution.configuration else {
-                throw CalibrationError.invalidOption("no configuration of the \(T.id) target fits \(target.device.part) for \(network.name): \(solution.diagnosis ?? "infeasible")")
+                throw CalibrationError.invalidOption(
+                    "no configuration of the \(T.id) target fits \(target.device.part) for \(network.name): \(solution.diagnosis ?? "infeasible")"
+                )
             }
-            return (configuration, "every measurement on the configuration the target chooses for \(network.name) on \(target.device.part): \(configuration)")
+            return (
+                configuration,
+                "every measurement on the configuration the target chooses for \(network.name) on \(target.device.part): \(configuration)"
+            )
         }
-        return (nil, "each measurement on the configuration the target chooses for it on \(target.device.part) (for a block or layer timed alone: the fastest for that part)")
+        return (
+            nil,
+            "each measurement on the configuration the target chooses for it on \(target.device.part) (for a block or layer timed alone: the fastest for that part)"
+        )
     }
 }

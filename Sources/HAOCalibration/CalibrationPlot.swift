@@ -10,27 +10,41 @@ extension CalibrationReport {
         let measured = o.measurements.map(\.latencyMs)
         let every = measured + o.crossValidated + o.macsCrossValidated
         let positive = every.filter { $0 > 0 && $0.isFinite }
-        let lo = log10(positive.min() ?? 0.1) - 0.08, hi = log10(positive.max() ?? 10) + 0.08
+        let lo = log10(positive.min() ?? 0.1) - 0.08
+        let hi = log10(positive.max() ?? 10) + 0.08
         let (width, height) = (720.0, 600.0)
         let (left, right, top, bottom) = (78.0, 24.0, 56.0, 64.0)
-        let plotW = width - left - right, plotH = height - top - bottom
+        let plotW = width - left - right
+        let plotH = height - top - bottom
         func x(_ v: Double) -> Double { left + (log10(max(v, 1e-12)) - lo) / (hi - lo) * plotW }
         func y(_ v: Double) -> Double { top + plotH - (log10(max(v, 1e-12)) - lo) / (hi - lo) * plotH }
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
         var s: [String] = []
-        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">")
+        s.append(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">"
+        )
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>")
-        s.append("<text x=\"\(f(left))\" y=\"22\" font-size=\"15\" font-weight=\"bold\">\(escape("\(profile.target) target on \(profile.device): predicted vs measured latency"))</text>")
-        let cv = o.crossValidation, macs = o.macsBaseline
-        s.append("<text x=\"\(f(left))\" y=\"40\" fill=\"#444\">\(escape("\(o.measurements.count) measurements, \(cv.folds)-fold cross-validated predictions; profile \(profile.name)"))</text>")
+        s.append(
+            "<text x=\"\(f(left))\" y=\"22\" font-size=\"15\" font-weight=\"bold\">\(escape("\(profile.target) target on \(profile.device): predicted vs measured latency"))</text>"
+        )
+        let cv = o.crossValidation
+        let macs = o.macsBaseline
+        s.append(
+            "<text x=\"\(f(left))\" y=\"40\" fill=\"#444\">\(escape("\(o.measurements.count) measurements, \(cv.folds)-fold cross-validated predictions; profile \(profile.name)"))</text>"
+        )
         // Grid and ticks at 1, 2, 5 x 10^k.
         for e in Int(floor(lo))...Int(ceil(hi)) {
             for m in [1.0, 2.0, 5.0] {
-                let v = m * pow(10, Double(e)), lv = log10(v)
+                let v = m * pow(10, Double(e))
+                let lv = log10(v)
                 guard lv >= lo, lv <= hi else { continue }
                 let major = m == 1
-                s.append("<line x1=\"\(f(x(v)))\" y1=\"\(f(top))\" x2=\"\(f(x(v)))\" y2=\"\(f(top + plotH))\" stroke=\"#\(major ? "ddd" : "f0f0f0")\"/>")
-                s.append("<line x1=\"\(f(left))\" y1=\"\(f(y(v)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y(v)))\" stroke=\"#\(major ? "ddd" : "f0f0f0")\"/>")
+                s.append(
+                    "<line x1=\"\(f(x(v)))\" y1=\"\(f(top))\" x2=\"\(f(x(v)))\" y2=\"\(f(top + plotH))\" stroke=\"#\(major ? "ddd" : "f0f0f0")\"/>"
+                )
+                s.append(
+                    "<line x1=\"\(f(left))\" y1=\"\(f(y(v)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y(v)))\" stroke=\"#\(major ? "ddd" : "f0f0f0")\"/>"
+                )
                 let label = tick(v)
                 s.append("<text x=\"\(f(x(v)))\" y=\"\(f(top + plotH + 16))\" text-anchor=\"middle\" fill=\"#555\">\(label)</text>")
                 s.append("<text x=\"\(f(left - 6))\" y=\"\(f(y(v) + 4))\" text-anchor=\"end\" fill=\"#555\">\(label)</text>")
@@ -40,10 +54,13 @@ extension CalibrationReport {
         s.append("<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 22))\" text-anchor=\"middle\">measured latency (ms)</text>")
         s.append("<text transform=\"translate(20 \(f(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">predicted latency (ms)</text>")
         // Identity and +-20%.
-        let a = pow(10, lo), b = pow(10, hi)
+        let a = pow(10, lo)
+        let b = pow(10, hi)
         s.append("<line x1=\"\(f(x(a)))\" y1=\"\(f(y(a)))\" x2=\"\(f(x(b)))\" y2=\"\(f(y(b)))\" stroke=\"#222\" stroke-width=\"1\"/>")
         for factor in [1.2, 1 / 1.2] {
-            s.append("<line x1=\"\(f(x(a)))\" y1=\"\(f(y(a * factor)))\" x2=\"\(f(x(b)))\" y2=\"\(f(y(b * factor)))\" stroke=\"#999\" stroke-dasharray=\"4 4\"/>")
+            s.append(
+                "<line x1=\"\(f(x(a)))\" y1=\"\(f(y(a * factor)))\" x2=\"\(f(x(b)))\" y2=\"\(f(y(b * factor)))\" stroke=\"#999\" stroke-dasharray=\"4 4\"/>"
+            )
         }
         s.append("<g clip-path=\"none\">")
         for (m, p) in zip(measured, o.macsCrossValidated) where p > 0 {
@@ -55,21 +72,28 @@ extension CalibrationReport {
         s.append("</g>")
         // The worst distinct workloads (repeated measurements of one are labelled once), labels
         // moved down until they clear the ones already placed.
-        var seen = Set<String>(), placed: [Double] = []
+        var seen = Set<String>()
+        var placed: [Double] = []
         for i in worst(o.measurements.count) where seen.insert(o.measurements[i].group).inserted {
             if seen.count > labelled { break }
-            let m = measured[i], p = o.crossValidated[i]
+            let m = measured[i]
+            let p = o.crossValidated[i]
             let text = String(o.measurements[i].label.prefix(44))
             let anchorRight = x(m) > left + plotW * 0.6
             var ly = y(p) - 6
             while placed.contains(where: { abs($0 - ly) < 12 }) { ly += 12 }
             placed.append(ly)
             s.append("<circle cx=\"\(f(x(m)))\" cy=\"\(f(y(p)))\" r=\"4\" fill=\"none\" stroke=\"#c0392b\"/>")
-            s.append("<text x=\"\(f(x(m) + (anchorRight ? -7 : 7)))\" y=\"\(f(ly))\" text-anchor=\"\(anchorRight ? "end" : "start")\" font-size=\"10\" fill=\"#c0392b\">\(escape(text))</text>")
+            s.append(
+                "<text x=\"\(f(x(m) + (anchorRight ? -7 : 7)))\" y=\"\(f(ly))\" text-anchor=\"\(anchorRight ? "end" : "start")\" font-size=\"10\" fill=\"#c0392b\">\(escape(text))</text>"
+            )
         }
         // Legend.
-        let lx = left + 12, ly = top + 16
-        s.append("<rect x=\"\(f(lx - 6))\" y=\"\(f(ly - 12))\" width=\"330\" height=\"58\" fill=\"white\" fill-opacity=\"0.9\" stroke=\"#ccc\"/>")
+        let lx = left + 12
+        let ly = top + 16
+        s.append(
+            "<rect x=\"\(f(lx - 6))\" y=\"\(f(ly - 12))\" width=\"330\" height=\"58\" fill=\"white\" fill-opacity=\"0.9\" stroke=\"#ccc\"/>"
+        )
         s.append("<circle cx=\"\(f(lx + 4))\" cy=\"\(f(ly - 4))\" r=\"4\" fill=\"#1f5fbf\"/>")
         s.append("<text x=\"\(f(lx + 14))\" y=\"\(f(ly))\">\(escape(legend("calibrated model", cv)))</text>")
         s.append("<circle cx=\"\(f(lx + 4))\" cy=\"\(f(ly + 14))\" r=\"4\" fill=\"#9a9a9a\"/>")
@@ -80,7 +104,10 @@ extension CalibrationReport {
     }
 
     func legend(_ name: String, _ f: CalibrationFigures) -> String {
-        name + String(format: ": Spearman %.3f, MAPE %.1f%%, median %.1f%%", f.spearman, f.meanAbsolutePercentageError, f.medianAbsolutePercentageError)
+        name
+            + String(
+                format: ": Spearman %.3f, MAPE %.1f%%, median %.1f%%", f.spearman, f.meanAbsolutePercentageError,
+                f.medianAbsolutePercentageError)
     }
 
     func tick(_ v: Double) -> String {
@@ -88,6 +115,7 @@ extension CalibrationReport {
     }
 
     func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;")
     }
 }

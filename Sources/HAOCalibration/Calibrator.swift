@@ -80,7 +80,8 @@ public struct CalibrationOutcome: Sendable {
     /// The parameters of `free` whose `values` sit on a bound that is not their default.
     public static func atBounds(_ parameters: [CalibrationParameter], free: [String], values: [Double]) -> [(name: String, bound: String)] {
         parameters.indices.compactMap { i -> (name: String, bound: String)? in
-            let p = parameters[i], v = values[i]
+            let p = parameters[i]
+            let v = values[i]
             guard free.contains(p.name) else { return nil }
             let tolerance = 1e-3 * max(abs(p.upperBound - p.lowerBound), 1e-9)
             if abs(v - p.upperBound) <= tolerance && p.upperBound != p.defaultValue { return (p.name, "upper") }
@@ -91,7 +92,9 @@ public struct CalibrationOutcome: Sendable {
 
     /// The fitted values by name, fitted parameters only.
     public var fittedByName: [String: Double] {
-        Dictionary(uniqueKeysWithValues: parameters.indices.filter { free.contains(parameters[$0].name) }.map { (parameters[$0].name, values[$0]) })
+        Dictionary(
+            uniqueKeysWithValues: parameters.indices.filter { free.contains(parameters[$0].name) }.map { (parameters[$0].name, values[$0]) }
+        )
     }
 }
 
@@ -116,13 +119,17 @@ public struct Calibrator<Target: CalibratableTarget>: Sendable {
     }
 
     /// Calibrates on `measurements`; `progress` receives one line per step.
-    public func run(_ measurements: [LatencyMeasurement], progress: (String) -> Void = { _ in }) throws(CalibrationError) -> CalibrationOutcome {
+    public func run(_ measurements: [LatencyMeasurement], progress: (String) -> Void = { _ in }) throws(CalibrationError)
+        -> CalibrationOutcome
+    {
         let parameters = Target.calibrationParameters
         var space = try FitSpace(parameters, free: settings.free)
         guard settings.folds >= 2 else { throw .invalidOption("--folds must be at least 2, got \(settings.folds)") }
         let groups = Set(measurements.map(\.group)).count
         guard measurements.count > space.free.count, groups >= settings.folds else {
-            throw .notEnoughData("\(measurements.count) measurements of \(groups) distinct workloads for \(space.free.count) parameters and \(settings.folds) folds")
+            throw .notEnoughData(
+                "\(measurements.count) measurements of \(groups) distinct workloads for \(space.free.count) parameters and \(settings.folds) folds"
+            )
         }
         let measured = measurements.map(\.latencyMs)
         progress("Reducing \(measurements.count) measurements to latency terms on \(target.device.part)...")
@@ -134,7 +141,8 @@ public struct Calibrator<Target: CalibratableTarget>: Sendable {
         }
         let confounded = space.confounded(target, terms)
         for (a, b) in confounded {
-            progress("Warning: \(a) and \(b) move every prediction alike; the data determine only a combination of them (fix one with --fit).")
+            progress(
+                "Warning: \(a) and \(b) move every prediction alike; the data determine only a combination of them (fix one with --fit).")
         }
         let defaults = parameters.map(\.defaultValue)
         let uncalibrated = terms.map { target.predictedLatencyMs($0, parameters: defaults) }
@@ -142,11 +150,14 @@ public struct Calibrator<Target: CalibratableTarget>: Sendable {
         var values = fit(terms, measured, rows: all, space: space, from: nil)
         var rounds = 1
         while configuration == nil && rounds < settings.rounds {
-            let profile = CalibrationProfile(name: "round \(rounds)", target: Target.id, device: target.device.part,
-                                             parameters: space.named(values), measurementFiles: [], measurementFingerprint: "",
-                                             crossValidation: nil, macsBaseline: nil)
+            let profile = CalibrationProfile(
+                name: "round \(rounds)", target: Target.id, device: target.device.part,
+                parameters: space.named(values), measurementFiles: [], measurementFingerprint: "",
+                crossValidation: nil, macsBaseline: nil)
             let refined: Target
-            do { refined = try Target(settings: TargetSettings(device: target.device, cap: target.settings.cap, calibration: profile)) } catch {
+            do {
+                refined = try Target(settings: TargetSettings(device: target.device, cap: target.settings.cap, calibration: profile))
+            } catch {
                 throw .target(file: "calibration", line: nil, error)
             }
             progress("Round \(rounds + 1): configurations re-chosen with the fitted constants...")
@@ -162,15 +173,21 @@ public struct Calibrator<Target: CalibratableTarget>: Sendable {
         let folds = CrossValidationFolds.folds(of: measurements.map(\.group), folds: settings.folds)
         var crossValidated = [Double](repeating: .nan, count: measurements.count)
         var macsCrossValidated = crossValidated
-        var foldFigures: [CalibrationFigures] = [], foldValues: [[Double]] = []
+        var foldFigures: [CalibrationFigures] = []
+        var foldValues: [[Double]] = []
         let macs = measurements.map { Double($0.macs) / 1e9 }
         // Folds are fitted independently (in parallel), each from the same cold starts as the full
         // fit, so nothing of a held-out fold leaks into its model.
-        let calibrator = self, finalTerms = terms, finalSpace = space
+        let calibrator = self
+        let finalTerms = terms
+        let finalSpace = space
         let fitted = ParallelMap.map(count: settings.folds, threads: settings.threads) { f -> ([Double], (Double, Double))? in
             let train = all.filter { folds[$0] != f }
             guard train.count < all.count else { return nil }
-            return (calibrator.fit(finalTerms, measured, rows: train, space: finalSpace, from: nil), calibrator.fitMacs(macs, measured, rows: train))
+            return (
+                calibrator.fit(finalTerms, measured, rows: train, space: finalSpace, from: nil),
+                calibrator.fitMacs(macs, measured, rows: train)
+            )
         }
         for f in 0..<settings.folds {
             guard case .success(let result?) = fitted[f] else { continue }
@@ -179,7 +196,8 @@ public struct Calibrator<Target: CalibratableTarget>: Sendable {
             for i in test { crossValidated[i] = target.predictedLatencyMs(terms[i], parameters: v) }
             for i in test { macsCrossValidated[i] = a + b * macs[i] }
             foldValues.append(v)
-            foldFigures.append(LatencyStatistics.figures(predicted: test.map { crossValidated[$0] }, measured: test.map { measured[$0] }, folds: 1))
+            foldFigures.append(
+                LatencyStatistics.figures(predicted: test.map { crossValidated[$0] }, measured: test.map { measured[$0] }, folds: 1))
         }
         let macsModel = fitMacs(macs, measured, rows: all)
         let k = settings.folds
@@ -197,7 +215,8 @@ public struct Calibrator<Target: CalibratableTarget>: Sendable {
     /// Every measurement's terms on `target` (in parallel).
     func reduce(_ measurements: [LatencyMeasurement], with target: Target) throws(CalibrationError) -> [Target.LatencyTerms] {
         let configuration = self.configuration
-        let results = ParallelMap.map(count: measurements.count, threads: settings.threads) { i throws(HardwareError) -> Target.LatencyTerms in
+        let results = ParallelMap.map(count: measurements.count, threads: settings.threads) {
+            i throws(HardwareError) -> Target.LatencyTerms in
             let m = measurements[i]
             return try target.latencyTerms(of: m.network, part: m.part, scope: m.scope, configuration: configuration)
         }
@@ -235,7 +254,8 @@ public struct Calibrator<Target: CalibratableTarget>: Sendable {
     func fitMacs(_ gmacs: [Double], _ measured: [Double], rows: [Int]) -> (Double, Double) {
         let logMeasured = measured.map { log($0) }
         let result = method.minimise(start: [log(0.5), log(5)], lower: [log(1e-6), log(1e-6)], upper: [log(1e3), log(1e4)]) { theta in
-            let a = exp(theta[0]), b = exp(theta[1])
+            let a = exp(theta[0])
+            let b = exp(theta[1])
             return rows.map { log(a + b * gmacs[$0]) - logMeasured[$0] }
         }
         return (exp(result.theta[0]), exp(result.theta[1]))
@@ -260,7 +280,8 @@ struct FitSpace {
         if let names {
             let known = Set(parameters.map(\.name))
             if let unknown = names.first(where: { !known.contains($0) }) {
-                throw .invalidOption("'\(unknown)' is not a calibration parameter of this target (known: \(parameters.map(\.name).joined(separator: ", ")))")
+                throw .invalidOption(
+                    "'\(unknown)' is not a calibration parameter of this target (known: \(parameters.map(\.name).joined(separator: ", ")))")
             }
         }
         free = parameters.indices.filter { names?.contains(parameters[$0].name) ?? true }
@@ -271,8 +292,11 @@ struct FitSpace {
         upper = hi
         var first: [Double] = []
         for (j, i) in free.enumerated() {
-            let p = parameters[i], span = hi[j] - lo[j]
-            if p.defaultValue <= 0 { first.append(hi[j] - 0.5 * span) } else {
+            let p = parameters[i]
+            let span = hi[j] - lo[j]
+            if p.defaultValue <= 0 {
+                first.append(hi[j] - 0.5 * span)
+            } else {
                 first.append(min(max(log(p.defaultValue), lo[j] + 0.1 * span), hi[j] - 0.1 * span))
             }
         }
@@ -322,7 +346,8 @@ struct FitSpace {
         for a in free.indices {
             for b in free.indices where b > a {
                 let dot = zip(effects[a], effects[b]).reduce(0) { $0 + $1.0 * $1.1 }
-                let na = effects[a].reduce(0) { $0 + $1 * $1 }, nb = effects[b].reduce(0) { $0 + $1 * $1 }
+                let na = effects[a].reduce(0) { $0 + $1 * $1 }
+                let nb = effects[b].reduce(0) { $0 + $1 * $1 }
                 guard na > 0, nb > 0 else { continue }
                 if abs(dot) / (na * nb).squareRoot() > 1 - 1e-6 { pairs.append((parameters[free[a]].name, parameters[free[b]].name)) }
             }

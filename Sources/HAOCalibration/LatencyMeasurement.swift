@@ -24,8 +24,10 @@ public struct LatencyMeasurement: Sendable {
     public var line: Int?
 
     /// A measurement.
-    public init(network: Network, part: MeasuredPart, scope: WorkloadScope, latencyMs: Double, group: String, label: String,
-                file: String, line: Int?) {
+    public init(
+        network: Network, part: MeasuredPart, scope: WorkloadScope, latencyMs: Double, group: String, label: String,
+        file: String, line: Int?
+    ) {
         self.network = network
         self.part = part
         self.scope = scope

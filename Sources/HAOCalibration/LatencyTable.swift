@@ -26,9 +26,11 @@ public struct LatencyTableInput: Sendable {
         let table = try CSVTable(contentsOf: url)
         let rows = try ArchDefRows(table)
         return table.records.map { record in
-            LatencyTableInput(file: url.path, line: record.line, network: Result { () throws(CalibrationError) -> Network in
-                try rows.network(record).network
-            })
+            LatencyTableInput(
+                file: url.path, line: record.line,
+                network: Result { () throws(CalibrationError) -> Network in
+                    try rows.network(record).network
+                })
         }
     }
 }
@@ -60,7 +62,8 @@ public struct LatencyTableRow: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case file, line, name, status, fps, resources, configuration, reason
-        case latencyMs = "latency_ms", macsMillions = "macs_millions"
+        case latencyMs = "latency_ms"
+        case macsMillions = "macs_millions"
     }
 
     /// Every key always present (null when there is no value), the configuration as an object.
@@ -74,7 +77,11 @@ public struct LatencyTableRow: Sendable, Encodable {
         try c.encode(fps, forKey: .fps)
         try c.encode(macsMillions, forKey: .macsMillions)
         try c.encode(resources, forKey: .resources)
-        if let configurationValue { try c.encode(configurationValue, forKey: .configuration) } else { try c.encodeNil(forKey: .configuration) }
+        if let configurationValue {
+            try c.encode(configurationValue, forKey: .configuration)
+        } else {
+            try c.encodeNil(forKey: .configuration)
+        }
         try c.encode(reason, forKey: .reason)
     }
 }
@@ -104,22 +111,27 @@ public struct LatencyTable: Sendable {
 
     /// The table of `inputs` on `target`; `fixed` fixes the configuration, `solver` answers each
     /// network's configuration problem otherwise.
-    public static func build(_ inputs: [LatencyTableInput], on target: any HardwareTarget, fixed: FixedConfiguration?,
-                             solver: SolverChoice, threads: Int) throws -> LatencyTable {
+    public static func build(
+        _ inputs: [LatencyTableInput], on target: any HardwareTarget, fixed: FixedConfiguration?,
+        solver: SolverChoice, threads: Int
+    ) throws -> LatencyTable {
         try build(inputs, target, fixed: fixed, solver: solver, threads: threads)
     }
 
-    static func build<T: HardwareTarget>(_ inputs: [LatencyTableInput], _ target: T, fixed source: FixedConfiguration?,
-                                         solver: SolverChoice, threads: Int) throws -> LatencyTable {
+    static func build<T: HardwareTarget>(
+        _ inputs: [LatencyTableInput], _ target: T, fixed source: FixedConfiguration?,
+        solver: SolverChoice, threads: Int
+    ) throws -> LatencyTable {
         var fixed: T.Configuration?
         switch source {
         case .file(let url):
             do { fixed = try JSONFile.load(T.Configuration.self, from: url) } catch {
                 throw CalibrationError.badFile(file: url.path, line: nil, reason: "not a \(T.id) configuration: \(error)")
             }
-        case let .profile(name, json):
+        case .profile(let name, let json):
             do { fixed = try JSONDecoder().decode(T.Configuration.self, from: Data(json.utf8)) } catch {
-                throw CalibrationError.invalidOption("calibration profile \(name): its fixed configuration is not a \(T.id) configuration (\(error))")
+                throw CalibrationError.invalidOption(
+                    "calibration profile \(name): its fixed configuration is not a \(T.id) configuration (\(error))")
             }
         case nil: break
         }
@@ -137,13 +149,18 @@ public struct LatencyTable: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let results = ParallelMap.map(count: networks.count, threads: threads) { k throws(HardwareError) -> LatencyTableRow in
-            let input = inputs[networks[k].index], network = networks[k].network
-            var row = LatencyTableRow(file: input.file, line: input.line, name: network.name, status: "infeasible",
-                                      macsMillions: Double(network.macs) / 1e6)
+            let input = inputs[networks[k].index]
+            let network = networks[k].network
+            var row = LatencyTableRow(
+                file: input.file, line: input.line, name: network.name, status: "infeasible",
+                macsMillions: Double(network.macs) / 1e6)
             let report: T.Report
             if let fixedConfiguration {
                 report = try target.evaluate(fixedConfiguration, for: network)
-                if !report.totalResources.fits(in: report.budget) { row.status = "over_budget" ; row.reason = "the configuration does not fit this network's budget" }
+                if !report.totalResources.fits(in: report.budget) {
+                    row.status = "over_budget"
+                    row.reason = "the configuration does not fit this network's budget"
+                }
             } else {
                 let solution = try target.solve(network, using: exact)
                 guard let r = solution.report else {
@@ -176,8 +193,8 @@ public struct LatencyTable: Sendable {
     /// What is wrong with a skipped row, without its file and line (listed beside it).
     static func reason(_ error: CalibrationError) -> String {
         switch error {
-        case let .badField(_, _, field, reason): return "field '\(field)': \(reason)"
-        case let .badFile(_, _, reason): return reason
+        case .badField(_, _, let field, let reason): return "field '\(field)': \(reason)"
+        case .badFile(_, _, let reason): return reason
         default: return error.description
         }
     }
@@ -185,14 +202,18 @@ public struct LatencyTable: Sendable {
     /// The table as CSV: one row per network; the configuration as a compact JSON cell.
     public func csv() -> String {
         func quote(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
         func num(_ x: Double?, _ digits: Int) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "" }
         var lines = ["file,line,name,status,latency_ms,fps,macs_millions,dsp,bram18,lut,ff,configuration,reason"]
         for r in rows {
             let resources = r.resources.map { ["\($0.dsp)", "\($0.bram18)", "\($0.lut)", "\($0.ff)"] } ?? ["", "", "", ""]
-            let cells = [quote(r.file), r.line.map(String.init) ?? "", quote(r.name), r.status, num(r.latencyMs, 5), num(r.fps, 3),
-                         num(r.macsMillions, 3)] + resources + [quote(r.configuration ?? ""), quote(r.reason ?? "")]
+            let cells =
+                [
+                    quote(r.file), r.line.map(String.init) ?? "", quote(r.name), r.status, num(r.latencyMs, 5), num(r.fps, 3),
+                    num(r.macsMillions, 3),
+                ] + resources + [quote(r.configuration ?? ""), quote(r.reason ?? "")]
             lines.append(cells.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -201,13 +222,20 @@ public struct LatencyTable: Sendable {
 
 /// The `--json` form of a latency table.
 public struct LatencyTableDocument: Encodable, Sendable {
-    struct Skipped: Encodable, Sendable { var file: String; var line: Int?; var reason: String }
+    struct Skipped: Encodable, Sendable {
+        var file: String
+        var line: Int?
+        var reason: String
+    }
     var target: String
     var device: String
     var latencyModel: LatencyModelDescription
     var rows: [LatencyTableRow]
     var skipped: [Skipped]
-    enum CodingKeys: String, CodingKey { case target, device, rows, skipped, latencyModel = "latency_model" }
+    enum CodingKeys: String, CodingKey {
+        case target, device, rows, skipped
+        case latencyModel = "latency_model"
+    }
 
     /// The document of `table`.
     public init(_ table: LatencyTable) {

@@ -37,7 +37,11 @@ public struct MeasurementReader: Sendable {
         let table = try CSVTable(contentsOf: url)
         if table.column("arch_def") != nil { return try readArchDefRows(table, url: url) }
         if table.column("op") != nil && table.column("cin") != nil { return try readBlockRows(table, url: url) }
-        throw .badFile(file: url.path, line: 1, reason: "neither an arch_def column (whole networks) nor op/cin/hw/cout/... columns (blocks); columns: \(table.header.joined(separator: ", "))")
+        throw .badFile(
+            file: url.path, line: 1,
+            reason:
+                "neither an arch_def column (whole networks) nor op/cin/hw/cout/... columns (blocks); columns: \(table.header.joined(separator: ", "))"
+        )
     }
 
     /// The latency column of `table`.
@@ -50,9 +54,11 @@ public struct MeasurementReader: Sendable {
         }
         guard candidates.count == 1 else {
             let names = candidates.map { table.header[$0] }
-            throw .badFile(file: table.file, line: 1, reason: names.isEmpty
-                ? "no latency column (latency_ms, avg_ms or latency*_ms); name one with --latency-column"
-                : "several latency columns (\(names.joined(separator: ", "))); choose one with --latency-column")
+            throw .badFile(
+                file: table.file, line: 1,
+                reason: names.isEmpty
+                    ? "no latency column (latency_ms, avg_ms or latency*_ms); name one with --latency-column"
+                    : "several latency columns (\(names.joined(separator: ", "))); choose one with --latency-column")
         }
         return candidates[0]
     }
@@ -62,7 +68,9 @@ public struct MeasurementReader: Sendable {
         let text = index < record.fields.count ? record.fields[index].trimmingCharacters(in: .whitespaces) : ""
         if text.isEmpty { return nil }
         guard let value = Double(text), value.isFinite, value > 0 else {
-            throw .badField(file: table.file, line: record.line, field: table.header[index], reason: "'\(text)' is not a positive latency in milliseconds")
+            throw .badField(
+                file: table.file, line: record.line, field: table.header[index],
+                reason: "'\(text)' is not a positive latency in milliseconds")
         }
         return value
     }
@@ -77,13 +85,17 @@ public struct MeasurementReader: Sendable {
                 continue
             }
             let (network, group) = try rows.network(record)
-            set.measurements.append(LatencyMeasurement(network: network, part: .wholeNetwork, scope: .network, latencyMs: ms,
-                                                       group: group, label: network.name, file: url.path, line: record.line))
+            set.measurements.append(
+                LatencyMeasurement(
+                    network: network, part: .wholeNetwork, scope: .network, latencyMs: ms,
+                    group: group, label: network.name, file: url.path, line: record.line))
         }
         return set
     }
 
     func readNetworkFile(_ url: URL) throws(CalibrationError) -> MeasurementSet {
+        // swift-format-ignore: AlwaysUseLowerCamelCase
+        // Property names are the file's keys as written, so decoding errors name the key the user sees.
         struct Measured: Decodable {
             var measured_latency_ms: Double?
             var measured_scope: WorkloadScope?
@@ -97,14 +109,18 @@ public struct MeasurementReader: Sendable {
             throw .badFile(file: url.path, line: nil, reason: "\(error)")
         }
         guard let ms = measured.measured_latency_ms else {
-            throw .badFile(file: url.path, line: nil, reason: "a network file used as a measurement needs a top-level \"measured_latency_ms\"")
+            throw .badFile(
+                file: url.path, line: nil, reason: "a network file used as a measurement needs a top-level \"measured_latency_ms\"")
         }
         guard ms.isFinite, ms > 0 else {
             throw .badFile(file: url.path, line: nil, reason: "measured_latency_ms \(ms) is not a positive number")
         }
         let group = (try? String(decoding: JSONEncoder().encode(network.blocks), as: UTF8.self)) ?? network.name
-        return MeasurementSet(measurements: [LatencyMeasurement(
-            network: network, part: .wholeNetwork, scope: measured.measured_scope ?? .network, latencyMs: ms,
-            group: "\(group)@\(network.resolution)", label: network.name, file: url.path, line: nil)], files: [url])
+        return MeasurementSet(
+            measurements: [
+                LatencyMeasurement(
+                    network: network, part: .wholeNetwork, scope: measured.measured_scope ?? .network, latencyMs: ms,
+                    group: "\(group)@\(network.resolution)", label: network.name, file: url.path, line: nil)
+            ], files: [url])
     }
 }

@@ -16,13 +16,16 @@ public enum CalibrationProfileLookup {
             return try CalibrationProfile.load(contentsOf: file)
         }
         guard let models else {
-            throw CalibrationError.invalidOption("--calibration \(argument): no such file, and no Models directory to look up shipped profiles in")
+            throw CalibrationError.invalidOption(
+                "--calibration \(argument): no such file, and no Models directory to look up shipped profiles in")
         }
         let shipped = models.calibrations.appendingPathComponent(argument + ".json")
         guard FileManager.default.fileExists(atPath: shipped.path) else {
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: models.calibrations.path)) ?? [])
                 .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
-            throw CalibrationError.invalidOption("--calibration \(argument): no such file or shipped profile (shipped: \(names.isEmpty ? "none" : names.joined(separator: ", ")))")
+            throw CalibrationError.invalidOption(
+                "--calibration \(argument): no such file or shipped profile (shipped: \(names.isEmpty ? "none" : names.joined(separator: ", ")))"
+            )
         }
         return try CalibrationProfile.load(contentsOf: shipped)
     }

@@ -33,8 +33,10 @@ public struct RobustLeastSquares: Sendable {
     }
 
     /// The minimiser found from `start`, its loss and the iterations taken.
-    public func minimise(start: [Double], lower: [Double], upper: [Double],
-                         residuals: ([Double]) -> [Double]) -> (theta: [Double], loss: Double, iterations: Int) {
+    public func minimise(
+        start: [Double], lower: [Double], upper: [Double],
+        residuals: ([Double]) -> [Double]
+    ) -> (theta: [Double], loss: Double, iterations: Int) {
         let n = start.count
         var theta = zip(start, zip(lower, upper)).map { min(max($0, $1.0), $1.1) }
         var r = residuals(theta)

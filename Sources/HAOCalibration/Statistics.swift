@@ -20,9 +20,16 @@ public enum LatencyStatistics {
     /// Pearson correlation (nan for fewer than two values or no spread).
     public static func pearson(_ x: [Double], _ y: [Double]) -> Double {
         guard x.count == y.count, x.count > 1 else { return .nan }
-        let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
-        for (a, b) in zip(x, y) { sxy += (a - mx) * (b - my); sxx += (a - mx) * (a - mx); syy += (b - my) * (b - my) }
+        let mx = x.reduce(0, +) / Double(x.count)
+        let my = y.reduce(0, +) / Double(y.count)
+        var sxy = 0.0
+        var sxx = 0.0
+        var syy = 0.0
+        for (a, b) in zip(x, y) {
+            sxy += (a - mx) * (b - my)
+            sxx += (a - mx) * (a - mx)
+            syy += (b - my) * (b - my)
+        }
         return sxy / (sxx * syy).squareRoot()
     }
 
@@ -33,15 +40,28 @@ public enum LatencyStatistics {
     public static func kendall(_ x: [Double], _ y: [Double]) -> Double {
         let n = x.count
         guard n == y.count, n > 1 else { return .nan }
-        var concordant = 0, discordant = 0, tiesX = 0, tiesY = 0
+        var concordant = 0
+        var discordant = 0
+        var tiesX = 0
+        var tiesY = 0
         for i in 0..<n {
             for j in (i + 1)..<n {
-                let dx = x[i] - x[j], dy = y[i] - y[j]
+                let dx = x[i] - x[j]
+                let dy = y[i] - y[j]
                 if dx == 0 && dy == 0 { continue }
-                if dx == 0 { tiesX += 1 } else if dy == 0 { tiesY += 1 } else if (dx > 0) == (dy > 0) { concordant += 1 } else { discordant += 1 }
+                if dx == 0 {
+                    tiesX += 1
+                } else if dy == 0 {
+                    tiesY += 1
+                } else if (dx > 0) == (dy > 0) {
+                    concordant += 1
+                } else {
+                    discordant += 1
+                }
             }
         }
-        let a = Double(concordant + discordant + tiesX), b = Double(concordant + discordant + tiesY)
+        let a = Double(concordant + discordant + tiesX)
+        let b = Double(concordant + discordant + tiesY)
         return Double(concordant - discordant) / (a * b).squareRoot()
     }
 
@@ -55,9 +75,10 @@ public enum LatencyStatistics {
     /// The figures of `predicted` against `measured`, in percent for the errors.
     public static func figures(predicted: [Double], measured: [Double], folds: Int) -> CalibrationFigures {
         let ape = zip(predicted, measured).map { abs($0 / $1 - 1) * 100 }
-        return CalibrationFigures(folds: folds, count: measured.count, spearman: spearman(predicted, measured),
-                                  kendall: kendall(predicted, measured),
-                                  meanAbsolutePercentageError: ape.isEmpty ? .nan : ape.reduce(0, +) / Double(ape.count),
-                                  medianAbsolutePercentageError: median(ape), maxAbsolutePercentageError: ape.max() ?? .nan)
+        return CalibrationFigures(
+            folds: folds, count: measured.count, spearman: spearman(predicted, measured),
+            kendall: kendall(predicted, measured),
+            meanAbsolutePercentageError: ape.isEmpty ? .nan : ape.reduce(0, +) / Double(ape.count),
+            medianAbsolutePercentageError: median(ape), maxAbsolutePercentageError: ape.max() ?? .nan)
     }
 }

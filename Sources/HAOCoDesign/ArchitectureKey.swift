@@ -16,7 +16,8 @@ extension CoDesignProblem {
             }
             return true
         }
-        let packed = pack(canonical.depths, space.depthChoices) && pack(canonical.kernels, space.kernelChoices)
+        let packed =
+            pack(canonical.depths, space.depthChoices) && pack(canonical.kernels, space.kernelChoices)
             && pack(canonical.expandRatios, space.expandChoices) && pack(canonical.bits, space.bitChoices)
             && pack([canonical.resolution], space.resolutionChoices)
             && canonical.depths.count == ArchitecturePoint.stageCount && canonical.kernels.count == ArchitecturePoint.slotCount

@@ -31,8 +31,10 @@ public struct CandidateMetrics<Configuration: Sendable & Hashable & Codable>: Sc
     public var bits: [Int]?
 
     /// Metrics of one candidate.
-    public init(top1: Double, top1StdDev: Double? = nil, latencyMs: Double, configuration: Configuration? = nil,
-                resources: Resources? = nil, solver: String? = nil, bits: [Int]? = nil) {
+    public init(
+        top1: Double, top1StdDev: Double? = nil, latencyMs: Double, configuration: Configuration? = nil,
+        resources: Resources? = nil, solver: String? = nil, bits: [Int]? = nil
+    ) {
         self.top1 = top1
         self.top1StdDev = top1StdDev
         self.latencyMs = latencyMs
@@ -46,7 +48,10 @@ public struct CandidateMetrics<Configuration: Sendable & Hashable & Codable>: Sc
     public var fps: Double { 1000 / latencyMs }
 
     enum CodingKeys: String, CodingKey {
-        case top1, top1StdDev = "top1_stddev", latencyMs = "latency_ms", configuration, resources, solver, bits
+        case top1
+        case top1StdDev = "top1_stddev"
+        case latencyMs = "latency_ms"
+        case configuration, resources, solver, bits
     }
 
     // Written by hand only so that `configuration` is always present (null when absent), as
@@ -104,8 +109,10 @@ public struct Evaluation<Configuration: Sendable & Hashable & Codable>: Sendable
     public var certificatesNotCompleted: Int
 
     /// A verdict with its timings.
-    public init(_ result: Result, predictorSeconds: Double = 0, solverSeconds: Double = 0, certificateSeconds: Double = 0,
-                certificates: Int = 0, certificatesNotCompleted: Int = 0) {
+    public init(
+        _ result: Result, predictorSeconds: Double = 0, solverSeconds: Double = 0, certificateSeconds: Double = 0,
+        certificates: Int = 0, certificatesNotCompleted: Int = 0
+    ) {
         self.result = result
         self.predictorSeconds = predictorSeconds
         self.solverSeconds = solverSeconds
@@ -125,12 +132,15 @@ public protocol CandidateEvaluator: Sendable {
     /// Checks the scores of the final frontier's points (the session calls it before writing the
     /// frontier). The hardware-aware evaluator under `--solver auto` certifies each with GLPK; a
     /// refuted certificate is thrown. Default: nothing to check.
-    func confirm(_ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<Configuration>)], threads: Int) throws -> ConfirmationTally
+    func confirm(_ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<Configuration>)], threads: Int) throws
+        -> ConfirmationTally
 }
 
 extension CandidateEvaluator {
     /// Checks nothing and returns an empty tally: evaluators without certificates keep this default.
-    public func confirm(_ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<Configuration>)], threads: Int) throws -> ConfirmationTally {
+    public func confirm(_ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<Configuration>)], threads: Int) throws
+        -> ConfirmationTally
+    {
         ConfirmationTally()
     }
 }
@@ -156,7 +166,8 @@ public struct ConfirmationTally: Sendable, Hashable {
 /// serves every bit-width mode.
 public struct AnyCandidateEvaluator<Configuration: Sendable & Hashable & Codable>: CandidateEvaluator {
     private let body: @Sendable (ArchitecturePoint) throws -> Evaluation<Configuration>
-    private let confirmation: @Sendable ([(point: ArchitecturePoint, metrics: CandidateMetrics<Configuration>)], Int) throws -> ConfirmationTally
+    private let confirmation:
+        @Sendable ([(point: ArchitecturePoint, metrics: CandidateMetrics<Configuration>)], Int) throws -> ConfirmationTally
 
     /// Wraps `evaluator`.
     public init<E: CandidateEvaluator>(_ evaluator: E) where E.Configuration == Configuration {
@@ -168,7 +179,9 @@ public struct AnyCandidateEvaluator<Configuration: Sendable & Hashable & Codable
     public func evaluate(_ point: ArchitecturePoint) throws -> Evaluation<Configuration> { try body(point) }
 
     /// Calls the wrapped confirmation closure; rethrows what it throws.
-    public func confirm(_ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<Configuration>)], threads: Int) throws -> ConfirmationTally {
+    public func confirm(_ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<Configuration>)], threads: Int) throws
+        -> ConfirmationTally
+    {
         try confirmation(entrants, threads)
     }
 }

@@ -22,7 +22,9 @@ public struct CertificateSummary: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case certifier, sampled, disagreements, seconds
-        case frontier = "frontier_points", sampleRate = "sample_rate", notCompleted = "not_completed"
+        case frontier = "frontier_points"
+        case sampleRate = "sample_rate"
+        case notCompleted = "not_completed"
     }
 
     /// The summary of a run's statistics under `solver`; nil unless the run certified (`auto`).

@@ -55,15 +55,22 @@ public struct Certification: Sendable {
     /// Certifies one claimed optimum of `network` (nil configuration: infeasible). Returns true
     /// when the certificate held, false when GLPK could not finish; throws ``CertificateFailure``
     /// when it was refuted or the cost model disagrees with the claim.
-    func certify<T: HardwareTarget>(_ network: Network, claimed: FastOptimum<T.Configuration>, on target: T, kind: CertificateKind,
-                                    label: String) throws -> Bool {
+    func certify<T: HardwareTarget>(
+        _ network: Network, claimed: FastOptimum<T.Configuration>, on target: T, kind: CertificateKind,
+        label: String
+    ) throws -> Bool {
         var outcome = ExactOutcome<T.Configuration>.infeasible()
         if let configuration = claimed.configuration, let objective = claimed.objective {
             let report = try target.evaluate(configuration, for: network)
             let value = try target.objectiveValue(of: report, for: .minimiseLatency)
             guard value == objective, report.latencyMs == claimed.latencyMs, report.totalResources == claimed.resources,
-                  report.totalResources.fits(in: target.budget) else {
-                throw CertificateFailure(candidate: label, detail: "the cost model evaluates the claimed configuration (\(configuration)) to objective \(value), \(report.latencyMs) ms and \(report.totalResources) within \(target.budget); the search recorded \(objective), \(claimed.latencyMs.map { "\($0)" } ?? "?") ms and \(claimed.resources.map { "\($0)" } ?? "?")")
+                report.totalResources.fits(in: target.budget)
+            else {
+                throw CertificateFailure(
+                    candidate: label,
+                    detail:
+                        "the cost model evaluates the claimed configuration (\(configuration)) to objective \(value), \(report.latencyMs) ms and \(report.totalResources) within \(target.budget); the search recorded \(objective), \(claimed.latencyMs.map { "\($0)" } ?? "?") ms and \(claimed.resources.map { "\($0)" } ?? "?")"
+                )
             }
             outcome = .optimal(configuration, objective: objective)
         }
@@ -75,8 +82,10 @@ public struct Certification: Sendable {
     }
 
     /// Certifies frontier points (cutoff) on up to `threads` threads.
-    func confirm<T: HardwareTarget>(_ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<T.Configuration>)], space: SearchSpace,
-                                    target: T, threads: Int) throws -> ConfirmationTally {
+    func confirm<T: HardwareTarget>(
+        _ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<T.Configuration>)], space: SearchSpace,
+        target: T, threads: Int
+    ) throws -> ConfirmationTally {
         let results = Mutex([Result<(Bool, Double), any Error>?](repeating: nil, count: entrants.count))
         let next = Atomic<Int>(0)
         let work: @Sendable () -> Void = {
@@ -109,14 +118,17 @@ public struct Certification: Sendable {
     /// The fast-optimum form of recorded metrics: the objective in the problem's units comes from
     /// the cost model's evaluation of the recorded configuration (checked against the recorded
     /// latency in ``certify(_:claimed:on:kind:label:)``).
-    static func claim<T: HardwareTarget>(_ metrics: CandidateMetrics<T.Configuration>, network: Network,
-                                         on target: T) throws -> FastOptimum<T.Configuration> {
+    static func claim<T: HardwareTarget>(
+        _ metrics: CandidateMetrics<T.Configuration>, network: Network,
+        on target: T
+    ) throws -> FastOptimum<T.Configuration> {
         guard let configuration = metrics.configuration else {
             throw CertificateFailure(candidate: network.name, detail: "a scored candidate has no configuration to certify")
         }
         let report = try target.evaluate(configuration, for: network)
-        return FastOptimum(configuration: configuration, objective: try target.objectiveValue(of: report, for: .minimiseLatency),
-                           latencyMs: metrics.latencyMs, resources: metrics.resources, evaluatedCandidates: 0)
+        return FastOptimum(
+            configuration: configuration, objective: try target.objectiveValue(of: report, for: .minimiseLatency),
+            latencyMs: metrics.latencyMs, resources: metrics.resources, evaluatedCandidates: 0)
     }
 }
 

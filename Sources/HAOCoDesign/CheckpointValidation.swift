@@ -4,7 +4,9 @@ import HAOHardware
 import HAOPredictor
 
 /// The checkpoint of a co-design search.
-public typealias CoDesignCheckpoint<Configuration: Sendable & Hashable & Codable> = Checkpoint<SearchMeta, ArchitecturePoint, CandidateMetrics<Configuration>>
+public typealias CoDesignCheckpoint<Configuration: Sendable & Hashable & Codable> = Checkpoint<
+    SearchMeta, ArchitecturePoint, CandidateMetrics<Configuration>
+>
 
 /// What is wrong inside a structurally valid checkpoint (reported as a corrupted checkpoint).
 struct CheckpointContentProblem: Error, CustomStringConvertible {
@@ -37,20 +39,28 @@ extension Checkpoint where Meta == SearchMeta, Genome == ArchitecturePoint, Payl
         func checkOutcome(_ o: Outcome<Payload>, _ label: String) throws {
             switch o {
             case .infeasible(let reason, let violation):
-                guard violation.isFinite, violation >= 0 else { throw fail("\(label): violation \(violation) is not a finite non-negative number (\(reason))") }
+                guard violation.isFinite, violation >= 0 else {
+                    throw fail("\(label): violation \(violation) is not a finite non-negative number (\(reason))")
+                }
             case .feasible(let objectives, let m):
-                guard objectives.count == 2, objectives.allSatisfy(\.isFinite), m.top1.isFinite, m.latencyMs.isFinite, m.latencyMs > 0 else {
-                    throw fail("\(label): a scored candidate needs 2 finite objectives and a positive latency, found objectives \(objectives), latency \(m.latencyMs) ms")
+                guard objectives.count == 2, objectives.allSatisfy(\.isFinite), m.top1.isFinite, m.latencyMs.isFinite, m.latencyMs > 0
+                else {
+                    throw fail(
+                        "\(label): a scored candidate needs 2 finite objectives and a positive latency, found objectives \(objectives), latency \(m.latencyMs) ms"
+                    )
                 }
                 guard (0...100).contains(m.top1), m.latencyMs < 1e9 else {
-                    throw fail("\(label): top-1 \(m.top1)% or latency \(m.latencyMs) ms is outside what a network can have (top-1 0...100, latency below 1e9 ms)")
+                    throw fail(
+                        "\(label): top-1 \(m.top1)% or latency \(m.latencyMs) ms is outside what a network can have (top-1 0...100, latency below 1e9 ms)"
+                    )
                 }
                 guard objectives[0] == -m.top1, objectives[1] == m.latencyMs else {
                     throw fail("\(label): objectives \(objectives) disagree with its top-1 \(m.top1) and latency \(m.latencyMs) ms")
                 }
                 if let bits = m.bits {
                     guard bits.count == ArchitecturePoint.slotCount, bits.allSatisfy(space.bitChoices.contains) else {
-                        throw fail("\(label): chosen bit widths \(bits) are not \(ArchitecturePoint.slotCount) values of \(space.bitChoices)")
+                        throw fail(
+                            "\(label): chosen bit widths \(bits) are not \(ArchitecturePoint.slotCount) values of \(space.bitChoices)")
                     }
                 }
             }
@@ -60,7 +70,9 @@ extension Checkpoint where Meta == SearchMeta, Genome == ArchitecturePoint, Payl
         }
         for (i, entry) in state.evaluated.enumerated() {
             try checkPoint(entry.genome, "evaluated candidate \(i)")
-            guard canonical(entry.genome) == entry.genome else { throw fail("evaluated candidate \(i) is not in canonical form (inactive slots must hold the first choices)") }
+            guard canonical(entry.genome) == entry.genome else {
+                throw fail("evaluated candidate \(i) is not in canonical form (inactive slots must hold the first choices)")
+            }
             try checkOutcome(entry.outcome, "evaluated candidate \(i)")
         }
         for (i, member) in state.population.enumerated() {

@@ -29,7 +29,9 @@ public struct CoDesignPlan: Sendable {
     /// The checkpoint file of the folder.
     public var checkpointURL: URL { folder.appendingPathComponent("checkpoint.json") }
     /// The memo journal beside it.
-    public var journalURL: URL { folder.appendingPathComponent(CheckpointStore<SearchMeta, ArchitecturePoint, CandidateMetrics<Int>>.journalName) }
+    public var journalURL: URL {
+        folder.appendingPathComponent(CheckpointStore<SearchMeta, ArchitecturePoint, CandidateMetrics<Int>>.journalName)
+    }
     /// Least time between two checkpoint snapshots that are not forced (the last generation and
     /// an interrupt always write one). The memo journal is appended every generation.
     public var checkpointInterval: Duration = CoDesignDefaults.checkpointInterval
@@ -51,7 +53,10 @@ public struct CoDesignPlan: Sendable {
             if let recorded = meta.fingerprint {
                 let differences = recorded.differences(from: try SearchFingerprint.make(meta, calibration: meta.calibration), meta: meta)
                 if !differences.isEmpty {
-                    throw CoDesignError.checkpointMismatch(differences.joined(separator: "; ") + ". Resuming would mix two scorings in one frontier; start afresh with 'hao search --out \(folder.path) --overwrite' (or restore the files the search started with)")
+                    throw CoDesignError.checkpointMismatch(
+                        differences.joined(separator: "; ")
+                            + ". Resuming would mix two scorings in one frontier; start afresh with 'hao search --out \(folder.path) --overwrite' (or restore the files the search started with)"
+                    )
                 }
             }
             if let generations = request.generations { meta.generations = generations }
@@ -65,13 +70,15 @@ public struct CoDesignPlan: Sendable {
             try SearchLimits.check(population: request.population ?? CoDesignDefaults.population, generations: meta.generations)
             lock = try prepareFolder(folder, request: request)
             // A long co-design run keeps no history of scores (memory stays bounded, see NSGA2Settings).
-            settings = NSGA2Settings(populationSize: request.population ?? CoDesignDefaults.population,
-                                     seed: request.seed ?? CoDesignDefaults.seed, keepsHistory: false)
+            settings = NSGA2Settings(
+                populationSize: request.population ?? CoDesignDefaults.population,
+                seed: request.seed ?? CoDesignDefaults.seed, keepsHistory: false)
         }
         try SearchLimits.check(population: settings.populationSize, generations: meta.generations)
         let threads = request.threads ?? ProcessInfo.processInfo.activeProcessorCount
-        return CoDesignPlan(meta: meta, settings: settings, folder: folder, isResume: request.resume != nil, threads: threads,
-                            models: models, request: request, lock: lock)
+        return CoDesignPlan(
+            meta: meta, settings: settings, folder: folder, isResume: request.resume != nil, threads: threads,
+            models: models, request: request, lock: lock)
     }
 
     /// The meta of a fresh search: the device from the catalogue, the space (narrowed to one width
@@ -95,10 +102,13 @@ public struct CoDesignPlan: Sendable {
             case .uniform(let w) where !widths.contains(w):
                 throw SearchError.invalidSetting("--bits uniform\(w): \(restriction)")
             case .mode(.optimal):
-                throw SearchError.invalidSetting("--bits optimal: \(restriction), so there are no widths to choose; use --bits uniform\(widths.max()!)")
+                throw SearchError.invalidSetting(
+                    "--bits optimal: \(restriction), so there are no widths to choose; use --bits uniform\(widths.max()!)")
             case nil, .mode(.evolve):
                 guard usable.count == 1 else {
-                    throw SearchError.invalidSetting("\(restriction), and the space \(space.name) allows \(space.bitChoices); use --bits uniform<width> with one of \(usable)")
+                    throw SearchError.invalidSetting(
+                        "\(restriction), and the space \(space.name) allows \(space.bitChoices); use --bits uniform<width> with one of \(usable)"
+                    )
                 }
                 bits = .uniform(usable[0])
             default: break
@@ -108,19 +118,21 @@ public struct CoDesignPlan: Sendable {
             // A uniform policy is a space with one bit choice: the checkpoint holds it, the
             // genes cannot leave it, and the headline compares like with like.
             guard space.bitChoices.contains(width) else {
-                throw SearchError.invalidSetting("--bits uniform\(width): the space \(space.name) allows bit widths \(space.bitChoices) only")
+                throw SearchError.invalidSetting(
+                    "--bits uniform\(width): the space \(space.name) allows bit widths \(space.bitChoices) only")
             }
             space.bitChoices = [width]
             space.name += "-uniform\(width)"
         }
         let predictorURL = try request.predictor ?? need().predictors.appendingPathComponent(CoDesignDefaults.predictorFile)
         let model = try AccuracyPredictor(contentsOf: predictorURL)
-        return SearchMeta(target: target, device: device, space: space, predictorPath: predictorURL.standardizedFileURL.path,
-                          predictorName: model.modelName, constraints: request.constraints, cap: request.cap ?? .standard,
-                          solver: request.solver ?? .auto, generations: request.generations ?? CoDesignDefaults.generations,
-                          mutationRate: CoDesignDefaults.mutationRate, bitsMode: bits?.mode ?? .evolve,
-                          allowsBitBlindPredictor: request.allowBitBlindPredictor, calibration: request.calibration,
-                          variation: request.variation ?? .default)
+        return SearchMeta(
+            target: target, device: device, space: space, predictorPath: predictorURL.standardizedFileURL.path,
+            predictorName: model.modelName, constraints: request.constraints, cap: request.cap ?? .standard,
+            solver: request.solver ?? .auto, generations: request.generations ?? CoDesignDefaults.generations,
+            mutationRate: CoDesignDefaults.mutationRate, bitsMode: bits?.mode ?? .evolve,
+            allowsBitBlindPredictor: request.allowBitBlindPredictor, calibration: request.calibration,
+            variation: request.variation ?? .default)
     }
 
     /// Claims the folder for this run before anything in it is read or written: creates it (a
@@ -131,8 +143,9 @@ public struct CoDesignPlan: Sendable {
         if request.resume != nil {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw SearchError.corruptCheckpoint(path: folder.appendingPathComponent(SearchFolder.checkpoint).path,
-                                                    detail: "cannot read it (\(folder.path) is not a folder of a search)")
+                throw SearchError.corruptCheckpoint(
+                    path: folder.appendingPathComponent(SearchFolder.checkpoint).path,
+                    detail: "cannot read it (\(folder.path) is not a folder of a search)")
             }
         } else {
             try SearchFolder.create(folder)
@@ -142,8 +155,12 @@ public struct CoDesignPlan: Sendable {
         if request.resume == nil {
             let existing = SearchFolder.existingOutputs(in: folder)
             if !existing.isEmpty && !request.overwrite {
-                let what = existing.contains(SearchFolder.checkpoint) ? "a search checkpoint" : "the outputs of an earlier search (\(existing.joined(separator: ", ")))"
-                throw CoDesignError.conflictingOptions("\(folder.path) already holds \(what); continue it with --resume \(folder.path), replace it with --overwrite, or choose another --out")
+                let what =
+                    existing.contains(SearchFolder.checkpoint)
+                    ? "a search checkpoint" : "the outputs of an earlier search (\(existing.joined(separator: ", ")))"
+                throw CoDesignError.conflictingOptions(
+                    "\(folder.path) already holds \(what); continue it with --resume \(folder.path), replace it with --overwrite, or choose another --out"
+                )
             }
             if request.overwrite { try SearchFolder.removeOutputs(in: folder) }
         }
@@ -199,7 +216,9 @@ struct CheckpointHeader: Decodable {
             conflicts.append("--max-latency-ms \(maxLatencyMs) (checkpoint: \(m.constraints.maxLatencyMs.map { "\($0)" } ?? "none"))")
         }
         if let target = request.target, target != m.target { conflicts.append("--target \(target) (checkpoint: \(m.target))") }
-        if let device = request.device, !m.device.names.contains(device.lowercased()) { conflicts.append("--device \(device) (checkpoint: \(m.device.part))") }
+        if let device = request.device, !m.device.names.contains(device.lowercased()) {
+            conflicts.append("--device \(device) (checkpoint: \(m.device.part))")
+        }
         if request.space != nil { conflicts.append("--space (the checkpoint holds its space)") }
         if let predictor = request.predictor, predictor.standardizedFileURL.path != m.predictorPath {
             conflicts.append("--predictor \(predictor.path) (checkpoint: \(m.predictorPath))")
@@ -221,7 +240,8 @@ struct CheckpointHeader: Decodable {
             conflicts.append("--generations \(generations) is below the \(state.generation) generations already done")
         }
         if !conflicts.isEmpty {
-            throw CoDesignError.conflictingOptions("resuming a search keeps its settings; these differ: " + conflicts.joined(separator: "; "))
+            throw CoDesignError.conflictingOptions(
+                "resuming a search keeps its settings; these differ: " + conflicts.joined(separator: "; "))
         }
     }
 }

@@ -36,14 +36,18 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
 
     /// Creates the problem; throws when the space, the constraints or the variation operators are invalid, or when
     /// `mutationRate` is outside (0, 1]. The defaults: no constraints, mutation rate 0.1, evolved bit widths, ordinal operators.
-    public init(space: SearchSpace, evaluator: Evaluator, constraints: SearchConstraints = SearchConstraints(),
-                mutationRate: Double = 0.1, bitsMode: BitsMode = .evolve, variation: VariationOperators = .default) throws {
+    public init(
+        space: SearchSpace, evaluator: Evaluator, constraints: SearchConstraints = SearchConstraints(),
+        mutationRate: Double = 0.1, bitsMode: BitsMode = .evolve, variation: VariationOperators = .default
+    ) throws {
         self.bitsMode = bitsMode
         try variation.validate()
         self.variation = variation
         try space.validate()
         try constraints.validate()
-        guard mutationRate > 0, mutationRate <= 1 else { throw SearchError.invalidSetting("mutation rate must be in (0, 1], got \(mutationRate)") }
+        guard mutationRate > 0, mutationRate <= 1 else {
+            throw SearchError.invalidSetting("mutation rate must be in (0, 1], got \(mutationRate)")
+        }
         self.space = space
         self.evaluator = evaluator
         self.constraints = constraints
@@ -103,11 +107,13 @@ public struct CoDesignProblem<Evaluator: CandidateEvaluator>: SearchProblem {
             return .infeasible(reason: reason, violation: Self.unmappableViolationOffset + max(0, violation.isFinite ? violation : 0))
         case .feasible(let m):
             guard m.top1.isFinite, m.latencyMs.isFinite, m.latencyMs > 0 else {
-                return .infeasible(reason: "evaluator returned non-finite metrics (top-1 \(m.top1), latency \(m.latencyMs) ms)",
-                                   violation: 2 * Self.unmappableViolationOffset)
+                return .infeasible(
+                    reason: "evaluator returned non-finite metrics (top-1 \(m.top1), latency \(m.latencyMs) ms)",
+                    violation: 2 * Self.unmappableViolationOffset)
             }
             if let limit = constraints.latencyLimitMs, m.latencyMs > limit {
-                let reason = String(format: "%.3f ms (%.1f fps) misses the limit of %.3f ms (%.1f fps)", m.latencyMs, m.fps, limit, 1000 / limit)
+                let reason = String(
+                    format: "%.3f ms (%.1f fps) misses the limit of %.3f ms (%.1f fps)", m.latencyMs, m.fps, limit, 1000 / limit)
                 return .infeasible(reason: reason, violation: (m.latencyMs - limit) / limit)
             }
             return .feasible(objectives: [-m.top1, m.latencyMs], payload: m)
@@ -130,12 +136,13 @@ extension CoDesignProblem {
     /// and resolution. If it misses the constraints, no network of the space is likely to meet them.
     public var smallestPoint: ArchitecturePoint {
         let n = ArchitecturePoint.slotCount
-        return space.canonical(ArchitecturePoint(
-            depths: [Int](repeating: space.depthChoices.min()!, count: ArchitecturePoint.stageCount),
-            kernels: [Int](repeating: space.kernelChoices.min()!, count: n),
-            expandRatios: [Int](repeating: space.expandChoices.min()!, count: n),
-            bits: [Int](repeating: space.bitChoices.min()!, count: n),
-            resolution: space.resolutionChoices.min()!))
+        return space.canonical(
+            ArchitecturePoint(
+                depths: [Int](repeating: space.depthChoices.min()!, count: ArchitecturePoint.stageCount),
+                kernels: [Int](repeating: space.kernelChoices.min()!, count: n),
+                expandRatios: [Int](repeating: space.expandChoices.min()!, count: n),
+                bits: [Int](repeating: space.bitChoices.min()!, count: n),
+                resolution: space.resolutionChoices.min()!))
     }
 
     /// Fails fast, with figures, when even the smallest network misses the constraints: one
@@ -155,7 +162,8 @@ extension CoDesignProblem {
             } else {
                 what = "misses the latency limit"
             }
-            throw CoDesignError.impossibleConstraints("the smallest network of the space (\(SearchSpace.label(point)), lowest bit widths) \(what): \(reason)")
+            throw CoDesignError.impossibleConstraints(
+                "the smallest network of the space (\(SearchSpace.label(point)), lowest bit widths) \(what): \(reason)")
         }
     }
 }

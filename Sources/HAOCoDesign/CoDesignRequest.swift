@@ -140,7 +140,8 @@ public struct CoDesignRequest: Sendable {
             throw CoDesignError.conflictingOptions("--overwrite starts a new search and --resume continues one; use one of them")
         }
         if let resume, let output, output.standardizedFileURL != resume.standardizedFileURL {
-            throw CoDesignError.conflictingOptions("--out \(output.path) and --resume \(resume.path) name different folders; a resumed search writes into its own folder")
+            throw CoDesignError.conflictingOptions(
+                "--out \(output.path) and --resume \(resume.path) name different folders; a resumed search writes into its own folder")
         }
         if let population, population < 2 { throw SearchError.invalidSetting("--population must be at least 2, got \(population)") }
         if let generations { try SearchLimits.check(population: population ?? 2, generations: generations) }

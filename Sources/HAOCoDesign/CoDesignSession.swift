@@ -72,20 +72,28 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
     /// Runs the search to its last generation (or until `shouldStop`), reporting through `onEvent`.
     /// Throws ``CoDesignError/noFeasibleCandidate(_:)`` when nothing met the constraints, with
     /// what to do next in its message.
-    public func run(shouldStop: @escaping @Sendable () -> Bool = { false },
-                    onEvent: (CoDesignEvent) -> Void = { _ in }) throws -> CoDesignOutcome<Target.Configuration> {
+    public func run(
+        shouldStop: @escaping @Sendable () -> Bool = { false },
+        onEvent: (CoDesignEvent) -> Void = { _ in }
+    ) throws -> CoDesignOutcome<Target.Configuration> {
         let meta = plan.meta
         let predictor = try AccuracyPredictor(contentsOf: URL(fileURLWithPath: meta.predictorPath))
         try meta.checkPredictor(predictor, userAllows: plan.request.allowBitBlindPredictor)
         if predictor.ignoresBitWidths {
-            onEvent(.warning("Warning: the predictor \(meta.predictorName) has no quantization part: every top-1 is a full-precision prediction"
-                + (meta.hasMixedBitChoices ? " and 4-bit blocks cost no accuracy, so the frontier favours 4 bits." : " (the space has one bit width, so candidates still rank fairly).")
-                + " Recorded as predictor_ignores_bit_widths in frontier.json."))
+            onEvent(
+                .warning(
+                    "Warning: the predictor \(meta.predictorName) has no quantization part: every top-1 is a full-precision prediction"
+                        + (meta.hasMixedBitChoices
+                            ? " and 4-bit blocks cost no accuracy, so the frontier favours 4 bits."
+                            : " (the space has one bit width, so candidates still rank fairly).")
+                        + " Recorded as predictor_ignores_bit_widths in frontier.json."))
         }
-        let evaluator = HardwareAwareEvaluator(space: meta.space, predictor: predictor, target: target, choice: meta.solver,
-                                               seed: plan.settings.seed)
-        let problem = try CoDesignProblem(space: meta.space, evaluator: try candidateEvaluator(evaluator), constraints: meta.constraints,
-                                          mutationRate: meta.mutationRate, bitsMode: meta.bitsMode, variation: meta.variation)
+        let evaluator = HardwareAwareEvaluator(
+            space: meta.space, predictor: predictor, target: target, choice: meta.solver,
+            seed: plan.settings.seed)
+        let problem = try CoDesignProblem(
+            space: meta.space, evaluator: try candidateEvaluator(evaluator), constraints: meta.constraints,
+            mutationRate: meta.mutationRate, bitsMode: meta.bitsMode, variation: meta.variation)
         let search = try NSGA2(problem: problem, settings: plan.settings, threads: plan.threads)
         let (initial, store) = try initialState(search, problem: problem, onEvent: onEvent)
         var state = initial
@@ -100,14 +108,15 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
         if plan.request.baselines, let models = plan.models, !frontier.isEmpty {
             baselines = solveBaselines(models: models, evaluator: evaluator, onEvent: onEvent)
         }
-        let report = FrontierReport(device: "\(meta.device.part) (\(meta.device.board))", space: meta.space.name,
-                                    constraints: meta.constraints, settings: plan.settings, generations: state.generation,
-                                    stats: state.stats, frontier: frontier, baselines: baselines,
-                                    headline: Headline(frontier: frontier, baselines: baselines),
-                                    predictor: meta.predictorName, predictorIgnoresBitWidths: predictor.ignoresBitWidths,
-                                    latencyModel: target.latencyModel,
-                                    certificates: CertificateSummary(stats: state.stats, solver: meta.solver),
-                                    fastEvaluator: evaluator.fastStatistics)
+        let report = FrontierReport(
+            device: "\(meta.device.part) (\(meta.device.board))", space: meta.space.name,
+            constraints: meta.constraints, settings: plan.settings, generations: state.generation,
+            stats: state.stats, frontier: frontier, baselines: baselines,
+            headline: Headline(frontier: frontier, baselines: baselines),
+            predictor: meta.predictorName, predictorIgnoresBitWidths: predictor.ignoresBitWidths,
+            latencyModel: target.latencyModel,
+            certificates: CertificateSummary(stats: state.stats, solver: meta.solver),
+            fastEvaluator: evaluator.fastStatistics)
         if !frontier.isEmpty { try report.write(to: plan.folder) }
         let outcome = CoDesignOutcome(report: report, state: state, folder: plan.folder, interrupted: interrupted)
         if frontier.isEmpty && !(interrupted && state.generation < meta.generations) { try failNoFeasible(state) }
@@ -120,7 +129,8 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
         guard plan.meta.bitsMode == .optimal else { return AnyCandidateEvaluator(evaluator) }
         let meta = plan.meta
         guard let limit = meta.constraints.latencyLimitMs else {
-            throw SearchError.invalidSetting("--bits optimal chooses each candidate's widths for a latency limit: give --min-fps or --max-latency-ms")
+            throw SearchError.invalidSetting(
+                "--bits optimal chooses each candidate's widths for a latency limit: give --min-fps or --max-latency-ms")
         }
         guard let mixed = target as? any MixedPrecisionTarget else {
             throw SearchError.invalidSetting("--bits optimal: the target \(Target.id) has no bit widths to choose")
@@ -128,11 +138,14 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
         return try optimalBitsEvaluator(mixed, predictor: evaluator.predictor, limit: limit)
     }
 
-    private func optimalBitsEvaluator<M: MixedPrecisionTarget>(_ mixed: M, predictor: AccuracyPredictor,
-                                                               limit: Double) throws -> AnyCandidateEvaluator<Target.Configuration> {
+    private func optimalBitsEvaluator<M: MixedPrecisionTarget>(
+        _ mixed: M, predictor: AccuracyPredictor,
+        limit: Double
+    ) throws -> AnyCandidateEvaluator<Target.Configuration> {
         // The native exact solver: thousands of small programs, each ~1 ms, where GLPK takes tens.
         let solver: any ExactSolver = plan.meta.solver == .glpk ? SolverChoice.glpk.makeSolver() : NativeBackend()
-        let optimal = try OptimalBitsEvaluator(space: plan.meta.space, predictor: predictor, target: mixed, solver: solver, latencyLimitMs: limit)
+        let optimal = try OptimalBitsEvaluator(
+            space: plan.meta.space, predictor: predictor, target: mixed, solver: solver, latencyLimitMs: limit)
         // `M` is `Target` itself (opened from `target`), so its configurations are `Target`'s.
         guard let typed = AnyCandidateEvaluator(optimal) as? AnyCandidateEvaluator<Target.Configuration> else {
             throw SearchError.invalidSetting("--bits optimal: the target's bit allocation reports another configuration type")
@@ -145,18 +158,26 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
     /// The resumed state, or a fresh initial population (after checking the constraints can be
     /// met at all, so an impossible search fails before it leaves a checkpoint), with the store
     /// that saves it.
-    func initialState<E>(_ search: NSGA2<CoDesignProblem<E>>, problem: CoDesignProblem<E>,
-                         onEvent: (CoDesignEvent) -> Void) throws -> (State, Store) where E.Configuration == Target.Configuration {
+    func initialState<E>(
+        _ search: NSGA2<CoDesignProblem<E>>, problem: CoDesignProblem<E>,
+        onEvent: (CoDesignEvent) -> Void
+    ) throws -> (State, Store) where E.Configuration == Target.Configuration {
         if plan.isResume {
-            let (checkpoint, store) = try Store.load(from: plan.checkpointURL, memoKey: problem.memoKey, validate: { try $0.checkContents() })
+            let (checkpoint, store) = try Store.load(
+                from: plan.checkpointURL, memoKey: problem.memoKey, validate: { try $0.checkContents() })
             let state = checkpoint.state
             try checkArchiveSample(state, problem: problem)
             onEvent(.resuming(folder: plan.folder, generation: state.generation, evaluations: state.stats.evaluations))
             return (state, store)
         }
         try problem.checkConstraintsArePossible()
-        let m = plan.meta, s = plan.settings
-        onEvent(.starting(description: "Searching \(m.space.name) on \(m.device.part) (\(m.device.board)): population \(s.populationSize), \(m.generations) generations, seed \(s.seed), \(plan.threads) thread(s), solver \(m.solver), variation \(m.variation.name); latency model: \(target.latencyModel.summary)."))
+        let m = plan.meta
+        let s = plan.settings
+        onEvent(
+            .starting(
+                description:
+                    "Searching \(m.space.name) on \(m.device.part) (\(m.device.board)): population \(s.populationSize), \(m.generations) generations, seed \(s.seed), \(plan.threads) thread(s), solver \(m.solver), variation \(m.variation.name); latency model: \(target.latencyModel.summary)."
+            ))
         let state = try search.initialState()
         let store = Store(url: plan.checkpointURL, interval: plan.checkpointInterval)
         try save(state, to: store, force: true)
@@ -166,20 +187,26 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
 
     /// Runs the remaining generations, journaling each and snapshotting at the store's interval,
     /// at the last generation and when stopped; returns whether it was interrupted.
-    func evolve<E>(_ search: NSGA2<CoDesignProblem<E>>, _ state: inout State, store: Store, shouldStop: @escaping @Sendable () -> Bool,
-                   onEvent: (CoDesignEvent) -> Void) throws -> Bool where E.Configuration == Target.Configuration {
+    func evolve<E>(
+        _ search: NSGA2<CoDesignProblem<E>>, _ state: inout State, store: Store, shouldStop: @escaping @Sendable () -> Bool,
+        onEvent: (CoDesignEvent) -> Void
+    ) throws -> Bool where E.Configuration == Target.Configuration {
         let startGeneration = state.generation
         let generations = plan.meta.generations
         do {
-            try search.run(&state, generations: generations, shouldStop: { _ in shouldStop() }, afterGeneration: { s in
-                try save(s, to: store, force: s.generation >= generations || shouldStop())
-                onEvent(.generationDone(snapshot(s, startGeneration: startGeneration)))
-            })
+            try search.run(
+                &state, generations: generations, shouldStop: { _ in shouldStop() },
+                afterGeneration: { s in
+                    try save(s, to: store, force: s.generation >= generations || shouldStop())
+                    onEvent(.generationDone(snapshot(s, startGeneration: startGeneration)))
+                })
             // A stop requested just after a generation's save: that generation is snapshotted now.
             if store.savedGeneration != state.generation { try save(state, to: store, force: true) }
         } catch let error as SearchError {
             onEvent(.stopped)
-            throw CoDesignRunError(message: error.description + "\n" + CoDesignPlan.howToProceed(folder: plan.folder, generation: store.savedGeneration ?? startGeneration))
+            throw CoDesignRunError(
+                message: error.description + "\n"
+                    + CoDesignPlan.howToProceed(folder: plan.folder, generation: store.savedGeneration ?? startGeneration))
         }
         return shouldStop() && state.generation < generations
     }
@@ -191,14 +218,17 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
     func snapshot(_ s: State, startGeneration: Int) -> ProgressSnapshot {
         let target = plan.meta.constraints.minFps ?? 50
         let best = s.archive.members.compactMap(\.outcome.payload).filter { $0.fps >= target }.map(\.top1).max()
-        return ProgressSnapshot(generation: s.generation, generations: plan.meta.generations, generationsThisRun: s.generation - startGeneration,
-                                evaluations: s.stats.evaluations, evaluationsPerSecond: s.stats.evaluationsPerSecond,
-                                frontier: s.archive.count, targetFps: target, bestTop1: best)
+        return ProgressSnapshot(
+            generation: s.generation, generations: plan.meta.generations, generationsThisRun: s.generation - startGeneration,
+            evaluations: s.stats.evaluations, evaluationsPerSecond: s.stats.evaluationsPerSecond,
+            frontier: s.archive.count, targetFps: target, bestTop1: best)
     }
 
     /// Every shipped network at uniform 8 and 4 bits (after the first block), on the same target.
-    func solveBaselines(models: ModelsDirectory, evaluator: HardwareAwareEvaluator<Target>,
-                        onEvent: (CoDesignEvent) -> Void) -> [BaselinePoint<Target.Configuration>] {
+    func solveBaselines(
+        models: ModelsDirectory, evaluator: HardwareAwareEvaluator<Target>,
+        onEvent: (CoDesignEvent) -> Void
+    ) -> [BaselinePoint<Target.Configuration>] {
         let files = ((try? FileManager.default.contentsOfDirectory(at: models.networks, includingPropertiesForKeys: nil)) ?? [])
             .filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
         var points: [BaselinePoint<Target.Configuration>] = []
@@ -225,10 +255,12 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
             if case .infeasible(let reason, let v) = entry.outcome { return (v, reason) }
             return nil
         }
-        let failure = CoDesignError.noFeasibleCandidate("\(state.stats.evaluations) candidates evaluated, none meets the constraints"
-            + (closest.map { "; the closest: \($0.1)" } ?? ""))
+        let failure = CoDesignError.noFeasibleCandidate(
+            "\(state.stats.evaluations) candidates evaluated, none meets the constraints"
+                + (closest.map { "; the closest: \($0.1)" } ?? ""))
         guard !plan.isResume else {
-            throw CoDesignRunError(message: failure.description + "\n" + CoDesignPlan.howToProceed(folder: plan.folder, generation: state.generation))
+            throw CoDesignRunError(
+                message: failure.description + "\n" + CoDesignPlan.howToProceed(folder: plan.folder, generation: state.generation))
         }
         try? FileManager.default.removeItem(at: plan.checkpointURL)
         try? FileManager.default.removeItem(at: plan.journalURL)
@@ -237,7 +269,9 @@ public struct CoDesignSession<Target: HardwareTarget>: Sendable {
                 try? FileManager.default.removeItem(at: plan.folder.appendingPathComponent(name))
             }
         }
-        throw CoDesignRunError(message: failure.description + "\nNothing was kept in \(plan.folder.path); loosen the constraints and run again (the same --out works).")
+        throw CoDesignRunError(
+            message: failure.description
+                + "\nNothing was kept in \(plan.folder.path); loosen the constraints and run again (the same --out works).")
     }
 }
 
@@ -253,15 +287,22 @@ public struct CoDesignRunError: Error, Sendable, CustomStringConvertible {
 public enum CoDesign {
     /// Builds the plan's target and runs its session (see ``CoDesignSession/run(shouldStop:onEvent:)``).
     /// `body` receives the outcome, type-erased over the target's configuration.
-    public static func run(_ plan: CoDesignPlan, shouldStop: @escaping @Sendable () -> Bool = { false },
-                           onEvent: (CoDesignEvent) -> Void = { _ in }) throws -> AnyCoDesignOutcome {
-        let target = try HardwareTargets.make(plan.meta.target, settings: TargetSettings(device: plan.meta.device, cap: plan.meta.cap,
-                                                                                        calibration: plan.meta.calibration))
+    public static func run(
+        _ plan: CoDesignPlan, shouldStop: @escaping @Sendable () -> Bool = { false },
+        onEvent: (CoDesignEvent) -> Void = { _ in }
+    ) throws -> AnyCoDesignOutcome {
+        let target = try HardwareTargets.make(
+            plan.meta.target,
+            settings: TargetSettings(
+                device: plan.meta.device, cap: plan.meta.cap,
+                calibration: plan.meta.calibration))
         return try run(plan, on: target, shouldStop: shouldStop, onEvent: onEvent)
     }
 
-    private static func run<T: HardwareTarget>(_ plan: CoDesignPlan, on target: T, shouldStop: @escaping @Sendable () -> Bool,
-                                               onEvent: (CoDesignEvent) -> Void) throws -> AnyCoDesignOutcome {
+    private static func run<T: HardwareTarget>(
+        _ plan: CoDesignPlan, on target: T, shouldStop: @escaping @Sendable () -> Bool,
+        onEvent: (CoDesignEvent) -> Void
+    ) throws -> AnyCoDesignOutcome {
         AnyCoDesignOutcome(try CoDesignSession(plan: plan, target: target).run(shouldStop: shouldStop, onEvent: onEvent))
     }
 }

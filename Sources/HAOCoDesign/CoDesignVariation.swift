@@ -62,8 +62,10 @@ extension CoDesignProblem {
     }
 
     /// SBX gene by gene, in the same gene order as the categorical crossover.
-    func ordinalCrossover(_ a: ArchitecturePoint, _ b: ArchitecturePoint, _ o: OrdinalVariation,
-                          using rng: inout SplitMix64) -> ArchitecturePoint {
+    func ordinalCrossover(
+        _ a: ArchitecturePoint, _ b: ArchitecturePoint, _ o: OrdinalVariation,
+        using rng: inout SplitMix64
+    ) -> ArchitecturePoint {
         let lists = Dictionary(uniqueKeysWithValues: GeneKind.allCases.map { ($0, OrderedChoices(space.choices(of: $0))) })
         return Self.mapGenes(a, b) { kind, x, y in
             let list = lists[kind]!

@@ -1,5 +1,5 @@
-import HAOEvolution
 import Foundation
+import HAOEvolution
 import HAOHardware
 import HAOInterchange
 import HAONetwork
@@ -47,8 +47,12 @@ public struct FrontierPoint<Configuration: Sendable & Hashable & Codable>: Senda
     }
 
     enum CodingKeys: String, CodingKey {
-        case point, network, top1, top1StdDev = "top1_stddev", latencyMs = "latency_ms", fps, configuration, resources, solver
-        case archDef = "arch_def", ofaConfig = "ofa_config"
+        case point, network, top1
+        case top1StdDev = "top1_stddev"
+        case latencyMs = "latency_ms"
+        case fps, configuration, resources, solver
+        case archDef = "arch_def"
+        case ofaConfig = "ofa_config"
     }
 
     /// Decodes a point of `frontier.json`: the metrics are read from flat keys (`top1`, `top1_stddev`, `latency_ms`,
@@ -57,12 +61,13 @@ public struct FrontierPoint<Configuration: Sendable & Hashable & Codable>: Senda
         let c = try decoder.container(keyedBy: CodingKeys.self)
         point = try c.decode(ArchitecturePoint.self, forKey: .point)
         network = try c.decode(Network.self, forKey: .network)
-        metrics = CandidateMetrics(top1: try c.decode(Double.self, forKey: .top1),
-                                   top1StdDev: try c.decodeIfPresent(Double.self, forKey: .top1StdDev),
-                                   latencyMs: try c.decode(Double.self, forKey: .latencyMs),
-                                   configuration: try c.decodeIfPresent(Configuration.self, forKey: .configuration),
-                                   resources: try c.decodeIfPresent(Resources.self, forKey: .resources),
-                                   solver: try c.decodeIfPresent(String.self, forKey: .solver))
+        metrics = CandidateMetrics(
+            top1: try c.decode(Double.self, forKey: .top1),
+            top1StdDev: try c.decodeIfPresent(Double.self, forKey: .top1StdDev),
+            latencyMs: try c.decode(Double.self, forKey: .latencyMs),
+            configuration: try c.decodeIfPresent(Configuration.self, forKey: .configuration),
+            resources: try c.decodeIfPresent(Resources.self, forKey: .resources),
+            solver: try c.decodeIfPresent(String.self, forKey: .solver))
         archDef = try c.decodeIfPresent([[String]].self, forKey: .archDef)
         ofaConfig = try c.decodeIfPresent(OFASubnetConfig.self, forKey: .ofaConfig)
     }
@@ -107,8 +112,10 @@ public struct BaselinePoint<Configuration: Sendable & Hashable & Codable>: Senda
     public var infeasibleReason: String?
 
     /// A baseline's result.
-    public init(name: String, bits: Int, top1: Double?, top1Source: String, latencyMs: Double?,
-                configuration: Configuration? = nil, resources: Resources? = nil, infeasibleReason: String? = nil) {
+    public init(
+        name: String, bits: Int, top1: Double?, top1Source: String, latencyMs: Double?,
+        configuration: Configuration? = nil, resources: Resources? = nil, infeasibleReason: String? = nil
+    ) {
         self.name = name
         self.bits = bits
         self.top1 = top1
@@ -120,7 +127,10 @@ public struct BaselinePoint<Configuration: Sendable & Hashable & Codable>: Senda
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, bits, top1, top1Source = "top1_source", latencyMs = "latency_ms", fps, configuration, resources
+        case name, bits, top1
+        case top1Source = "top1_source"
+        case latencyMs = "latency_ms"
+        case fps, configuration, resources
         case infeasibleReason = "infeasible_reason"
     }
 
@@ -165,11 +175,18 @@ public struct Headline<Configuration: Sendable & Hashable & Codable>: Sendable, 
     /// the 8-bit and the 4-bit version of every baseline, each labelled with its policy.
     public var ratios: [HeadlineRatio]
 
-    enum CodingKeys: String, CodingKey { case accuracyTarget = "accuracy_target", best, bestPolicy = "best_policy", ratios }
+    enum CodingKeys: String, CodingKey {
+        case accuracyTarget = "accuracy_target"
+        case best
+        case bestPolicy = "best_policy"
+        case ratios
+    }
 
     /// Builds the comparison against the named baselines.
-    public init(frontier: [FrontierPoint<Configuration>], baselines: [BaselinePoint<Configuration>], accuracyTarget: Double = 72.5,
-                compareWith names: [String] = ["MnasNet-A1", "FBNet-B"]) {
+    public init(
+        frontier: [FrontierPoint<Configuration>], baselines: [BaselinePoint<Configuration>], accuracyTarget: Double = 72.5,
+        compareWith names: [String] = ["MnasNet-A1", "FBNet-B"]
+    ) {
         self.accuracyTarget = accuracyTarget
         best = frontier.filter { $0.metrics.top1 >= accuracyTarget }.max { $0.metrics.fps < $1.metrics.fps }
         ratios = []
@@ -181,8 +198,10 @@ public struct Headline<Configuration: Sendable & Hashable & Codable>: Sendable, 
         for name in names {
             for b in baselines where b.name == name {
                 guard let fps = b.fps else { continue }
-                ratios.append(HeadlineRatio(baseline: name, bits: b.bits, ratio: best.metrics.fps / fps, samePolicy: policy == b.bits,
-                                    baselinePolicy: "uniform \(b.bits)-bit"))
+                ratios.append(
+                    HeadlineRatio(
+                        baseline: name, bits: b.bits, ratio: best.metrics.fps / fps, samePolicy: policy == b.bits,
+                        baselinePolicy: "uniform \(b.bits)-bit"))
             }
         }
     }
@@ -200,7 +219,11 @@ public struct HeadlineRatio: Sendable, Codable {
     public var samePolicy: Bool
     /// The baseline's policy, e.g. "uniform 8-bit" (every block after the first at `bits`).
     public var baselinePolicy: String?
-    enum CodingKeys: String, CodingKey { case baseline, bits, ratio, samePolicy = "same_policy", baselinePolicy = "baseline_policy" }
+    enum CodingKeys: String, CodingKey {
+        case baseline, bits, ratio
+        case samePolicy = "same_policy"
+        case baselinePolicy = "baseline_policy"
+    }
 
     /// A ratio.
     public init(baseline: String, bits: Int, ratio: Double, samePolicy: Bool, baselinePolicy: String?) {
@@ -254,7 +277,8 @@ public struct FrontierReport<Configuration: Sendable & Hashable & Codable>: Send
 
     enum CodingKeys: String, CodingKey {
         case format, device, space, constraints, settings, generations, stats, frontier, baselines, headline, predictor, certificates
-        case predictorIgnoresBitWidths = "predictor_ignores_bit_widths", fastEvaluator = "fast_evaluator"
+        case predictorIgnoresBitWidths = "predictor_ignores_bit_widths"
+        case fastEvaluator = "fast_evaluator"
         case latencyModel = "latency_model"
     }
 
@@ -280,10 +304,13 @@ public struct FrontierReport<Configuration: Sendable & Hashable & Codable>: Send
     }
 
     /// A report; the frontier is sorted by increasing fps.
-    public init(device: String, space: String, constraints: SearchConstraints, settings: NSGA2Settings, generations: Int,
-                stats: SearchStats, frontier: [FrontierPoint<Configuration>], baselines: [BaselinePoint<Configuration>], headline: Headline<Configuration>,
-                predictor: String? = nil, predictorIgnoresBitWidths: Bool = false, latencyModel: LatencyModelDescription? = nil,
-                certificates: CertificateSummary? = nil, fastEvaluator: FastEvaluatorStatistics? = nil) {
+    public init(
+        device: String, space: String, constraints: SearchConstraints, settings: NSGA2Settings, generations: Int,
+        stats: SearchStats, frontier: [FrontierPoint<Configuration>], baselines: [BaselinePoint<Configuration>],
+        headline: Headline<Configuration>,
+        predictor: String? = nil, predictorIgnoresBitWidths: Bool = false, latencyModel: LatencyModelDescription? = nil,
+        certificates: CertificateSummary? = nil, fastEvaluator: FastEvaluatorStatistics? = nil
+    ) {
         self.latencyModel = latencyModel
         self.certificates = certificates
         self.fastEvaluator = fastEvaluator
@@ -325,7 +352,9 @@ public struct FrontierReport<Configuration: Sendable & Hashable & Codable>: Send
             s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
         func num(_ x: Double?, _ digits: Int) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "" }
-        var lines = ["name,top1,top1_stddev,latency_ms,fps,resolution,depths,kernels,expand_ratios,bits,dsp,bram18,lut,ff,solver,configuration,arch_def,ofa_config,network"]
+        var lines = [
+            "name,top1,top1_stddev,latency_ms,fps,resolution,depths,kernels,expand_ratios,bits,dsp,bram18,lut,ff,solver,configuration,arch_def,ofa_config,network"
+        ]
         let networkEncoder = JSONEncoder()
         networkEncoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for f in frontier {
@@ -341,11 +370,14 @@ public struct FrontierReport<Configuration: Sendable & Hashable & Codable>: Send
             cells += [num(f.metrics.latencyMs, 4), num(f.metrics.fps, 3), "\(f.point.resolution)", joined(f.point.depths)]
             cells += [joined(kernels), joined(expands), joined(bits)]
             cells += resourceCells
-            let configuration = f.metrics.configuration.flatMap { try? networkEncoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) } ?? "null"
+            let configuration =
+                f.metrics.configuration.flatMap { try? networkEncoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) } ?? "null"
             func json<T: Encodable>(_ value: T?) -> String {
                 value.flatMap { try? networkEncoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
             }
-            cells += [quote(f.metrics.solver ?? ""), quote(configuration), quote(json(f.archDef)), quote(json(f.ofaConfig)), quote(network)]
+            cells += [
+                quote(f.metrics.solver ?? ""), quote(configuration), quote(json(f.archDef)), quote(json(f.ofaConfig)), quote(network),
+            ]
             lines.append(cells.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -365,9 +397,11 @@ public struct FrontierReport<Configuration: Sendable & Hashable & Codable>: Send
         for (i, f) in frontier.enumerated() {
             let r = f.metrics.resources
             let (low, total) = f.lowBitBlocks
-            let cells = ["\(i + 1)", String(format: "%.2f", f.metrics.top1), String(format: "%.2f", f.metrics.fps),
-                         String(format: "%.3f", f.metrics.latencyMs), r.map { "\($0.dsp)" } ?? "-",
-                         r.map { "\($0.bram18)" } ?? "-", r.map { "\($0.lut)" } ?? "-", "\(f.point.resolution)"]
+            let cells = [
+                "\(i + 1)", String(format: "%.2f", f.metrics.top1), String(format: "%.2f", f.metrics.fps),
+                String(format: "%.3f", f.metrics.latencyMs), r.map { "\($0.dsp)" } ?? "-",
+                r.map { "\($0.bram18)" } ?? "-", r.map { "\($0.lut)" } ?? "-", "\(f.point.resolution)",
+            ]
             rows.append(row(cells, f.point.depths.map(String.init).joined(separator: "."), "\(low)/\(total)"))
         }
         return rows.joined(separator: "\n")

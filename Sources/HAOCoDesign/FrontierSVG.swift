@@ -11,7 +11,8 @@ extension FrontierReport {
         if xs.isEmpty { xs = [0, 1] }
         if ys.isEmpty { ys = [0, 1] }
         let c = SVGCanvas(x: SVGLayout.niceRange(xs.min()!, xs.max()!), y: SVGLayout.niceRange(ys.min()!, ys.max()!))
-        var out = c.frame(title: "Predicted top-1 vs fps on \(c.esc(device)) (\(frontier.count) frontier points)", target: headline.accuracyTarget)
+        var out = c.frame(
+            title: "Predicted top-1 vs fps on \(c.esc(device)) (\(frontier.count) frontier points)", target: headline.accuracyTarget)
         out += frontierMarks(c)
         out += baselineMarks(c)
         out += c.legend(note: baselines.first?.top1Source ?? "")
@@ -29,11 +30,15 @@ extension FrontierReport {
             for p in points.dropFirst() { path += " H \(c.f(c.px(p.metrics.fps))) V \(c.f(c.py(p.metrics.top1)))" }
             out.append("<path d=\"\(path)\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\"/>")
             for p in points {
-                out.append("<circle cx=\"\(c.f(c.px(p.metrics.fps)))\" cy=\"\(c.f(c.py(p.metrics.top1)))\" r=\"3.5\" fill=\"#1f77b4\"><title>\(c.esc(p.network.name)): \(String(format: "%.2f%% at %.1f fps", p.metrics.top1, p.metrics.fps))</title></circle>")
+                out.append(
+                    "<circle cx=\"\(c.f(c.px(p.metrics.fps)))\" cy=\"\(c.f(c.py(p.metrics.top1)))\" r=\"3.5\" fill=\"#1f77b4\"><title>\(c.esc(p.network.name)): \(String(format: "%.2f%% at %.1f fps", p.metrics.top1, p.metrics.fps))</title></circle>"
+                )
             }
         }
         if let best = headline.best {
-            out.append("<circle cx=\"\(c.f(c.px(best.metrics.fps)))\" cy=\"\(c.f(c.py(best.metrics.top1)))\" r=\"7\" fill=\"none\" stroke=\"#c60\" stroke-width=\"2\"/>")
+            out.append(
+                "<circle cx=\"\(c.f(c.px(best.metrics.fps)))\" cy=\"\(c.f(c.py(best.metrics.top1)))\" r=\"7\" fill=\"none\" stroke=\"#c60\" stroke-width=\"2\"/>"
+            )
         }
         return out
     }
@@ -44,23 +49,34 @@ extension FrontierReport {
         var labels: [SVGLayout.SVGLabel] = []
         for b in baselines {
             guard let fps = b.fps, let top1 = b.top1 else { continue }
-            let x = c.px(fps), y = c.py(top1)
+            let x = c.px(fps)
+            let y = c.py(top1)
             let color = b.bits == 8 ? "#2ca02c" : "#d62728"
             if b.bits == 8 {
-                out.append("<rect x=\"\(c.f(x - 4.5))\" y=\"\(c.f(y - 4.5))\" width=\"9\" height=\"9\" fill=\"\(color)\"><title>\(c.esc(b.name)) \(b.bits)-bit</title></rect>")
+                out.append(
+                    "<rect x=\"\(c.f(x - 4.5))\" y=\"\(c.f(y - 4.5))\" width=\"9\" height=\"9\" fill=\"\(color)\"><title>\(c.esc(b.name)) \(b.bits)-bit</title></rect>"
+                )
             } else {
-                out.append("<path d=\"M \(c.f(x)) \(c.f(y - 6)) L \(c.f(x + 5.5)) \(c.f(y + 4)) L \(c.f(x - 5.5)) \(c.f(y + 4)) Z\" fill=\"\(color)\"><title>\(c.esc(b.name)) \(b.bits)-bit</title></path>")
+                out.append(
+                    "<path d=\"M \(c.f(x)) \(c.f(y - 6)) L \(c.f(x + 5.5)) \(c.f(y + 4)) L \(c.f(x - 5.5)) \(c.f(y + 4)) Z\" fill=\"\(color)\"><title>\(c.esc(b.name)) \(b.bits)-bit</title></path>"
+                )
             }
             labels.append(SVGLayout.SVGLabel(text: "\(b.name) \(b.bits)b", anchorX: x, anchorY: y, color: color))
         }
-        for label in SVGLayout.placeLabels(labels, plotLeft: c.left, plotRight: c.left + c.plotW, plotTop: c.top, plotBottom: c.top + c.plotH) {
+        for label in SVGLayout.placeLabels(
+            labels, plotLeft: c.left, plotRight: c.left + c.plotW, plotTop: c.top, plotBottom: c.top + c.plotH)
+        {
             // A label moved away from its marker gets a thin leader line back to it.
             if abs(label.baseline - 4 - label.anchorY) > 3 {
                 let lx = label.anchorEnd ? label.x + 1 : label.x - 1
-                out.append("<line x1=\"\(c.f(label.anchorX))\" y1=\"\(c.f(label.anchorY))\" x2=\"\(c.f(lx))\" y2=\"\(c.f(label.baseline - 3.5))\" stroke=\"\(label.color)\" stroke-width=\"0.6\"/>")
+                out.append(
+                    "<line x1=\"\(c.f(label.anchorX))\" y1=\"\(c.f(label.anchorY))\" x2=\"\(c.f(lx))\" y2=\"\(c.f(label.baseline - 3.5))\" stroke=\"\(label.color)\" stroke-width=\"0.6\"/>"
+                )
             }
             let anchor = label.anchorEnd ? " text-anchor=\"end\"" : ""
-            out.append("<text x=\"\(c.f(label.x))\" y=\"\(c.f(label.baseline))\" font-size=\"10\"\(anchor) fill=\"\(label.color)\">\(c.esc(label.text))</text>")
+            out.append(
+                "<text x=\"\(c.f(label.x))\" y=\"\(c.f(label.baseline))\" font-size=\"10\"\(anchor) fill=\"\(label.color)\">\(c.esc(label.text))</text>"
+            )
         }
         return out
     }
@@ -85,13 +101,16 @@ struct SVGCanvas {
     func py(_ y: Double) -> Double { top + plotH - (y - yr.low) / (yr.high - yr.low) * plotH }
     func f(_ v: Double) -> String { String(format: "%.1f", v) }
     func esc(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;")
     }
 
     /// The header, background, title, grid, axes and the dashed accuracy target.
     func frame(title: String, target: Double) -> [String] {
         var out: [String] = []
-        out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">")
+        out.append(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">"
+        )
         out.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>")
         out.append("<text x=\"\(f(left))\" y=\"22\" font-size=\"15\">\(title)</text>")
         for t in xr.ticks {
@@ -106,8 +125,12 @@ struct SVGCanvas {
         out.append("<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 18))\" text-anchor=\"middle\">frames per second (batch 1)</text>")
         out.append("<text transform=\"translate(18 \(f(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">top-1 (%)</text>")
         if target >= yr.low && target <= yr.high {
-            out.append("<line x1=\"\(f(left))\" y1=\"\(f(py(target)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(py(target)))\" stroke=\"#c60\" stroke-dasharray=\"5 4\"/>")
-            out.append("<text x=\"\(f(left + plotW - 4))\" y=\"\(f(py(target) - 5))\" text-anchor=\"end\" fill=\"#c60\">\(SVGLayout.label(target))% target</text>")
+            out.append(
+                "<line x1=\"\(f(left))\" y1=\"\(f(py(target)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(py(target)))\" stroke=\"#c60\" stroke-dasharray=\"5 4\"/>"
+            )
+            out.append(
+                "<text x=\"\(f(left + plotW - 4))\" y=\"\(f(py(target) - 5))\" text-anchor=\"end\" fill=\"#c60\">\(SVGLayout.label(target))% target</text>"
+            )
         }
         return out
     }
@@ -116,9 +139,15 @@ struct SVGCanvas {
     func legend(note: String) -> [String] {
         var out: [String] = []
         let lx = left + plotW + 16
-        out.append("<circle cx=\"\(f(lx + 5))\" cy=\"\(f(top + 10))\" r=\"3.5\" fill=\"#1f77b4\"/><text x=\"\(f(lx + 16))\" y=\"\(f(top + 14))\">searched frontier</text>")
-        out.append("<rect x=\"\(f(lx + 0.5))\" y=\"\(f(top + 25.5))\" width=\"9\" height=\"9\" fill=\"#2ca02c\"/><text x=\"\(f(lx + 16))\" y=\"\(f(top + 34))\">baseline, 8-bit</text>")
-        out.append("<path d=\"M \(f(lx + 5)) \(f(top + 44)) L \(f(lx + 10.5)) \(f(top + 54)) L \(f(lx - 0.5)) \(f(top + 54)) Z\" fill=\"#d62728\"/><text x=\"\(f(lx + 16))\" y=\"\(f(top + 54))\">baseline, 4-bit</text>")
+        out.append(
+            "<circle cx=\"\(f(lx + 5))\" cy=\"\(f(top + 10))\" r=\"3.5\" fill=\"#1f77b4\"/><text x=\"\(f(lx + 16))\" y=\"\(f(top + 14))\">searched frontier</text>"
+        )
+        out.append(
+            "<rect x=\"\(f(lx + 0.5))\" y=\"\(f(top + 25.5))\" width=\"9\" height=\"9\" fill=\"#2ca02c\"/><text x=\"\(f(lx + 16))\" y=\"\(f(top + 34))\">baseline, 8-bit</text>"
+        )
+        out.append(
+            "<path d=\"M \(f(lx + 5)) \(f(top + 44)) L \(f(lx + 10.5)) \(f(top + 54)) L \(f(lx - 0.5)) \(f(top + 54)) Z\" fill=\"#d62728\"/><text x=\"\(f(lx + 16))\" y=\"\(f(top + 54))\">baseline, 4-bit</text>"
+        )
         if !note.isEmpty {
             var y = top + 80
             out.append("<text x=\"\(f(lx))\" y=\"\(f(y))\" font-size=\"10\" fill=\"#555\">baseline top-1:</text>")
@@ -179,7 +208,9 @@ enum SVGLayout {
                     l.x = anchorEnd ? l.anchorX - 8 : l.anchorX + 8
                     l.baseline = l.anchorY + 4 + Double(lines) * SVGLabel.lineHeight
                     let r = rect(l)
-                    guard r.left >= plotLeft + 1, r.right <= plotRight - 1, r.top >= plotTop - 12, r.bottom <= plotBottom + 12 else { continue }
+                    guard r.left >= plotLeft + 1, r.right <= plotRight - 1, r.top >= plotTop - 12, r.bottom <= plotBottom + 12 else {
+                        continue
+                    }
                     if taken.contains(where: { intersects($0, r) }) { continue }
                     if markers.enumerated().contains(where: { $0.offset != i && intersects($0.element, r) }) { continue }
                     best = l
@@ -187,12 +218,14 @@ enum SVGLayout {
                 }
             }
             // Nowhere free (a very crowded plot): keep the plain spot right of the marker.
-            let label = best ?? {
-                var l = labels[i]
-                l.x = l.anchorX + 8
-                l.baseline = l.anchorY + 4
-                return l
-            }()
+            let label =
+                best
+                ?? {
+                    var l = labels[i]
+                    l.x = l.anchorX + 8
+                    l.baseline = l.anchorY + 4
+                    return l
+                }()
             taken.append(rect(label))
             placed.append(label)
         }
@@ -200,12 +233,17 @@ enum SVGLayout {
     }
 
     static func niceRange(_ low: Double, _ high: Double) -> (low: Double, high: Double, ticks: [Double]) {
-        var lo = low, hi = high
-        if hi - lo < 1e-9 { lo -= 1; hi += 1 }
+        var lo = low
+        var hi = high
+        if hi - lo < 1e-9 {
+            lo -= 1
+            hi += 1
+        }
         let raw = (hi - lo) / 6
         let magnitude = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
-        let start = floor(lo / step) * step, end = ceil(hi / step) * step
+        let start = floor(lo / step) * step
+        let end = ceil(hi / step) * step
         let ticks = stride(from: start, through: end + step / 2, by: step).map { $0 }
         return (start, end, ticks)
     }
@@ -215,9 +253,13 @@ enum SVGLayout {
     }
 
     static func wrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = [], line = ""
+        var lines: [String] = []
+        var line = ""
         for word in text.split(separator: " ") {
-            if !line.isEmpty && line.count + word.count + 1 > width { lines.append(line); line = "" }
+            if !line.isEmpty && line.count + word.count + 1 > width {
+                lines.append(line)
+                line = ""
+            }
             line += (line.isEmpty ? "" : " ") + word
         }
         if !line.isEmpty { lines.append(line) }

@@ -40,8 +40,10 @@ public struct HardwareAwareEvaluator<Target: HardwareTarget>: CandidateEvaluator
 
     /// An evaluator for the solver policy `choice`: the target's fast evaluator under `auto` and
     /// `native` when it has one, GLPK certificates under `auto` (sampled with `seed`).
-    public init(space: SearchSpace, predictor: AccuracyPredictor, target: Target, choice: SolverChoice, seed: UInt64,
-                sampleRate: Double = CoDesignDefaults.certificateSampleRate) {
+    public init(
+        space: SearchSpace, predictor: AccuracyPredictor, target: Target, choice: SolverChoice, seed: UInt64,
+        sampleRate: Double = CoDesignDefaults.certificateSampleRate
+    ) {
         self.space = space
         self.predictor = predictor
         self.target = target
@@ -74,31 +76,44 @@ public struct HardwareAwareEvaluator<Target: HardwareTarget>: CandidateEvaluator
         let prediction = predictor.predict(point)
         // Load-time checks cover the model's own networks; this covers every other point, so a
         // damaged model stops the search instead of writing top-1 = 1e308 into the frontier.
-        guard prediction.top1.isFinite, (-100...100).contains(prediction.top1), prediction.stddev.map({ $0.isFinite && $0 >= 0 }) ?? true else {
-            throw SearchError.evaluationFailed(candidate: "\(point)", message: "the predictor \(predictor.modelName) gives top-1 \(prediction.top1)% (stddev \(prediction.stddev.map { "\($0)" } ?? "none")), not a percentage: the model file is damaged or does not fit this space")
+        guard prediction.top1.isFinite, (-100...100).contains(prediction.top1), prediction.stddev.map({ $0.isFinite && $0 >= 0 }) ?? true
+        else {
+            throw SearchError.evaluationFailed(
+                candidate: "\(point)",
+                message:
+                    "the predictor \(predictor.modelName) gives top-1 \(prediction.top1)% (stddev \(prediction.stddev.map { "\($0)" } ?? "none")), not a percentage: the model file is damaged or does not fit this space"
+            )
         }
         let predicted = clock.now
         let network = try space.network(for: point)
-        if let fast { return try evaluateFast(point, network: network, fast: fast, prediction: prediction, start: start, predicted: predicted) }
+        if let fast {
+            return try evaluateFast(point, network: network, fast: fast, prediction: prediction, start: start, predicted: predicted)
+        }
         let solution = try target.solve(network, using: solver)
         let solved = clock.now
-        let predictorSeconds = (predicted - start).seconds, solverSeconds = (solved - predicted).seconds
+        let predictorSeconds = (predicted - start).seconds
+        let solverSeconds = (solved - predicted).seconds
         guard solution.status == .optimal, let report = solution.report else {
-            return Evaluation(.infeasible(reason: solution.diagnosis ?? "no accelerator configuration fits \(target.device.part)", violation: 0),
-                              predictorSeconds: predictorSeconds, solverSeconds: solverSeconds)
+            return Evaluation(
+                .infeasible(reason: solution.diagnosis ?? "no accelerator configuration fits \(target.device.part)", violation: 0),
+                predictorSeconds: predictorSeconds, solverSeconds: solverSeconds)
         }
-        let metrics = CandidateMetrics(top1: prediction.top1, top1StdDev: prediction.stddev, latencyMs: report.latencyMs,
-                                       configuration: report.configuration, resources: report.totalResources,
-                                       solver: solution.solver.rawValue)
+        let metrics = CandidateMetrics(
+            top1: prediction.top1, top1StdDev: prediction.stddev, latencyMs: report.latencyMs,
+            configuration: report.configuration, resources: report.totalResources,
+            solver: solution.solver.rawValue)
         return Evaluation(.feasible(metrics), predictorSeconds: predictorSeconds, solverSeconds: solverSeconds)
     }
 
-    private func evaluateFast(_ point: ArchitecturePoint, network: Network, fast: FastPath<Target.Configuration>, prediction: Prediction,
-                              start: ContinuousClock.Instant, predicted: ContinuousClock.Instant) throws -> Evaluation<Target.Configuration> {
+    private func evaluateFast(
+        _ point: ArchitecturePoint, network: Network, fast: FastPath<Target.Configuration>, prediction: Prediction,
+        start: ContinuousClock.Instant, predicted: ContinuousClock.Instant
+    ) throws -> Evaluation<Target.Configuration> {
         let clock = ContinuousClock()
         let optimum = try fast.solve(network)
         let solved = clock.now
-        var certificates = 0, notCompleted = 0
+        var certificates = 0
+        var notCompleted = 0
         if let certification, certification.samples(point) {
             if try certification.certify(network, claimed: optimum, on: target, kind: .reproduction, label: SearchSpace.label(point)) {
                 certificates = 1
@@ -107,23 +122,29 @@ public struct HardwareAwareEvaluator<Target: HardwareTarget>: CandidateEvaluator
             }
         }
         let certified = clock.now
-        let predictorSeconds = (predicted - start).seconds, solverSeconds = (solved - predicted).seconds
+        let predictorSeconds = (predicted - start).seconds
+        let solverSeconds = (solved - predicted).seconds
         guard let configuration = optimum.configuration, let latencyMs = optimum.latencyMs else {
             // Rare (caps): the diagnosis comes from the full problem.
             let problem = try target.configurationProblem(for: network, objective: .minimiseLatency)
-            return Evaluation(.infeasible(reason: target.diagnoseInfeasibility(of: problem, objective: .minimiseLatency), violation: 0),
-                              predictorSeconds: predictorSeconds, solverSeconds: solverSeconds,
-                              certificateSeconds: (certified - solved).seconds, certificates: certificates, certificatesNotCompleted: notCompleted)
+            return Evaluation(
+                .infeasible(reason: target.diagnoseInfeasibility(of: problem, objective: .minimiseLatency), violation: 0),
+                predictorSeconds: predictorSeconds, solverSeconds: solverSeconds,
+                certificateSeconds: (certified - solved).seconds, certificates: certificates, certificatesNotCompleted: notCompleted)
         }
-        let metrics = CandidateMetrics(top1: prediction.top1, top1StdDev: prediction.stddev, latencyMs: latencyMs,
-                                       configuration: configuration, resources: optimum.resources, solver: SolverID.native.rawValue)
-        return Evaluation(.feasible(metrics), predictorSeconds: predictorSeconds, solverSeconds: solverSeconds,
-                          certificateSeconds: (certified - solved).seconds, certificates: certificates, certificatesNotCompleted: notCompleted)
+        let metrics = CandidateMetrics(
+            top1: prediction.top1, top1StdDev: prediction.stddev, latencyMs: latencyMs,
+            configuration: configuration, resources: optimum.resources, solver: SolverID.native.rawValue)
+        return Evaluation(
+            .feasible(metrics), predictorSeconds: predictorSeconds, solverSeconds: solverSeconds,
+            certificateSeconds: (certified - solved).seconds, certificates: certificates, certificatesNotCompleted: notCompleted)
     }
 
     /// Under `auto`: certifies every frontier point with GLPK (cutoff), after checking that the
     /// cost model evaluates its configuration to the latency and resources the search recorded.
-    public func confirm(_ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<Target.Configuration>)], threads: Int) throws -> ConfirmationTally {
+    public func confirm(_ entrants: [(point: ArchitecturePoint, metrics: CandidateMetrics<Target.Configuration>)], threads: Int) throws
+        -> ConfirmationTally
+    {
         guard let certification else { return ConfirmationTally() }
         return try certification.confirm(entrants, space: space, target: target, threads: threads)
     }
@@ -141,15 +162,19 @@ public struct HardwareAwareEvaluator<Target: HardwareTarget>: CandidateEvaluator
         let q = predictor.quantization
         let penalty = q.penalty(quantized).points
         let top1 = network.reference?.top1.map { $0 - penalty }
-        let source = String(format: "published float top-1 minus the predictor's quantization penalty (%.2f points, %@ regime, blocks after the first at %d bits)",
-                            penalty, q.regime.rawValue, bits)
+        let source = String(
+            format:
+                "published float top-1 minus the predictor's quantization penalty (%.2f points, %@ regime, blocks after the first at %d bits)",
+            penalty, q.regime.rawValue, bits)
         let solution = try target.solve(quantized, using: solver)
         guard solution.status == .optimal, let report = solution.report else {
-            return BaselinePoint(name: network.name, bits: bits, top1: top1, top1Source: source, latencyMs: nil,
-                                 infeasibleReason: solution.diagnosis ?? "no accelerator configuration fits")
+            return BaselinePoint(
+                name: network.name, bits: bits, top1: top1, top1Source: source, latencyMs: nil,
+                infeasibleReason: solution.diagnosis ?? "no accelerator configuration fits")
         }
-        return BaselinePoint(name: network.name, bits: bits, top1: top1, top1Source: source, latencyMs: report.latencyMs,
-                             configuration: report.configuration, resources: report.totalResources)
+        return BaselinePoint(
+            name: network.name, bits: bits, top1: top1, top1Source: source, latencyMs: report.latencyMs,
+            configuration: report.configuration, resources: report.totalResources)
     }
 }
 

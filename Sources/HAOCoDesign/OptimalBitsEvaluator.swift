@@ -1,11 +1,10 @@
-import HAOSupport
-import HAOEvolution
 import Foundation
-import HAOSolver
-import HAOSupport
+import HAOEvolution
 import HAOHardware
 import HAONetwork
 import HAOPredictor
+import HAOSolver
+import HAOSupport
 
 /// How the co-design search chooses block bit widths.
 public enum BitsMode: String, Sendable, Hashable, Codable, CaseIterable {
@@ -35,8 +34,10 @@ public struct OptimalBitsEvaluator<Target: MixedPrecisionTarget>: CandidateEvalu
     public let latencyLimitMs: Double
 
     /// An evaluator choosing widths for `latencyLimitMs`.
-    public init(space: SearchSpace, predictor: AccuracyPredictor, target: Target, solver: any ExactSolver,
-                latencyLimitMs: Double) throws {
+    public init(
+        space: SearchSpace, predictor: AccuracyPredictor, target: Target, solver: any ExactSolver,
+        latencyLimitMs: Double
+    ) throws {
         guard latencyLimitMs.isFinite, latencyLimitMs > 0 else {
             throw SearchError.invalidSetting("optimal bit allocation needs a positive latency limit, got \(latencyLimitMs) ms")
         }
@@ -55,12 +56,14 @@ public struct OptimalBitsEvaluator<Target: MixedPrecisionTarget>: CandidateEvalu
         var p = point
         p.bits = p.bits.map { _ in 8 }
         let network = try space.network(for: p)
-        let setup = try QuantizationSetup.make(network: network, limit: target.bitAllocationLimit(latencyMs: latencyLimitMs), space: space,
-                                               predictor: predictor, quantization: nil, sensitivity: nil)
+        let setup = try QuantizationSetup.make(
+            network: network, limit: target.bitAllocationLimit(latencyMs: latencyLimitMs), space: space,
+            predictor: predictor, quantization: nil, sensitivity: nil)
         let prepared = clock.now
         let solution = try target.allocateBits(setup.problem, using: solver)
         let solved = clock.now
-        let predictorSeconds = (prepared - start).seconds, solverSeconds = (solved - prepared).seconds
+        let predictorSeconds = (prepared - start).seconds
+        let solverSeconds = (solved - prepared).seconds
         func slots(_ bits: [Int]) -> [Int] {
             var out = p.bits
             let active = (0..<ArchitecturePoint.slotCount).filter { p.isActive(slot: $0) }
@@ -68,17 +71,20 @@ public struct OptimalBitsEvaluator<Target: MixedPrecisionTarget>: CandidateEvalu
             return out
         }
         if solution.status == .optimal, let bits = solution.bits, let report = solution.report, let top1 = setup.top1(bits) {
-            let metrics = CandidateMetrics(top1: top1, latencyMs: report.latencyMs, configuration: report.configuration,
-                                           resources: report.totalResources, solver: "bit-allocation/\(solution.solver)", bits: slots(bits))
+            let metrics = CandidateMetrics(
+                top1: top1, latencyMs: report.latencyMs, configuration: report.configuration,
+                resources: report.totalResources, solver: "bit-allocation/\(solution.solver)", bits: slots(bits))
             return Evaluation(.feasible(metrics), predictorSeconds: predictorSeconds, solverSeconds: solverSeconds)
         }
         if let ms = solution.leastLatencyMs, let bits = solution.leastLatencyBits, let top1 = setup.top1(bits) {
             // Misses the limit: report the fastest widths so the constraint handling sees by how much.
-            let metrics = CandidateMetrics<Target.Configuration>(top1: top1, latencyMs: ms, solver: "bit-allocation/\(solution.solver)",
-                                                                 bits: slots(bits))
+            let metrics = CandidateMetrics<Target.Configuration>(
+                top1: top1, latencyMs: ms, solver: "bit-allocation/\(solution.solver)",
+                bits: slots(bits))
             return Evaluation(.feasible(metrics), predictorSeconds: predictorSeconds, solverSeconds: solverSeconds)
         }
-        return Evaluation(.infeasible(reason: solution.diagnosis ?? "no accelerator configuration fits \(target.device.part)", violation: 0),
-                          predictorSeconds: predictorSeconds, solverSeconds: solverSeconds)
+        return Evaluation(
+            .infeasible(reason: solution.diagnosis ?? "no accelerator configuration fits \(target.device.part)", violation: 0),
+            predictorSeconds: predictorSeconds, solverSeconds: solverSeconds)
     }
 }

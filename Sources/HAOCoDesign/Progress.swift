@@ -1,5 +1,5 @@
-import HAOEvolution
 import Foundation
+import HAOEvolution
 
 /// The one-line progress report of a search, redrawn in place on a terminal.
 ///
@@ -15,8 +15,10 @@ public enum ProgressLine {
     /// - Parameters:
     ///   - eta: seconds left, `nil` before the first timed generation.
     ///   - bestTop1: best predicted top-1 (percent) of a frontier point reaching `targetFps`.
-    public static func format(generation: Int, generations: Int, evaluations: Int, evaluationsPerSecond: Double,
-                              frontier: Int, targetFps: Double, bestTop1: Double?, eta: Double?) -> String {
+    public static func format(
+        generation: Int, generations: Int, evaluations: Int, evaluationsPerSecond: Double,
+        frontier: Int, targetFps: Double, bestTop1: Double?, eta: Double?
+    ) -> String {
         let gen = "gen \(generation)/\(generations)"
         let etaText = "ETA " + (eta.map(formatDuration) ?? "--")
         let best = "top-1 @\(fpsLabel(targetFps))fps " + (bestTop1.map { String(format: "%.2f%%", $0) } ?? "none yet")

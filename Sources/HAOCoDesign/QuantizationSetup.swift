@@ -1,6 +1,5 @@
-import HAOEvolution
 import Foundation
-import HAOSupport
+import HAOEvolution
 import HAOHardware
 import HAONetwork
 import HAOPredictor
@@ -14,8 +13,8 @@ public enum QuantizationSetupError: Error, Sendable, Equatable, CustomStringConv
     /// One line for the user naming the sensitivity file or the missing source.
     public var description: String {
         switch self {
-        case let .badSensitivity(path, reason): return "sensitivity file \(path): \(reason)"
-        case let .noPenaltySource(m): return "no accuracy penalties: \(m)"
+        case .badSensitivity(let path, let reason): return "sensitivity file \(path): \(reason)"
+        case .noPenaltySource(let m): return "no accuracy penalties: \(m)"
         }
     }
 }
@@ -45,8 +44,10 @@ public struct QuantizationSetup: Sendable {
     ///   or a `block,penalty_4bit` CSV sensitivity file with one row per block.
     /// In both cases the 8-bit part (`int8Penalty`) is subtracted once, and residual groups apply
     /// (``BitAllocationProblem/residualGroups(_:)``) unless `groups` is false.
-    public static func make(network: Network, limit: BitAllocationLimit, space: SearchSpace?, predictor: AccuracyPredictor?,
-                            quantization: QuantizationModel?, sensitivity: URL?, groups useGroups: Bool = true) throws -> QuantizationSetup {
+    public static func make(
+        network: Network, limit: BitAllocationLimit, space: SearchSpace?, predictor: AccuracyPredictor?,
+        quantization: QuantizationModel?, sensitivity: URL?, groups useGroups: Bool = true
+    ) throws -> QuantizationSetup {
         let n = network.blocks.count
         let (groups, pinned) = useGroups ? BitAllocationProblem.residualGroups(network) : ([], [])
         var allowed = (0..<n).map { pinned.contains($0) ? [network.stem.precision.operandBits] : [4, 8] }
@@ -82,9 +83,10 @@ public struct QuantizationSetup: Sendable {
                 for (i, slot) in slots.enumerated() where i + 1 < bits.count { p.bits[slot] = bits[i + 1] }
                 return model.predict(p).top1
             }
-            return QuantizationSetup(problem: problem, top1: top1,
-                                     top1Source: "the predictor's float top-1 for this point of the search space minus its quantization penalty",
-                                     penaltySource: source, point: point)
+            return QuantizationSetup(
+                problem: problem, top1: top1,
+                top1Source: "the predictor's float top-1 for this point of the search space minus its quantization penalty",
+                penaltySource: source, point: point)
         }
         // Not in the space.
         var source: String
@@ -101,10 +103,12 @@ public struct QuantizationSetup: Sendable {
         let float = network.reference?.top1
         let int8 = baseQ.int8Penalty
         let top1: @Sendable ([Int]) -> Double? = { bits in float.map { $0 - int8 - problem.penalty(bits) } }
-        return QuantizationSetup(problem: problem, top1: top1,
-                                 top1Source: float == nil ? "no float top-1 (the network has no published figure and is not in the search space)"
-                                     : String(format: "the published float top-1 (%.1f%%) minus the 8-bit penalty (%.2f) and the block penalties", float!, int8),
-                                 penaltySource: source, point: nil)
+        return QuantizationSetup(
+            problem: problem, top1: top1,
+            top1Source: float == nil
+                ? "no float top-1 (the network has no published figure and is not in the search space)"
+                : String(format: "the published float top-1 (%.1f%%) minus the 8-bit penalty (%.2f) and the block penalties", float!, int8),
+            penaltySource: source, point: nil)
     }
 
     /// Reads a CSV with header `block,penalty_4bit` and one row per block (0-based): top-1 points
@@ -116,9 +120,15 @@ public struct QuantizationSetup: Sendable {
             throw QuantizationSetupError.badSensitivity(path: path, reason: error.reason)
         }
         if text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") {
-            throw QuantizationSetupError.badSensitivity(path: path, reason: "a slot sensitivity file (hao-sensitivity-v1) needs a network of the search space; for other networks give a CSV with header block,penalty_4bit")
+            throw QuantizationSetupError.badSensitivity(
+                path: path,
+                reason:
+                    "a slot sensitivity file (hao-sensitivity-v1) needs a network of the search space; for other networks give a CSV with header block,penalty_4bit"
+            )
         }
-        var lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        var lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty && !$0.hasPrefix("#")
+        }
         guard let header = lines.first, header.replacingOccurrences(of: " ", with: "") == "block,penalty_4bit" else {
             throw QuantizationSetupError.badSensitivity(path: path, reason: "expected the header 'block,penalty_4bit'")
         }
@@ -127,16 +137,20 @@ public struct QuantizationSetup: Sendable {
         for (i, line) in lines.enumerated() {
             let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             guard fields.count == 2, let b = Int(fields[0]), let v = Double(fields[1]), v.isFinite else {
-                throw QuantizationSetupError.badSensitivity(path: path, reason: "line \(i + 2): expected 'block,penalty' with an integer and a finite number, got '\(line)'")
+                throw QuantizationSetupError.badSensitivity(
+                    path: path, reason: "line \(i + 2): expected 'block,penalty' with an integer and a finite number, got '\(line)'")
             }
             guard (0..<blocks).contains(b) else {
                 throw QuantizationSetupError.badSensitivity(path: path, reason: "line \(i + 2): block \(b) is not in 0..<\(blocks)")
             }
-            guard values[b] == nil else { throw QuantizationSetupError.badSensitivity(path: path, reason: "line \(i + 2): block \(b) listed twice") }
+            guard values[b] == nil else {
+                throw QuantizationSetupError.badSensitivity(path: path, reason: "line \(i + 2): block \(b) listed twice")
+            }
             values[b] = v
         }
         if let missing = values.firstIndex(where: { $0 == nil }) {
-            throw QuantizationSetupError.badSensitivity(path: path, reason: "block \(missing) has no penalty (\(blocks) blocks, one row each)")
+            throw QuantizationSetupError.badSensitivity(
+                path: path, reason: "block \(missing) has no penalty (\(blocks) blocks, one row each)")
         }
         return values.map { $0! }
     }
@@ -146,8 +160,10 @@ extension QuantizationSetup {
     /// The setup with the space and predictor resolved the way the command line does: the files
     /// given, else the shipped ones in `models` when they exist (without them, the MAC-share rule
     /// or a block sensitivity file supplies the penalties).
-    public static func resolve(network: Network, limit: BitAllocationLimit, models: ModelsDirectory?, space: URL?, predictor: URL?,
-                               regime: QuantizationRegime, sensitivity: URL?, groups: Bool) throws -> QuantizationSetup {
+    public static func resolve(
+        network: Network, limit: BitAllocationLimit, models: ModelsDirectory?, space: URL?, predictor: URL?,
+        regime: QuantizationRegime, sensitivity: URL?, groups: Bool
+    ) throws -> QuantizationSetup {
         func existing(_ given: URL?, _ shipped: URL?) -> URL? {
             if let given { return given }
             return shipped.flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
@@ -156,7 +172,8 @@ extension QuantizationSetup {
         let predictorURL = existing(predictor, models?.predictors.appendingPathComponent(CoDesignDefaults.predictorFile))
         let searchSpace = try spaceURL.map { try SearchSpace(contentsOf: $0) }
         let model = try predictorURL.map { try AccuracyPredictor(contentsOf: $0).with(regime: regime) }
-        return try make(network: network, limit: limit, space: searchSpace, predictor: model, quantization: nil,
-                        sensitivity: sensitivity, groups: groups)
+        return try make(
+            network: network, limit: limit, space: searchSpace, predictor: model, quantization: nil,
+            sensitivity: sensitivity, groups: groups)
     }
 }

@@ -31,10 +31,11 @@ public struct SearchFingerprint: Sendable, Codable, Hashable {
             throw CoDesignError.checkpointMismatch("cannot read the predictor \(meta.predictorPath) the search uses: \(error.reason)")
         }
         let targetType = HardwareTargets.named(meta.target.rawValue)
-        return SearchFingerprint(space: try digest(of: meta.space), device: try digest(of: meta.device),
-                                 target: "\(meta.target) cost model \(targetType?.costModelVersion ?? "unknown")",
-                                 calibration: try calibration.map { try digest(of: $0) } ?? "none",
-                                 predictor: fnv1a64(predictorBytes))
+        return SearchFingerprint(
+            space: try digest(of: meta.space), device: try digest(of: meta.device),
+            target: "\(meta.target) cost model \(targetType?.costModelVersion ?? "unknown")",
+            calibration: try calibration.map { try digest(of: $0) } ?? "none",
+            predictor: fnv1a64(predictorBytes))
     }
 
     /// The parts that differ from `current`, in words, with what each difference means.
@@ -45,7 +46,8 @@ public struct SearchFingerprint: Sendable, Codable, Hashable {
         if target != current.target { found.append("the target's cost model changed (checkpoint: \(target); this hao: \(current.target))") }
         if calibration != current.calibration { found.append("the calibration profile differs from the one the search started with") }
         if predictor != current.predictor {
-            found.append("the predictor file \(meta.predictorPath) changed since the search started (digest \(predictor), now \(current.predictor))")
+            found.append(
+                "the predictor file \(meta.predictorPath) changed since the search started (digest \(predictor), now \(current.predictor))")
         }
         return found
     }
@@ -76,7 +78,8 @@ extension CoDesignSession {
     /// Re-evaluates a seeded sample of the archive and compares with what the checkpoint says:
     /// a checkpoint whose metrics do not match its networks (an edited space or configuration, a
     /// predictor or cost model that changed in a way the fingerprint cannot see) is refused.
-    func checkArchiveSample<E>(_ state: State, problem: CoDesignProblem<E>, sampleSize: Int = 4) throws where E.Configuration == Target.Configuration {
+    func checkArchiveSample<E>(_ state: State, problem: CoDesignProblem<E>, sampleSize: Int = 4) throws
+    where E.Configuration == Target.Configuration {
         let members = state.archive.members
         guard !members.isEmpty else { return }
         var rng = SplitMix64(seed: plan.settings.seed ^ UInt64(truncatingIfNeeded: state.generation) ^ 0x5EED_C0DE)
@@ -92,13 +95,18 @@ extension CoDesignSession {
             guard let fresh else { throw mismatch("archive member \(index) is feasible in the checkpoint but not when evaluated again") }
             func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1, abs(a), abs(b)) }
             guard close(fresh.top1, saved.top1), close(fresh.latencyMs, saved.latencyMs) else {
-                throw mismatch(String(format: "archive member %d has top-1 %.4f%% and latency %.4f ms in the checkpoint, but %.4f%% and %.4f ms when evaluated again",
-                                      index, saved.top1, saved.latencyMs, fresh.top1, fresh.latencyMs))
+                throw mismatch(
+                    String(
+                        format:
+                            "archive member %d has top-1 %.4f%% and latency %.4f ms in the checkpoint, but %.4f%% and %.4f ms when evaluated again",
+                        index, saved.top1, saved.latencyMs, fresh.top1, fresh.latencyMs))
             }
         }
     }
 
     func mismatch(_ detail: String) -> CoDesignError {
-        CoDesignError.checkpointMismatch("\(detail). Resuming would mix two scorings in one frontier; start afresh with 'hao search --out \(plan.folder.path) --overwrite' (or restore the files the search started with)")
+        CoDesignError.checkpointMismatch(
+            "\(detail). Resuming would mix two scorings in one frontier; start afresh with 'hao search --out \(plan.folder.path) --overwrite' (or restore the files the search started with)"
+        )
     }
 }

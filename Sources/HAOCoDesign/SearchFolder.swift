@@ -1,10 +1,11 @@
 import Foundation
 import HAOEvolution
 import HAOSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An exclusive claim on a search's output folder, held for the whole run: two searches writing
@@ -46,7 +47,8 @@ public final class SearchFolderLock: Sendable {
             }
             let holder = count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
             let who = Int32(holder).map { "process \($0)" } ?? "another process"
-            throw CoDesignError.folderInUse("\(folder.path) is in use by another hao search (\(who)); wait for it to finish, stop it, or choose another --out")
+            throw CoDesignError.folderInUse(
+                "\(folder.path) is in use by another hao search (\(who)); wait for it to finish, stop it, or choose another --out")
         }
         let text = Array("\(getpid())\n".utf8)
         _ = ftruncate(descriptor, 0)
@@ -87,7 +89,9 @@ public enum SearchFolder {
 
     /// The search outputs present in the folder (checkpoint and report files).
     static func existingOutputs(in folder: URL) -> [String] {
-        ([checkpoint, AskTellState.fileName] + reportFiles).filter { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
+        ([checkpoint, AskTellState.fileName] + reportFiles).filter {
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
+        }
     }
 
     /// Removes an earlier search's outputs, report files first: a kill part-way leaves at most

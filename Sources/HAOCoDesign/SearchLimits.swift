@@ -21,10 +21,13 @@ public enum SearchLimits {
         }
         let (product, overflow) = population.multipliedReportingOverflow(by: generations + 1)
         guard !overflow, product <= maximumEvaluations else {
-            throw SearchError.invalidSetting("population \(population) x (generations \(generations) + 1) asks for up to \(overflow ? "more than 2^63" : "\(product)") evaluations, above the limit of \(maximumEvaluations): \(reason)")
+            throw SearchError.invalidSetting(
+                "population \(population) x (generations \(generations) + 1) asks for up to \(overflow ? "more than 2^63" : "\(product)") evaluations, above the limit of \(maximumEvaluations): \(reason)"
+            )
         }
     }
 
     /// Why the limits exist, for messages.
-    static let reason = "a search keeps every evaluated candidate in memory and in its checkpoint (about 1.1 kB each), and the checkpoint must stay below the 512 MiB a resume can read; run fewer generations, or a smaller population"
+    static let reason =
+        "a search keeps every evaluated candidate in memory and in its checkpoint (about 1.1 kB each), and the checkpoint must stay below the 512 MiB a resume can read; run fewer generations, or a smaller population"
 }

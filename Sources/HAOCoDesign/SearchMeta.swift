@@ -1,5 +1,5 @@
-import HAOEvolution
 import Foundation
+import HAOEvolution
 import HAOHardware
 import HAOPredictor
 import HAOSolver
@@ -43,10 +43,12 @@ public struct SearchMeta: Sendable, Codable, Hashable {
     public var fingerprint: SearchFingerprint?
 
     /// What a search is asked to do.
-    public init(target: TargetID = SubgraphTarget.id, device: Device, space: SearchSpace, predictorPath: String, predictorName: String,
-                constraints: SearchConstraints, cap: UtilisationCap, solver: SolverChoice, generations: Int, mutationRate: Double,
-                bitsMode: BitsMode = .evolve, allowsBitBlindPredictor: Bool = false, calibration: CalibrationProfile? = nil,
-                variation: VariationOperators = .default) {
+    public init(
+        target: TargetID = SubgraphTarget.id, device: Device, space: SearchSpace, predictorPath: String, predictorName: String,
+        constraints: SearchConstraints, cap: UtilisationCap, solver: SolverChoice, generations: Int, mutationRate: Double,
+        bitsMode: BitsMode = .evolve, allowsBitBlindPredictor: Bool = false, calibration: CalibrationProfile? = nil,
+        variation: VariationOperators = .default
+    ) {
         self.target = target
         self.calibration = calibration
         self.variation = variation
@@ -65,8 +67,11 @@ public struct SearchMeta: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case target, device, space, constraints, cap, solver, generations
-        case predictorPath = "predictor_path", predictorName = "predictor_name", mutationRate = "mutation_rate"
-        case bitsMode = "bits_mode", allowsBitBlindPredictor = "allows_bit_blind_predictor"
+        case predictorPath = "predictor_path"
+        case predictorName = "predictor_name"
+        case mutationRate = "mutation_rate"
+        case bitsMode = "bits_mode"
+        case allowsBitBlindPredictor = "allows_bit_blind_predictor"
         case calibration
         case variation
         case fingerprint
@@ -107,7 +112,9 @@ public struct SearchMeta: Sendable, Codable, Hashable {
             throw DecodingError.dataCorruptedError(forKey: .constraints, in: c, debugDescription: "\(error)")
         }
         guard mutationRate.isFinite, mutationRate > 0, mutationRate <= 1 else {
-            throw DecodingError.dataCorruptedError(forKey: .mutationRate, in: c, debugDescription: "mutation_rate \(mutationRate) is not in (0, 1], the range a search accepts")
+            throw DecodingError.dataCorruptedError(
+                forKey: .mutationRate, in: c, debugDescription: "mutation_rate \(mutationRate) is not in (0, 1], the range a search accepts"
+            )
         }
         do { try SearchLimits.check(population: 2, generations: generations) } catch {
             throw DecodingError.dataCorruptedError(forKey: .generations, in: c, debugDescription: "\(error)")
@@ -126,7 +133,9 @@ extension SearchMeta {
     /// push every block to 4 bits for free speed and report full-precision accuracy for it.
     public func checkPredictor(_ predictor: AccuracyPredictor, userAllows: Bool) throws {
         guard predictor.ignoresBitWidths, hasMixedBitChoices, !(allowsBitBlindPredictor || userAllows) else { return }
-        throw CoDesignError.conflictingOptions("the predictor \(predictorName) (\(predictor.format)) has no quantization part, so it predicts every candidate at full precision and a 4-bit block would cost no accuracy; the search would favour 4 bits for free. Use a predictor with a quantization model (the default \(SearchMeta.defaultPredictorFile)), fix the widths with --bits uniform8 (or a space with a single bit choice), or accept it explicitly with --allow-bit-blind-predictor (the frontier's top-1 are then full-precision figures, recorded in frontier.json)")
+        throw CoDesignError.conflictingOptions(
+            "the predictor \(predictorName) (\(predictor.format)) has no quantization part, so it predicts every candidate at full precision and a 4-bit block would cost no accuracy; the search would favour 4 bits for free. Use a predictor with a quantization model (the default \(SearchMeta.defaultPredictorFile)), fix the widths with --bits uniform8 (or a space with a single bit choice), or accept it explicitly with --allow-bit-blind-predictor (the frontier's top-1 are then full-precision figures, recorded in frontier.json)"
+        )
     }
 
     /// The shipped predictor file name, for messages.

@@ -21,8 +21,10 @@ public struct CategoricalProblem<Payload: Codable & Sendable>: SearchProblem {
     ///     for short genomes: one change per child on average).
     ///   - variation: `.categorical` (the default: nothing is assumed about the values) or
     ///     `.ordinal` when a gene's values are ordered.
-    public init(arity: [Int], objectiveCount: Int, mutationRate: Double? = nil, variation: VariationOperators = .categorical,
-                score: @escaping @Sendable ([Int]) throws -> Outcome<Payload>) throws {
+    public init(
+        arity: [Int], objectiveCount: Int, mutationRate: Double? = nil, variation: VariationOperators = .categorical,
+        score: @escaping @Sendable ([Int]) throws -> Outcome<Payload>
+    ) throws {
         guard !arity.isEmpty, arity.allSatisfy({ $0 >= 1 }) else {
             throw SearchError.invalidSetting("every gene needs at least one value, got arities \(arity)")
         }
@@ -53,7 +55,7 @@ public struct CategoricalProblem<Payload: Codable & Sendable>: SearchProblem {
         if case .ordinal(let o) = variation { return o.mutate(genome, counts: arity, rate: mutationRate, using: &rng) }
         var g = genome
         for i in g.indices where arity[i] > 1 && rng.nextUnit() < mutationRate {
-            g[i] = (g[i] + 1 + rng.nextIndex(arity[i] - 1)) % arity[i]   // a different value, uniformly
+            g[i] = (g[i] + 1 + rng.nextIndex(arity[i] - 1)) % arity[i]  // a different value, uniformly
         }
         return g
     }

@@ -68,12 +68,19 @@ public struct Checkpoint<Meta: Codable & Sendable, Genome: Hashable & Codable & 
         }
         let s = checkpoint.state
         guard s.generation >= 0, !checkpoint.settings.keepsHistory || s.stats.evaluations == s.evaluated.count else {
-            throw SearchError.corruptCheckpoint(path: url.path, detail: "inconsistent state (generation \(s.generation), evaluations \(s.stats.evaluations) vs \(s.evaluated.count) recorded)")
+            throw SearchError.corruptCheckpoint(
+                path: url.path,
+                detail:
+                    "inconsistent state (generation \(s.generation), evaluations \(s.stats.evaluations) vs \(s.evaluated.count) recorded)")
         }
         // Every generation ends with exactly populationSize individuals (selection keeps repeats
         // to fill the slots), so any other count means the file was edited or damaged.
         guard s.population.count == checkpoint.settings.populationSize else {
-            throw SearchError.corruptCheckpoint(path: url.path, detail: "the population holds \(s.population.count) individuals but the settings say populationSize \(checkpoint.settings.populationSize)")
+            throw SearchError.corruptCheckpoint(
+                path: url.path,
+                detail:
+                    "the population holds \(s.population.count) individuals but the settings say populationSize \(checkpoint.settings.populationSize)"
+            )
         }
         do { try validate(checkpoint) } catch let error as SearchError {
             if case .corruptCheckpoint = error { throw error }
@@ -83,7 +90,8 @@ public struct Checkpoint<Meta: Codable & Sendable, Genome: Hashable & Codable & 
         }
         for (i, member) in s.archive.members.enumerated() {
             guard member.outcome.isFeasible else {
-                throw SearchError.corruptCheckpoint(path: url.path, detail: "archive member \(i) is infeasible; the archive holds feasible points only")
+                throw SearchError.corruptCheckpoint(
+                    path: url.path, detail: "archive member \(i) is infeasible; the archive holds feasible points only")
             }
             guard s.cached(member.genome) != nil else {
                 throw SearchError.corruptCheckpoint(path: url.path, detail: "archive member \(i) is not among the evaluated candidates")

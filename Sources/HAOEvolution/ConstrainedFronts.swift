@@ -9,15 +9,21 @@ extension Pareto {
     /// one front per distinct violation, smallest first (equal violations do not dominate each
     /// other). Other objective counts fall back to the pairwise algorithm.
     public static func constrainedFronts<P>(_ outcomes: [Outcome<P>]) -> [[Int]] {
-        var feasible: [Int] = [], infeasible: [Int] = []
-        var f0: [Double] = [], f1: [Double] = [], violation = [Double](repeating: 0, count: outcomes.count)
+        var feasible: [Int] = []
+        var infeasible: [Int] = []
+        var f0: [Double] = []
+        var f1: [Double] = []
+        var violation = [Double](repeating: 0, count: outcomes.count)
         f0.reserveCapacity(outcomes.count)
         f1.reserveCapacity(outcomes.count)
         var twoObjectives = true
         for (i, outcome) in outcomes.enumerated() {
             switch outcome {
             case .feasible(let objectives, _):
-                guard objectives.count == 2 else { twoObjectives = false; break }
+                guard objectives.count == 2 else {
+                    twoObjectives = false
+                    break
+                }
                 feasible.append(i)
                 f0.append(objectives[0])
                 f1.append(objectives[1])
@@ -53,13 +59,14 @@ extension Pareto {
     static func sweepFronts(f0: [Double], f1: [Double]) -> [[Int]] {
         let order = f0.indices.sorted { (f0[$0], f1[$0], $0) < (f0[$1], f1[$1], $1) }
         var fronts: [[Int]] = []
-        var last: [Int] = []   // per front, its most recently added member (least f1 so far)
+        var last: [Int] = []  // per front, its most recently added member (least f1 so far)
         for p in order {
             // Front k dominates p when its last member q has f1 < p's, or equal f1 and smaller f0
             // (identical points do not dominate each other). Dominance by front k implies
             // dominance by every earlier front, so the first front that does not dominate p is
             // found by binary search.
-            var low = 0, high = fronts.count
+            var low = 0
+            var high = fronts.count
             while low < high {
                 let mid = (low + high) / 2
                 let q = last[mid]

@@ -25,7 +25,8 @@ public struct GenomeKey: Hashable, Sendable, Codable, CustomStringConvertible {
     /// A digest of `bytes` (two independently seeded 64-bit FNV-1a passes, each finished by the
     /// SplitMix64 mixer).
     public static func digest<Bytes: Sequence>(_ bytes: Bytes) -> GenomeKey where Bytes.Element == UInt8 {
-        var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x8422_2325_cbf2_9ce4
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325
+        var b: UInt64 = 0x8422_2325_cbf2_9ce4
         for byte in bytes {
             a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
             b = (b ^ UInt64(byte ^ 0x5a)) &* 0x0000_0100_0000_01b3
@@ -100,7 +101,7 @@ public struct MemoWindow: Sendable {
     public func newest(_ n: Int) -> [GenomeKey] {
         precondition(n >= 0 && n <= ring.count, "asked for \(n) of \(ring.count) keys")
         guard n > 0 else { return [] }
-        let end = ring.count < capacity ? ring.count : next   // one past the newest, cyclically
+        let end = ring.count < capacity ? ring.count : next  // one past the newest, cyclically
         let start = end - n
         if start >= 0 { return Array(ring[start..<end]) }
         return Array(ring[(ring.count + start)...] + ring[..<end])

@@ -20,7 +20,8 @@ public struct GroundTruthTable: Sendable {
     /// twice, or the objective rows differ in length or hold a non-finite value.
     public init(arity: [Int], genomes: [[Int]], objectives: [[Double]]) throws {
         guard !genomes.isEmpty, genomes.count == objectives.count else {
-            throw SearchError.invalidSetting("a ground-truth table needs as many objective rows as genomes (\(genomes.count) vs \(objectives.count))")
+            throw SearchError.invalidSetting(
+                "a ground-truth table needs as many objective rows as genomes (\(genomes.count) vs \(objectives.count))")
         }
         let m = objectives[0].count
         guard m >= 1, objectives.allSatisfy({ $0.count == m && $0.allSatisfy(\.isFinite) }) else {
@@ -71,8 +72,10 @@ public struct GroundTruthTable: Sendable {
     /// each gene's values 0..<arity as ordered (true of NAS-Bench-Macro's).
     public func problem(mutationRate: Double? = nil, variation: VariationOperators = .default) throws -> CategoricalProblem<Int> {
         let table = self
-        return try CategoricalProblem<Int>(arity: arity, objectiveCount: objectives[0].count, mutationRate: mutationRate,
-                                           variation: variation) { genome in
+        return try CategoricalProblem<Int>(
+            arity: arity, objectiveCount: objectives[0].count, mutationRate: mutationRate,
+            variation: variation
+        ) { genome in
             guard let row = table.lookup[genome] else {
                 throw SearchError.invalidSetting("genome \(genome) is not in the table")
             }
@@ -81,18 +84,24 @@ public struct GroundTruthTable: Sendable {
     }
 
     /// Hypervolume ratio NSGA-II reaches after exactly `budget` distinct evaluations.
-    public func nsga2Ratio(budget: Int, populationSize: Int, seed: UInt64, mutationRate: Double? = nil,
-                           variation: VariationOperators = .default) throws -> Double {
-        let search = try NSGA2(problem: problem(mutationRate: mutationRate, variation: variation),
-                               settings: NSGA2Settings(populationSize: populationSize, seed: seed))
+    public func nsga2Ratio(
+        budget: Int, populationSize: Int, seed: UInt64, mutationRate: Double? = nil,
+        variation: VariationOperators = .default
+    ) throws -> Double {
+        let search = try NSGA2(
+            problem: problem(mutationRate: mutationRate, variation: variation),
+            settings: NSGA2Settings(populationSize: populationSize, seed: seed))
         var state = try search.initialState()
         // A generation that finds nothing new spends no budget; stop if that keeps happening
         // (a tiny space can be exhausted before the budget is).
-        var lastCount = state.stats.evaluations, stalled = 0
-        try search.run(&state, generations: Int.max, evaluationBudget: budget, shouldStop: { _ in stalled >= 20 }, afterGeneration: { s in
-            stalled = s.stats.evaluations == lastCount ? stalled + 1 : 0
-            lastCount = s.stats.evaluations
-        })
+        var lastCount = state.stats.evaluations
+        var stalled = 0
+        try search.run(
+            &state, generations: Int.max, evaluationBudget: budget, shouldStop: { _ in stalled >= 20 },
+            afterGeneration: { s in
+                stalled = s.stats.evaluations == lastCount ? stalled + 1 : 0
+                lastCount = s.stats.evaluations
+            })
         let points = state.evaluated.prefix(budget).compactMap { $0.outcome.objectives }
         return hypervolumeRatio(points)
     }
@@ -123,12 +132,15 @@ public struct GroundTruthTable: Sendable {
             return i
         }
         let layerColumns = try (0..<8).map { try column("layer\($0)") }
-        let accuracy = try column("mean_acc"), flops = try column("flops")
-        var genomes: [[Int]] = [], objectives: [[Double]] = []
+        let accuracy = try column("mean_acc")
+        let flops = try column("flops")
+        var genomes: [[Int]] = []
+        var objectives: [[Double]] = []
         for (n, line) in lines.enumerated() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard f.count == header.count,
-                  let acc = Double(f[accuracy]), let fl = Double(f[flops]) else {
+                let acc = Double(f[accuracy]), let fl = Double(f[flops])
+            else {
                 throw SearchError.invalidSetting("\(url.path) line \(n + 2) is malformed")
             }
             let genes = layerColumns.compactMap { Int(f[$0]) }

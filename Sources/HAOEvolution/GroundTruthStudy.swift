@@ -8,17 +8,23 @@ extension GroundTruthTable {
     /// run stopped after budget k has evaluated exactly the first k candidates of a longer run, and
     /// entry k - 1 equals `nsga2Ratio(budget: k, ...)` (tested). If the space is exhausted first,
     /// the last value repeats.
-    public func nsga2Curve(maxBudget: Int, populationSize: Int, seed: UInt64, mutationRate: Double? = nil,
-                           variation: VariationOperators = .default) throws -> [Double] {
+    public func nsga2Curve(
+        maxBudget: Int, populationSize: Int, seed: UInt64, mutationRate: Double? = nil,
+        variation: VariationOperators = .default
+    ) throws -> [Double] {
         guard maxBudget >= 1 else { throw SearchError.invalidSetting("the evaluation budget must be at least 1, got \(maxBudget)") }
-        let search = try NSGA2(problem: problem(mutationRate: mutationRate, variation: variation),
-                               settings: NSGA2Settings(populationSize: populationSize, seed: seed))
+        let search = try NSGA2(
+            problem: problem(mutationRate: mutationRate, variation: variation),
+            settings: NSGA2Settings(populationSize: populationSize, seed: seed))
         var state = try search.initialState()
-        var lastCount = state.stats.evaluations, stalled = 0   // the same stop rule as nsga2Ratio
-        try search.run(&state, generations: Int.max, evaluationBudget: maxBudget, shouldStop: { _ in stalled >= 20 }, afterGeneration: { s in
-            stalled = s.stats.evaluations == lastCount ? stalled + 1 : 0
-            lastCount = s.stats.evaluations
-        })
+        var lastCount = state.stats.evaluations
+        var stalled = 0  // the same stop rule as nsga2Ratio
+        try search.run(
+            &state, generations: Int.max, evaluationBudget: maxBudget, shouldStop: { _ in stalled >= 20 },
+            afterGeneration: { s in
+                stalled = s.stats.evaluations == lastCount ? stalled + 1 : 0
+                lastCount = s.stats.evaluations
+            })
         var curve = prefixRatios(state.evaluated.prefix(maxBudget).compactMap { $0.outcome.objectives })
         if curve.isEmpty { curve = [0] }
         return curve + [Double](repeating: curve.last!, count: maxBudget - curve.count)
@@ -28,7 +34,7 @@ extension GroundTruthTable {
     /// computed incrementally over the non-dominated ones; equal to `hypervolumeRatio` of each prefix.
     public func prefixRatios(_ points: [[Double]]) -> [Double] {
         let exact = hypervolume(exactFrontier)
-        var front: [[Double]] = []   // normalised, none weakly dominated by another
+        var front: [[Double]] = []  // normalised, none weakly dominated by another
         var current = 0.0
         return points.map { point in
             let p = normalized(point)
@@ -68,7 +74,8 @@ public struct QualityCurves: Sendable {
 
     /// Sample standard deviation over seeds (0 for one seed).
     public func standardDeviation(at budget: Int) -> Double {
-        let v = values(at: budget), m = mean(at: budget)
+        let v = values(at: budget)
+        let m = mean(at: budget)
         return (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(max(1, v.count - 1))).squareRoot()
     }
 

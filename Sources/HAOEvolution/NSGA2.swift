@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
-import Synchronization
 import HAOSupport
+import Synchronization
 
 /// Settings of one NSGA-II run. Part of the checkpoint: a resumed run keeps them.
 public struct NSGA2Settings: Codable, Sendable, Hashable {
@@ -27,8 +27,10 @@ public struct NSGA2Settings: Codable, Sendable, Hashable {
 
     /// Settings; the defaults are NSGA-II's usual ones (population 100, crossover 0.9), seed 1, history kept.
     /// ``validate()`` checks them; ``NSGA2/init(problem:settings:threads:)`` calls it.
-    public init(populationSize: Int = 100, crossoverProbability: Double = 0.9, noveltyAttempts: Int = 20, seed: UInt64 = 1,
-                keepsHistory: Bool = true, memoCapacity: Int = NSGA2Settings.defaultMemoCapacity) {
+    public init(
+        populationSize: Int = 100, crossoverProbability: Double = 0.9, noveltyAttempts: Int = 20, seed: UInt64 = 1,
+        keepsHistory: Bool = true, memoCapacity: Int = NSGA2Settings.defaultMemoCapacity
+    ) {
         self.populationSize = populationSize
         self.crossoverProbability = crossoverProbability
         self.noveltyAttempts = noveltyAttempts
@@ -56,13 +58,16 @@ public struct NSGA2Settings: Codable, Sendable, Hashable {
     /// is outside [0, 1], novelty attempts are under 1, or the memo holds fewer than two generations' candidates.
     public func validate() throws {
         guard populationSize >= 2 else { throw SearchError.invalidSetting("population size must be at least 2, got \(populationSize)") }
-        guard populationSize <= 100_000 else { throw SearchError.invalidSetting("population size \(populationSize) is unreasonably large (at most 100000)") }
+        guard populationSize <= 100_000 else {
+            throw SearchError.invalidSetting("population size \(populationSize) is unreasonably large (at most 100000)")
+        }
         guard crossoverProbability >= 0, crossoverProbability <= 1 else {
             throw SearchError.invalidSetting("crossover probability must be in [0, 1], got \(crossoverProbability)")
         }
         guard noveltyAttempts >= 1 else { throw SearchError.invalidSetting("novelty attempts must be at least 1") }
         guard memoCapacity >= 2 * populationSize else {
-            throw SearchError.invalidSetting("the memo must hold at least two generations' candidates (\(2 * populationSize)), got \(memoCapacity)")
+            throw SearchError.invalidSetting(
+                "the memo must hold at least two generations' candidates (\(2 * populationSize)), got \(memoCapacity)")
         }
     }
 }
@@ -127,7 +132,8 @@ public struct NSGA2<Problem: SearchProblem>: Sendable {
         let population = state.population
         let (rank, crowding) = rankAndCrowding(population)
         func tournament(_ rng: inout SplitMix64) -> Int {
-            let a = rng.nextIndex(population.count), b = rng.nextIndex(population.count)
+            let a = rng.nextIndex(population.count)
+            let b = rng.nextIndex(population.count)
             if rank[a] != rank[b] { return rank[a] < rank[b] ? a : b }
             if crowding[a] != crowding[b] { return crowding[a] > crowding[b] ? a : b }
             return min(a, b)
@@ -140,7 +146,8 @@ public struct NSGA2<Problem: SearchProblem>: Sendable {
             repeat {
                 let first = population[tournament(&state.rng)].genome
                 let second = population[tournament(&state.rng)].genome
-                child = state.rng.nextUnit() < settings.crossoverProbability
+                child =
+                    state.rng.nextUnit() < settings.crossoverProbability
                     ? problem.crossover(first, second, using: &state.rng) : first
                 child = problem.mutate(child, using: &state.rng)
                 attempts += 1
@@ -159,9 +166,11 @@ public struct NSGA2<Problem: SearchProblem>: Sendable {
     /// Continues `state` until `generations` generations are complete, `shouldStop` says so, or
     /// the distinct-evaluation budget (if any) is spent. `afterGeneration` runs after every
     /// generation (checkpointing, progress); an error it throws ends the run.
-    public func run(_ state: inout State, generations: Int, evaluationBudget: Int? = nil,
-                    shouldStop: (State) -> Bool = { _ in false },
-                    afterGeneration: (State) throws -> Void = { _ in }) throws {
+    public func run(
+        _ state: inout State, generations: Int, evaluationBudget: Int? = nil,
+        shouldStop: (State) -> Bool = { _ in false },
+        afterGeneration: (State) throws -> Void = { _ in }
+    ) throws {
         while state.generation < generations && !shouldStop(state) {
             if let budget = evaluationBudget, state.stats.evaluations >= budget { break }
             try step(&state)
@@ -220,7 +229,9 @@ public struct NSGA2<Problem: SearchProblem>: Sendable {
         var outcomes: [Problem.Genome: Outcome<Problem.Payload>] = [:]
         for member in state.population { outcomes[problem.canonical(member.genome)] = member.outcome }
         for member in state.archive.members { outcomes[member.genome] = member.outcome }
-        var fresh: [Problem.Genome] = [], freshKeys: [GenomeKey] = [], again: [Problem.Genome] = []
+        var fresh: [Problem.Genome] = []
+        var freshKeys: [GenomeKey] = []
+        var again: [Problem.Genome] = []
         var pending = Set<Problem.Genome>()
         for genome in canonical where pending.insert(genome).inserted {
             let key = problem.memoKey(genome)

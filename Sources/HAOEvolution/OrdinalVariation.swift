@@ -47,7 +47,8 @@ public enum VariationOperators: Sendable, Hashable {
         }
         guard case .ordinal(var o) = chosen else {
             if crossoverEta != nil || mutationEta != nil {
-                throw SearchError.invalidSetting("distribution indices (--crossover-eta, --mutation-eta) belong to the ordinal operators, not to categorical ones")
+                throw SearchError.invalidSetting(
+                    "distribution indices (--crossover-eta, --mutation-eta) belong to the ordinal operators, not to categorical ones")
             }
             return chosen
         }
@@ -76,7 +77,9 @@ public enum VariationOperators: Sendable, Hashable {
 
 extension VariationOperators: Codable {
     enum CodingKeys: String, CodingKey {
-        case kind, crossoverEta = "crossover_eta", mutationEta = "mutation_eta"
+        case kind
+        case crossoverEta = "crossover_eta"
+        case mutationEta = "mutation_eta"
         case geneCrossoverProbability = "gene_crossover_probability"
     }
 
@@ -88,15 +91,17 @@ extension VariationOperators: Codable {
         switch kind {
         case "categorical": self = .categorical
         case "ordinal":
-            let o = OrdinalVariation(crossoverEta: try c.decode(Double.self, forKey: .crossoverEta),
-                                     mutationEta: try c.decode(Double.self, forKey: .mutationEta),
-                                     geneCrossoverProbability: try c.decode(Double.self, forKey: .geneCrossoverProbability))
+            let o = OrdinalVariation(
+                crossoverEta: try c.decode(Double.self, forKey: .crossoverEta),
+                mutationEta: try c.decode(Double.self, forKey: .mutationEta),
+                geneCrossoverProbability: try c.decode(Double.self, forKey: .geneCrossoverProbability))
             do { try o.validate() } catch {
                 throw DecodingError.dataCorruptedError(forKey: .crossoverEta, in: c, debugDescription: "\(error)")
             }
             self = .ordinal(o)
         default:
-            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "variation '\(kind)' is neither 'ordinal' nor 'categorical'")
+            throw DecodingError.dataCorruptedError(
+                forKey: .kind, in: c, debugDescription: "variation '\(kind)' is neither 'ordinal' nor 'categorical'")
         }
     }
 
@@ -175,8 +180,11 @@ public struct OrdinalVariation: Sendable, Hashable {
     /// SBX on one gene: one of the two SBX children (each with probability 1/2), rounded.
     public func crossGene(_ a: Int, _ b: Int, count: Int, using rng: inout SplitMix64) -> Int {
         guard count > 1, a != b, rng.nextUnit() < geneCrossoverProbability else { return a }
-        let x1 = Double(min(a, b)), x2 = Double(max(a, b))
-        let lower = 0.0, upper = Double(count - 1), gap = x2 - x1
+        let x1 = Double(min(a, b))
+        let x2 = Double(max(a, b))
+        let lower = 0.0
+        let upper = Double(count - 1)
+        let gap = x2 - x1
         let u = rng.nextUnit()
         let exponent = 1 / (crossoverEta + 1)
         // Spread factor beta_q for a child on the side whose bound leaves room `beta` (in units of
@@ -185,7 +193,8 @@ public struct OrdinalVariation: Sendable, Hashable {
             let alpha = 2 - pow(beta, -(crossoverEta + 1))
             return u <= 1 / alpha ? pow(u * alpha, exponent) : pow(1 / (2 - u * alpha), exponent)
         }
-        let child = rng.nextUnit() < 0.5
+        let child =
+            rng.nextUnit() < 0.5
             ? 0.5 * (x1 + x2 - spread(1 + 2 * (x1 - lower) / gap) * gap)
             : 0.5 * (x1 + x2 + spread(1 + 2 * (upper - x2) / gap) * gap)
         return Self.round(child, count: count)
@@ -194,8 +203,10 @@ public struct OrdinalVariation: Sendable, Hashable {
     /// Polynomial mutation of one gene (always perturbs; the caller applies the rate), rounded.
     public func mutateGene(_ value: Int, count: Int, using rng: inout SplitMix64) -> Int {
         guard count > 1 else { return value }
-        let range = Double(count - 1), y = Double(value)
-        let below = y / range, above = (range - y) / range   // distances to the bounds, as fractions
+        let range = Double(count - 1)
+        let y = Double(value)
+        let below = y / range
+        let above = (range - y) / range  // distances to the bounds, as fractions
         let u = rng.nextUnit()
         let power = mutationEta + 1
         let delta: Double

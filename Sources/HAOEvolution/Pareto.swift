@@ -99,7 +99,8 @@ public enum Pareto {
         for m in points[0].indices {
             // Stable order (ties by index) keeps the result independent of sort implementation.
             let order = (0..<n).sorted { (points[$0][m], $0) < (points[$1][m], $1) }
-            let low = points[order[0]][m], high = points[order[n - 1]][m]
+            let low = points[order[0]][m]
+            let high = points[order[n - 1]][m]
             distance[order[0]] = .infinity
             distance[order[n - 1]] = .infinity
             guard high > low else { continue }
@@ -118,7 +119,7 @@ public enum Pareto {
         // Two objectives: one sort and a sweep (O(n log n)); the enumerated spaces have thousands of points.
         let order = points.indices.sorted { (points[$0][0], points[$0][1], $0) < (points[$1][0], points[$1][1], $1) }
         var kept: [Int] = []
-        var bestY = Double.infinity   // lowest second objective among points with a strictly smaller first one
+        var bestY = Double.infinity  // lowest second objective among points with a strictly smaller first one
         var k = 0
         while k < order.count {
             let x = points[order[k]][0]

@@ -24,7 +24,9 @@ public struct SearchStats: Codable, Sendable, Hashable {
     /// Distinct evaluations per wall-clock second of evaluation.
     public var evaluationsPerSecond: Double { evaluationWallSeconds > 0 ? Double(evaluations) / evaluationWallSeconds : 0 }
 
-    enum CodingKeys: String, CodingKey { case evaluations, cacheHits, reEvaluations, evaluationWallSeconds, phaseSeconds, counts, wallSeconds }
+    enum CodingKeys: String, CodingKey {
+        case evaluations, cacheHits, reEvaluations, evaluationWallSeconds, phaseSeconds, counts, wallSeconds
+    }
 
     /// Decodes the statistics a checkpoint holds.
     public init(from decoder: any Decoder) throws {
@@ -83,7 +85,8 @@ public struct SearchState<Genome: Hashable & Codable & Sendable, Payload: Codabl
 
     enum CodingKeys: String, CodingKey {
         case generation, rng, population, archive, evaluated, stats, memo
-        case memoCapacity = "memo_capacity", closestInfeasible = "closest_infeasible"
+        case memoCapacity = "memo_capacity"
+        case closestInfeasible = "closest_infeasible"
     }
 
     /// Decodes a checkpoint; the memo and history are absent when ``omitsMemoKey`` was set on the encoder.
@@ -93,7 +96,8 @@ public struct SearchState<Genome: Hashable & Codable & Sendable, Payload: Codabl
         generation = try c.decode(Int.self, forKey: .generation)
         let hex = try c.decode(String.self, forKey: .rng)
         guard let restored = SplitMix64(stateHex: hex) else {
-            throw DecodingError.dataCorruptedError(forKey: .rng, in: c, debugDescription: "random state '\(hex)' is not a 64-bit hex number")
+            throw DecodingError.dataCorruptedError(
+                forKey: .rng, in: c, debugDescription: "random state '\(hex)' is not a 64-bit hex number")
         }
         rng = restored
         population = try c.decode([Individual<Genome, Payload>].self, forKey: .population)
@@ -102,7 +106,8 @@ public struct SearchState<Genome: Hashable & Codable & Sendable, Payload: Codabl
         closestInfeasible = try c.decodeIfPresent(Individual<Genome, Payload>.self, forKey: .closestInfeasible)
         let capacity = try c.decodeIfPresent(Int.self, forKey: .memoCapacity) ?? NSGA2Settings.defaultMemoCapacity
         guard capacity >= 1 else {
-            throw DecodingError.dataCorruptedError(forKey: .memoCapacity, in: c, debugDescription: "memo capacity must be at least 1, got \(capacity)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .memoCapacity, in: c, debugDescription: "memo capacity must be at least 1, got \(capacity)")
         }
         memo = MemoWindow(capacity: capacity)
         historyIndex = [:]

@@ -100,8 +100,9 @@ public struct ArchDefDocument: Sendable, Hashable, Codable {
 
     /// The network the document describes.
     public func network() throws(ArchDefError) -> Network {
-        var network = try Network(name: name, resolution: resolution, inputChannels: inputChannels, stem: stem,
-                                  archDef: archDef, head: head)
+        var network = try Network(
+            name: name, resolution: resolution, inputChannels: inputChannels, stem: stem,
+            archDef: archDef, head: head)
         guard format == Self.formatName else {
             throw .badDocument(field: "format", reason: "is '\(format)', not \(Self.formatName)")
         }
@@ -117,16 +118,20 @@ public struct ArchDefDocument: Sendable, Hashable, Codable {
         let act = definition.defaultActivation
         if network.stem.stride != 2 { notes.append("timm's stem has stride 2; this network's has \(network.stem.stride)") }
         if network.stem.activation != act {
-            notes.append("timm applies act_layer (\(timmName(act))) to the stem; this network's stem uses \(network.stem.activation.rawValue)")
+            notes.append(
+                "timm applies act_layer (\(timmName(act))) to the stem; this network's stem uses \(network.stem.activation.rawValue)")
         }
         if network.head.activation != act && (network.head.hasConv || network.head.hiddenChannels != nil) {
-            notes.append("timm applies act_layer (\(timmName(act))) to the head; this network's head uses \(network.head.activation.rawValue)")
+            notes.append(
+                "timm applies act_layer (\(timmName(act))) to the head; this network's head uses \(network.head.activation.rawValue)")
         }
         if mobileNetV3 && network.head.hasConv == false {
             notes.append("the MobileNetV3 class is used without a final cn entry: the last block is pooled directly")
         }
         if !mobileNetV3 && definition.seRounding == .expandedDivisibleBy8 && network.blocks.contains(where: \.hasSqueezeExcite) {
-            notes.append("timm's EfficientNet class computes squeeze-excite widths from the block input; these follow make_divisible(expanded x ratio, 8) (the MobileNetV3 class's se_from_exp=True)")
+            notes.append(
+                "timm's EfficientNet class computes squeeze-excite widths from the block input; these follow make_divisible(expanded x ratio, 8) (the MobileNetV3 class's se_from_exp=True)"
+            )
         }
         return notes
     }

@@ -42,9 +42,11 @@ extension Network {
         var stageChannels = -1
         func closeStage() {
             guard !current.isEmpty else { return }
-            stages.append(current.map { run in
-                run.key.replacingOccurrences(of: "_R_", with: "_r\(run.count)_").replacingOccurrences(of: "_S_", with: "_s\(run.stride)_")
-            })
+            stages.append(
+                current.map { run in
+                    run.key.replacingOccurrences(of: "_R_", with: "_r\(run.count)_").replacingOccurrences(
+                        of: "_S_", with: "_s\(run.stride)_")
+                })
             current = []
         }
         for (index, block) in blocks.enumerated() {
@@ -77,8 +79,10 @@ extension Network {
 
     /// One block's string with placeholders `_R_` and `_S_` for repeats and stride, so that
     /// equal blocks have equal keys.
-    private func archDefKey(_ block: Block, index: Int, defaultActivation: Activation,
-                            rounding: SqueezeExciteRounding) throws(ArchDefExportError) -> String {
+    private func archDefKey(
+        _ block: Block, index: Int, defaultActivation: Activation,
+        rounding: SqueezeExciteRounding
+    ) throws(ArchDefExportError) -> String {
         func fail(_ reason: String) -> ArchDefExportError { ArchDefExportError(location: "block \(index)", reason: reason) }
         guard block.pointwiseGroups == 1 else { throw fail("grouped 1x1 convs (groups \(block.pointwiseGroups)) have no arch_def option") }
         guard block.activation != .linear else { throw fail("a block without activation has no arch_def option (nre, nr6, nhs, nsw)") }
@@ -87,14 +91,20 @@ extension Network {
             guard block.projectActivation == .linear else {
                 throw fail("an activated project conv in a block with an expand conv has no arch_def option")
             }
-            guard let ratio = Self.shortestRatio(matching: { ArchDefinition.makeDivisible(Double(block.inChannels) * $0) == block.expandedChannels },
-                                                 near: Double(block.expandedChannels) / Double(block.inChannels)) else {
-                throw fail("no expand ratio e gives make_divisible(\(block.inChannels) x e, 8) = \(block.expandedChannels) expanded channels")
+            guard
+                let ratio = Self.shortestRatio(
+                    matching: { ArchDefinition.makeDivisible(Double(block.inChannels) * $0) == block.expandedChannels },
+                    near: Double(block.expandedChannels) / Double(block.inChannels))
+            else {
+                throw fail(
+                    "no expand ratio e gives make_divisible(\(block.inChannels) x e, 8) = \(block.expandedChannels) expanded channels")
             }
             parts = ["ir", "R", "k\(block.kernel)", "S", "e\(ratio)"]
         } else if block.projectActivation != .linear {
             guard block.projectActivation == block.activation else {
-                throw fail("the pointwise conv's activation (\(block.projectActivation.rawValue)) differs from the depthwise conv's; timm's dsa uses one")
+                throw fail(
+                    "the pointwise conv's activation (\(block.projectActivation.rawValue)) differs from the depthwise conv's; timm's dsa uses one"
+                )
             }
             guard !block.hasResidual else { throw fail("timm's dsa blocks (activated pointwise conv) never add a residual") }
             parts = ["dsa", "R", "k\(block.kernel)", "S"]
@@ -126,8 +136,11 @@ extension Network {
         }
         guard let best else {
             let index = blocks.firstIndex { $0.hasSqueezeExcite && Self.seRatio($0, .blockInput) == nil }!
-            throw ArchDefExportError(location: "block \(index)",
-                                     reason: "no se ratio reproduces \(blocks[index].seChannels) squeeze-excite channels under either rounding (block input or make_divisible of the expanded width)")
+            throw ArchDefExportError(
+                location: "block \(index)",
+                reason:
+                    "no se ratio reproduces \(blocks[index].seChannels) squeeze-excite channels under either rounding (block input or make_divisible of the expanded width)"
+            )
         }
         return best.0
     }

@@ -1,6 +1,6 @@
 import Foundation
-import HAOSupport
 import HAONetwork
+import HAOSupport
 
 /// Why a point of a search's `frontier.json` could not be read.
 public struct FrontierReadError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -30,9 +30,10 @@ public enum FrontierPoints {
     public static func network(contentsOf url: URL, index: Int) throws(FrontierReadError) -> Network {
         let networks = try self.networks(contentsOf: url)
         guard index >= 0, index < networks.count else {
-            throw FrontierReadError(description: networks.isEmpty
-                ? "'\(url.path)' has no frontier points"
-                : "point \(index) does not exist: '\(url.path)' has \(networks.count) frontier points (0...\(networks.count - 1))")
+            throw FrontierReadError(
+                description: networks.isEmpty
+                    ? "'\(url.path)' has no frontier points"
+                    : "point \(index) does not exist: '\(url.path)' has \(networks.count) frontier points (0...\(networks.count - 1))")
         }
         return networks[index]
     }
@@ -55,7 +56,10 @@ public enum FrontierPoints {
             throw FrontierReadError(description: "'\(url.path)' is not a JSON object (expected a search's frontier.json)")
         }
         guard header.format == formatName else {
-            throw FrontierReadError(description: "'\(url.path)' has format \(header.format.map { "'\($0)'" } ?? "none"); expected '\(formatName)' (a search's frontier.json)")
+            throw FrontierReadError(
+                description:
+                    "'\(url.path)' has format \(header.format.map { "'\($0)'" } ?? "none"); expected '\(formatName)' (a search's frontier.json)"
+            )
         }
         let points: Points
         do { points = try JSONDecoder().decode(Points.self, from: data) } catch {

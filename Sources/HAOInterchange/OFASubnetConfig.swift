@@ -67,8 +67,9 @@ public struct OFASubnetConfig: Sendable, Hashable, Codable {
         /// The fixed stem: 3x3 stride-2 convolution to 16 channels, h_swish, W8A8.
         public static let stem = Stem(outChannels: 16, kernel: 3, stride: 2, activation: .hardSwish)
         /// The fixed first block: 16 -> 16, 3x3 depthwise, no expand conv, relu.
-        public static let firstBlock = Block(inChannels: 16, outChannels: 16, expandedChannels: 16, kernel: 3, stride: 1,
-                                             activation: .relu)
+        public static let firstBlock = Block(
+            inChannels: 16, outChannels: 16, expandedChannels: 16, kernel: 3, stride: 1,
+            activation: .relu)
         /// The fixed head: 1x1 conv to 960, pooling, 1x1 conv to 1280, 1000-way classifier, h_swish.
         public static let head = Head(convChannels: 960, hiddenChannels: 1280, classes: 1000, activation: .hardSwish)
 
@@ -92,7 +93,9 @@ public struct OFASubnetConfig: Sendable, Hashable, Codable {
         var stem = network.stem
         stem.precision = Space.stem.precision
         guard stem == Space.stem else {
-            throw fail("the stem is \(network.stem.kernel)x\(network.stem.kernel)/\(network.stem.stride) to \(network.stem.outChannels) channels (\(network.stem.activation.rawValue)); OFA's is 3x3/2 to 16 (h_swish)")
+            throw fail(
+                "the stem is \(network.stem.kernel)x\(network.stem.kernel)/\(network.stem.stride) to \(network.stem.outChannels) channels (\(network.stem.activation.rawValue)); OFA's is 3x3/2 to 16 (h_swish)"
+            )
         }
         var head = network.head
         head.precision = Space.head.precision
@@ -104,7 +107,9 @@ public struct OFASubnetConfig: Sendable, Hashable, Codable {
         guard first == Space.firstBlock else {
             throw fail("block 0 is not OFA's fixed first block (16 -> 16, 3x3 depthwise without expand conv or squeeze-excite, relu)")
         }
-        var ks: [Int] = [], e: [Int] = [], d: [Int] = []
+        var ks: [Int] = []
+        var e: [Int] = []
+        var d: [Int] = []
         var index = 1
         for stage in 0..<Space.stageWidths.count {
             let (kernels, ratios) = try Self.stage(stage, of: network, from: &index)
@@ -121,7 +126,8 @@ public struct OFASubnetConfig: Sendable, Hashable, Codable {
     /// Reads one stage's blocks starting at `index`: their kernels and expand ratios.
     private static func stage(_ stage: Int, of network: Network, from index: inout Int) throws(OFAConfigError) -> ([Int], [Int]) {
         let width = Space.stageWidths[stage]
-        var kernels: [Int] = [], ratios: [Int] = []
+        var kernels: [Int] = []
+        var ratios: [Int] = []
         while index < network.blocks.count, network.blocks[index].outChannels == width {
             let block = network.blocks[index]
             let at = "block \(index) (stage \(stage + 1), \(width) channels)"
@@ -130,22 +136,31 @@ public struct OFASubnetConfig: Sendable, Hashable, Codable {
                 throw OFAConfigError(reason: "\(at): kernel \(block.kernel) is not one of OFA's 3, 5, 7")
             }
             guard let ratio = Space.expandRatios.first(where: { Space.expanded(block.inChannels, $0) == block.expandedChannels }) else {
-                throw OFAConfigError(reason: "\(at): \(block.expandedChannels) expanded channels from \(block.inChannels) is none of OFA's expand ratios 3, 4, 6")
+                throw OFAConfigError(
+                    reason:
+                        "\(at): \(block.expandedChannels) expanded channels from \(block.inChannels) is none of OFA's expand ratios 3, 4, 6"
+                )
             }
-            let expected = Block(inChannels: block.inChannels, outChannels: width, expandedChannels: block.expandedChannels,
-                                 kernel: block.kernel, stride: stride,
-                                 seChannels: Space.stageSqueezeExcite[stage] ? Space.squeezeExcite(block.expandedChannels) : 0,
-                                 activation: Space.stageActivations[stage], precision: block.precision)
+            let expected = Block(
+                inChannels: block.inChannels, outChannels: width, expandedChannels: block.expandedChannels,
+                kernel: block.kernel, stride: stride,
+                seChannels: Space.stageSqueezeExcite[stage] ? Space.squeezeExcite(block.expandedChannels) : 0,
+                activation: Space.stageActivations[stage], precision: block.precision)
             guard block == expected else {
-                throw OFAConfigError(reason: "\(at): stride, activation, squeeze-excite or residual differ from OFA's stage (stride \(stride), \(expected.activation.rawValue), squeeze-excite \(expected.seChannels))")
+                throw OFAConfigError(
+                    reason:
+                        "\(at): stride, activation, squeeze-excite or residual differ from OFA's stage (stride \(stride), \(expected.activation.rawValue), squeeze-excite \(expected.seChannels))"
+                )
             }
             kernels.append(block.kernel)
             ratios.append(ratio)
             index += 1
         }
         guard Space.depths.contains(kernels.count) else {
-            throw OFAConfigError(reason: "stage \(stage + 1) (\(width) channels) has \(kernels.count) blocks; OFA's stages have 2 to 4"
-                                 + (kernels.isEmpty && index < network.blocks.count ? " (block \(index) has \(network.blocks[index].outChannels) channels)" : ""))
+            throw OFAConfigError(
+                reason: "stage \(stage + 1) (\(width) channels) has \(kernels.count) blocks; OFA's stages have 2 to 4"
+                    + (kernels.isEmpty && index < network.blocks.count
+                        ? " (block \(index) has \(network.blocks[index].outChannels) channels)" : ""))
         }
         return (kernels, ratios)
     }
@@ -167,10 +182,12 @@ public struct OFASubnetConfig: Sendable, Hashable, Codable {
                     throw OFAConfigError(reason: "slot \(slot): kernel \(ks[slot]) or expand ratio \(e[slot]) is not one of OFA's")
                 }
                 let expanded = Space.expanded(channels, e[slot])
-                blocks.append(Block(inChannels: channels, outChannels: Space.stageWidths[stage], expandedChannels: expanded,
-                                    kernel: ks[slot], stride: position == 0 ? Space.stageStrides[stage] : 1,
-                                    seChannels: Space.stageSqueezeExcite[stage] ? Space.squeezeExcite(expanded) : 0,
-                                    activation: Space.stageActivations[stage]))
+                blocks.append(
+                    Block(
+                        inChannels: channels, outChannels: Space.stageWidths[stage], expandedChannels: expanded,
+                        kernel: ks[slot], stride: position == 0 ? Space.stageStrides[stage] : 1,
+                        seChannels: Space.stageSqueezeExcite[stage] ? Space.squeezeExcite(expanded) : 0,
+                        activation: Space.stageActivations[stage]))
                 channels = Space.stageWidths[stage]
             }
         }

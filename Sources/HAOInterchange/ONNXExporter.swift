@@ -66,7 +66,8 @@ public enum ONNXExporter {
         model.opsetImport = [opsetID]
         model.producerName = "hao"
         model.producerVersion = options.producerVersion
-        model.docString = "\(network.name): an MBConv-family network exported by hao (HAO in Swift). "
+        model.docString =
+            "\(network.name): an MBConv-family network exported by hao (HAO in Swift). "
             + (options.weights == .none
                 ? "Weightless: every weight and bias is a graph input with its shape."
                 : "Random He-uniform weights (seed \(options.seed)), zero biases.")
@@ -76,7 +77,8 @@ public enum ONNXExporter {
         graph.name = network.name
         graph.node = builder.nodes
         graph.initializer = builder.initializers
-        graph.input = [ONNXGraphBuilder.valueInfo("image", shape: [1, network.inputChannels, network.resolution, network.resolution])]
+        graph.input =
+            [ONNXGraphBuilder.valueInfo("image", shape: [1, network.inputChannels, network.resolution, network.resolution])]
             + builder.weightInputs
         graph.output = [ONNXGraphBuilder.valueInfo(builder.output, shape: [1, network.head.classes])]
         model.graph = graph

@@ -62,7 +62,8 @@ struct ONNXGraph {
         for (index, node) in nodes.enumerated() {
             for output in node.output where !output.isEmpty {
                 if produced[output] != nil {
-                    throw .unsupportedGraph("tensor '\(output)' is produced twice (by node \(label(produced[output]!)) and node \(label(index)))")
+                    throw .unsupportedGraph(
+                        "tensor '\(output)' is produced twice (by node \(label(produced[output]!)) and node \(label(index)))")
                 }
                 produced[output] = index
             }
@@ -70,7 +71,8 @@ struct ONNXGraph {
         for (index, node) in nodes.enumerated() {
             for input in node.input where !input.isEmpty {
                 if let source = produced[input], source >= index {
-                    throw .unsupportedGraph("node \(label(index)) reads '\(input)' before it is produced: the graph is not in topological order or has a cycle")
+                    throw .unsupportedGraph(
+                        "node \(label(index)) reads '\(input)' before it is produced: the graph is not in topological order or has a cycle")
                 }
             }
         }

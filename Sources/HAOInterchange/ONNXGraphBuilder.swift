@@ -22,10 +22,12 @@ struct ONNXGraphBuilder {
 
     mutating func build(_ network: Network) {
         // The SE gate and reduce activation the format leaves open (see ONNXExporter).
-        let usesHardSwish = network.stem.activation == .hardSwish || network.head.activation == .hardSwish
+        let usesHardSwish =
+            network.stem.activation == .hardSwish || network.head.activation == .hardSwish
             || network.blocks.contains { $0.activation == .hardSwish }
-        var x = conv("stem", input: "image", inChannels: network.inputChannels, outChannels: network.stem.outChannels,
-                     kernel: network.stem.kernel, stride: network.stem.stride, groups: 1, bias: true)
+        var x = conv(
+            "stem", input: "image", inChannels: network.inputChannels, outChannels: network.stem.outChannels,
+            kernel: network.stem.kernel, stride: network.stem.stride, groups: 1, bias: true)
         x = activation(network.stem.activation, "stem", x)
         for (index, block) in network.blocks.enumerated() {
             x = self.block(block, name: "blocks.\(index)", input: x, hardSigmoidGate: usesHardSwish)
@@ -33,7 +35,8 @@ struct ONNXGraphBuilder {
         let head = network.head
         var features = network.blocks.last!.outChannels
         if head.hasConv {
-            x = conv("head.conv", input: x, inChannels: features, outChannels: head.convChannels, kernel: 1, stride: 1, groups: 1, bias: true)
+            x = conv(
+                "head.conv", input: x, inChannels: features, outChannels: head.convChannels, kernel: 1, stride: 1, groups: 1, bias: true)
             x = activation(head.activation, "head.conv", x)
             features = head.convChannels
         }
@@ -52,28 +55,34 @@ struct ONNXGraphBuilder {
     private mutating func block(_ block: Block, name: String, input: String, hardSigmoidGate: Bool) -> String {
         var x = input
         if block.hasExpand {
-            x = conv("\(name).expand", input: x, inChannels: block.inChannels, outChannels: block.expandedChannels, kernel: 1,
-                     stride: 1, groups: block.pointwiseGroups, bias: true)
+            x = conv(
+                "\(name).expand", input: x, inChannels: block.inChannels, outChannels: block.expandedChannels, kernel: 1,
+                stride: 1, groups: block.pointwiseGroups, bias: true)
             x = activation(block.activation, "\(name).expand", x)
         }
-        x = conv("\(name).dw", input: x, inChannels: block.expandedChannels, outChannels: block.expandedChannels,
-                 kernel: block.kernel, stride: block.stride, groups: block.expandedChannels, bias: true)
+        x = conv(
+            "\(name).dw", input: x, inChannels: block.expandedChannels, outChannels: block.expandedChannels,
+            kernel: block.kernel, stride: block.stride, groups: block.expandedChannels, bias: true)
         x = activation(block.activation, "\(name).dw", x)
         if block.hasSqueezeExcite {
             let se = "\(name).se"
             var s = node("GlobalAveragePool", "\(se).pool", [x])
-            s = conv("\(se).reduce", input: s, inChannels: block.expandedChannels, outChannels: block.seChannels, kernel: 1,
-                     stride: 1, groups: 1, bias: true)
+            s = conv(
+                "\(se).reduce", input: s, inChannels: block.expandedChannels, outChannels: block.seChannels, kernel: 1,
+                stride: 1, groups: 1, bias: true)
             s = activation(block.activation == .swish ? .swish : .relu, "\(se).reduce", s)
-            s = conv("\(se).expand", input: s, inChannels: block.seChannels, outChannels: block.expandedChannels, kernel: 1,
-                     stride: 1, groups: 1, bias: true)
-            s = hardSigmoidGate
+            s = conv(
+                "\(se).expand", input: s, inChannels: block.seChannels, outChannels: block.expandedChannels, kernel: 1,
+                stride: 1, groups: 1, bias: true)
+            s =
+                hardSigmoidGate
                 ? node("HardSigmoid", "\(se).gate", [s], [.float("alpha", 1.0 / 6), .float("beta", 0.5)])
                 : node("Sigmoid", "\(se).gate", [s])
             x = node("Mul", "\(se).scale", [x, s])
         }
-        x = conv("\(name).project", input: x, inChannels: block.expandedChannels, outChannels: block.outChannels, kernel: 1,
-                 stride: 1, groups: block.pointwiseGroups, bias: true)
+        x = conv(
+            "\(name).project", input: x, inChannels: block.expandedChannels, outChannels: block.outChannels, kernel: 1,
+            stride: 1, groups: block.pointwiseGroups, bias: true)
         x = activation(block.projectActivation, "\(name).project", x)
         if block.hasResidual { x = node("Add", "\(name).add", [x, input]) }
         return x
@@ -81,16 +90,20 @@ struct ONNXGraphBuilder {
 
     // MARK: - Layers
 
-    private mutating func conv(_ name: String, input: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int,
-                               groups: Int, bias: Bool) -> String {
+    private mutating func conv(
+        _ name: String, input: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int,
+        groups: Int, bias: Bool
+    ) -> String {
         let fanIn = kernel * kernel * inChannels / groups
         var inputs = [input, parameter("\(name).weight", shape: [outChannels, inChannels / groups, kernel, kernel], fanIn: fanIn)]
         if bias { inputs.append(parameter("\(name).bias", shape: [outChannels], fanIn: 0)) }
         let pad = kernel / 2
-        return node("Conv", name, inputs, [
-            .ints("kernel_shape", [kernel, kernel]), .ints("strides", [stride, stride]),
-            .ints("pads", [pad, pad, pad, pad]), .ints("dilations", [1, 1]), .int("group", groups),
-        ])
+        return node(
+            "Conv", name, inputs,
+            [
+                .ints("kernel_shape", [kernel, kernel]), .ints("strides", [stride, stride]),
+                .ints("pads", [pad, pad, pad, pad]), .ints("dilations", [1, 1]), .int("group", groups),
+            ])
     }
 
     private mutating func activation(_ activation: Activation, _ name: String, _ x: String) -> String {

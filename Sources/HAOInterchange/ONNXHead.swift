@@ -14,7 +14,10 @@ extension GraphWalker {
         } else {
             let conv = try convolution(first, inChannels: channels, size: size)
             guard conv.isPointwise, conv.groups == 1 else {
-                throw refuse(first, "the head conv must be 1x1 with stride 1 and groups 1 (kernel \(conv.kernel), stride \(conv.stride), groups \(conv.groups))")
+                throw refuse(
+                    first,
+                    "the head conv must be 1x1 with stride 1 and groups 1 (kernel \(conv.kernel), stride \(conv.stride), groups \(conv.groups))"
+                )
             }
             weightElements += conv.weightElements
             features = conv.outChannels
@@ -32,14 +35,16 @@ extension GraphWalker {
     }
 
     /// The FC layers after pooling, each with the activation after it, up to the graph output.
-    private mutating func fullyConnectedLayers(after pooled: String, features: Int) throws(ONNXImportError) -> [(FullyConnectedNode, Activation)] {
+    private mutating func fullyConnectedLayers(after pooled: String, features: Int) throws(ONNXImportError) -> [(
+        FullyConnectedNode, Activation
+    )] {
         var layers: [(FullyConnectedNode, Activation)] = []
         var width = features
         var tensor = skipVectorReshapes(pooled)
         while !graph.isGraphOutput(tensor) {
             let node = try onlyReader(of: tensor, expecting: "the classifier")
             let op = graph.op(node)
-            if (op == "Softmax" || op == "LogSoftmax"), !layers.isEmpty, graph.isGraphOutput(graph.output(node)) {
+            if op == "Softmax" || op == "LogSoftmax", !layers.isEmpty, graph.isGraphOutput(graph.output(node)) {
                 break
             }
             guard layers.count < 2 else {
@@ -58,18 +63,24 @@ extension GraphWalker {
         return layers
     }
 
-    private mutating func assembleHead(layers: [(FullyConnectedNode, Activation)], convChannels: Int,
-                                       convActivation: Activation?, lastBlockChannels: Int) throws(ONNXImportError) -> Head {
+    private mutating func assembleHead(
+        layers: [(FullyConnectedNode, Activation)], convChannels: Int,
+        convActivation: Activation?, lastBlockChannels: Int
+    ) throws(ONNXImportError) -> Head {
         let (classifier, classifierActivation) = layers[layers.count - 1]
         guard classifierActivation == .linear else {
-            throw refuse(classifier.node, "the classifier is followed by \(classifierActivation.rawValue); the format's classifier is linear")
+            throw refuse(
+                classifier.node, "the classifier is followed by \(classifierActivation.rawValue); the format's classifier is linear")
         }
         var hidden: FullyConnectedNode?
         var activation = convActivation ?? .linear
         if layers.count == 2 {
             let (layer, hiddenActivation) = layers[0]
             if let convActivation, convActivation != hiddenActivation {
-                throw refuse(layer.node, "its activation (\(hiddenActivation.rawValue)) differs from the head conv's (\(convActivation.rawValue)); the format has one head activation")
+                throw refuse(
+                    layer.node,
+                    "its activation (\(hiddenActivation.rawValue)) differs from the head conv's (\(convActivation.rawValue)); the format has one head activation"
+                )
             }
             hidden = layer
             activation = hiddenActivation
@@ -78,7 +89,8 @@ extension GraphWalker {
         if missingBias > 0 {
             note("the head's fully connected layers lack biases the format counts (\(missingBias) parameters more than the graph)")
         }
-        return Head(convChannels: convChannels, hiddenChannels: hidden?.outFeatures, classes: classifier.outFeatures,
-                    activation: activation, hasConv: convActivation != nil)
+        return Head(
+            convChannels: convChannels, hiddenChannels: hidden?.outFeatures, classes: classifier.outFeatures,
+            activation: activation, hasConv: convActivation != nil)
     }
 }

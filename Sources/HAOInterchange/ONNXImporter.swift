@@ -1,6 +1,6 @@
 import Foundation
-import HAOSupport
 import HAONetwork
+import HAOSupport
 import SwiftProtobuf
 
 /// Options of an ONNX import.
@@ -48,35 +48,41 @@ public struct ONNXImportResult: Sendable, Hashable {
 /// the node's name, op type and the reason. Weights are read only for their shapes.
 public enum ONNXImporter {
     /// Reads and imports an ONNX file.
-    public static func importNetwork(contentsOf url: URL, options: ONNXImportOptions = .init()) throws(ONNXImportError) -> ONNXImportResult {
+    public static func importNetwork(contentsOf url: URL, options: ONNXImportOptions = .init()) throws(ONNXImportError) -> ONNXImportResult
+    {
         let data: Data
         do { data = try InputFile.read(url) } catch {
             // The historical wording for a directory, which callers and tests match.
             let reason = error.reason == "it is a directory, not a file" ? "it is a directory" : error.reason
             throw .unreadable(path: url.path, reason: reason)
         }
-        return try importNetwork(from: data, source: "'\(url.path)'", defaultName: url.deletingPathExtension().lastPathComponent,
-                                 options: options)
+        return try importNetwork(
+            from: data, source: "'\(url.path)'", defaultName: url.deletingPathExtension().lastPathComponent,
+            options: options)
     }
 
     /// Imports an ONNX model from its bytes. `source` names it in messages; `defaultName` is
     /// the network's name when neither the options nor the file's metadata give one.
-    public static func importNetwork(from data: Data, source: String = "the input", defaultName: String = "imported",
-                                     options: ONNXImportOptions = .init()) throws(ONNXImportError) -> ONNXImportResult {
+    public static func importNetwork(
+        from data: Data, source: String = "the input", defaultName: String = "imported",
+        options: ONNXImportOptions = .init()
+    ) throws(ONNXImportError) -> ONNXImportResult {
         let model = try decodeModel(data, source: source)
         let graph = ONNXGraph(model: model)
         try graph.checkOrder()
         let image = try imageInput(graph)
         guard graph.outputs.count == 1 else {
-            throw .unsupportedGraph("the graph has \(graph.outputs.count) outputs (\(graph.outputs.joined(separator: ", "))); an image classifier has one")
+            throw .unsupportedGraph(
+                "the graph has \(graph.outputs.count) outputs (\(graph.outputs.joined(separator: ", "))); an image classifier has one")
         }
         let (inputChannels, resolution, sizeNote) = try inputGeometry(graph, image: image, override: options.resolution)
         var walker = GraphWalker(graph: graph, image: image)
         let (stem, blocks, head) = try walker.network(resolution: resolution, inputChannels: inputChannels)
         let metadata = ONNXNetworkMetadata(entries: model.metadataProps)
         let name = options.name ?? metadata.name ?? defaultName
-        var network = Network(name: name, reference: metadata.reference, resolution: resolution, inputChannels: inputChannels,
-                              stem: stem, blocks: blocks, head: head)
+        var network = Network(
+            name: name, reference: metadata.reference, resolution: resolution, inputChannels: inputChannels,
+            stem: stem, blocks: blocks, head: head)
         var notes = walker.notes
         if let sizeNote { notes.insert(sizeNote, at: 0) }
         if let precisionNote = metadata.applyPrecisions(to: &network) { notes.append(precisionNote) }
@@ -86,8 +92,9 @@ public enum ONNXImporter {
         }
         do { try network.validate() } catch { throw .invalidNetwork(error) }
         let producer = [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
-        return ONNXImportResult(network: network, notes: notes, graphWeightElements: walker.weightElements,
-                                opset: graph.opset, producer: producer)
+        return ONNXImportResult(
+            network: network, notes: notes, graphWeightElements: walker.weightElements,
+            opset: graph.opset, producer: producer)
     }
 
     static func decodeModel(_ data: Data, source: String) throws(ONNXImportError) -> Onnx_ModelProto {
@@ -126,26 +133,33 @@ public enum ONNXImporter {
         }
         if candidates.count > 1 { candidates = candidates.filter { (graph.declaredShapes[$0]?.count ?? 0) >= 3 } }
         guard candidates.count == 1 else {
-            throw .unsupportedGraph(candidates.isEmpty
-                ? "no graph input is read as data (an N x C x H x W image)"
-                : "\(candidates.count) inputs could be the image (\(candidates.joined(separator: ", "))); a classifier has one")
+            throw .unsupportedGraph(
+                candidates.isEmpty
+                    ? "no graph input is read as data (an N x C x H x W image)"
+                    : "\(candidates.count) inputs could be the image (\(candidates.joined(separator: ", "))); a classifier has one")
         }
         return candidates[0]
     }
 
     /// Channels and resolution of the image input; the resolution from the option when given.
-    private static func inputGeometry(_ graph: ONNXGraph, image: String,
-                                      override: Int?) throws(ONNXImportError) -> (Int, Int, String?) {
+    private static func inputGeometry(
+        _ graph: ONNXGraph, image: String,
+        override: Int?
+    ) throws(ONNXImportError) -> (Int, Int, String?) {
         let shape = graph.declaredShapes[image] ?? []
         guard shape.count == 4 else {
             let reader = graph.consumers[image]![0]
-            throw .unsupportedNode(node: graph.label(reader), op: graph.op(reader),
-                                   reason: "it reads the graph input '\(image)' of rank \(shape.count), not an N x C x H x W image; an MBConv network starts with its stem convolution")
+            throw .unsupportedNode(
+                node: graph.label(reader), op: graph.op(reader),
+                reason:
+                    "it reads the graph input '\(image)' of rank \(shape.count), not an N x C x H x W image; an MBConv network starts with its stem convolution"
+            )
         }
         guard let channels = shape[1] else {
             throw .unsupportedGraph("the image input '\(image)' has a symbolic channel count")
         }
-        let height = shape[2], width = shape[3]
+        let height = shape[2]
+        let width = shape[3]
         if let override {
             guard NetworkLimits.standard.resolutions.contains(override) else {
                 throw .unsupportedGraph("resolution \(override) is outside \(NetworkLimits.standard.resolutions)")

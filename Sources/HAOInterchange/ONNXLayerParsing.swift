@@ -39,7 +39,8 @@ extension GraphWalker {
         guard graph.op(node) == "Conv" else { throw refuse(node, "expected a convolution") }
         try requireStandardDomain(node)
         guard let weight = graph.input(node, 1), let shape = graph.shape(of: weight) else {
-            throw refuse(node, "the weight's shape is unknown: it is neither an initializer, a Constant, nor a graph input with a static shape")
+            throw refuse(
+                node, "the weight's shape is unknown: it is neither an initializer, a Constant, nor a graph input with a static shape")
         }
         guard shape.count == 4 else { throw refuse(node, "only 2-D convolutions are supported (weight of rank \(shape.count))") }
         guard shape.allSatisfy({ $0 >= 1 && $0 <= Self.maxDimension }) else {
@@ -52,7 +53,10 @@ extension GraphWalker {
         }
         let groups = graph.intAttribute(node, "group") ?? 1
         guard groups >= 1, groups <= Self.maxDimension, perGroup * groups == inChannels, out % groups == 0 else {
-            throw refuse(node, "groups \(groups) with a weight of \(perGroup) input channels per group does not fit the \(inChannels) channels reaching it")
+            throw refuse(
+                node,
+                "groups \(groups) with a weight of \(perGroup) input channels per group does not fit the \(inChannels) channels reaching it"
+            )
         }
         let dilations = graph.intsAttribute(node, "dilations") ?? [1, 1]
         guard dilations.allSatisfy({ $0 == 1 }) else { throw refuse(node, "dilation \(dilations) is not supported") }
@@ -64,10 +68,14 @@ extension GraphWalker {
         let outputSize = try convolutionOutputSize(node, size: size, kernel: height, stride: stride)
         let same = (size + stride - 1) / stride
         guard outputSize == same else {
-            throw refuse(node, "its padding gives a \(outputSize)x\(outputSize) output from \(size)x\(size); the format's convolutions use 'same' padding (ceil(\(size)/\(stride)) = \(same))")
+            throw refuse(
+                node,
+                "its padding gives a \(outputSize)x\(outputSize) output from \(size)x\(size); the format's convolutions use 'same' padding (ceil(\(size)/\(stride)) = \(same))"
+            )
         }
-        return ConvolutionNode(node: node, output: graph.output(node), inChannels: inChannels, outChannels: out, kernel: height,
-                               stride: stride, groups: groups, hasBias: graph.input(node, 2) != nil, outputSize: outputSize)
+        return ConvolutionNode(
+            node: node, output: graph.output(node), inChannels: inChannels, outChannels: out, kernel: height,
+            stride: stride, groups: groups, hasBias: graph.input(node, 2) != nil, outputSize: outputSize)
     }
 
     private func convolutionOutputSize(_ node: Int, size: Int, kernel: Int, stride: Int) throws(ONNXImportError) -> Int {
@@ -101,8 +109,9 @@ extension GraphWalker {
             guard conv.kernel == 1, conv.groups == 1 else {
                 throw refuse(node, "the \(role) as a convolution must be 1x1 with groups 1 (kernel \(conv.kernel), groups \(conv.groups))")
             }
-            return FullyConnectedNode(node: node, output: conv.output, inFeatures: features, outFeatures: conv.outChannels,
-                                      hasBias: conv.hasBias)
+            return FullyConnectedNode(
+                node: node, output: conv.output, inFeatures: features, outFeatures: conv.outChannels,
+                hasBias: conv.hasBias)
         case "Gemm":
             guard (graph.intAttribute(node, "transA") ?? 0) == 0 else { throw refuse(node, "transA = 1 is not supported") }
             let transposed = (graph.intAttribute(node, "transB") ?? 0) != 0
@@ -111,8 +120,9 @@ extension GraphWalker {
             guard inputs == features else {
                 throw refuse(node, "the \(role) takes \(inputs) features but \(features) reach it")
             }
-            return FullyConnectedNode(node: node, output: graph.output(node), inFeatures: inputs, outFeatures: outputs,
-                                      hasBias: graph.input(node, 2) != nil)
+            return FullyConnectedNode(
+                node: node, output: graph.output(node), inFeatures: inputs, outFeatures: outputs,
+                hasBias: graph.input(node, 2) != nil)
         case "MatMul":
             let (inputs, outputs) = try matrixShape(node)
             guard inputs == features else {
@@ -120,7 +130,8 @@ extension GraphWalker {
             }
             let product = graph.output(node)
             if let add = onlyConsumer(of: product), graph.op(add) == "Add", let bias = otherInput(add, than: product),
-               graph.isParameter(bias, image: image), graph.shape(of: bias)?.reduce(1, *) == outputs {
+                graph.isParameter(bias, image: image), graph.shape(of: bias)?.reduce(1, *) == outputs
+            {
                 return FullyConnectedNode(node: node, output: graph.output(add), inFeatures: inputs, outFeatures: outputs, hasBias: true)
             }
             return FullyConnectedNode(node: node, output: product, inFeatures: inputs, outFeatures: outputs, hasBias: false)
@@ -135,7 +146,8 @@ extension GraphWalker {
             throw refuse(node, "its second operand is not a weight: only a vector times a weight matrix is a fully connected layer")
         }
         guard let shape = graph.shape(of: weight), shape.count == 2,
-              shape.allSatisfy({ $0 >= 1 && $0 <= Self.maxDimension }) else {
+            shape.allSatisfy({ $0 >= 1 && $0 <= Self.maxDimension })
+        else {
             throw refuse(node, "the weight's shape is unknown or not a matrix within 1...\(Self.maxDimension)")
         }
         return (shape[0], shape[1])

@@ -24,8 +24,9 @@ struct ONNXNetworkMetadata: Equatable {
     init(network: Network) {
         name = network.name
         func pair(_ p: Precision) -> [Int] { [p.weightBits, p.activationBits] }
-        precisions = Precisions(stem: pair(network.stem.precision), blocks: network.blocks.map { pair($0.precision) },
-                                head: pair(network.head.precision))
+        precisions = Precisions(
+            stem: pair(network.stem.precision), blocks: network.blocks.map { pair($0.precision) },
+            head: pair(network.head.precision))
         reference = network.reference
     }
 
@@ -61,8 +62,10 @@ struct ONNXNetworkMetadata: Equatable {
         let allowed = NetworkLimits.standard.bitWidths
         let pairs = [precisions.stem, precisions.head] + precisions.blocks
         guard precisions.blocks.count == network.blocks.count,
-              pairs.allSatisfy({ $0.count == 2 && allowed.contains($0[0]) && allowed.contains($0[1]) }) else {
-            return "the file's \(Self.precisionKey) metadata does not fit the graph (\(precisions.blocks.count) blocks); every layer is W8A8"
+            pairs.allSatisfy({ $0.count == 2 && allowed.contains($0[0]) && allowed.contains($0[1]) })
+        else {
+            return
+                "the file's \(Self.precisionKey) metadata does not fit the graph (\(precisions.blocks.count) blocks); every layer is W8A8"
         }
         func precision(_ pair: [Int]) -> Precision { Precision(weightBits: pair[0], activationBits: pair[1]) }
         network.stem.precision = precision(precisions.stem)

@@ -26,7 +26,8 @@ extension GraphWalker {
     func skipPassThrough(_ tensor: String) -> String {
         var current = tensor
         while let next = onlyConsumer(of: current), Self.passThroughOps.contains(graph.op(next)),
-              graph.input(next, 0) == current {
+            graph.input(next, 0) == current
+        {
             current = graph.output(next)
         }
         return current
@@ -36,8 +37,9 @@ extension GraphWalker {
     func skipVectorReshapes(_ tensor: String) -> String {
         var current = tensor
         while let next = onlyConsumer(of: current),
-              Self.passThroughOps.contains(graph.op(next)) || Self.vectorReshapeOps.contains(graph.op(next)),
-              graph.input(next, 0) == current {
+            Self.passThroughOps.contains(graph.op(next)) || Self.vectorReshapeOps.contains(graph.op(next)),
+            graph.input(next, 0) == current
+        {
             current = graph.output(next)
         }
         return current
@@ -69,7 +71,9 @@ extension GraphWalker {
                 if low == 0 && high == nil { return (.relu, graph.output(node)) }
                 throw refuse(node, "Clip to [\(format(low)), \(format(high))] is neither relu [0, inf) nor relu6 [0, 6]")
             case let op where Self.otherActivations.contains(op):
-                throw refuse(node, "activation \(op) is not one the network format has (relu, relu6 as Clip(0, 6), h_swish, swish as x * Sigmoid(x))")
+                throw refuse(
+                    node, "activation \(op) is not one the network format has (relu, relu6 as Clip(0, 6), h_swish, swish as x * Sigmoid(x))"
+                )
             default:
                 return (.linear, t)
             }
@@ -86,7 +90,8 @@ extension GraphWalker {
     /// `x * Sigmoid(x)`.
     private func swish(_ x: String, gate: Int, product: Int) -> String? {
         guard graph.op(gate) == "Sigmoid", graph.op(product) == "Mul",
-              isProduct(product, of: x, and: graph.output(gate)) else { return nil }
+            isProduct(product, of: x, and: graph.output(gate))
+        else { return nil }
         return graph.output(product)
     }
 
@@ -94,11 +99,13 @@ extension GraphWalker {
     private func hardSwish(_ x: String, gate: Int, product: Int) throws(ONNXImportError) -> String? {
         guard graph.op(product) == "Mul" else { return nil }
         if let sigmoid = try hardSigmoid(x, first: gate, requireTorchSlope: true),
-           isProduct(product, of: x, and: sigmoid) {
+            isProduct(product, of: x, and: sigmoid)
+        {
             return graph.output(product)
         }
         if let relu6 = try reluSixOfXPlusThree(x, first: gate), isProduct(product, of: x, and: relu6),
-           let divide = onlyConsumer(of: graph.output(product)), isScaling(divide, byOneOver: 6) {
+            let divide = onlyConsumer(of: graph.output(product)), isScaling(divide, byOneOver: 6)
+        {
             return graph.output(divide)
         }
         return nil
@@ -114,7 +121,8 @@ extension GraphWalker {
             return graph.output(first)
         }
         if let relu6 = try reluSixOfXPlusThree(x, first: first), let divide = onlyConsumer(of: relu6),
-           isScaling(divide, byOneOver: 6) {
+            isScaling(divide, byOneOver: 6)
+        {
             return graph.output(divide)
         }
         return nil
@@ -123,8 +131,9 @@ extension GraphWalker {
     /// `relu6(x + 3)` written as `Add(x, 3) -> Clip(0, 6)`.
     private func reluSixOfXPlusThree(_ x: String, first: Int) throws(ONNXImportError) -> String? {
         guard graph.op(first) == "Add", let other = otherInput(first, than: x),
-              graph.constantValues(other) == [3], let clip = onlyConsumer(of: graph.output(first)),
-              graph.op(clip) == "Clip" else { return nil }
+            graph.constantValues(other) == [3], let clip = onlyConsumer(of: graph.output(first)),
+            graph.op(clip) == "Clip"
+        else { return nil }
         let (low, high) = try clipBounds(clip)
         return low == 0 && high == 6 ? graph.output(clip) : nil
     }
@@ -208,7 +217,8 @@ extension GraphWalker {
             let axes = try reduceAxes(node)
             if axes == [2, 3] { return graph.output(node) }
             guard axes.count == 1, let next = onlyConsumer(of: graph.output(node)), graph.op(next) == "ReduceMean",
-                  graph.intAttribute(node, "keepdims") ?? 1 == 1 else {
+                graph.intAttribute(node, "keepdims") ?? 1 == 1
+            else {
                 throw refuse(node, "a mean over axes \(axes) is not global average pooling (axes 2 and 3)")
             }
             let second = try reduceAxes(next)

@@ -39,7 +39,9 @@ struct GraphWalker {
     mutating func network(resolution: Int, inputChannels: Int) throws(ONNXImportError) -> (Stem, [Block], Head) {
         let first = try onlyReader(of: image, expecting: "the stem convolution")
         let stemConv = try convolution(first, inChannels: inputChannels, size: resolution)
-        guard stemConv.groups == 1 else { throw refuse(first, "the stem must be an ordinary convolution (groups 1, not \(stemConv.groups))") }
+        guard stemConv.groups == 1 else {
+            throw refuse(first, "the stem must be an ordinary convolution (groups 1, not \(stemConv.groups))")
+        }
         weightElements += stemConv.weightElements
         let (stemActivation, stemOut) = try activation(after: stemConv.output)
         var tensor = stemOut
@@ -70,13 +72,21 @@ struct GraphWalker {
         guard convs.count == 1 else {
             let other = readers.first { graph.op($0) != "Add" } ?? readers.first
             guard let other else { throw refuseTensor(tensor, "the network ends here without a classifier head") }
-            if convs.count > 1 { throw refuse(convs[1], "a second convolution reads the same tensor: a branch, which MBConv networks do not have") }
-            throw refuse(other, "\(graph.op(other)) is not part of the MBConv family here: after the stem and after each block comes a block's 1x1 expand or depthwise convolution, or the head")
+            if convs.count > 1 {
+                throw refuse(convs[1], "a second convolution reads the same tensor: a branch, which MBConv networks do not have")
+            }
+            throw refuse(
+                other,
+                "\(graph.op(other)) is not part of the MBConv family here: after the stem and after each block comes a block's 1x1 expand or depthwise convolution, or the head"
+            )
         }
         let conv = try convolution(convs[0], inChannels: channels, size: size)
         if conv.isDepthwise { return conv }
         guard conv.isPointwise else {
-            throw refuse(conv.node, "a \(conv.kernel)x\(conv.kernel) convolution with groups \(conv.groups) and stride \(conv.stride) where a block's 1x1 expand (stride 1) or depthwise conv was expected")
+            throw refuse(
+                conv.node,
+                "a \(conv.kernel)x\(conv.kernel) convolution with groups \(conv.groups) and stride \(conv.stride) where a block's 1x1 expand (stride 1) or depthwise conv was expected"
+            )
         }
         // A 1x1 conv starts a block when a depthwise conv follows, the head when pooling does.
         let (_, next) = try activation(after: conv.output)
@@ -88,8 +98,10 @@ struct GraphWalker {
 
     // MARK: - Blocks
 
-    private mutating func block(from input: String, firstConv: ConvolutionNode, channels: Int,
-                                size: Int) throws(ONNXImportError) -> (Block, String, Int) {
+    private mutating func block(
+        from input: String, firstConv: ConvolutionNode, channels: Int,
+        size: Int
+    ) throws(ONNXImportError) -> (Block, String, Int) {
         var tensor: String
         var expandActivation: Activation?
         var expanded = channels
@@ -103,16 +115,24 @@ struct GraphWalker {
         } else {
             tensor = input
         }
-        let depthwiseNode = firstConv.isDepthwise ? firstConv.node
+        let depthwiseNode =
+            firstConv.isDepthwise
+            ? firstConv.node
             : try onlyReader(of: tensor, expecting: "the block's depthwise convolution")
         let depthwise = try convolution(depthwiseNode, inChannels: expanded, size: size)
         guard depthwise.isDepthwise else {
-            throw refuse(depthwiseNode, "expected a depthwise convolution (groups = channels = \(expanded)) after the expand conv, found groups \(depthwise.groups) with \(depthwise.outChannels) outputs")
+            throw refuse(
+                depthwiseNode,
+                "expected a depthwise convolution (groups = channels = \(expanded)) after the expand conv, found groups \(depthwise.groups) with \(depthwise.outChannels) outputs"
+            )
         }
         weightElements += depthwise.weightElements
         var (activation, afterDepthwise) = try self.activation(after: depthwise.output)
         if let expandActivation, expandActivation != activation {
-            throw refuse(depthwiseNode, "its activation (\(activation.rawValue)) differs from the expand conv's (\(expandActivation.rawValue)); the format has one activation per block")
+            throw refuse(
+                depthwiseNode,
+                "its activation (\(activation.rawValue)) differs from the expand conv's (\(expandActivation.rawValue)); the format has one activation per block"
+            )
         }
         afterDepthwise = skipPassThrough(afterDepthwise)
         var seChannels = 0
@@ -123,18 +143,25 @@ struct GraphWalker {
         let projectNode = try onlyReader(of: afterDepthwise, expecting: "the block's 1x1 project convolution")
         let project = try convolution(projectNode, inChannels: expanded, size: depthwise.outputSize)
         guard project.isPointwise else {
-            throw refuse(projectNode, "expected the block's 1x1 project convolution (stride 1), found a \(project.kernel)x\(project.kernel) one with stride \(project.stride)")
+            throw refuse(
+                projectNode,
+                "expected the block's 1x1 project convolution (stride 1), found a \(project.kernel)x\(project.kernel) one with stride \(project.stride)"
+            )
         }
         if let expandGroups, expandGroups != project.groups {
-            throw refuse(projectNode, "groups \(project.groups) differ from the expand conv's \(expandGroups); the format has one pointwise group count per block")
+            throw refuse(
+                projectNode,
+                "groups \(project.groups) differ from the expand conv's \(expandGroups); the format has one pointwise group count per block"
+            )
         }
         weightElements += project.weightElements
         var (projectActivation, out) = try self.activation(after: project.output)
         out = skipPassThrough(out)
-        var block = Block(inChannels: channels, outChannels: project.outChannels, expandedChannels: expanded,
-                          kernel: depthwise.kernel, stride: depthwise.stride, seChannels: seChannels, activation: activation,
-                          pointwiseGroups: project.groups, projectActivation: projectActivation,
-                          unitExpandConv: expandActivation != nil && expanded == channels)
+        var block = Block(
+            inChannels: channels, outChannels: project.outChannels, expandedChannels: expanded,
+            kernel: depthwise.kernel, stride: depthwise.stride, seChannels: seChannels, activation: activation,
+            pointwiseGroups: project.groups, projectActivation: projectActivation,
+            unitExpandConv: expandActivation != nil && expanded == channels)
         let residual = try residualAdd(input: input, output: out, firstConv: firstConv.node, block: block)
         block.noSkip = block.canHaveResidual && residual == nil
         if let residual { out = graph.output(residual) }
@@ -150,7 +177,10 @@ struct GraphWalker {
             throw refuse(add, "reads the block's input; only the block's first conv and its residual Add may")
         }
         guard block.canHaveResidual else {
-            throw refuse(add, "a residual add around a block with stride \(block.stride) from \(block.inChannels) to \(block.outChannels) channels cannot exist")
+            throw refuse(
+                add,
+                "a residual add around a block with stride \(block.stride) from \(block.inChannels) to \(block.outChannels) channels cannot exist"
+            )
         }
         return add
     }
@@ -164,7 +194,10 @@ struct GraphWalker {
             if let out = try globalPool(reader, of: tensor, size: size) { pooled = out } else { scale = reader }
         }
         guard let pooled, let scale, graph.op(scale) == "Mul" else {
-            throw refuse(readers[1], "the depthwise output feeds two nodes; only squeeze-excite (global pooling and the Mul that scales by its gate) may branch there")
+            throw refuse(
+                readers[1],
+                "the depthwise output feeds two nodes; only squeeze-excite (global pooling and the Mul that scales by its gate) may branch there"
+            )
         }
         let reduceStart = try onlyReader(of: skipVectorReshapes(pooled), expecting: "the squeeze-excite reduce layer")
         let reduce = try fullyConnected(reduceStart, features: channels, role: "squeeze-excite reduce layer")

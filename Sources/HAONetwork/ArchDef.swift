@@ -109,7 +109,8 @@ public struct ArchDefBlock: Sendable, Hashable {
         func integer(_ option: String, _ digits: Substring) throws(ArchDefError) -> Int {
             // Bounded by the format's channel limit so that channel x ratio stays far from overflow.
             guard let value = Int(digits), value > 0, value <= NetworkLimits.standard.maxChannels else {
-                throw .badOption(block: text, option: option, reason: "needs a positive integer up to \(NetworkLimits.standard.maxChannels)")
+                throw .badOption(
+                    block: text, option: option, reason: "needs a positive integer up to \(NetworkLimits.standard.maxChannels)")
             }
             return value
         }
@@ -184,8 +185,10 @@ public struct ArchDefinition: Sendable, Hashable, Codable {
 
     /// Creates a definition from its fields; by default SE widths follow the block input (MnasNet, EfficientNet) and an `ir`
     /// block that does not widen has no expand conv (mobile-vision).
-    public init(stages: [[String]], defaultActivation: Activation, seRounding: SqueezeExciteRounding = .blockInput,
-                unitExpansion: UnitExpansion = .omitted) {
+    public init(
+        stages: [[String]], defaultActivation: Activation, seRounding: SqueezeExciteRounding = .blockInput,
+        unitExpansion: UnitExpansion = .omitted
+    ) {
         self.stages = stages
         self.defaultActivation = defaultActivation
         self.seRounding = seRounding
@@ -250,7 +253,8 @@ public struct ArchDefinition: Sendable, Hashable, Codable {
             }
             for repeatIndex in 0..<spec.repeats {
                 let stride = repeatIndex == 0 ? spec.stride : 1
-                let expanded = spec.kind == .invertedResidual
+                let expanded =
+                    spec.kind == .invertedResidual
                     ? Self.makeDivisible(Double(channels) * spec.expandRatio) : channels
                 var se = 0
                 if spec.seRatio > 0 {
@@ -264,10 +268,12 @@ public struct ArchDefinition: Sendable, Hashable, Codable {
                 // `dsa` never skips (timm sets noskip for it); elsewhere `noskip` only matters where a residual could be.
                 let noSkip = canSkip && (spec.noSkip || spec.kind == .depthwiseSeparableActivated)
                 let unitConv = spec.kind == .invertedResidual && expanded == channels && unitExpansion == .conv
-                result.append(Block(inChannels: channels, outChannels: spec.outChannels, expandedChannels: expanded,
-                                    kernel: spec.kernel, stride: stride, seChannels: se, activation: activation,
-                                    projectActivation: spec.kind == .depthwiseSeparableActivated ? activation : .linear,
-                                    unitExpandConv: unitConv, noSkip: noSkip, precision: precision))
+                result.append(
+                    Block(
+                        inChannels: channels, outChannels: spec.outChannels, expandedChannels: expanded,
+                        kernel: spec.kernel, stride: stride, seChannels: se, activation: activation,
+                        projectActivation: spec.kind == .depthwiseSeparableActivated ? activation : .linear,
+                        unitExpandConv: unitConv, noSkip: noSkip, precision: precision))
                 channels = spec.outChannels
             }
         }
@@ -278,12 +284,15 @@ public struct ArchDefinition: Sendable, Hashable, Codable {
 extension Network {
     /// Builds a network from a timm-style `arch_def`. A final `cn_r1_k1_s1_cN` entry sets
     /// the head conv width (overriding `head.convChannels`), as in MobileNetV3.
-    public init(name: String, reference: Reference? = nil, resolution: Int, inputChannels: Int = 3,
-                stem: Stem, archDef: ArchDefinition, head: Head) throws(ArchDefError) {
+    public init(
+        name: String, reference: Reference? = nil, resolution: Int, inputChannels: Int = 3,
+        stem: Stem, archDef: ArchDefinition, head: Head
+    ) throws(ArchDefError) {
         let (blocks, headConv) = try archDef.blocks(inChannels: stem.outChannels)
         var head = head
         if let headConv { head.convChannels = headConv }
-        self.init(name: name, reference: reference, resolution: resolution, inputChannels: inputChannels,
-                  stem: stem, blocks: blocks, head: head)
+        self.init(
+            name: name, reference: reference, resolution: resolution, inputChannels: inputChannels,
+            stem: stem, blocks: blocks, head: head)
     }
 }

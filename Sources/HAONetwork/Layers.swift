@@ -75,50 +75,68 @@ extension Network {
         func outSize(_ input: Int, _ stride: Int) -> Int { (input + stride - 1) / stride }
 
         let stemOut = outSize(size, stem.stride)
-        result.append(Layer(role: .stem, kind: .convolution, inChannels: inputChannels, outChannels: stem.outChannels,
-                            kernel: stem.kernel, stride: stem.stride, groups: 1, inputSize: size, outputSize: stemOut,
-                            hasBias: false, precision: stem.precision))
+        result.append(
+            Layer(
+                role: .stem, kind: .convolution, inChannels: inputChannels, outChannels: stem.outChannels,
+                kernel: stem.kernel, stride: stem.stride, groups: 1, inputSize: size, outputSize: stemOut,
+                hasBias: false, precision: stem.precision))
         size = stemOut
         for (index, block) in blocks.enumerated() {
             if block.hasExpand {
-                result.append(Layer(role: .expand(block: index), kind: .pointwise, inChannels: block.inChannels,
-                                    outChannels: block.expandedChannels, kernel: 1, stride: 1, groups: block.pointwiseGroups,
-                                    inputSize: size, outputSize: size, hasBias: false, precision: block.precision))
+                result.append(
+                    Layer(
+                        role: .expand(block: index), kind: .pointwise, inChannels: block.inChannels,
+                        outChannels: block.expandedChannels, kernel: 1, stride: 1, groups: block.pointwiseGroups,
+                        inputSize: size, outputSize: size, hasBias: false, precision: block.precision))
             }
             let out = outSize(size, block.stride)
-            result.append(Layer(role: .depthwise(block: index), kind: .depthwise, inChannels: block.expandedChannels,
-                                outChannels: block.expandedChannels, kernel: block.kernel, stride: block.stride,
-                                groups: block.expandedChannels, inputSize: size, outputSize: out, hasBias: false,
-                                precision: block.precision))
+            result.append(
+                Layer(
+                    role: .depthwise(block: index), kind: .depthwise, inChannels: block.expandedChannels,
+                    outChannels: block.expandedChannels, kernel: block.kernel, stride: block.stride,
+                    groups: block.expandedChannels, inputSize: size, outputSize: out, hasBias: false,
+                    precision: block.precision))
             if block.hasSqueezeExcite {
-                result.append(Layer(role: .squeezeReduce(block: index), kind: .fullyConnected, inChannels: block.expandedChannels,
-                                    outChannels: block.seChannels, kernel: 1, stride: 1, groups: 1, inputSize: 1,
-                                    outputSize: 1, hasBias: true, precision: block.precision))
-                result.append(Layer(role: .squeezeExpand(block: index), kind: .fullyConnected, inChannels: block.seChannels,
-                                    outChannels: block.expandedChannels, kernel: 1, stride: 1, groups: 1, inputSize: 1,
-                                    outputSize: 1, hasBias: true, precision: block.precision))
+                result.append(
+                    Layer(
+                        role: .squeezeReduce(block: index), kind: .fullyConnected, inChannels: block.expandedChannels,
+                        outChannels: block.seChannels, kernel: 1, stride: 1, groups: 1, inputSize: 1,
+                        outputSize: 1, hasBias: true, precision: block.precision))
+                result.append(
+                    Layer(
+                        role: .squeezeExpand(block: index), kind: .fullyConnected, inChannels: block.seChannels,
+                        outChannels: block.expandedChannels, kernel: 1, stride: 1, groups: 1, inputSize: 1,
+                        outputSize: 1, hasBias: true, precision: block.precision))
             }
-            result.append(Layer(role: .project(block: index), kind: .pointwise, inChannels: block.expandedChannels,
-                                outChannels: block.outChannels, kernel: 1, stride: 1, groups: block.pointwiseGroups,
-                                inputSize: out, outputSize: out, hasBias: false, precision: block.precision))
+            result.append(
+                Layer(
+                    role: .project(block: index), kind: .pointwise, inChannels: block.expandedChannels,
+                    outChannels: block.outChannels, kernel: 1, stride: 1, groups: block.pointwiseGroups,
+                    inputSize: out, outputSize: out, hasBias: false, precision: block.precision))
             size = out
         }
         let lastChannels = blocks.last?.outChannels ?? stem.outChannels
         if head.hasConv {
-            result.append(Layer(role: .headConv, kind: .pointwise, inChannels: lastChannels, outChannels: head.convChannels,
-                                kernel: 1, stride: 1, groups: 1, inputSize: size, outputSize: size, hasBias: false,
-                                precision: head.precision))
+            result.append(
+                Layer(
+                    role: .headConv, kind: .pointwise, inChannels: lastChannels, outChannels: head.convChannels,
+                    kernel: 1, stride: 1, groups: 1, inputSize: size, outputSize: size, hasBias: false,
+                    precision: head.precision))
         }
         var features = head.convChannels
         if let hidden = head.hiddenChannels {
-            result.append(Layer(role: .headHidden, kind: .fullyConnected, inChannels: features, outChannels: hidden,
-                                kernel: 1, stride: 1, groups: 1, inputSize: 1, outputSize: 1, hasBias: true,
-                                precision: head.precision))
+            result.append(
+                Layer(
+                    role: .headHidden, kind: .fullyConnected, inChannels: features, outChannels: hidden,
+                    kernel: 1, stride: 1, groups: 1, inputSize: 1, outputSize: 1, hasBias: true,
+                    precision: head.precision))
             features = hidden
         }
-        result.append(Layer(role: .classifier, kind: .fullyConnected, inChannels: features, outChannels: head.classes,
-                            kernel: 1, stride: 1, groups: 1, inputSize: 1, outputSize: 1, hasBias: true,
-                            precision: head.precision))
+        result.append(
+            Layer(
+                role: .classifier, kind: .fullyConnected, inChannels: features, outChannels: head.classes,
+                kernel: 1, stride: 1, groups: 1, inputSize: 1, outputSize: 1, hasBias: true,
+                precision: head.precision))
         return result
     }
 

@@ -21,8 +21,10 @@ public struct Network: Sendable, Hashable, Codable {
 
     /// Creates a network from its fields (`inputChannels` defaults to 3, RGB). Nothing is checked here: call
     /// ``validate(limits:)`` before counting or mapping it.
-    public init(name: String, reference: Reference? = nil, resolution: Int, inputChannels: Int = 3,
-                stem: Stem, blocks: [Block], head: Head) {
+    public init(
+        name: String, reference: Reference? = nil, resolution: Int, inputChannels: Int = 3,
+        stem: Stem, blocks: [Block], head: Head
+    ) {
         self.name = name
         self.reference = reference
         self.resolution = resolution
@@ -84,10 +86,12 @@ public struct Reference: Sendable, Hashable, Codable {
     public var archDef: ArchDefinition?
 
     /// Creates a reference from its fields; only the paper citation is required.
-    public init(paper: String, top1: Double? = nil, macsMillions: Double? = nil,
-                paramsMillions: Double? = nil, notes: String? = nil,
-                releaseMacsMillions: Double? = nil, releaseParamsMillions: Double? = nil,
-                archDef: ArchDefinition? = nil) {
+    public init(
+        paper: String, top1: Double? = nil, macsMillions: Double? = nil,
+        paramsMillions: Double? = nil, notes: String? = nil,
+        releaseMacsMillions: Double? = nil, releaseParamsMillions: Double? = nil,
+        archDef: ArchDefinition? = nil
+    ) {
         self.paper = paper
         self.top1 = top1
         self.macsMillions = macsMillions
@@ -179,8 +183,9 @@ public struct Stem: Sendable, Hashable, Codable {
         kernel = try c.decodeIfPresent(Int.self, forKey: .kernel) ?? 3
         stride = try c.decodeIfPresent(Int.self, forKey: .stride) ?? 2
         activation = try c.decode(Activation.self, forKey: .activation)
-        precision = Precision(weightBits: try c.decodeIfPresent(Int.self, forKey: .weightBits) ?? 8,
-                              activationBits: try c.decodeIfPresent(Int.self, forKey: .activationBits) ?? 8)
+        precision = Precision(
+            weightBits: try c.decodeIfPresent(Int.self, forKey: .weightBits) ?? 8,
+            activationBits: try c.decodeIfPresent(Int.self, forKey: .activationBits) ?? 8)
     }
 
     /// Encodes every field, the bit widths as `weight_bits` and `activation_bits`.
@@ -233,10 +238,12 @@ public struct Block: Sendable, Hashable, Codable {
 
     /// Creates a block from its fields. The defaults give an ordinary W8A8 MBConv block: no squeeze-excite, ungrouped 1x1 convs,
     /// a linear project conv, and the residual add whenever the shapes allow it.
-    public init(inChannels: Int, outChannels: Int, expandedChannels: Int, kernel: Int, stride: Int,
-                seChannels: Int = 0, activation: Activation, pointwiseGroups: Int = 1,
-                projectActivation: Activation = .linear, unitExpandConv: Bool = false, noSkip: Bool = false,
-                precision: Precision = .w8a8) {
+    public init(
+        inChannels: Int, outChannels: Int, expandedChannels: Int, kernel: Int, stride: Int,
+        seChannels: Int = 0, activation: Activation, pointwiseGroups: Int = 1,
+        projectActivation: Activation = .linear, unitExpandConv: Bool = false, noSkip: Bool = false,
+        precision: Precision = .w8a8
+    ) {
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.expandedChannels = expandedChannels
@@ -290,8 +297,10 @@ public struct Block: Sendable, Hashable, Codable {
             }
             expandedChannels = product
         } else {
-            throw DecodingError.keyNotFound(CodingKeys.expandedChannels, .init(
-                codingPath: c.codingPath, debugDescription: "a block needs expanded_channels or expand_ratio"))
+            throw DecodingError.keyNotFound(
+                CodingKeys.expandedChannels,
+                .init(
+                    codingPath: c.codingPath, debugDescription: "a block needs expanded_channels or expand_ratio"))
         }
         kernel = try c.decode(Int.self, forKey: .kernel)
         stride = try c.decode(Int.self, forKey: .stride)
@@ -301,8 +310,9 @@ public struct Block: Sendable, Hashable, Codable {
         projectActivation = try c.decodeIfPresent(Activation.self, forKey: .projectActivation) ?? .linear
         unitExpandConv = try c.decodeIfPresent(Bool.self, forKey: .unitExpandConv) ?? false
         noSkip = try c.decodeIfPresent(Bool.self, forKey: .noSkip) ?? false
-        precision = Precision(weightBits: try c.decodeIfPresent(Int.self, forKey: .weightBits) ?? 8,
-                              activationBits: try c.decodeIfPresent(Int.self, forKey: .activationBits) ?? 8)
+        precision = Precision(
+            weightBits: try c.decodeIfPresent(Int.self, forKey: .weightBits) ?? 8,
+            activationBits: try c.decodeIfPresent(Int.self, forKey: .activationBits) ?? 8)
     }
 
     /// Encodes the block with `expanded_channels` (never `expand_ratio`); optional fields at their defaults are omitted.
@@ -343,8 +353,10 @@ public struct Head: Sendable, Hashable, Codable {
     public var hasConv: Bool
 
     /// Creates a head from its fields; defaults: no hidden layer, 1000 classes, W8A8, with a head conv.
-    public init(convChannels: Int, hiddenChannels: Int? = nil, classes: Int = 1000,
-                activation: Activation, precision: Precision = .w8a8, hasConv: Bool = true) {
+    public init(
+        convChannels: Int, hiddenChannels: Int? = nil, classes: Int = 1000,
+        activation: Activation, precision: Precision = .w8a8, hasConv: Bool = true
+    ) {
         self.convChannels = convChannels
         self.hiddenChannels = hiddenChannels
         self.classes = classes
@@ -369,8 +381,9 @@ public struct Head: Sendable, Hashable, Codable {
         hiddenChannels = try c.decodeIfPresent(Int.self, forKey: .hiddenChannels)
         classes = try c.decodeIfPresent(Int.self, forKey: .classes) ?? 1000
         activation = try c.decode(Activation.self, forKey: .activation)
-        precision = Precision(weightBits: try c.decodeIfPresent(Int.self, forKey: .weightBits) ?? 8,
-                              activationBits: try c.decodeIfPresent(Int.self, forKey: .activationBits) ?? 8)
+        precision = Precision(
+            weightBits: try c.decodeIfPresent(Int.self, forKey: .weightBits) ?? 8,
+            activationBits: try c.decodeIfPresent(Int.self, forKey: .activationBits) ?? 8)
         hasConv = try c.decodeIfPresent(Bool.self, forKey: .hasConv) ?? true
     }
 

@@ -24,7 +24,7 @@ extension Network {
         do {
             return try JSONFile.decode(Network.self, from: data, source: source, integerFields: integerFields)
         } catch {
-            if case let .wrongValue(source, path, detail) = error, path.hasSuffix("activation"), !detail.hasPrefix("expected") {
+            if case .wrongValue(let source, let path, let detail) = error, path.hasSuffix("activation"), !detail.hasPrefix("expected") {
                 let known = Activation.allCases.map(\.rawValue).joined(separator: ", ")
                 throw .wrongValue(source: source, path: path, detail: "unknown activation; expected one of \(known)")
             }
@@ -37,8 +37,11 @@ extension Network {
         let precision = ["weight_bits", "activation_bits"]
         var patterns: [[String]] = [["resolution"], ["input_channels"]]
         patterns += (["out_channels", "kernel", "stride"] + precision).map { ["stem", $0] }
-        patterns += (["in_channels", "out_channels", "expanded_channels", "expand_ratio", "kernel", "stride", "se_channels",
-                      "pointwise_groups"] + precision).map { ["blocks", "[]", $0] }
+        patterns +=
+            ([
+                "in_channels", "out_channels", "expanded_channels", "expand_ratio", "kernel", "stride", "se_channels",
+                "pointwise_groups",
+            ] + precision).map { ["blocks", "[]", $0] }
         patterns += (["conv_channels", "hidden_channels", "classes"] + precision).map { ["head", $0] }
         return patterns
     }()

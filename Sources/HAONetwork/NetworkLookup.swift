@@ -10,7 +10,8 @@ public struct NetworkLookupError: Error, Sendable, Equatable, CustomStringConver
 
     /// One line for the user: what was asked for and, when there are any, the shipped networks' names.
     public var description: String {
-        "network '\(argument)' is neither a file nor a shipped network" + (shipped.isEmpty ? "" : " (shipped: \(shipped.joined(separator: ", ")))")
+        "network '\(argument)' is neither a file nor a shipped network"
+            + (shipped.isEmpty ? "" : " (shipped: \(shipped.joined(separator: ", ")))")
     }
 }
 
@@ -27,7 +28,8 @@ extension Network {
         if !argument.contains("/"), FileManager.default.fileExists(atPath: url.path) {
             return try Network.loadValidated(contentsOf: url)
         }
-        let known = (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?
+        let known =
+            (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?
             .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted() ?? []
         throw NetworkLookupError(argument: argument, shipped: known)
     }

@@ -29,10 +29,12 @@ public struct NetworkLimits: Sendable, Hashable {
     public var maxParameters: Double
 
     /// Creates limits from their fields; the defaults are ``standard``.
-    public init(maxBlocks: Int = 1000, maxChannels: Int = 65_536, resolutions: ClosedRange<Int> = 16...1024,
-                inputChannels: ClosedRange<Int> = 1...16, depthwiseKernels: Set<Int> = [1, 3, 5, 7],
-                stemKernels: Set<Int> = [3, 5, 7], strides: Set<Int> = [1, 2], bitWidths: Set<Int> = [2, 4, 8, 16],
-                maxMACs: Double = 1e13, maxParameters: Double = 1e10) {
+    public init(
+        maxBlocks: Int = 1000, maxChannels: Int = 65_536, resolutions: ClosedRange<Int> = 16...1024,
+        inputChannels: ClosedRange<Int> = 1...16, depthwiseKernels: Set<Int> = [1, 3, 5, 7],
+        stemKernels: Set<Int> = [3, 5, 7], strides: Set<Int> = [1, 2], bitWidths: Set<Int> = [2, 4, 8, 16],
+        maxMACs: Double = 1e13, maxParameters: Double = 1e10
+    ) {
         self.maxBlocks = maxBlocks
         self.maxChannels = maxChannels
         self.resolutions = resolutions
@@ -61,20 +63,25 @@ extension Network {
         try checkKernelsAndStrides(limits)
         try checkSize(limits)
 
-        try Self.check(limits.resolutions.contains(resolution), "network", "resolution",
-                       "\(resolution) is outside the supported range \(limits.resolutions.lowerBound)...\(limits.resolutions.upperBound)")
-        try Self.check(limits.inputChannels.contains(inputChannels), "network", "input_channels",
-                       "\(inputChannels) is outside \(limits.inputChannels.lowerBound)...\(limits.inputChannels.upperBound)")
+        try Self.check(
+            limits.resolutions.contains(resolution), "network", "resolution",
+            "\(resolution) is outside the supported range \(limits.resolutions.lowerBound)...\(limits.resolutions.upperBound)")
+        try Self.check(
+            limits.inputChannels.contains(inputChannels), "network", "input_channels",
+            "\(inputChannels) is outside \(limits.inputChannels.lowerBound)...\(limits.inputChannels.upperBound)")
 
         // Published figures are shown next to results (baselines, the search headline).
         if let reference {
-            for (field, value, range) in [("top1", reference.top1, 0.0...100.0), ("macs_millions", reference.macsMillions, 0.0...1e7),
-                                          ("params_millions", reference.paramsMillions, 0.0...1e7),
-                                          ("release_macs_millions", reference.releaseMacsMillions, 0.0...1e7),
-                                          ("release_params_millions", reference.releaseParamsMillions, 0.0...1e7)] {
+            for (field, value, range) in [
+                ("top1", reference.top1, 0.0...100.0), ("macs_millions", reference.macsMillions, 0.0...1e7),
+                ("params_millions", reference.paramsMillions, 0.0...1e7),
+                ("release_macs_millions", reference.releaseMacsMillions, 0.0...1e7),
+                ("release_params_millions", reference.releaseParamsMillions, 0.0...1e7),
+            ] {
                 guard let value else { continue }
-                try Self.check(value.isFinite && range.contains(value), "reference", field,
-                               "\(value) is outside \(range.lowerBound)...\(range.upperBound)\(field == "top1" ? " (a top-1 percentage)" : "")")
+                try Self.check(
+                    value.isFinite && range.contains(value), "reference", field,
+                    "\(value) is outside \(range.lowerBound)...\(range.upperBound)\(field == "top1" ? " (a top-1 percentage)" : "")")
             }
         }
 
@@ -92,33 +99,43 @@ extension Network {
             try Self.positive(block.expandedChannels, at, "expanded_channels")
             if block.inChannels != previousOut {
                 let previous = index == 0 ? "the stem's out_channels" : "block \(index - 1)'s out_channels"
-                throw .invalidField(location: at, field: "in_channels",
-                                    message: "\(block.inChannels) does not chain: \(previous) is \(previousOut)")
+                throw .invalidField(
+                    location: at, field: "in_channels",
+                    message: "\(block.inChannels) does not chain: \(previous) is \(previousOut)")
             }
             try Self.check(block.seChannels >= 0, at, "se_channels", "\(block.seChannels) is negative; use 0 for no squeeze-excite")
-            try Self.check(block.seChannels <= limits.maxChannels, at, "se_channels",
-                           "\(block.seChannels) exceeds \(limits.maxChannels)")
+            try Self.check(
+                block.seChannels <= limits.maxChannels, at, "se_channels",
+                "\(block.seChannels) exceeds \(limits.maxChannels)")
             let groups = block.pointwiseGroups
             try Self.check(groups >= 1, at, "pointwise_groups", "\(groups) must be at least 1")
-            for (field, channels) in [("in_channels", block.inChannels), ("expanded_channels", block.expandedChannels),
-                                      ("out_channels", block.outChannels)] where channels % groups != 0 {
+            for (field, channels) in [
+                ("in_channels", block.inChannels), ("expanded_channels", block.expandedChannels),
+                ("out_channels", block.outChannels),
+            ] where channels % groups != 0 {
                 // The expand conv only exists when expanded != in; the project conv always does.
                 if field == "in_channels" && !block.hasExpand { continue }
-                throw .invalidField(location: at, field: "pointwise_groups",
-                                    message: "\(groups) groups do not divide \(field) \(channels)")
+                throw .invalidField(
+                    location: at, field: "pointwise_groups",
+                    message: "\(groups) groups do not divide \(field) \(channels)")
             }
-            try Self.check(!block.unitExpandConv || block.expandedChannels == block.inChannels, at, "unit_expand_conv",
-                           "applies only when expanded_channels equals in_channels (\(block.expandedChannels) != \(block.inChannels)); a wider block has its expand conv anyway")
-            try Self.check(!block.noSkip || block.canHaveResidual, at, "no_skip",
-                           "has nothing to remove: a block with stride \(block.stride) from \(block.inChannels) to \(block.outChannels) channels has no residual add")
+            try Self.check(
+                !block.unitExpandConv || block.expandedChannels == block.inChannels, at, "unit_expand_conv",
+                "applies only when expanded_channels equals in_channels (\(block.expandedChannels) != \(block.inChannels)); a wider block has its expand conv anyway"
+            )
+            try Self.check(
+                !block.noSkip || block.canHaveResidual, at, "no_skip",
+                "has nothing to remove: a block with stride \(block.stride) from \(block.inChannels) to \(block.outChannels) channels has no residual add"
+            )
             try Self.checkBits(block.precision, at, limits)
             previousOut = block.outChannels
         }
 
         // Head.
         try Self.positive(head.convChannels, "head", "conv_channels")
-        try Self.check(head.hasConv || head.convChannels == previousOut, "head", "conv_channels",
-                       "\(head.convChannels) must equal the last block's out_channels \(previousOut) when the head has no conv (conv: false)")
+        try Self.check(
+            head.hasConv || head.convChannels == previousOut, "head", "conv_channels",
+            "\(head.convChannels) must equal the last block's out_channels \(previousOut) when the head has no conv (conv: false)")
         if let hidden = head.hiddenChannels { try Self.positive(hidden, "head", "hidden_channels") }
         try Self.positive(head.classes, "head", "classes")
         try Self.checkBits(head.precision, "head", limits)
@@ -132,16 +149,20 @@ extension Network {
     }
 
     private func checkKernelsAndStrides(_ limits: NetworkLimits) throws(NetworkError) {
-        try Self.check(limits.stemKernels.contains(stem.kernel), "stem", "kernel",
-                       "\(stem.kernel) is not supported; use one of \(Self.list(limits.stemKernels))")
-        try Self.check(limits.strides.contains(stem.stride), "stem", "stride",
-                       "\(stem.stride) is not supported; use one of \(Self.list(limits.strides))")
+        try Self.check(
+            limits.stemKernels.contains(stem.kernel), "stem", "kernel",
+            "\(stem.kernel) is not supported; use one of \(Self.list(limits.stemKernels))")
+        try Self.check(
+            limits.strides.contains(stem.stride), "stem", "stride",
+            "\(stem.stride) is not supported; use one of \(Self.list(limits.strides))")
         for (index, block) in blocks.enumerated() {
             let at = "block \(index)"
-            try Self.check(block.kernel % 2 == 1 && limits.depthwiseKernels.contains(block.kernel), at, "kernel",
-                           "\(block.kernel) is not supported; the depthwise kernel must be one of \(Self.list(limits.depthwiseKernels))")
-            try Self.check(limits.strides.contains(block.stride), at, "stride",
-                           "\(block.stride) is not supported; use one of \(Self.list(limits.strides))")
+            try Self.check(
+                block.kernel % 2 == 1 && limits.depthwiseKernels.contains(block.kernel), at, "kernel",
+                "\(block.kernel) is not supported; the depthwise kernel must be one of \(Self.list(limits.depthwiseKernels))")
+            try Self.check(
+                limits.strides.contains(block.stride), at, "stride",
+                "\(block.stride) is not supported; use one of \(Self.list(limits.strides))")
         }
     }
 
@@ -193,7 +214,8 @@ extension Network {
         }
         let headWeights = head.hasConv ? Double(head.convChannels) * Double(blocks.last?.outChannels ?? stem.outChannels) : 0
         macs += headWeights * size * size
-        let classifier = Double(head.hiddenChannels ?? head.convChannels) * Double(head.classes)
+        let classifier =
+            Double(head.hiddenChannels ?? head.convChannels) * Double(head.classes)
             + Double(head.hiddenChannels ?? 0) * Double(head.convChannels)
         macs += classifier
         parameters += headWeights + classifier
@@ -205,8 +227,10 @@ extension Network {
         }
     }
 
-    private static func check(_ condition: Bool, _ location: String, _ field: String,
-                              _ message: @autoclosure () -> String) throws(NetworkError) {
+    private static func check(
+        _ condition: Bool, _ location: String, _ field: String,
+        _ message: @autoclosure () -> String
+    ) throws(NetworkError) {
         if !condition { throw .invalidField(location: location, field: field, message: message()) }
     }
 
@@ -215,10 +239,12 @@ extension Network {
     }
 
     private static func checkBits(_ precision: Precision, _ location: String, _ limits: NetworkLimits) throws(NetworkError) {
-        try check(limits.bitWidths.contains(precision.weightBits), location, "weight_bits",
-                  "\(precision.weightBits) is not supported; use one of \(list(limits.bitWidths))")
-        try check(limits.bitWidths.contains(precision.activationBits), location, "activation_bits",
-                  "\(precision.activationBits) is not supported; use one of \(list(limits.bitWidths))")
+        try check(
+            limits.bitWidths.contains(precision.weightBits), location, "weight_bits",
+            "\(precision.weightBits) is not supported; use one of \(list(limits.bitWidths))")
+        try check(
+            limits.bitWidths.contains(precision.activationBits), location, "activation_bits",
+            "\(precision.activationBits) is not supported; use one of \(list(limits.bitWidths))")
     }
 
     private static func list(_ values: Set<Int>) -> String {

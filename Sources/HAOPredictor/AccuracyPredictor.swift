@@ -68,8 +68,13 @@ public struct AccuracyPredictor: Sendable {
             let file: KernelModelFile
             do { file = try KernelModelFile.decoder().decode(KernelModelFile.self, from: data) } catch {
                 if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                   let q = object["quantization"] as? [String: Any], q["qat"] == nil, q["int4_penalty"] != nil {
-                    throw PredictorError.corruptedModel(path: url.path, reason: "its quantization section is the MAC-share form of earlier versions (int4_penalty, stage_multipliers), which this version no longer reads; retrain the model with `hao predictor train` (docs/predictor.md)")
+                    let q = object["quantization"] as? [String: Any], q["qat"] == nil, q["int4_penalty"] != nil
+                {
+                    throw PredictorError.corruptedModel(
+                        path: url.path,
+                        reason:
+                            "its quantization section is the MAC-share form of earlier versions (int4_penalty, stage_multipliers), which this version no longer reads; retrain the model with `hao predictor train` (docs/predictor.md)"
+                    )
                 }
                 let reason = (error as? DecodingError).map { JSONFile.translate($0, source: "").reason } ?? "\(error)"
                 throw PredictorError.corruptedModel(path: url.path, reason: reason)
@@ -79,10 +84,15 @@ public struct AccuracyPredictor: Sendable {
         case DenseMLP.formatName:
             let mlp = try DenseMLP(data: data, path: url.path)
             guard mlp.inputDimension == Encoding.ofaFeatureCount, mlp.outputDimension == 1 else {
-                throw PredictorError.corruptedModel(path: url.path, reason: "an accuracy MLP must map \(Encoding.ofaFeatureCount) inputs to 1 output, this one maps \(mlp.inputDimension) to \(mlp.outputDimension)")
+                throw PredictorError.corruptedModel(
+                    path: url.path,
+                    reason:
+                        "an accuracy MLP must map \(Encoding.ofaFeatureCount) inputs to 1 output, this one maps \(mlp.inputDimension) to \(mlp.outputDimension)"
+                )
             }
-            self.init(backend: .mlp(mlp), quantization: quantization ?? .none, modelName: url.lastPathComponent,
-                      format: format, kernelModel: nil, ignoresBitWidths: quantization == nil)
+            self.init(
+                backend: .mlp(mlp), quantization: quantization ?? .none, modelName: url.lastPathComponent,
+                format: format, kernelModel: nil, ignoresBitWidths: quantization == nil)
         default:
             throw PredictorError.unknownFormat(path: url.path, format: format)
         }
@@ -91,13 +101,16 @@ public struct AccuracyPredictor: Sendable {
     /// Wraps an in-memory kernel model (as produced by the trainer).
     public init(file: KernelModelFile, path: String = "<memory>", quantization: QuantizationModel? = nil) throws {
         guard file.format == KernelModelFile.formatName else { throw PredictorError.unknownFormat(path: path, format: file.format) }
-        self.init(backend: .kernel(try KernelPredictor(file: file, path: path)),
-                  quantization: quantization ?? file.quantization, modelName: file.name, format: file.format,
-                  kernelModel: file, ignoresBitWidths: false)
+        self.init(
+            backend: .kernel(try KernelPredictor(file: file, path: path)),
+            quantization: quantization ?? file.quantization, modelName: file.name, format: file.format,
+            kernelModel: file, ignoresBitWidths: false)
     }
 
-    private init(backend: Backend, quantization: QuantizationModel, modelName: String, format: String,
-                 kernelModel: KernelModelFile?, ignoresBitWidths: Bool) {
+    private init(
+        backend: Backend, quantization: QuantizationModel, modelName: String, format: String,
+        kernelModel: KernelModelFile?, ignoresBitWidths: Bool
+    ) {
         self.ignoresBitWidths = ignoresBitWidths
         self.backend = backend
         self.quantization = quantization
@@ -127,19 +140,20 @@ public struct AccuracyPredictor: Sendable {
         let fp: Double
         var variance: Double?
         switch backend {
-        case let .kernel(k):
+        case .kernel(let k):
             let codes = Encoding.codes(point)
             let s = k.surrogate(codes)
             let r = k.calibrated(codes: codes, resolution: Double(point.resolution), surrogate: s)
             fp = r.mean
             variance = r.variance
-        case let .mlp(m):
+        case .mlp(let m):
             fp = m.ofaTop1(point)
         }
         let q = quantization.penalty(point)
         if let v = variance { variance = v + q.std * q.std }
-        return Prediction(top1: fp - q.points, stddev: variance.map { $0.squareRoot() },
-                          fullPrecisionTop1: fp, quantizationPenalty: q.points)
+        return Prediction(
+            top1: fp - q.points, stddev: variance.map { $0.squareRoot() },
+            fullPrecisionTop1: fp, quantizationPenalty: q.points)
     }
 
     /// Predicts many points (same as mapping ``predict(_:)``).
@@ -149,8 +163,8 @@ public struct AccuracyPredictor: Sendable {
     /// calibration and quantization.
     public func uncalibratedTop1(_ point: ArchitecturePoint) -> Double {
         switch backend {
-        case let .kernel(k): return k.surrogate(Encoding.codes(point))
-        case let .mlp(m): return m.ofaTop1(point)
+        case .kernel(let k): return k.surrogate(Encoding.codes(point))
+        case .mlp(let m): return m.ofaTop1(point)
         }
     }
 }

@@ -45,7 +45,8 @@ struct CSVTable: Sendable {
             let parts = s.split(separator: "-", omittingEmptySubsequences: false)
             let values = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard values.count == parts.count else {
-                throw PredictorError.badData(file: file, line: line, reason: "'\(s)' in column \(column + 1) is not a dash-separated integer list")
+                throw PredictorError.badData(
+                    file: file, line: line, reason: "'\(s)' in column \(column + 1) is not a dash-separated integer list")
             }
             return values
         }

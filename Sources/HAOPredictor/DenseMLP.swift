@@ -31,6 +31,8 @@ public struct DenseMLP: Sendable {
         var bias: [Double]
         var activation: String?
     }
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    // Property names are the file's keys as written, so decoding errors name the key the user sees.
     private struct File: Decodable {
         var format: String
         var input_dim: Int
@@ -59,7 +61,8 @@ public struct DenseMLP: Sendable {
         var built: [Layer] = []
         for (i, l) in file.layers.enumerated() {
             guard l.weight.count == l.bias.count, l.weight.count > 0 else {
-                throw PredictorError.corruptedModel(path: path, reason: "layer \(i): \(l.weight.count) weight rows but \(l.bias.count) biases")
+                throw PredictorError.corruptedModel(
+                    path: path, reason: "layer \(i): \(l.weight.count) weight rows but \(l.bias.count) biases")
             }
             guard l.weight.allSatisfy({ $0.count == width }) else {
                 throw PredictorError.corruptedModel(path: path, reason: "layer \(i): weight rows must have \(width) columns")

@@ -12,10 +12,10 @@ public enum SearchSpaceError: Error, CustomStringConvertible, Sendable, Equatabl
     /// One line for the user naming the file and what is wrong.
     public var description: String {
         switch self {
-        case let .unreadable(path, reason): return "cannot read search space '\(path)': \(reason)"
-        case let .invalidSpace(reason): return "invalid search space: \(reason)"
-        case let .pointOutsideSpace(reason): return "point outside the search space: \(reason)"
-        case let .networkOutsideSpace(network, reason): return "network '\(network)' is outside the search space: \(reason)"
+        case .unreadable(let path, let reason): return "cannot read search space '\(path)': \(reason)"
+        case .invalidSpace(let reason): return "invalid search space: \(reason)"
+        case .pointOutsideSpace(let reason): return "point outside the search space: \(reason)"
+        case .networkOutsideSpace(let network, let reason): return "network '\(network)' is outside the search space: \(reason)"
         }
     }
 }
@@ -42,15 +42,16 @@ public enum PredictorError: Error, CustomStringConvertible, Sendable, Equatable 
     /// One line for the user: the file (and line, for training data) when there is one, and what is wrong.
     public var description: String {
         switch self {
-        case let .unreadable(path, reason): return "cannot read predictor model '\(path)': \(reason)"
-        case let .corruptedModel(path, reason): return "predictor model '\(path)' is corrupted or malformed: \(reason)"
-        case let .unknownFormat(path, format):
-            return "predictor model '\(path)' has unknown format '\(format)' (this build reads \(KernelModelFile.formatName) and \(DenseMLP.formatName))"
-        case let .badData(file, line, reason): return "\(file):\(line): \(reason)"
-        case let .unrecognisedData(file, header): return "\(file): unrecognised data file (header: \(header))"
-        case let .training(reason): return "training failed: \(reason)"
-        case let .badSensitivity(path, reason): return "sensitivity file '\(path)': \(reason)"
-        case let .regimeUnavailable(regime, reason): return "quantization regime '\(regime)' unavailable: \(reason)"
+        case .unreadable(let path, let reason): return "cannot read predictor model '\(path)': \(reason)"
+        case .corruptedModel(let path, let reason): return "predictor model '\(path)' is corrupted or malformed: \(reason)"
+        case .unknownFormat(let path, let format):
+            return
+                "predictor model '\(path)' has unknown format '\(format)' (this build reads \(KernelModelFile.formatName) and \(DenseMLP.formatName))"
+        case .badData(let file, let line, let reason): return "\(file):\(line): \(reason)"
+        case .unrecognisedData(let file, let header): return "\(file): unrecognised data file (header: \(header))"
+        case .training(let reason): return "training failed: \(reason)"
+        case .badSensitivity(let path, let reason): return "sensitivity file '\(path)': \(reason)"
+        case .regimeUnavailable(let regime, let reason): return "quantization regime '\(regime)' unavailable: \(reason)"
         }
     }
 }

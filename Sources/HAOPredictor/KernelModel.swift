@@ -215,20 +215,28 @@ struct KernelPredictor: Sendable {
             expTable = (0...maxD2).map { exp(-Double($0) / (2 * s.lengthScaleSquared)) }
             hasSurrogate = true
         } else {
-            supportCodes = []; supportCount = 0; alpha = []; surrogateMean = 0; expTable = [1]; hasSurrogate = false
+            supportCodes = []
+            supportCount = 0
+            alpha = []
+            surrogateMean = 0
+            expTable = [1]
+            hasSurrogate = false
         }
         let c = f.calibration
         let n = c.points.count
         let scalars = [c.intercept, c.slope, c.signalVariance, c.lengthScaleSquared, c.noiseVariance, c.resolutionScale]
         guard scalars.allSatisfy(\.isFinite), c.signalVariance >= 0, c.noiseVariance >= 0, c.lengthScaleSquared > 0,
-              c.resolutionScale > 0 else { throw bad("calibration has a non-finite or out-of-range parameter") }
+            c.resolutionScale > 0
+        else { throw bad("calibration has a non-finite or out-of-range parameter") }
         guard c.alpha.count == n, c.inverseCovariance.count == n, c.inverseCovariance.allSatisfy({ $0.count == n }),
-              c.meanCovariance.count == 2, c.meanCovariance.allSatisfy({ $0.count == 2 }) else {
+            c.meanCovariance.count == 2, c.meanCovariance.allSatisfy({ $0.count == 2 })
+        else {
             throw bad("calibration arrays have inconsistent sizes")
         }
         guard c.alpha.allSatisfy(\.isFinite), c.inverseCovariance.joined().allSatisfy(\.isFinite),
-              c.meanCovariance.joined().allSatisfy(\.isFinite),
-              c.points.allSatisfy({ $0.resolution.isFinite && $0.surrogate.isFinite }) else {
+            c.meanCovariance.joined().allSatisfy(\.isFinite),
+            c.points.allSatisfy({ $0.resolution.isFinite && $0.surrogate.isFinite })
+        else {
             throw bad("calibration has a non-finite value")
         }
         var rc: [UInt8] = []
@@ -256,53 +264,72 @@ struct KernelPredictor: Sendable {
         // The reported figures are top-1 points and counts: shown to users, so held to their ranges too.
         for (i, m) in f.validation.enumerated() {
             guard m.count >= 0, m.mae.isFinite, percent.contains(m.mae), m.maxError.isFinite, percent.contains(m.maxError),
-                  m.kendallTau.map({ $0.isFinite && (-1...1).contains($0) }) ?? true else {
-                throw bad("validation[\(i)] (\(m.name)): count \(m.count), mae \(m.mae), max_error \(m.maxError), kendall_tau \(m.kendallTau.map { "\($0)" } ?? "none") are not a count, errors in 0...100 points and a rank correlation in -1...1")
+                m.kendallTau.map({ $0.isFinite && (-1...1).contains($0) }) ?? true
+            else {
+                throw bad(
+                    "validation[\(i)] (\(m.name)): count \(m.count), mae \(m.mae), max_error \(m.maxError), kendall_tau \(m.kendallTau.map { "\($0)" } ?? "none") are not a count, errors in 0...100 points and a rank correlation in -1...1"
+                )
             }
         }
         let t = f.training
         guard [t.teacherSamples, t.supportPoints, t.holdoutSamples, t.realNetworks].allSatisfy({ $0 >= 0 }),
-              t.data.allSatisfy({ $0.bytes >= 0 && $0.rowsUsed >= 0 && $0.rowsUsed <= max($0.bytes, 1) }) else {
+            t.data.allSatisfy({ $0.bytes >= 0 && $0.rowsUsed >= 0 && $0.rowsUsed <= max($0.bytes, 1) })
+        else {
             throw bad("training: a count is negative, or a data file uses more rows than it has bytes")
         }
         if let s = f.surrogate, !percent.contains(s.mean) {
             throw bad("surrogate.mean \(s.mean) is not a top-1 percentage (0...100)")
         }
         if !hasSurrogate, c.slope != 0 || c.points.contains(where: { $0.surrogate != 0 }) {
-            throw bad("the 'surrogate' section is missing but the calibration was fitted on one (slope \(c.slope)); the file is incomplete: retrain it with 'hao predictor train'")
+            throw bad(
+                "the 'surrogate' section is missing but the calibration was fitted on one (slope \(c.slope)); the file is incomplete: retrain it with 'hao predictor train'"
+            )
         }
         // The inverse of a covariance matrix is symmetric with a positive diagonal; a single
         // edited entry breaks that, and would change every predictive standard deviation.
         let n = c.points.count
         for i in 0..<n {
             guard c.inverseCovariance[i][i] > 0 else {
-                throw bad("calibration.inverse_covariance[\(i)][\(i)] = \(c.inverseCovariance[i][i]); the diagonal of an inverse covariance is positive")
+                throw bad(
+                    "calibration.inverse_covariance[\(i)][\(i)] = \(c.inverseCovariance[i][i]); the diagonal of an inverse covariance is positive"
+                )
             }
-            for j in 0..<i where abs(c.inverseCovariance[i][j] - c.inverseCovariance[j][i]) > 1e-9 * max(1, abs(c.inverseCovariance[i][j])) {
-                throw bad("calibration.inverse_covariance is not symmetric ([\(i)][\(j)] = \(c.inverseCovariance[i][j]), [\(j)][\(i)] = \(c.inverseCovariance[j][i]))")
+            for j in 0..<i where abs(c.inverseCovariance[i][j] - c.inverseCovariance[j][i]) > 1e-9 * max(1, abs(c.inverseCovariance[i][j]))
+            {
+                throw bad(
+                    "calibration.inverse_covariance is not symmetric ([\(i)][\(j)] = \(c.inverseCovariance[i][j]), [\(j)][\(i)] = \(c.inverseCovariance[j][i]))"
+                )
             }
         }
         guard c.meanCovariance[0][0] >= 0, c.meanCovariance[1][1] >= 0,
-              abs(c.meanCovariance[0][1] - c.meanCovariance[1][0]) <= 1e-9 * max(1, abs(c.meanCovariance[0][1])) else {
+            abs(c.meanCovariance[0][1] - c.meanCovariance[1][0]) <= 1e-9 * max(1, abs(c.meanCovariance[0][1]))
+        else {
             throw bad("calibration.mean_covariance \(c.meanCovariance) is not a covariance (symmetric, diagonal >= 0)")
         }
         for (i, point) in c.points.enumerated() {
             guard (16...1024).contains(point.resolution) else {
-                throw bad("calibration point \(i)\(point.name.map { " (\($0))" } ?? ""): resolution \(point.resolution) is outside 16...1024")
+                throw bad(
+                    "calibration point \(i)\(point.name.map { " (\($0))" } ?? ""): resolution \(point.resolution) is outside 16...1024")
             }
             let codes = Array(residualCodes[(i * 40)..<(i * 40 + 40)]) + [UInt8(Encoding.resolutionBucket(Int(point.resolution.rounded())))]
             if hasSurrogate, point.resolution >= 1, point.resolution <= 4096 {
                 let recomputed = surrogate(codes)
                 guard abs(recomputed - point.surrogate) <= 1e-6 * max(1, abs(point.surrogate)) else {
-                    throw bad("the surrogate gives \(recomputed) for calibration point \(i)\(point.name.map { " (\($0))" } ?? "") but the calibration recorded \(point.surrogate); the surrogate or calibration section was edited: retrain with 'hao predictor train'")
+                    throw bad(
+                        "the surrogate gives \(recomputed) for calibration point \(i)\(point.name.map { " (\($0))" } ?? "") but the calibration recorded \(point.surrogate); the surrogate or calibration section was edited: retrain with 'hao predictor train'"
+                    )
                 }
             }
             let (predicted, variance) = calibrated(codes: codes, resolution: point.resolution, surrogate: point.surrogate)
             guard variance.isFinite, variance <= 100 * 100 else {
-                throw bad("its predictive variance for its own calibration point \(i) is \(variance) (a standard deviation above 100 top-1 points)")
+                throw bad(
+                    "its predictive variance for its own calibration point \(i) is \(variance) (a standard deviation above 100 top-1 points)"
+                )
             }
             guard predicted.isFinite, percent.contains(predicted) else {
-                throw bad("it predicts \(predicted)% top-1 for its own calibration point \(i)\(point.name.map { " (\($0))" } ?? ""), outside 0...100 (calibration intercept \(c.intercept), slope \(c.slope))")
+                throw bad(
+                    "it predicts \(predicted)% top-1 for its own calibration point \(i)\(point.name.map { " (\($0))" } ?? ""), outside 0...100 (calibration intercept \(c.intercept), slope \(c.slope))"
+                )
             }
         }
     }
@@ -356,12 +383,14 @@ struct KernelPredictor: Sendable {
             kinvk[i] = v
             quad += k[i] * v
         }
-        var r0 = 1.0, r1 = s
+        var r0 = 1.0
+        var r1 = s
         for i in 0..<n {
             r0 -= kinvk[i]
             r1 -= kinvk[i] * c.points[i].surrogate
         }
-        let basis = r0 * (c.meanCovariance[0][0] * r0 + c.meanCovariance[0][1] * r1)
+        let basis =
+            r0 * (c.meanCovariance[0][0] * r0 + c.meanCovariance[0][1] * r1)
             + r1 * (c.meanCovariance[1][0] * r0 + c.meanCovariance[1][1] * r1)
         let variance = max(0, c.signalVariance - quad) + c.noiseVariance + max(0, basis)
         return (mean, variance)

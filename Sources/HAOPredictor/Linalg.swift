@@ -9,13 +9,17 @@ enum Linalg {
             for j in 0..<n {
                 var d = m[j * n + j]
                 for k in 0..<j { d -= m[j * n + k] * m[j * n + k] }
-                guard d > 0, d.isFinite else { ok = false; return }
+                guard d > 0, d.isFinite else {
+                    ok = false
+                    return
+                }
                 let l = d.squareRoot()
                 m[j * n + j] = l
                 let inv = 1 / l
                 for i in (j + 1)..<max(j + 1, n) {
                     var s = m[i * n + j]
-                    let ri = i * n, rj = j * n
+                    let ri = i * n
+                    let rj = j * n
                     for k in 0..<j { s -= m[ri + k] * m[rj + k] }
                     m[ri + j] = s * inv
                 }
@@ -61,7 +65,7 @@ enum Linalg {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

@@ -1,6 +1,6 @@
 import Foundation
-import HAOSupport
 import HAONetwork
+import HAOSupport
 
 /// Accuracy lost to quantization, in top-1 points, by layer kind (docs/predictor.md).
 ///
@@ -42,9 +42,11 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
 
     /// Creates a model from its fields. Defaults: the QAT regime, equal layer-kind weights, the shipped once-for-all
     /// layout, no user sensitivity.
-    public init(regime: QuantizationRegime = .qat, qat: QuantizationPenaltyParameters, ptq: QuantizationPenaltyParameters? = nil,
-                layerWeights: LayerKindWeights = .equal, layout: PointLayout = .onceForAllMobileNetV3,
-                lowBitSlotPenalties: [Double]? = nil, source: String) {
+    public init(
+        regime: QuantizationRegime = .qat, qat: QuantizationPenaltyParameters, ptq: QuantizationPenaltyParameters? = nil,
+        layerWeights: LayerKindWeights = .equal, layout: PointLayout = .onceForAllMobileNetV3,
+        lowBitSlotPenalties: [Double]? = nil, source: String
+    ) {
         self.regime = regime
         self.qat = qat
         self.ptq = ptq
@@ -55,12 +57,16 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
     }
 
     /// A QAT-only model with weights and activations sharing the 4-bit part equally.
-    public init(int8Penalty: Double, int8PenaltyStd: Double, int4Penalty: Double, int4PenaltyStd: Double,
-                lowBitSlotPenalties: [Double]? = nil, source: String) {
-        self.init(qat: QuantizationPenaltyParameters(int8Penalty: int8Penalty, int8PenaltyStd: int8PenaltyStd,
-                                                     int4WeightPenalty: int4Penalty / 2, int4ActivationPenalty: int4Penalty / 2,
-                                                     int4PenaltyStd: int4PenaltyStd, source: source),
-                  lowBitSlotPenalties: lowBitSlotPenalties, source: source)
+    public init(
+        int8Penalty: Double, int8PenaltyStd: Double, int4Penalty: Double, int4PenaltyStd: Double,
+        lowBitSlotPenalties: [Double]? = nil, source: String
+    ) {
+        self.init(
+            qat: QuantizationPenaltyParameters(
+                int8Penalty: int8Penalty, int8PenaltyStd: int8PenaltyStd,
+                int4WeightPenalty: int4Penalty / 2, int4ActivationPenalty: int4Penalty / 2,
+                int4PenaltyStd: int4PenaltyStd, source: source),
+            lowBitSlotPenalties: lowBitSlotPenalties, source: source)
     }
 
     /// No penalty: a full-precision prediction.
@@ -84,7 +90,9 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
     /// A copy using `regime`'s constants; throws if the model has none for it.
     public func with(regime: QuantizationRegime) throws -> QuantizationModel {
         if regime == .ptq && ptq == nil {
-            throw PredictorError.regimeUnavailable(regime: regime.rawValue, reason: "the model has no post-training (ptq) constants: it was trained without PTQ rows (mobilenet_quant_acc.csv)")
+            throw PredictorError.regimeUnavailable(
+                regime: regime.rawValue,
+                reason: "the model has no post-training (ptq) constants: it was trained without PTQ rows (mobilenet_quant_acc.csv)")
         }
         var copy = self
         copy.regime = regime
@@ -154,15 +162,19 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
     /// Penalty of a point with its per-kind breakdown (or the user's slot penalties).
     public func penaltyDetail(_ p: ArchitecturePoint, breakdown: Bool = true) -> QuantizationPenalty {
         if let slots = lowBitSlotPenalties {
-            var sum = 0.0, count = 0
+            var sum = 0.0
+            var count = 0
             for slot in 0..<ArchitecturePoint.slotCount where Encoding.active(p, slot) && slot < p.bits.count && p.bits[slot] < 8 {
                 sum += slots[slot]
                 count += 1
             }
             let base = parameters.int8Penalty
-            return QuantizationPenalty(points: base + sum, std: parameters.int8PenaltyStd,
-                                       breakdown: [PenaltyTerm(name: "int8_base", points: base, layers: 0),
-                                                   PenaltyTerm(name: "sensitivity_file", points: sum, layers: count)])
+            return QuantizationPenalty(
+                points: base + sum, std: parameters.int8PenaltyStd,
+                breakdown: [
+                    PenaltyTerm(name: "int8_base", points: base, layers: 0),
+                    PenaltyTerm(name: "sensitivity_file", points: sum, layers: count),
+                ])
         }
         var exposure = QuantizationExposure(weights: layerWeights, termsWanted: breakdown)
         layout.forEachLayer(p) { exposure.add($0) }
@@ -189,6 +201,8 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
         var slots: [Double]
         var int8 = base.int8Penalty
         if text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") {
+            // swift-format-ignore: AlwaysUseLowerCamelCase
+            // Property names are the file's keys as written, so decoding errors name the key the user sees.
             struct File: Decodable {
                 var format: String
                 var slot_penalties_4bit: [Double]
@@ -205,7 +219,8 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
             if let v = file.int8_penalty { int8 = v }
         } else {
             let table = try CSVTable(text: text, file: path)
-            let slotCol = try table.column("slot"), penCol = try table.column("penalty_4bit")
+            let slotCol = try table.column("slot")
+            let penCol = try table.column("penalty_4bit")
             slots = [Double](repeating: .nan, count: ArchitecturePoint.slotCount)
             for row in table.rows {
                 let s = try row.int(slotCol)
@@ -216,23 +231,31 @@ public struct QuantizationModel: Sendable, Hashable, Codable {
             }
         }
         guard slots.count == ArchitecturePoint.slotCount else {
-            throw PredictorError.badSensitivity(path: path, reason: "\(slots.count) slot penalties, expected \(ArchitecturePoint.slotCount)")
+            throw PredictorError.badSensitivity(
+                path: path, reason: "\(slots.count) slot penalties, expected \(ArchitecturePoint.slotCount)")
         }
         if let missing = slots.firstIndex(where: { !$0.isFinite }) {
             throw PredictorError.badSensitivity(path: path, reason: "slot \(missing) has no finite penalty")
         }
         // Negative values would predict quantized nets above full precision (e.g. 90% for a MobileNet).
         if let negative = slots.firstIndex(where: { $0 < 0 }) {
-            throw PredictorError.badSensitivity(path: path, reason: "slot \(negative) penalty \(slots[negative]) is negative; penalties are top-1 points lost at 4 bits (0 or more)")
+            throw PredictorError.badSensitivity(
+                path: path,
+                reason: "slot \(negative) penalty \(slots[negative]) is negative; penalties are top-1 points lost at 4 bits (0 or more)")
         }
         // A top-1 percentage cannot lose more than 100 points.
         if let huge = slots.firstIndex(where: { $0 > 100 }) {
-            throw PredictorError.badSensitivity(path: path, reason: "slot \(huge) penalty \(slots[huge]) is above 100; penalties are top-1 points lost at 4 bits (0...100)")
+            throw PredictorError.badSensitivity(
+                path: path, reason: "slot \(huge) penalty \(slots[huge]) is above 100; penalties are top-1 points lost at 4 bits (0...100)")
         }
         guard int8.isFinite else { throw PredictorError.badSensitivity(path: path, reason: "int8_penalty is not finite") }
-        guard int8 <= 100 else { throw PredictorError.badSensitivity(path: path, reason: "int8_penalty \(int8) is above 100; it is top-1 points lost at 8 bits (0...100)") }
+        guard int8 <= 100 else {
+            throw PredictorError.badSensitivity(
+                path: path, reason: "int8_penalty \(int8) is above 100; it is top-1 points lost at 8 bits (0...100)")
+        }
         guard int8 >= 0 else {
-            throw PredictorError.badSensitivity(path: path, reason: "int8_penalty \(int8) is negative; it is top-1 points lost at 8 bits (0 or more)")
+            throw PredictorError.badSensitivity(
+                path: path, reason: "int8_penalty \(int8) is negative; it is top-1 points lost at 8 bits (0 or more)")
         }
         var m = base
         m.lowBitSlotPenalties = slots

@@ -9,7 +9,8 @@ import Foundation
 /// and last layers losing 17 points where AdaRound loses 0.9) must not set the constants.
 enum LeastAbsoluteDeviations {
     static func fit(_ x: [[Double]], _ y: [Double], weights: [Double], nonnegative: [Bool]) -> [Double] {
-        let n = y.count, p = nonnegative.count
+        let n = y.count
+        let p = nonnegative.count
         var best = [Double](repeating: 0, count: p)
         var bestObjective = objective(best, x, y, weights)
         guard n > 0 else { return best }
@@ -22,7 +23,10 @@ enum LeastAbsoluteDeviations {
                     for (i, j) in params.enumerated() { beta[j] = solution[i] }
                     if params.contains(where: { nonnegative[$0] && beta[$0] < -1e-12 }) { continue }
                     let value = objective(beta, x, y, weights)
-                    if value < bestObjective - 1e-12 { best = beta; bestObjective = value }
+                    if value < bestObjective - 1e-12 {
+                        best = beta
+                        bestObjective = value
+                    }
                 }
             }
         }
@@ -52,11 +56,13 @@ enum LeastAbsoluteDeviations {
 
     /// Gaussian elimination with partial pivoting; nil when (nearly) singular.
     static func solve(_ a: [[Double]], _ b: [Double]) -> [Double]? {
-        var m = a, v = b
+        var m = a
+        var v = b
         let n = v.count
         for col in 0..<n {
             guard let pivot = (col..<n).max(by: { abs(m[$0][col]) < abs(m[$1][col]) }), abs(m[pivot][col]) > 1e-12 else { return nil }
-            m.swapAt(col, pivot); v.swapAt(col, pivot)
+            m.swapAt(col, pivot)
+            v.swapAt(col, pivot)
             for r in (col + 1)..<n {
                 let f = m[r][col] / m[col][col]
                 for c in col..<n { m[r][c] -= f * m[col][c] }
@@ -91,8 +97,9 @@ struct QuantizationPenaltyFit {
     func coefficients(_ obs: [QuantizationObservation], allowNegative8: Bool = false) -> [Double] {
         let used = obs.filter { $0.checkOnly == nil }
         let p = regime == .qat ? 2 : 3
-        let beta = LeastAbsoluteDeviations.fit(used.map(design), used.map(\.drop), weights: used.map(\.weight),
-                                               nonnegative: [!allowNegative8] + Array(repeating: true, count: p - 1))
+        let beta = LeastAbsoluteDeviations.fit(
+            used.map(design), used.map(\.drop), weights: used.map(\.weight),
+            nonnegative: [!allowNegative8] + Array(repeating: true, count: p - 1))
         return regime == .qat ? [beta[0], beta[1] / 2, beta[1] / 2] : beta
     }
 
@@ -123,9 +130,11 @@ struct QuantizationPenaltyFit {
             guard w > 0 else { return 0 }
             return (Double.pi / 2).squareRoot() * rows.map { $0.weight * abs(Self.predict(beta, $0) - $0.drop) }.reduce(0, +) / w
         }
-        let s8 = scale(used.filter { $0.shape == .w8a8 }), s4 = scale(used.filter { $0.shape != .w8a8 })
-        return QuantizationPenaltyParameters(int8Penalty: beta[0], int8PenaltyStd: s8,
-                                             int4WeightPenalty: beta[1], int4ActivationPenalty: beta[2],
-                                             int4PenaltyStd: max(0, s4 * s4 - s8 * s8).squareRoot(), source: source)
+        let s8 = scale(used.filter { $0.shape == .w8a8 })
+        let s4 = scale(used.filter { $0.shape != .w8a8 })
+        return QuantizationPenaltyParameters(
+            int8Penalty: beta[0], int8PenaltyStd: s8,
+            int4WeightPenalty: beta[1], int4ActivationPenalty: beta[2],
+            int4PenaltyStd: max(0, s4 * s4 - s8 * s8).squareRoot(), source: source)
     }
 }

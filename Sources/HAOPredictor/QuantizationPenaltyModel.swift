@@ -62,8 +62,9 @@ public struct QuantizedLayer: Sendable, Hashable {
     /// Every layer of `network` with its own precision.
     public static func census(_ network: Network) -> [QuantizedLayer] {
         network.layers.map {
-            QuantizedLayer(kind: QuantizedLayerKind(role: $0.role), kernel: $0.kernel,
-                           weightBits: $0.precision.weightBits, activationBits: $0.precision.activationBits)
+            QuantizedLayer(
+                kind: QuantizedLayerKind(role: $0.role), kernel: $0.kernel,
+                weightBits: $0.precision.weightBits, activationBits: $0.precision.activationBits)
         }
     }
 }
@@ -84,8 +85,10 @@ public struct QuantizationPenaltyParameters: Sendable, Hashable, Codable {
     public var source: String
 
     /// Creates a regime's constants from their fields (top-1 points; see ``QuantizationModel`` for how they combine).
-    public init(int8Penalty: Double, int8PenaltyStd: Double, int4WeightPenalty: Double, int4ActivationPenalty: Double,
-                int4PenaltyStd: Double, source: String) {
+    public init(
+        int8Penalty: Double, int8PenaltyStd: Double, int4WeightPenalty: Double, int4ActivationPenalty: Double,
+        int4PenaltyStd: Double, source: String
+    ) {
         self.int8Penalty = int8Penalty
         self.int8PenaltyStd = int8PenaltyStd
         self.int4WeightPenalty = int4WeightPenalty
@@ -97,15 +100,18 @@ public struct QuantizationPenaltyParameters: Sendable, Hashable, Codable {
     /// Points lost beyond the 8-bit part when every block runs at W4A4.
     public var int4Penalty: Double { int4WeightPenalty + int4ActivationPenalty }
 
-    static let zero = QuantizationPenaltyParameters(int8Penalty: 0, int8PenaltyStd: 0, int4WeightPenalty: 0,
-                                                    int4ActivationPenalty: 0, int4PenaltyStd: 0, source: "none")
+    static let zero = QuantizationPenaltyParameters(
+        int8Penalty: 0, int8PenaltyStd: 0, int4WeightPenalty: 0,
+        int4ActivationPenalty: 0, int4PenaltyStd: 0, source: "none")
 
     /// What is wrong with the values, named by their model-file keys, or nil.
     func problem(prefix: String) -> String? {
-        let values: [(String, Double)] = [("int8_penalty", int8Penalty), ("int8_penalty_std", int8PenaltyStd),
-                                          ("int4_weight_penalty", int4WeightPenalty),
-                                          ("int4_activation_penalty", int4ActivationPenalty),
-                                          ("int4_penalty_std", int4PenaltyStd)]
+        let values: [(String, Double)] = [
+            ("int8_penalty", int8Penalty), ("int8_penalty_std", int8PenaltyStd),
+            ("int4_weight_penalty", int4WeightPenalty),
+            ("int4_activation_penalty", int4ActivationPenalty),
+            ("int4_penalty_std", int4PenaltyStd),
+        ]
         for (key, v) in values {
             guard v.isFinite else { return "\(prefix).\(key) is not finite" }
             guard v >= 0 else { return "\(prefix).\(key) \(v) is negative (a quantization penalty is top-1 lost)" }
@@ -132,8 +138,10 @@ public struct LayerKindWeights: Sendable, Hashable, Codable {
     public var head: Double
 
     /// Creates weights from their fields; every kind defaults to 1 (no kind more sensitive than a pointwise layer).
-    public init(stem: Double = 1, expand: Double = 1, depthwise: Double = 1, squeezeExcite: Double = 1,
-                project: Double = 1, head: Double = 1) {
+    public init(
+        stem: Double = 1, expand: Double = 1, depthwise: Double = 1, squeezeExcite: Double = 1,
+        project: Double = 1, head: Double = 1
+    ) {
         self.stem = stem
         self.expand = expand
         self.depthwise = depthwise
@@ -185,8 +193,10 @@ public struct PointLayout: Sendable, Hashable, Codable {
         firstBlockKernel: 3, firstBlockBits: 8, stemBits: 8, headLayers: 3, headBits: 8)
 
     /// Creates a layout from its fields; ``init(space:)`` derives one from a search space.
-    public init(stageSqueezeExcite: [Bool], firstBlockHasExpand: Bool, firstBlockSqueezeExcite: Bool, firstBlockKernel: Int,
-                firstBlockBits: Int, stemBits: Int, headLayers: Int, headBits: Int) {
+    public init(
+        stageSqueezeExcite: [Bool], firstBlockHasExpand: Bool, firstBlockSqueezeExcite: Bool, firstBlockKernel: Int,
+        firstBlockBits: Int, stemBits: Int, headLayers: Int, headBits: Int
+    ) {
         self.stageSqueezeExcite = stageSqueezeExcite
         self.firstBlockHasExpand = firstBlockHasExpand
         self.firstBlockSqueezeExcite = firstBlockSqueezeExcite
@@ -199,10 +209,11 @@ public struct PointLayout: Sendable, Hashable, Codable {
 
     /// The layout of `space`'s fixed layers.
     public init(space: SearchSpace) {
-        self.init(stageSqueezeExcite: space.stages.map(\.squeezeExcite), firstBlockHasExpand: space.firstBlock.expandRatio != 1,
-                  firstBlockSqueezeExcite: space.firstBlock.squeezeExcite, firstBlockKernel: space.firstBlock.kernel,
-                  firstBlockBits: space.firstBlock.bits, stemBits: space.stem.bits,
-                  headLayers: space.head.hiddenChannels == nil ? 2 : 3, headBits: space.head.bits)
+        self.init(
+            stageSqueezeExcite: space.stages.map(\.squeezeExcite), firstBlockHasExpand: space.firstBlock.expandRatio != 1,
+            firstBlockSqueezeExcite: space.firstBlock.squeezeExcite, firstBlockKernel: space.firstBlock.kernel,
+            firstBlockBits: space.firstBlock.bits, stemBits: space.stem.bits,
+            headLayers: space.head.hiddenChannels == nil ? 2 : 3, headBits: space.head.bits)
     }
 
     /// Calls `body` with each layer of `p` in execution order (inactive slots skipped), without
@@ -222,8 +233,9 @@ public struct PointLayout: Sendable, Hashable, Codable {
         for slot in 0..<ArchitecturePoint.slotCount where Encoding.active(p, slot) {
             let stage = slot / ArchitecturePoint.slotsPerStage
             let expandRatio = slot < p.expandRatios.count ? p.expandRatios[slot] : 3
-            block(kernel: slot < p.kernels.count ? p.kernels[slot] : 3, expand: expandRatio != 1,
-                  se: stage < stageSqueezeExcite.count && stageSqueezeExcite[stage], bits: slot < p.bits.count ? p.bits[slot] : 8)
+            block(
+                kernel: slot < p.kernels.count ? p.kernels[slot] : 3, expand: expandRatio != 1,
+                se: stage < stageSqueezeExcite.count && stageSqueezeExcite[stage], bits: slot < p.bits.count ? p.bits[slot] : 8)
         }
         for _ in 0..<headLayers { body(QuantizedLayer(kind: .head, weightBits: headBits, activationBits: headBits)) }
     }
@@ -262,14 +274,17 @@ extension QuantizationModel {
         let low = c.int4WeightPenalty * exposure.weight + c.int4ActivationPenalty * exposure.activation
         let total4 = c.int4Penalty
         let share = total4 > 0 ? low / total4 : (exposure.weight + exposure.activation) / 2
-        let std = ((c.int8PenaltyStd * exposure.int8Share) * (c.int8PenaltyStd * exposure.int8Share)
-                   + (share * c.int4PenaltyStd) * (share * c.int4PenaltyStd)).squareRoot()
+        let std =
+            ((c.int8PenaltyStd * exposure.int8Share) * (c.int8PenaltyStd * exposure.int8Share)
+            + (share * c.int4PenaltyStd) * (share * c.int4PenaltyStd)).squareRoot()
         var terms: [PenaltyTerm] = []
         if wantBreakdown {
             terms.append(PenaltyTerm(name: "int8_base", points: base, layers: 0))
             for t in exposure.terms {
-                terms.append(PenaltyTerm(name: t.name, points: c.int4WeightPenalty * t.weight + c.int4ActivationPenalty * t.activation,
-                                         layers: t.layers))
+                terms.append(
+                    PenaltyTerm(
+                        name: t.name, points: c.int4WeightPenalty * t.weight + c.int4ActivationPenalty * t.activation,
+                        layers: t.layers))
             }
         }
         return QuantizationPenalty(points: base + low, std: std, breakdown: terms)
@@ -282,11 +297,17 @@ extension QuantizationModel {
         var layers = QuantizedLayer.census(network)
         let roles = network.layers.map(\.role)
         var all8 = layers
-        for i in all8.indices where roles[i].block != nil { all8[i].weightBits = 8; all8[i].activationBits = 8 }
+        for i in all8.indices where roles[i].block != nil {
+            all8[i].weightBits = 8
+            all8[i].activationBits = 8
+        }
         let base = penalty(layers: all8, breakdown: false).points
         return network.blocks.indices.map { b in
             layers = all8
-            for i in layers.indices where roles[i].block == b { layers[i].weightBits = bits; layers[i].activationBits = bits }
+            for i in layers.indices where roles[i].block == b {
+                layers[i].weightBits = bits
+                layers[i].activationBits = bits
+            }
             return penalty(layers: layers, breakdown: false).points - base
         }
     }
@@ -296,7 +317,7 @@ extension LayerRole {
     /// The block a layer belongs to, nil for the stem and head.
     var block: Int? {
         switch self {
-        case let .expand(b), let .depthwise(b), let .squeezeReduce(b), let .squeezeExpand(b), let .project(b): return b
+        case .expand(let b), .depthwise(let b), .squeezeReduce(let b), .squeezeExpand(let b), .project(let b): return b
         case .stem, .headConv, .headHidden, .classifier: return nil
         }
     }
@@ -338,7 +359,8 @@ struct QuantizationExposure {
         atMost8 += (l.weightBits <= 8 ? 1 : 0) + (l.activationBits <= 8 ? 1 : 0)
         let kindWeight = weights[l.kind]
         if l.kind.isBody { body += kindWeight }
-        let gw = QuantizationModel.bitNoise(l.weightBits), ga = QuantizationModel.bitNoise(l.activationBits)
+        let gw = QuantizationModel.bitNoise(l.weightBits)
+        let ga = QuantizationModel.bitNoise(l.activationBits)
         guard gw > 0 || ga > 0 else { return }
         let s = kindWeight * (l.kind == .depthwise ? QuantizationModel.kernelMultiplier(l.kernel) : 1)
         weight += s * gw
@@ -346,7 +368,9 @@ struct QuantizationExposure {
         guard termsWanted else { return }
         let name = l.kind == .depthwise ? "depthwise_k\(l.kernel)" : l.kind.rawValue
         if let i = terms.firstIndex(where: { $0.name == name }) {
-            terms[i].weight += s * gw; terms[i].activation += s * ga; terms[i].layers += 1
+            terms[i].weight += s * gw
+            terms[i].activation += s * ga
+            terms[i].layers += 1
         } else {
             terms.append(Term(name: name, weight: s * gw, activation: s * ga, layers: 1))
         }

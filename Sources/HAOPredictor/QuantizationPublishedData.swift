@@ -4,7 +4,10 @@ import Foundation
 /// low bit widths (``QuantizationExposure``) and the top-1 it lost.
 struct QuantizationObservation: Sendable {
     enum Shape: String, Sendable {
-        case w8a8 = "W8A8", w4a4 = "W4A4", w4a8 = "W4A8", other, mixed
+        case w8a8 = "W8A8"
+        case w4a4 = "W4A4"
+        case w4a8 = "W4A8"
+        case other, mixed
     }
 
     /// For notes: network, bits, method, file line.
@@ -47,17 +50,21 @@ enum PublishedMobileNetLayouts {
         // Sandler et al. 2018, Table 2: 17 bottlenecks, the first without expansion; 1x1 conv 1280 + FC.
         let v2 = Layout(blocks: plain(Array(repeating: 3, count: 17)), headLayers: 2)
         // Howard et al. 2019, Table 1 (Large) and Table 2 (Small); head conv, 1x1 hidden, classifier.
-        let v3Large = Layout(blocks: zip([3, 3, 3, 5, 5, 5, 3, 3, 3, 3, 3, 3, 5, 5, 5], [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1])
-            .enumerated().map { (kernel: $0.element.0, expand: $0.offset > 0, se: $0.element.1 == 1) }, headLayers: 3)
-        let v3Small = Layout(blocks: zip([3, 3, 3, 5, 5, 5, 5, 5, 5, 5, 5], [1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1])
-            .enumerated().map { (kernel: $0.element.0, expand: $0.offset > 0, se: $0.element.1 == 1) }, headLayers: 3)
+        let v3Large = Layout(
+            blocks: zip([3, 3, 3, 5, 5, 5, 3, 3, 3, 3, 3, 3, 5, 5, 5], [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1])
+                .enumerated().map { (kernel: $0.element.0, expand: $0.offset > 0, se: $0.element.1 == 1) }, headLayers: 3)
+        let v3Small = Layout(
+            blocks: zip([3, 3, 3, 5, 5, 5, 5, 5, 5, 5, 5], [1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1])
+                .enumerated().map { (kernel: $0.element.0, expand: $0.offset > 0, se: $0.element.1 == 1) }, headLayers: 3)
         // EfficientNet-B0 stages (Tan & Le 2019, Table 1) without squeeze-excite, as the lite variants are.
         let lite0 = Layout(blocks: plain([3, 3, 3, 5, 5, 3, 3, 3, 5, 5, 5, 5, 5, 5, 5, 3]), headLayers: 2)
         // ProxylessNAS-Mobile (Cai et al. 2019, Fig. 4; Models/networks/proxylessnas_mobile.json); width 1.4 has the same blocks.
         let proxyless = Layout(blocks: plain([3, 5, 3, 7, 3, 5, 5, 7, 5, 5, 5, 5, 5, 5, 5, 7, 7, 7, 7, 7]), headLayers: 2)
-        return ["MobileNetV1": v1, "MobileNetV2": v2, "MobileNetV2-1.4": v2, "MobileNetV3-Large": v3Large,
-                "MobileNetV3-Small": v3Small, "EfficientNet-lite0": lite0, "ProxylessNAS-Mobile-1.4": proxyless,
-                "MobileNetV3.5-MultiAVG": nil]
+        return [
+            "MobileNetV1": v1, "MobileNetV2": v2, "MobileNetV2-1.4": v2, "MobileNetV3-Large": v3Large,
+            "MobileNetV3-Small": v3Small, "EfficientNet-lite0": lite0, "ProxylessNAS-Mobile-1.4": proxyless,
+            "MobileNetV3.5-MultiAVG": nil,
+        ]
     }()
 
     /// The layers of `layout` with the given widths: stem, blocks (depthwise at `depthwise`), head.
@@ -90,41 +97,58 @@ struct PublishedQuantizationReader {
         for row in t.rows {
             let name = try row.string(c["network"]!)
             let source = try row.string(c["source"]!)
-            let where_ = "\(URL(fileURLWithPath: t.file).lastPathComponent):\(row.line)"
+            let location = "\(URL(fileURLWithPath: t.file).lastPathComponent):\(row.line)"
             guard let grade = source.firstMatch(of: /trust=([A-D])\s*$/)?.output.1 else {
                 throw PredictorError.badData(file: t.file, line: row.line, reason: "source does not end with a trust grade 'trust=A'..'D'")
             }
-            guard grade == "A" || grade == "B" else { excluded.append("\(where_) \(name): trust grade \(grade)"); continue }
-            guard !name.contains("[reference]") else { excluded.append("\(where_) \(name): not MobileNet family"); continue }
+            guard grade == "A" || grade == "B" else {
+                excluded.append("\(location) \(name): trust grade \(grade)")
+                continue
+            }
+            guard !name.contains("[reference]") else {
+                excluded.append("\(location) \(name): not MobileNet family")
+                continue
+            }
             let key = Self.networkKey(name)
             guard let entry = PublishedMobileNetLayouts.table[key] else {
-                excluded.append("\(where_) \(name): no block layout known for '\(key)'"); continue
+                excluded.append("\(location) \(name): no block layout known for '\(key)'")
+                continue
             }
             let training = try row.string(c["training"]!)
             guard let regime = QuantizationRegime(rawValue: training.lowercased()) else {
                 throw PredictorError.badData(file: t.file, line: row.line, reason: "training '\(training)' is neither QAT nor PTQ")
             }
             func bad(_ s: String) -> PredictorError { .badData(file: t.file, line: row.line, reason: s) }
-            let wText = try row.string(c["weight_bits"]!), aText = try row.string(c["act_bits"]!)
+            let wText = try row.string(c["weight_bits"]!)
+            let aText = try row.string(c["act_bits"]!)
             let bits = try Self.bits(weights: wText, activations: aText, firstLast: try row.string(c["first_last_bits"]!), fail: bad)
             let method = try row.string(c["method"]!)
             let drop = try row.double(c["fp_top1"]!) - row.double(c["quant_top1"]!)
             let shape = Self.shape(bits)
-            let widths = shape == .mixed ? "mixed precision"
-                : "W\(bits.body.0)A\(bits.body.1)" + (bits.depthwise == bits.body ? "" : " (depthwise W\(bits.depthwise.0)A\(bits.depthwise.1))")
-            let label = "\(where_) \(name) \(widths) \(training) \(method.prefix(40))"
+            let widths =
+                shape == .mixed
+                ? "mixed precision"
+                : "W\(bits.body.0)A\(bits.body.1)"
+                    + (bits.depthwise == bits.body ? "" : " (depthwise W\(bits.depthwise.0)A\(bits.depthwise.1))")
+            let label = "\(location) \(name) \(widths) \(training) \(method.prefix(40))"
             guard let layout = entry else {
-                guard shape == .w8a8 else { excluded.append("\(where_) \(name): below 8 bits but no block layout known"); continue }
-                out.append(QuantizationObservation(label: label, network: key, regime: regime, shape: shape, drop: drop, int8Share: 1,
-                                                   weightExposure: 0, activationExposure: 0, weight: 1, checkOnly: nil))
+                guard shape == .w8a8 else {
+                    excluded.append("\(location) \(name): below 8 bits but no block layout known")
+                    continue
+                }
+                out.append(
+                    QuantizationObservation(
+                        label: label, network: key, regime: regime, shape: shape, drop: drop, int8Share: 1,
+                        weightExposure: 0, activationExposure: 0, weight: 1, checkOnly: nil))
                 continue
             }
             let lowBody = bits.mixed == nil ? bits.body : (4, 4)
             let lowDW = bits.mixed == nil ? bits.depthwise : (4, 4)
             let layers = PublishedMobileNetLayouts.layers(layout, body: lowBody, depthwise: lowDW, stem: bits.stem, head: bits.head)
             let e = QuantizationExposure(layers: layers, weights: weights, termsWanted: false)
-            var obs = QuantizationObservation(label: label, network: key, regime: regime, shape: shape, drop: drop, int8Share: e.int8Share,
-                                              weightExposure: e.weight, activationExposure: e.activation, weight: 1, checkOnly: nil)
+            var obs = QuantizationObservation(
+                label: label, network: key, regime: regime, shape: shape, drop: drop, int8Share: e.int8Share,
+                weightExposure: e.weight, activationExposure: e.activation, weight: 1, checkOnly: nil)
             if let (w, a) = bits.mixed {
                 obs.weightExposure *= w
                 obs.activationExposure *= a
@@ -171,31 +195,40 @@ struct PublishedQuantizationReader {
     static func bits(weights w: String, activations a: String, firstLast fl: String, fail: (String) -> PredictorError) throws -> Bits {
         func split(_ s: String) -> (Int, Int)? {
             if let v = Int(s) { return (v, v) }
-            if let m = s.firstMatch(of: /^(\d+)\s*(?:\(pointwise\))?\s*\/\s*(\d+)\s*\(depthwise\)$/), let b = Int(m.output.1), let d = Int(m.output.2) {
+            if let m = s.firstMatch(of: /^(\d+)\s*(?:\(pointwise\))?\s*\/\s*(\d+)\s*\(depthwise\)$/), let b = Int(m.output.1),
+                let d = Int(m.output.2)
+            {
                 return (b, d)
             }
             return nil
         }
         var mixed: (Double, Double)? = nil
-        var body = (8, 8), dw = (8, 8)
+        var body = (8, 8)
+        var dw = (8, 8)
         if w.hasPrefix("mixed") {
             guard let mw = w.firstMatch(of: /([0-9.]+)% (?:of MACs at W<=4|INT4)/), let sw = Double(mw.output.1) else {
                 throw fail("cannot read the 4-bit share of mixed weight_bits '\(w)'")
             }
             var sa = sw
-            if let ma = a.firstMatch(of: /([0-9.]+)% of MACs at A<=4/), let v = Double(ma.output.1) { sa = v }
-            else if !a.hasPrefix("mixed") { throw fail("mixed weights but act_bits '\(a)'") }
+            if let ma = a.firstMatch(of: /([0-9.]+)% of MACs at A<=4/), let v = Double(ma.output.1) {
+                sa = v
+            } else if !a.hasPrefix("mixed") {
+                throw fail("mixed weights but act_bits '\(a)'")
+            }
             mixed = (sw / 100, sa / 100)
         } else {
-            guard let ws = split(w), let as_ = split(a) else { throw fail("cannot read weight_bits '\(w)' / act_bits '\(a)'") }
-            body = (ws.0, as_.0)
-            dw = (ws.1, as_.1)
+            guard let ws = split(w), let activations = split(a) else { throw fail("cannot read weight_bits '\(w)' / act_bits '\(a)'") }
+            body = (ws.0, activations.0)
+            dw = (ws.1, activations.1)
         }
-        let stem: (Int, Int), head: (Int, Int)
+        let stem: (Int, Int)
+        let head: (Int, Int)
         if fl.hasPrefix("8/8") || fl.contains("FC 8/8") {
-            stem = (8, 8); head = (8, 8)
+            stem = (8, 8)
+            head = (8, 8)
         } else if let m = fl.firstMatch(of: /^(\d+)\/(\d+)/), let x = Int(m.output.1), let y = Int(m.output.2) {
-            stem = (x, y); head = (x, y)
+            stem = (x, y)
+            head = (x, y)
         } else if fl.hasPrefix("W8 first conv") {
             stem = (8, 8)
             head = fl.contains("FC 4-bit") ? (4, 4) : body
@@ -216,24 +249,38 @@ extension CSVTable {
         for (i, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
             if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
-            var fields: [String] = [], field = "", quoted = false
+            var fields: [String] = []
+            var field = ""
+            var quoted = false
             var chars = line.makeIterator()
             while let ch = chars.next() {
                 if quoted {
                     if ch == "\"" {
                         // A doubled quote is a literal quote; a single one ends the quoted part.
                         var lookahead = chars
-                        if lookahead.next() == "\"" { field.append("\""); chars = lookahead } else { quoted = false }
-                    } else { field.append(ch) }
+                        if lookahead.next() == "\"" {
+                            field.append("\"")
+                            chars = lookahead
+                        } else {
+                            quoted = false
+                        }
+                    } else {
+                        field.append(ch)
+                    }
                 } else if ch == "\"" {
                     quoted = true
                 } else if ch == "," {
-                    fields.append(field); field = ""
-                } else { field.append(ch) }
+                    fields.append(field)
+                    field = ""
+                } else {
+                    field.append(ch)
+                }
             }
             guard !quoted else { throw PredictorError.badData(file: file, line: i + 1, reason: "unterminated quoted field") }
             fields.append(field)
-            if header == nil { header = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } } else {
+            if header == nil {
+                header = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            } else {
                 rows.append(Row(line: i + 1, fields: fields, file: file))
             }
         }

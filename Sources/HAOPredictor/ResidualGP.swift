@@ -15,14 +15,18 @@ enum ResidualGP {
     static let lengthScalesSquared: [Double] = [4, 8, 16, 32, 64, 128, 256]
     static let noiseVariances: [Double] = [0.04, 0.09, 0.16, 0.25, 0.49, 1.0]
 
-    static func fit(points: [ArchitecturePoint], surrogate s: [Double], y: [Double], useSlope: Bool,
-                    allowGP: Bool = true) throws -> KernelModelFile.Calibration {
+    static func fit(
+        points: [ArchitecturePoint], surrogate s: [Double], y: [Double], useSlope: Bool,
+        allowGP: Bool = true
+    ) throws -> KernelModelFile.Calibration {
         let n = y.count
         // One more network than mean parameters (intercept, and the slope on the surrogate when a
         // teacher is given) leaves one degree of freedom for the residual likelihood.
         let minimum = useSlope ? 3 : 2
         guard n >= minimum else {
-            throw PredictorError.training("only \(n) labelled network\(n == 1 ? "" : "s"); need at least \(minimum) (\(useSlope ? "3 with a teacher MLP: intercept and slope of the calibration, plus one" : "2 without a teacher MLP: the calibration's constant mean, plus one"))")
+            throw PredictorError.training(
+                "only \(n) labelled network\(n == 1 ? "" : "s"); need at least \(minimum) (\(useSlope ? "3 with a teacher MLP: intercept and slope of the calibration, plus one" : "2 without a teacher MLP: the calibration's constant mean, plus one"))"
+            )
         }
         let codes = points.map { Array(Encoding.codes($0).prefix(40)) }
         var d2 = [Double](repeating: 0, count: n * n)
@@ -62,7 +66,8 @@ enum ResidualGP {
                     let alpha = Linalg.choleskySolve(k, n: n, resid)
                     let quad = zip(resid, alpha).reduce(0) { $0 + $1.0 * $1.1 }
                     // Restricted (basis-marginalised) log likelihood, R&W eq. 2.45 up to constants.
-                    let lml = -0.5 * quad - 0.5 * Linalg.logDeterminant(k, n: n) - 0.5 * Linalg.logDeterminant(la, n: p)
+                    let lml =
+                        -0.5 * quad - 0.5 * Linalg.logDeterminant(k, n: n) - 0.5 * Linalg.logDeterminant(la, n: p)
                         - 0.5 * Double(n - p) * log(2 * Double.pi)
                     guard lml.isFinite else { continue }
                     if best == nil || lml > best!.lml + 1e-12 {
@@ -70,8 +75,9 @@ enum ResidualGP {
                         let ainv = Linalg.inverse(la, n: p)
                         let meanCov: [[Double]] = p == 2 ? [[ainv[0], ainv[1]], [ainv[2], ainv[3]]] : [[ainv[0], 0], [0, 0]]
                         let resPoints = (0..<n).map { i in
-                            KernelModelFile.ResidualPoint(codes: String(decoding: codes[i].map { $0 + 48 }, as: UTF8.self),
-                                                          resolution: Double(points[i].resolution), surrogate: s[i], name: nil)
+                            KernelModelFile.ResidualPoint(
+                                codes: String(decoding: codes[i].map { $0 + 48 }, as: UTF8.self),
+                                resolution: Double(points[i].resolution), surrogate: s[i], name: nil)
                         }
                         let cal = KernelModelFile.Calibration(
                             intercept: beta[0], slope: p == 2 ? beta[1] : 0, meanCovariance: meanCov,

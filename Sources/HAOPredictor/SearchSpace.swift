@@ -1,6 +1,6 @@
-import HAOSupport
 import Foundation
 import HAONetwork
+import HAOSupport
 
 /// The default search space: a fixed stem and first block, five searchable MBConv stages
 /// and a fixed head, with per-block kernel, expand ratio and bit width, and an input
@@ -24,7 +24,8 @@ public struct SearchSpace: Sendable, Hashable, Codable {
         /// Weight and activation bit width, in 1...32.
         public var bits: Int
         enum CodingKeys: String, CodingKey {
-            case outChannels = "out_channels", kernel, stride, activation, bits
+            case outChannels = "out_channels"
+            case kernel, stride, activation, bits
         }
     }
 
@@ -45,8 +46,11 @@ public struct SearchSpace: Sendable, Hashable, Codable {
         /// Weight and activation bit width, in 1...32.
         public var bits: Int
         enum CodingKeys: String, CodingKey {
-            case outChannels = "out_channels", expandRatio = "expand_ratio", kernel, stride, activation
-            case squeezeExcite = "squeeze_excite", bits
+            case outChannels = "out_channels"
+            case expandRatio = "expand_ratio"
+            case kernel, stride, activation
+            case squeezeExcite = "squeeze_excite"
+            case bits
         }
     }
 
@@ -61,7 +65,9 @@ public struct SearchSpace: Sendable, Hashable, Codable {
         /// Whether the stage's blocks have squeeze-excite (JSON key `squeeze_excite`).
         public var squeezeExcite: Bool
         enum CodingKeys: String, CodingKey {
-            case outChannels = "out_channels", stride, activation, squeezeExcite = "squeeze_excite"
+            case outChannels = "out_channels"
+            case stride, activation
+            case squeezeExcite = "squeeze_excite"
         }
     }
 
@@ -78,7 +84,9 @@ public struct SearchSpace: Sendable, Hashable, Codable {
         /// Weight and activation bit width of every head layer, in 1...32.
         public var bits: Int
         enum CodingKeys: String, CodingKey {
-            case convChannels = "conv_channels", hiddenChannels = "hidden_channels", classes, activation, bits
+            case convChannels = "conv_channels"
+            case hiddenChannels = "hidden_channels"
+            case classes, activation, bits
         }
     }
 
@@ -152,9 +160,11 @@ public struct SearchSpace: Sendable, Hashable, Codable {
         guard stages.count == ArchitecturePoint.stageCount else {
             throw fail("\(stages.count) stages, the point layout needs \(ArchitecturePoint.stageCount)")
         }
-        for (label, list) in [("depth_choices", depthChoices), ("kernel_choices", kernelChoices),
-                              ("expand_choices", expandChoices), ("bit_choices", bitChoices),
-                              ("resolution_choices", resolutionChoices)] {
+        for (label, list) in [
+            ("depth_choices", depthChoices), ("kernel_choices", kernelChoices),
+            ("expand_choices", expandChoices), ("bit_choices", bitChoices),
+            ("resolution_choices", resolutionChoices),
+        ] {
             guard !list.isEmpty else { throw fail("\(label) is empty") }
             guard Set(list).count == list.count else { throw fail("\(label) has duplicates") }
             guard list.allSatisfy({ $0 > 0 }) else { throw fail("\(label) has a non-positive entry") }
@@ -177,39 +187,46 @@ public struct SearchSpace: Sendable, Hashable, Codable {
         // overflow on a hand-edited file (an expand ratio of 4e15 used to trap).
         let limits = NetworkLimits.standard
         let most = limits.maxChannels
-        let sizes = [("stem.out_channels", stem.outChannels), ("first_block.out_channels", firstBlock.outChannels),
-                     ("first_block.expand_ratio", firstBlock.expandRatio), ("head.conv_channels", head.convChannels),
-                     ("head.hidden_channels", head.hiddenChannels ?? 1), ("head.classes", head.classes),
-                     ("channel_divisor", channelDivisor), ("se_reduction", seReduction)]
+        let sizes =
+            [
+                ("stem.out_channels", stem.outChannels), ("first_block.out_channels", firstBlock.outChannels),
+                ("first_block.expand_ratio", firstBlock.expandRatio), ("head.conv_channels", head.convChannels),
+                ("head.hidden_channels", head.hiddenChannels ?? 1), ("head.classes", head.classes),
+                ("channel_divisor", channelDivisor), ("se_reduction", seReduction),
+            ]
             + stages.enumerated().map { ("stages[\($0.offset)].out_channels", $0.element.outChannels) }
             + expandChoices.map { ("expand_choices", $0) }
         for (label, value) in sizes where !(1...most).contains(value) {
             throw fail("\(label) is \(value); it must be in 1...\(most)")
         }
         guard limits.inputChannels.contains(inputChannels) else {
-            throw fail("input_channels is \(inputChannels); it must be in \(limits.inputChannels.lowerBound)...\(limits.inputChannels.upperBound)")
+            throw fail(
+                "input_channels is \(inputChannels); it must be in \(limits.inputChannels.lowerBound)...\(limits.inputChannels.upperBound)")
         }
         for resolution in resolutionChoices where !limits.resolutions.contains(resolution) {
             throw fail("resolution choice \(resolution) is outside \(limits.resolutions.lowerBound)...\(limits.resolutions.upperBound)")
         }
         let largestKernel = limits.depthwiseKernels.union(limits.stemKernels).max() ?? 7
         for (label, kernel) in [("stem.kernel", stem.kernel), ("first_block.kernel", firstBlock.kernel)]
-            + kernelChoices.map({ ("kernel_choices", $0) }) where !(1...largestKernel).contains(kernel) {
+            + kernelChoices.map({ ("kernel_choices", $0) }) where !(1...largestKernel).contains(kernel)
+        {
             throw fail("\(label) \(kernel) is outside 1...\(largestKernel)")
         }
         for (label, stride) in [("stem.stride", stem.stride), ("first_block.stride", firstBlock.stride)]
-            + stages.map({ ("stage stride", $0.stride) }) where !limits.strides.contains(stride) {
+            + stages.map({ ("stage stride", $0.stride) }) where !limits.strides.contains(stride)
+        {
             throw fail("\(label) \(stride) is not one of \(limits.strides.sorted())")
         }
         // Every count grows with depth, kernel, expansion and resolution, so the largest network
         // of the space bounds them all: if it is within the size limits, every network is.
         let n = ArchitecturePoint.slotCount
-        let largest = canonical(ArchitecturePoint(
-            depths: [Int](repeating: depthChoices.max()!, count: ArchitecturePoint.stageCount),
-            kernels: [Int](repeating: kernelChoices.max()!, count: n),
-            expandRatios: [Int](repeating: expandChoices.max()!, count: n),
-            bits: [Int](repeating: bitChoices.max()!, count: n),
-            resolution: resolutionChoices.max()!))
+        let largest = canonical(
+            ArchitecturePoint(
+                depths: [Int](repeating: depthChoices.max()!, count: ArchitecturePoint.stageCount),
+                kernels: [Int](repeating: kernelChoices.max()!, count: n),
+                expandRatios: [Int](repeating: expandChoices.max()!, count: n),
+                bits: [Int](repeating: bitChoices.max()!, count: n),
+                resolution: resolutionChoices.max()!))
         do { try network(for: largest).validateSize(limits: limits) } catch {
             throw fail("\(error) (the largest network of the space)")
         }
@@ -260,8 +277,9 @@ public struct SearchSpace: Sendable, Hashable, Codable {
         let kernels = (0..<n).map { _ in pick(kernelChoices) }
         let expands = (0..<n).map { _ in pick(expandChoices) }
         let bits = (0..<n).map { _ in pick(bitChoices) }
-        return ArchitecturePoint(depths: depths, kernels: kernels, expandRatios: expands, bits: bits,
-                                 resolution: pick(resolutionChoices))
+        return ArchitecturePoint(
+            depths: depths, kernels: kernels, expandRatios: expands, bits: bits,
+            resolution: pick(resolutionChoices))
     }
 
     /// `point` with its inactive slots set to the first listed choice of each field, so
@@ -302,30 +320,37 @@ public struct SearchSpace: Sendable, Hashable, Codable {
     /// The network a point describes. Throws if the point is outside the space.
     public func network(for point: ArchitecturePoint, name: String? = nil) throws -> Network {
         try check(point)
-        let stemLayer = Stem(outChannels: stem.outChannels, kernel: stem.kernel, stride: stem.stride,
-                             activation: stem.activation, precision: .uniform(stem.bits))
+        let stemLayer = Stem(
+            outChannels: stem.outChannels, kernel: stem.kernel, stride: stem.stride,
+            activation: stem.activation, precision: .uniform(stem.bits))
         var blocks: [Block] = []
         let firstExpanded = expandedChannels(inChannels: stem.outChannels, expand: firstBlock.expandRatio)
-        blocks.append(Block(inChannels: stem.outChannels, outChannels: firstBlock.outChannels,
-                            expandedChannels: firstExpanded, kernel: firstBlock.kernel, stride: firstBlock.stride,
-                            seChannels: firstBlock.squeezeExcite ? seChannels(expanded: firstExpanded) : 0,
-                            activation: firstBlock.activation, precision: .uniform(firstBlock.bits)))
+        blocks.append(
+            Block(
+                inChannels: stem.outChannels, outChannels: firstBlock.outChannels,
+                expandedChannels: firstExpanded, kernel: firstBlock.kernel, stride: firstBlock.stride,
+                seChannels: firstBlock.squeezeExcite ? seChannels(expanded: firstExpanded) : 0,
+                activation: firstBlock.activation, precision: .uniform(firstBlock.bits)))
         var channels = firstBlock.outChannels
         for (s, stage) in stages.enumerated() {
             for j in 0..<point.depths[s] {
                 let slot = s * ArchitecturePoint.slotsPerStage + j
                 let expanded = expandedChannels(inChannels: channels, expand: point.expandRatios[slot])
-                blocks.append(Block(inChannels: channels, outChannels: stage.outChannels, expandedChannels: expanded,
-                                    kernel: point.kernels[slot], stride: j == 0 ? stage.stride : 1,
-                                    seChannels: stage.squeezeExcite ? seChannels(expanded: expanded) : 0,
-                                    activation: stage.activation, precision: .uniform(point.bits[slot])))
+                blocks.append(
+                    Block(
+                        inChannels: channels, outChannels: stage.outChannels, expandedChannels: expanded,
+                        kernel: point.kernels[slot], stride: j == 0 ? stage.stride : 1,
+                        seChannels: stage.squeezeExcite ? seChannels(expanded: expanded) : 0,
+                        activation: stage.activation, precision: .uniform(point.bits[slot])))
                 channels = stage.outChannels
             }
         }
-        let headLayer = Head(convChannels: head.convChannels, hiddenChannels: head.hiddenChannels, classes: head.classes,
-                             activation: head.activation, precision: .uniform(head.bits))
-        return Network(name: name ?? Self.label(point), resolution: point.resolution, inputChannels: inputChannels,
-                       stem: stemLayer, blocks: blocks, head: headLayer)
+        let headLayer = Head(
+            convChannels: head.convChannels, hiddenChannels: head.hiddenChannels, classes: head.classes,
+            activation: head.activation, precision: .uniform(head.bits))
+        return Network(
+            name: name ?? Self.label(point), resolution: point.resolution, inputChannels: inputChannels,
+            stem: stemLayer, blocks: blocks, head: headLayer)
     }
 
     /// A compact label such as `r176-d2.3.4.2.3-...` used as a default network name.

@@ -38,10 +38,12 @@ extension SearchSpace {
     func resolutionWarning(_ resolution: Int) throws -> String? {
         let range = trainedResolutions
         guard range.contains(resolution) else {
-            throw SearchSpaceError.pointOutsideSpace("resolution \(resolution) is outside the predictor's trained range \(range.lowerBound)...\(range.upperBound)")
+            throw SearchSpaceError.pointOutsideSpace(
+                "resolution \(resolution) is outside the predictor's trained range \(range.lowerBound)...\(range.upperBound)")
         }
         guard !resolutionChoices.contains(resolution) else { return nil }
-        return "resolution \(resolution) is not on the search grid \(resolutionChoices); the prediction interpolates within the trained range \(range.lowerBound)...\(range.upperBound) (the teacher surrogate sees bucket (r - 112) / 16 = \(Encoding.resolutionBucket(resolution)))"
+        return
+            "resolution \(resolution) is not on the search grid \(resolutionChoices); the prediction interpolates within the trained range \(range.lowerBound)...\(range.upperBound) (the teacher surrogate sees bucket (r - 112) / 16 = \(Encoding.resolutionBucket(resolution)))"
     }
 
     /// Multipliers tried when a network's channels differ from the space's (MobileNet and
@@ -61,15 +63,16 @@ extension SearchSpace {
         guard ours != base, ours.count == base.count else { return nil }
         for w in Self.widthMultipliers where base.map({ Self.makeDivisible(Double($0) * w, divisor: channelDivisor) }) == ours {
             let list = { (c: [Int]) in c.dropFirst(2).map(String.init).joined(separator: "/") }
-            return "width multiplier \(w.formatted()) (stem \(ours[0]), stage channels \(list(ours))); the space is width 1.0 (stem \(base[0]), stage channels \(list(base)))"
+            return
+                "width multiplier \(w.formatted()) (stem \(ours[0]), stage channels \(list(ours))); the space is width 1.0 (stem \(base[0]), stage channels \(list(base)))"
         }
         return nil
     }
 }
 
-private extension Double {
+extension Double {
     /// `0.75`, `1.2`, `2`: the shortest decimal form.
-    func formatted() -> String {
+    fileprivate func formatted() -> String {
         self == rounded() ? String(Int(self)) : String(self)
     }
 }

@@ -5,12 +5,16 @@ import HAOSupport
 // architectures of the space, hyperparameters chosen by holdout error.
 extension PredictorTrainer {
     func fitSurrogate(teacher: DenseMLP, rng: inout SplitMix64) throws -> SurrogateFit {
-        let n = options.teacherSamples, m = min(options.supportPoints, options.teacherSamples), h = options.holdoutSamples
+        let n = options.teacherSamples
+        let m = min(options.supportPoints, options.teacherSamples)
+        let h = options.holdoutSamples
         guard n > 0, m > 0, h > 0 else { throw PredictorError.training("teacher samples, support points and holdout must be positive") }
         // The GP's support matrix is m x m doubles and the samples are held in memory: beyond these
         // sizes (3.2 GB at m = 20,000) a request is a typo that would exhaust memory, not a setting.
         guard n <= 1_000_000, h <= 1_000_000, m <= 20_000 else {
-            throw PredictorError.training("at most 1,000,000 teacher and holdout samples and 20,000 support points are supported; got \(n), \(h) and \(options.supportPoints)")
+            throw PredictorError.training(
+                "at most 1,000,000 teacher and holdout samples and 20,000 support points are supported; got \(n), \(h) and \(options.supportPoints)"
+            )
         }
         let train = (0..<n).map { _ in space.sample(using: &rng) }
         let hold = (0..<h).map { _ in space.sample(using: &rng) }
@@ -19,7 +23,8 @@ extension PredictorTrainer {
         let mean = yTrain.reduce(0, +) / Double(n)
         let yc = yTrain.map { $0 - mean }
         let width = Encoding.codeCount
-        let trainCodes = train.flatMap(Encoding.codes), holdCodes = hold.flatMap(Encoding.codes)
+        let trainCodes = train.flatMap(Encoding.codes)
+        let holdCodes = hold.flatMap(Encoding.codes)
         // Squared distances are integers: precompute train x support and holdout x support once.
         let dTrain = Self.codeDistances(trainCodes, rows: n, support: trainCodes, supportCount: m)
         let dHold = Self.codeDistances(holdCodes, rows: h, support: trainCodes, supportCount: m)
@@ -34,7 +39,10 @@ extension PredictorTrainer {
                 for i in 0..<(m * m) { a[i] += ridge * kmm[i] }
                 let jitter = 1e-8 * Double(n)
                 for i in 0..<m { a[i * m + i] += jitter }
-                guard Linalg.cholesky(&a, n: m) else { tried.append("l2=\(l2) ridge=\(ridge): not positive definite"); continue }
+                guard Linalg.cholesky(&a, n: m) else {
+                    tried.append("l2=\(l2) ridge=\(ridge): not positive definite")
+                    continue
+                }
                 let alpha = Linalg.choleskySolve(a, n: m, b)
                 var err = 0.0
                 for r in 0..<h {
@@ -52,12 +60,13 @@ extension PredictorTrainer {
         let file = KernelModelFile.Surrogate(lengthScaleSquared: best.l2, mean: mean, supportCodes: codes, alpha: best.alpha)
         let compiled = try KernelPredictor(file: Self.shell(surrogate: file), path: "<training>")
         let pred = hold.map { compiled.surrogate(Encoding.codes($0)) }
-        let metric = Self.metric(name: "surrogate vs teacher on held-out random architectures", predicted: pred, actual: yHold,
-                                 note: "fidelity to the teacher, not to real accuracy")
-        let selection = "surrogate: subset-of-regressors kernel ridge, \(m) support points (the first teacher samples), \(n) teacher samples; hyperparameters chosen by holdout MAE over \(tried.joined(separator: "; ")); chosen l2=\(best.l2), ridge=\(best.ridge). "
+        let metric = Self.metric(
+            name: "surrogate vs teacher on held-out random architectures", predicted: pred, actual: yHold,
+            note: "fidelity to the teacher, not to real accuracy")
+        let selection =
+            "surrogate: subset-of-regressors kernel ridge, \(m) support points (the first teacher samples), \(n) teacher samples; hyperparameters chosen by holdout MAE over \(tried.joined(separator: "; ")); chosen l2=\(best.l2), ridge=\(best.ridge). "
         return SurrogateFit(file: file, holdout: metric, selection: selection)
     }
-
 
     /// Squared one-hot distances between every coded row and the first `supportCount` support
     /// rows (integers, so stored as bytes).
@@ -82,8 +91,10 @@ extension PredictorTrainer {
 
     /// The subset-of-regressors normal equations A0 = Kmn Knm and b = Kmn y (upper triangle
     /// accumulated, then mirrored), with the kernel as a table over squared distances.
-    static func normalEquations(_ distances: [UInt8], kernel table: [Double], y yc: [Double], rows n: Int,
-                                supportCount m: Int) -> (a: [Double], b: [Double]) {
+    static func normalEquations(
+        _ distances: [UInt8], kernel table: [Double], y yc: [Double], rows n: Int,
+        supportCount m: Int
+    ) -> (a: [Double], b: [Double]) {
         var a0 = [Double](repeating: 0, count: m * m)
         var b = [Double](repeating: 0, count: m)
         var row = [Double](repeating: 0, count: m)

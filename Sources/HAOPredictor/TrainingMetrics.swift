@@ -1,37 +1,52 @@
-import HAOSupport
 import Foundation
+import HAOSupport
 
 /// The model file shell, validation metrics and fingerprints the trainer writes.
 extension PredictorTrainer {
     static func shell(surrogate: KernelModelFile.Surrogate?, calibration: KernelModelFile.Calibration? = nil) -> KernelModelFile {
-        KernelModelFile(format: KernelModelFile.formatName, name: "", description: "", encoding: "", normalisation: "",
-                        surrogate: surrogate,
-                        calibration: calibration ?? .init(intercept: 0, slope: 1, meanCovariance: [[0, 0], [0, 0]], signalVariance: 0,
-                                                          lengthScaleSquared: 1, noiseVariance: 0, resolutionScale: 1,
-                                                          points: [], alpha: [], inverseCovariance: []),
-                        quantization: .none,
-                        training: .init(tool: "", seed: 0, data: [], teacherSamples: 0, supportPoints: 0, holdoutSamples: 0,
-                                        realNetworks: 0, selection: ""),
-                        validation: [])
+        KernelModelFile(
+            format: KernelModelFile.formatName, name: "", description: "", encoding: "", normalisation: "",
+            surrogate: surrogate,
+            calibration: calibration
+                ?? .init(
+                    intercept: 0, slope: 1, meanCovariance: [[0, 0], [0, 0]], signalVariance: 0,
+                    lengthScaleSquared: 1, noiseVariance: 0, resolutionScale: 1,
+                    points: [], alpha: [], inverseCovariance: []),
+            quantization: .none,
+            training: .init(
+                tool: "", seed: 0, data: [], teacherSamples: 0, supportPoints: 0, holdoutSamples: 0,
+                realNetworks: 0, selection: ""),
+            validation: [])
     }
 
     static func metric(name: String, predicted: [Double], actual: [Double], note: String?) -> KernelModelFile.Metric {
         let errors = zip(predicted, actual).map { abs($0 - $1) }
-        return .init(name: name, count: errors.count, mae: errors.reduce(0, +) / Double(max(errors.count, 1)),
-                     maxError: errors.max() ?? 0, kendallTau: kendallTau(predicted, actual), note: note)
+        return .init(
+            name: name, count: errors.count, mae: errors.reduce(0, +) / Double(max(errors.count, 1)),
+            maxError: errors.max() ?? 0, kendallTau: kendallTau(predicted, actual), note: note)
     }
 
     /// Kendall's tau-b.
     public static func kendallTau(_ a: [Double], _ b: [Double]) -> Double? {
         let n = min(a.count, b.count)
         guard n > 1 else { return nil }
-        var concordant = 0.0, discordant = 0.0, tiesA = 0.0, tiesB = 0.0
+        var concordant = 0.0
+        var discordant = 0.0
+        var tiesA = 0.0
+        var tiesB = 0.0
         for i in 0..<n {
             for j in (i + 1)..<n {
-                let da = a[i] - a[j], db = b[i] - b[j]
+                let da = a[i] - a[j]
+                let db = b[i] - b[j]
                 if da == 0 && db == 0 { continue }
-                if da == 0 { tiesA += 1; continue }
-                if db == 0 { tiesB += 1; continue }
+                if da == 0 {
+                    tiesA += 1
+                    continue
+                }
+                if db == 0 {
+                    tiesB += 1
+                    continue
+                }
                 if (da > 0) == (db > 0) { concordant += 1 } else { discordant += 1 }
             }
         }

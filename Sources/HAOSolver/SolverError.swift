@@ -22,21 +22,21 @@ public enum SolverError: Error, Sendable, Equatable, CustomStringConvertible {
     /// One line for the user: what failed, which solver, and why.
     public var description: String {
         switch self {
-        case let .invalidModel(error): return "invalid model: \(error)"
-        case let .rejected(solver, message):
+        case .invalidModel(let error): return "invalid model: \(error)"
+        case .rejected(let solver, let message):
             // GLPK's messages end with "Error detected in file ... at line N": its source, not the user's.
             let lines = message.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace() }
                 .filter { !$0.isEmpty && !$0.hasPrefix("Error detected in file") }
             return "\(solver.displayName) rejected the call: \(lines.joined(separator: "; "))"
-        case let .failed(solver, code, message):
+        case .failed(let solver, let code, let message):
             let detail = message.trimmingWhitespace()
             return "\(solver.displayName) failed with code \(code)" + (detail.isEmpty ? "" : ": \(detail)")
-        case let .notProven(solver, status):
+        case .notProven(let solver, let status):
             return "\(solver.displayName) stopped with status \(status.rawValue) before proving optimality"
-        case let .invalidOption(message): return "invalid solver option: \(message)"
-        case let .fileError(path, message): return "\(path): \(message.trimmingWhitespace())"
-        case let .unsupported(message): return "unsupported: \(message)"
-        case let .disagreement(claimed, certifier):
+        case .invalidOption(let message): return "invalid solver option: \(message)"
+        case .fileError(let path, let message): return "\(path): \(message.trimmingWhitespace())"
+        case .unsupported(let message): return "unsupported: \(message)"
+        case .disagreement(let claimed, let certifier):
             return "exact solvers disagree (a bug; please report it with this message): \(claimed); but \(certifier)"
         }
     }

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why an input file could not be read, in words a user can act on.
@@ -55,7 +56,9 @@ public enum InputFile {
         default: throw .unreadable(path: path, reason: "it is \(fileKindName(status.st_mode)), not a file")
         }
         if kind == S_IFREG, Int64(status.st_size) > Int64(limit) {
-            throw .unreadable(path: path, reason: "it is \(byteCount(Int64(status.st_size))), larger than the \(byteCount(Int64(limit))) an input may have")
+            throw .unreadable(
+                path: path,
+                reason: "it is \(byteCount(Int64(status.st_size))), larger than the \(byteCount(Int64(limit))) an input may have")
         }
         // O_NONBLOCK: opening a FIFO without a writer must not wait for one (cleared below, so
         // reads wait for a writer's data as usual; with no writer at all a read returns EOF).
@@ -72,7 +75,10 @@ public enum InputFile {
             if count == 0 { break }
             if count < 0 {
                 if errno == EINTR { continue }
-                if errno == EAGAIN { usleep(1000); continue }
+                if errno == EAGAIN {
+                    usleep(1000)
+                    continue
+                }
                 throw .unreadable(path: path, reason: systemReason(errno))
             }
             guard result.count + count <= limit else {

@@ -67,8 +67,10 @@ public enum JSONFile {
     }
 
     /// Reads and decodes a file. `source` (default: the quoted path) names it in messages.
-    public static func load<T: Decodable>(_ type: T.Type, from url: URL, source: String? = nil, decoder: JSONDecoder = JSONDecoder(),
-                                          integerFields: [[String]] = []) throws(JSONFileError) -> T {
+    public static func load<T: Decodable>(
+        _ type: T.Type, from url: URL, source: String? = nil, decoder: JSONDecoder = JSONDecoder(),
+        integerFields: [[String]] = []
+    ) throws(JSONFileError) -> T {
         let bytes = try data(at: url)
         return try decode(type, from: bytes, source: source ?? "'\(url.path)'", decoder: decoder, integerFields: integerFields)
     }
@@ -77,8 +79,10 @@ public enum JSONFile {
     /// keys; `JSONDecoder`'s messages for the same faults vary between Foundation versions and
     /// it silently keeps one of two equal keys), then by `JSONSerialization` (e.g. invalid UTF-8). `integerFields` lists the key paths of integer fields (see ``JSONIntegerFields``)
     /// so that a non-integer number there is named instead of reported as "not valid JSON".
-    public static func decode<T: Decodable>(_ type: T.Type, from data: Data, source: String, decoder: JSONDecoder = JSONDecoder(),
-                                            integerFields: [[String]] = []) throws(JSONFileError) -> T {
+    public static func decode<T: Decodable>(
+        _ type: T.Type, from data: Data, source: String, decoder: JSONDecoder = JSONDecoder(),
+        integerFields: [[String]] = []
+    ) throws(JSONFileError) -> T {
         try checkSyntax(data, source: source)
         do {
             _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
@@ -90,8 +94,9 @@ public enum JSONFile {
         } catch let error as DecodingError {
             // The syntax is fine, so "not valid JSON" from the decoder means a number that does
             // not fit an integer field (224.5, 1e308, 2^63); name the field.
-            if case let .dataCorrupted(context) = error, context.codingPath.isEmpty,
-               let (path, value) = JSONIntegerFields.firstNonInteger(in: data, patterns: integerFields) {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+                let (path, value) = JSONIntegerFields.firstNonInteger(in: data, patterns: integerFields)
+            {
                 throw .wrongValue(source: source, path: path, detail: "\(JSONIntegerFields.expectation); got \(value)")
             }
             throw translate(error, source: source)
@@ -121,15 +126,17 @@ public enum JSONFile {
         case .keyNotFound(let key, let context):
             return .missingKey(source: source, key: key.stringValue, path: pathString(context.codingPath))
         case .typeMismatch(let type, let context):
-            return .wrongValue(source: source, path: pathString(context.codingPath),
-                               detail: "expected \(typeName(type)); \(context.debugDescription)")
+            return .wrongValue(
+                source: source, path: pathString(context.codingPath),
+                detail: "expected \(typeName(type)); \(context.debugDescription)")
         case .valueNotFound(let type, let context):
             return .wrongValue(source: source, path: pathString(context.codingPath), detail: "expected \(typeName(type)), found null")
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
                 let underlying = context.underlyingError
-                return .invalidJSON(source: source, location: underlying.flatMap { location(in: $0, data: nil) },
-                                    detail: underlying.map(detail) ?? context.debugDescription)
+                return .invalidJSON(
+                    source: source, location: underlying.flatMap { location(in: $0, data: nil) },
+                    detail: underlying.map(detail) ?? context.debugDescription)
             }
             return .wrongValue(source: source, path: pathString(context.codingPath), detail: context.debugDescription)
         @unknown default:

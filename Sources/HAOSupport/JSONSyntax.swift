@@ -19,7 +19,8 @@ public enum JSONSyntax {
 
     /// Checks `data`; throws the first fault.
     public static func check(_ data: Data) throws(JSONSyntaxIssue) {
-        let failure: (offset: Int, detail: String)? = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> (offset: Int, detail: String)? in
+        let failure: (offset: Int, detail: String)? = data.withUnsafeBytes {
+            (raw: UnsafeRawBufferPointer) -> (offset: Int, detail: String)? in
             var scanner = Scanner(bytes: raw.bindMemory(to: UInt8.self))
             do throws(Fault) {
                 try scanner.document()
@@ -34,9 +35,15 @@ public enum JSONSyntax {
 
     /// "line L, column C" of a byte offset.
     static func location(of offset: Int, in data: Data) -> String {
-        var line = 1, column = 1
+        var line = 1
+        var column = 1
         for byte in data.prefix(offset) {
-            if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
         }
         return "line \(line), column \(column)"
     }
@@ -63,7 +70,9 @@ public enum JSONSyntax {
             }
             try value()
             skipBlanks()
-            if index < bytes.count { throw Fault(offset: index, detail: "unexpected \(describe(at: index)) after the end of the JSON value") }
+            if index < bytes.count {
+                throw Fault(offset: index, detail: "unexpected \(describe(at: index)) after the end of the JSON value")
+            }
         }
 
         mutating func skipBlanks() {
@@ -108,7 +117,9 @@ public enum JSONSyntax {
             }
             if word.hasPrefix("//") || word.hasPrefix("/*") { return "comments are not allowed in JSON" }
             if word.hasPrefix("'") { return "strings need double quotes in JSON" }
-            if word.hasPrefix("}") || word.hasPrefix("]") { return "a value was expected before \(describe(at: index)) (a trailing comma?)" }
+            if word.hasPrefix("}") || word.hasPrefix("]") {
+                return "a value was expected before \(describe(at: index)) (a trailing comma?)"
+            }
             return "unexpected \(describe(at: index)) where a value was expected"
         }
 
@@ -123,7 +134,11 @@ public enum JSONSyntax {
             try enter()
             index += 1
             skipBlanks()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; depth -= 1; return }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                depth -= 1
+                return
+            }
             var keys = Set<String>()
             while true {
                 skipBlanks()
@@ -131,8 +146,10 @@ public enum JSONSyntax {
                     if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                         throw Fault(offset: index, detail: "a key was expected before '}' (a trailing comma?)")
                     }
-                    throw Fault(offset: index, detail: index < bytes.count && bytes[index] == UInt8(ascii: "'")
-                        ? "keys need double quotes in JSON" : "a quoted key was expected, found \(describe(at: index))")
+                    throw Fault(
+                        offset: index,
+                        detail: index < bytes.count && bytes[index] == UInt8(ascii: "'")
+                            ? "keys need double quotes in JSON" : "a quoted key was expected, found \(describe(at: index))")
                 }
                 let keyOffset = index
                 let key = try string()
@@ -150,8 +167,14 @@ public enum JSONSyntax {
                 path.removeLast()
                 skipBlanks()
                 guard index < bytes.count else { throw Fault(offset: index, detail: "the file ends inside an object (missing '}')") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "}") { index += 1; break }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
+                if bytes[index] == UInt8(ascii: "}") {
+                    index += 1
+                    break
+                }
                 throw Fault(offset: index, detail: "',' or '}' was expected, found \(describe(at: index))")
             }
             depth -= 1
@@ -161,7 +184,11 @@ public enum JSONSyntax {
             try enter()
             index += 1
             skipBlanks()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; depth -= 1; return }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                depth -= 1
+                return
+            }
             var position = 0
             while true {
                 path.append("[\(position)]")
@@ -170,8 +197,14 @@ public enum JSONSyntax {
                 position += 1
                 skipBlanks()
                 guard index < bytes.count else { throw Fault(offset: index, detail: "the file ends inside an array (missing ']')") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "]") { index += 1; break }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
+                if bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    break
+                }
                 throw Fault(offset: index, detail: "',' or ']' was expected, found \(describe(at: index))")
             }
             depth -= 1
@@ -187,14 +220,18 @@ public enum JSONSyntax {
                 guard index < bytes.count else { throw Fault(offset: start, detail: "a string starting here is not closed") }
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") { break }
-                if byte < 0x20 { throw Fault(offset: index, detail: "a control character (\(String(format: "0x%02X", byte))) inside a string must be escaped") }
+                if byte < 0x20 {
+                    throw Fault(
+                        offset: index, detail: "a control character (\(String(format: "0x%02X", byte))) inside a string must be escaped")
+                }
                 if byte == UInt8(ascii: "\\") {
                     plain = false
                     index += 1
                     guard index < bytes.count else { throw Fault(offset: start, detail: "a string starting here is not closed") }
                     switch bytes[index] {
                     case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                         UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"): break
+                        UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                        break
                     case UInt8(ascii: "u"):
                         guard index + 4 < bytes.count, bytes[(index + 1)...(index + 4)].allSatisfy({ isHexDigit($0) }) else {
                             throw Fault(offset: index - 1, detail: "\\u must be followed by four hexadecimal digits")
@@ -230,7 +267,10 @@ public enum JSONSyntax {
             }
             if bytes[index] == UInt8(ascii: "-") {
                 index += 1
-                if index < bytes.count, bytes[index] == UInt8(ascii: "I") { index = start; throw Fault(offset: start, detail: unexpectedValueDetail()) }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "I") {
+                    index = start
+                    throw Fault(offset: start, detail: unexpectedValueDetail())
+                }
             }
             guard index < bytes.count, (0x30...0x39).contains(bytes[index]) else {
                 throw Fault(offset: start, detail: "a number needs digits after '-'")

@@ -56,12 +56,16 @@ public struct ModelsDirectory: Sendable, Hashable {
         executable: URL? = Bundle.main.executableURL
     ) throws(ModelsDirectoryError) -> ModelsDirectory {
         if let explicit {
-            let url = URL(fileURLWithPath: explicit, isDirectory: true, relativeTo: URL(fileURLWithPath: currentDirectory, isDirectory: true)).standardizedFileURL
+            let url = URL(
+                fileURLWithPath: explicit, isDirectory: true, relativeTo: URL(fileURLWithPath: currentDirectory, isDirectory: true)
+            ).standardizedFileURL
             guard isModelsDirectory(url) else { throw .notAModelsDirectory(path: explicit, origin: "--models-dir") }
             return ModelsDirectory(url: url)
         }
         if let fromEnvironment = environment[environmentVariable], !fromEnvironment.isEmpty {
-            let url = URL(fileURLWithPath: fromEnvironment, isDirectory: true, relativeTo: URL(fileURLWithPath: currentDirectory, isDirectory: true)).standardizedFileURL
+            let url = URL(
+                fileURLWithPath: fromEnvironment, isDirectory: true, relativeTo: URL(fileURLWithPath: currentDirectory, isDirectory: true)
+            ).standardizedFileURL
             guard isModelsDirectory(url) else { throw .notAModelsDirectory(path: fromEnvironment, origin: environmentVariable) }
             return ModelsDirectory(url: url)
         }

@@ -5,8 +5,10 @@ import Synchronization
 /// index at a time (item costs vary) and every result lands in its own slot.
 public enum ParallelMap {
     /// `body(i)` for every `i` in `0..<count` on up to `threads` threads; results in index order.
-    public static func map<T: Sendable, E: Error>(count: Int, threads: Int,
-                                                  _ body: @Sendable (Int) throws(E) -> T) -> [Result<T, E>] {
+    public static func map<T: Sendable, E: Error>(
+        count: Int, threads: Int,
+        _ body: @Sendable (Int) throws(E) -> T
+    ) -> [Result<T, E>] {
         let slots = Slots<Result<T, E>>(count: count)
         let workers = max(1, min(threads, count))
         if workers == 1 {

@@ -23,11 +23,13 @@ struct AskTellCommandTests {
 
     @Test("an evaluator returning the built-in figures reproduces the in-process frontier", arguments: ["both", "accuracy"])
     func tellingThePredictionsBackIsTheInProcessSearch(external: String) throws {
-        let inProcess = folder("in-process"), askTell = folder("state")
+        let inProcess = folder("in-process")
+        let askTell = folder("state")
         defer { for f in [inProcess, askTell] { try? FileManager.default.removeItem(atPath: f) } }
         let reference = try HAOBinary.run(["search", "--out", inProcess] + Self.small)
         #expect(reference.status == 0, "\(reference.stderr)")
-        let driven = try HAOBinary.shell("""
+        let driven = try HAOBinary.shell(
+            """
             examples/asktell/driver.sh '\(askTell)' 5 -- --external \(external) \(Self.small.joined(separator: " "))
             """)
         #expect(driven.status == 0, "\(driven.stderr)")
@@ -85,8 +87,10 @@ struct AskTellCommandTests {
     }
 
     @Test func optionCombinationsAreRefusedWithOneLine() throws {
-        for arguments in [["--ask", "2"], ["--state", "x"], ["--state", "x", "--ask", "2", "--tell", "f"], ["--state", "x", "--ask", "0"],
-                          ["--state", "x", "--tell", "f", "--reask"], ["--state", "x", "--ask", "1", "--out", "y"]] {
+        for arguments in [
+            ["--ask", "2"], ["--state", "x"], ["--state", "x", "--ask", "2", "--tell", "f"], ["--state", "x", "--ask", "0"],
+            ["--state", "x", "--tell", "f", "--reask"], ["--state", "x", "--ask", "1", "--out", "y"],
+        ] {
             let result = try HAOBinary.run(["search"] + arguments)
             #expect(result.status != 0, "\(arguments)")
             #expect(result.stderr.contains("Error:") || result.stderr.contains("error"), "\(arguments): \(result.stderr)")

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import HAOHardware
 import HAOTestSupport
+import Testing
 
 /// `hao calibrate`, `hao latency` and `--calibration` through the binary.
 @Suite(.serialized) struct CalibrationCommandTests {
@@ -27,8 +27,10 @@ import HAOTestSupport
 
     static func calibrate(_ dir: URL) throws -> (HAOBinary.Output, URL) {
         let profile = dir.appendingPathComponent("test-profile.json")
-        let run = try HAOBinary.run(["calibrate", "--measurements", try blockFile(in: dir).path, "--device", "zu3eg", "--folds", "3",
-                                     "--configuration-of", "mobilenet_v3_large_1.0", "--out", profile.path, "--json"])
+        let run = try HAOBinary.run([
+            "calibrate", "--measurements", try blockFile(in: dir).path, "--device", "zu3eg", "--folds", "3",
+            "--configuration-of", "mobilenet_v3_large_1.0", "--out", profile.path, "--json",
+        ])
         return (run, profile)
     }
 
@@ -54,12 +56,16 @@ import HAOTestSupport
         let bad = dir.appendingPathComponent("bad.csv")
         try "op,cin,hw,cout,k,e,stride,act,se,avg_ms\nMBConv,16,56,16,3,6,1,relu,0,0.5\nMBConv,16,56,16,3,6,1,relu,0,soon\n"
             .write(to: bad, atomically: true, encoding: .utf8)
-        let run = try HAOBinary.run(["calibrate", "--measurements", bad.path, "--device", "zu3eg", "--out", dir.appendingPathComponent("p.json").path])
+        let run = try HAOBinary.run([
+            "calibrate", "--measurements", bad.path, "--device", "zu3eg", "--out", dir.appendingPathComponent("p.json").path,
+        ])
         #expect(run.status == 1)
         #expect(run.stderr.contains("bad.csv, line 3, field 'avg_ms': 'soon' is not a positive latency"), "\(run.stderr)")
         #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
-        let missing = try HAOBinary.run(["calibrate", "--measurements", dir.appendingPathComponent("none.csv").path, "--device", "zu3eg",
-                                         "--out", dir.appendingPathComponent("p.json").path])
+        let missing = try HAOBinary.run([
+            "calibrate", "--measurements", dir.appendingPathComponent("none.csv").path, "--device", "zu3eg",
+            "--out", dir.appendingPathComponent("p.json").path,
+        ])
         #expect(missing.status == 1 && missing.stderr.contains("none.csv") && missing.stderr.contains("cannot read"), "\(missing.stderr)")
     }
 
@@ -68,11 +74,11 @@ import HAOTestSupport
         defer { try? FileManager.default.removeItem(at: dir) }
         let csv = dir.appendingPathComponent("space.csv")
         try """
-            id,arch_def,resolution
-            a,"[[""ds_r1_k3_s1_c16""],[""ir_r2_k3_s2_e6_c24""],[""ir_r2_k5_s2_e3_c40_se0.25""]]",224
-            b,"[[""ds_r1_k3_s1_c16""],[""ir_r2_k4_s2_e6_c24""]]",224
-            c,"[[""ds_r1_k3_s1_c16""],[""ir_r3_k3_s2_e4_c32""]]",192
-            """.write(to: csv, atomically: true, encoding: .utf8)
+        id,arch_def,resolution
+        a,"[[""ds_r1_k3_s1_c16""],[""ir_r2_k3_s2_e6_c24""],[""ir_r2_k5_s2_e3_c40_se0.25""]]",224
+        b,"[[""ds_r1_k3_s1_c16""],[""ir_r2_k4_s2_e6_c24""]]",224
+        c,"[[""ds_r1_k3_s1_c16""],[""ir_r3_k3_s2_e4_c32""]]",192
+        """.write(to: csv, atomically: true, encoding: .utf8)
         let run = try HAOBinary.run(["latency", csv.path, "--device", "zu3eg"])
         #expect(run.status == 1, "a skipped row is reported with a failing status")
         #expect(run.stderr.contains("skipped space.csv, line 3: field 'arch_def'"), "\(run.stderr)")
@@ -104,17 +110,21 @@ import HAOTestSupport
         let document = try #require(try JSONSerialization.jsonObject(with: Data(solved.stdout.utf8)) as? [String: Any])
         #expect((document["latency_model"] as? [String: Any])?["profile"] as? String == "test-profile")
         let baselines = try HAOBinary.run(["baselines", "--solver", "native", "--calibration", profile.path])
-        #expect(baselines.status == 0 && baselines.stdout.contains("Latency model: calibrated: profile test-profile"), "\(baselines.stderr)")
+        #expect(
+            baselines.status == 0 && baselines.stdout.contains("Latency model: calibrated: profile test-profile"), "\(baselines.stderr)")
         let unknown = try HAOBinary.run(["solve", "mnasnet_a1", "--calibration", "no-such-profile"])
         #expect(unknown.status == 1 && unknown.stderr.contains("no such file or shipped profile"), "\(unknown.stderr)")
 
         // The search keeps the profile in its checkpoint and says so in frontier.json; a resume
         // with another profile is refused.
         let out = dir.appendingPathComponent("search").path
-        let search = try HAOBinary.run(["search", "--population", "8", "--generations", "0", "--no-baselines", "--solver", "native",
-                                        "--calibration", profile.path, "--out", out])
+        let search = try HAOBinary.run([
+            "search", "--population", "8", "--generations", "0", "--no-baselines", "--solver", "native",
+            "--calibration", profile.path, "--out", out,
+        ])
         #expect(search.status == 0, "\(search.stderr)")
-        let frontier = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/frontier.json"))) as? [String: Any])
+        let frontier = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/frontier.json"))) as? [String: Any])
         #expect((frontier["latency_model"] as? [String: Any])?["profile"] as? String == "test-profile")
         let checkpoint = try String(contentsOfFile: out + "/checkpoint.json", encoding: .utf8)
         #expect(checkpoint.contains("\"calibration\"") && checkpoint.contains("test-profile"))

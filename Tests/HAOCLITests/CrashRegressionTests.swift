@@ -16,10 +16,10 @@ struct CrashRegressionTests {
     }
 
     private let deviceTemplate = """
-    {"part": "XTEST", "board": "B", "family": "zynq_ultrascale_plus",
-     "resources": {"dsp": DSP, "bram18": 432, "lut": 70560, "ff": 141120},
-     "clock_mhz": CLOCK, "ddr_bandwidth_gbps": BW}
-    """
+        {"part": "XTEST", "board": "B", "family": "zynq_ultrascale_plus",
+         "resources": {"dsp": DSP, "bram18": 432, "lut": 70560, "ff": 141120},
+         "clock_mhz": CLOCK, "ddr_bandwidth_gbps": BW}
+        """
 
     private func device(dsp: String = "360", clock: String = "200", bandwidth: String = "4.26") -> String {
         let text = deviceTemplate.replacingOccurrences(of: "DSP", with: dsp).replacingOccurrences(of: "CLOCK", with: clock)
@@ -30,7 +30,10 @@ struct CrashRegressionTests {
     @Test func exportOfAnInstanceThatPruningEmptiesIsAValidInfeasibleProgram() throws {
         let mps = FileManager.default.temporaryDirectory.appendingPathComponent("hao-empty-\(UUID().uuidString).mps").path
         let lp = FileManager.default.temporaryDirectory.appendingPathComponent("hao-empty-\(UUID().uuidString).lp").path
-        defer { try? FileManager.default.removeItem(atPath: mps); try? FileManager.default.removeItem(atPath: lp) }
+        defer {
+            try? FileManager.default.removeItem(atPath: mps)
+            try? FileManager.default.removeItem(atPath: lp)
+        }
         // 5% of the ZU3EG's BRAM18 is below the fixed part plus the smallest engines (tiled weights
         // fit MnasNet-A1 into 30%).
         let solve = try HAOBinary.run(["solve", "mnasnet_a1", "--cap", "bram18=0.05", "--export-mps", mps, "--export-lp", lp])
@@ -109,12 +112,54 @@ struct CrashRegressionTests {
         let edits: [(String, (inout [String: Any]) -> Void)] = [
             ("resolution", { $0["resolution"] = huge }),
             ("input_channels", { $0["input_channels"] = huge }),
-            ("in_channels", { o in var b = o["blocks"] as! [[String: Any]]; b[1]["in_channels"] = huge; o["blocks"] = b }),
-            ("expanded_channels", { o in var b = o["blocks"] as! [[String: Any]]; b[1]["expanded_channels"] = Int.min; o["blocks"] = b }),
-            ("se_channels", { o in var b = o["blocks"] as! [[String: Any]]; b[1]["se_channels"] = huge; o["blocks"] = b }),
-            ("pointwise_groups", { o in var b = o["blocks"] as! [[String: Any]]; b[1]["pointwise_groups"] = huge; o["blocks"] = b }),
-            ("weight_bits", { o in var b = o["blocks"] as! [[String: Any]]; b[1]["weight_bits"] = huge; o["blocks"] = b }),
-            ("classes", { o in var h = o["head"] as! [String: Any]; h["classes"] = huge; o["head"] = h }),
+            (
+                "in_channels",
+                { o in
+                    var b = o["blocks"] as! [[String: Any]]
+                    b[1]["in_channels"] = huge
+                    o["blocks"] = b
+                }
+            ),
+            (
+                "expanded_channels",
+                { o in
+                    var b = o["blocks"] as! [[String: Any]]
+                    b[1]["expanded_channels"] = Int.min
+                    o["blocks"] = b
+                }
+            ),
+            (
+                "se_channels",
+                { o in
+                    var b = o["blocks"] as! [[String: Any]]
+                    b[1]["se_channels"] = huge
+                    o["blocks"] = b
+                }
+            ),
+            (
+                "pointwise_groups",
+                { o in
+                    var b = o["blocks"] as! [[String: Any]]
+                    b[1]["pointwise_groups"] = huge
+                    o["blocks"] = b
+                }
+            ),
+            (
+                "weight_bits",
+                { o in
+                    var b = o["blocks"] as! [[String: Any]]
+                    b[1]["weight_bits"] = huge
+                    o["blocks"] = b
+                }
+            ),
+            (
+                "classes",
+                { o in
+                    var h = o["head"] as! [String: Any]
+                    h["classes"] = huge
+                    o["head"] = h
+                }
+            ),
         ]
         for (name, edit) in edits {
             let path = try editedNetwork(edit)
@@ -162,7 +207,10 @@ struct CrashRegressionTests {
         object[key] = try JSONSerialization.jsonObject(with: Data(value.utf8))
         let space = HAOBinary.temporaryFile("space.json", contents: try JSONSerialization.data(withJSONObject: object))
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("hao-space-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: space); try? FileManager.default.removeItem(atPath: out) }
+        defer {
+            try? FileManager.default.removeItem(atPath: space)
+            try? FileManager.default.removeItem(atPath: out)
+        }
         let result = try HAOBinary.run(["search", "--space", space, "--out", out, "--generations", "1", "--population", "4"])
         #expect(result.status == 1, "status \(result.status): \(result.stderr.prefix(300))")
         #expect(result.stderr.contains("invalid search space"), "\(result.stderr.prefix(300))")
@@ -179,8 +227,10 @@ struct CrashRegressionTests {
         // --bits optimal turns --min-fps into a cycle limit for every candidate.
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("hao-minfps-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let search = try HAOBinary.run(["search", "--out", out, "--min-fps", "1e-300", "--bits", "optimal",
-                                        "--generations", "1", "--population", "4"])
+        let search = try HAOBinary.run([
+            "search", "--out", out, "--min-fps", "1e-300", "--bits", "optimal",
+            "--generations", "1", "--population", "4",
+        ])
         #expect(search.status == 0, "status \(search.status): \(search.stderr.suffix(300))")
     }
 
@@ -195,7 +245,9 @@ struct CrashRegressionTests {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("hao-train-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: out) }
         for option in ["--teacher-samples", "--holdout-samples"] {
-            let result = try HAOBinary.run(["predictor", "train", "--data", teacher, labelled, "\(option)=9223372036854775807", "--out", out])
+            let result = try HAOBinary.run([
+                "predictor", "train", "--data", teacher, labelled, "\(option)=9223372036854775807", "--out", out,
+            ])
             #expect(result.status == 64, "\(option): status \(result.status)")
             #expect(result.stderr.contains("at most 1,000,000 teacher and holdout samples"), "\(result.stderr.prefix(300))")
         }

@@ -11,8 +11,10 @@ struct DPUCommandTests {
     @Test func solveJSONReportsTheDesignItsResourcesAndALatencyPerLayerGroup() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hao-dpu-\(UUID().uuidString).mps").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try HAOBinary.run(["solve", "mobilenet_v2_1.0", "--target", "dpu", "--device", "zcu102", "--objective", "throughput",
-                                        "--export-mps", path, "--json"])
+        let result = try HAOBinary.run([
+            "solve", "mobilenet_v2_1.0", "--target", "dpu", "--device", "zcu102", "--objective", "throughput",
+            "--export-mps", path, "--json",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try json(result)
         #expect(object["target"] as? String == "dpu")
@@ -25,8 +27,9 @@ struct DPUCommandTests {
         let resources = try #require(object["resources"] as? [String: [String: Int]])
         for key in ["dsp", "bram18", "lut", "ff"] { #expect(resources["used"]![key]! <= resources["budget"]![key]!, "\(key)") }
         let layers = try #require(object["layers"] as? [[String: Any]])
-        #expect(layers.count == 17 + 4) // stem, 17 blocks, head conv, pool, classifier
-        let latency = try #require(object["latency_ms"] as? Double), throughput = try #require(object["throughput_fps"] as? Double)
+        #expect(layers.count == 17 + 4)  // stem, 17 blocks, head conv, pool, classifier
+        let latency = try #require(object["latency_ms"] as? Double)
+        let throughput = try #require(object["throughput_fps"] as? Double)
         #expect(throughput > 1000 / latency, "\(cores) cores must beat one frame at a time")
         #expect((object["latency_model"] as? String)?.hasPrefix("uncalibrated") == true)
         // The exported program solves to the interval the solve reports.
@@ -68,14 +71,17 @@ struct DPUCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         for (network, squeezeExcite) in [("mobilenet_v2_1.0", false), ("mnasnet_a1", true)] {
             let path = folder.appendingPathComponent("\(network).vh").path
-            let result = try HAOBinary.run(["solve", network, "--target", "dpu", "--device", "zcu102", "--objective", "throughput",
-                                            "--export-config", path, "--json"])
+            let result = try HAOBinary.run([
+                "solve", network, "--target", "dpu", "--device", "zcu102", "--objective", "throughput",
+                "--export-config", path, "--json",
+            ])
             #expect(result.status == 0, "\(result.stderr)")
             let design = try #require(try json(result)["configuration"] as? [String: Any])
             let text = try String(contentsOfFile: path, encoding: .utf8)
             let defines = Set(text.split(separator: "\n").filter { $0.hasPrefix("`define ") }.map { String($0.dropFirst(8)) })
             let architecture = try #require(design["architecture"] as? String)
-            let ram = try #require(design["ram_usage"] as? String), dsp = try #require(design["dsp_usage"] as? String)
+            let ram = try #require(design["ram_usage"] as? String)
+            let dsp = try #require(design["dsp_usage"] as? String)
             #expect(defines.contains(architecture), "\(text)")
             #expect(defines.contains("RAM_USAGE_\(ram.uppercased())") && defines.contains("DSP48_USAGE_\(dsp.uppercased())"), "\(text)")
             #expect(defines.contains("DWCV_ENABLE"))

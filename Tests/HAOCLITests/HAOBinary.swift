@@ -1,10 +1,11 @@
 import Foundation
-import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
-import Testing
 import HAOTestSupport
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Runs the `hao` executable that `swift test` built next to the test bundle.
 enum HAOBinary {
@@ -33,8 +34,9 @@ enum HAOBinary {
     /// as a test failure (a hang), with status -1.
     static func run(_ arguments: [String], stdin: String? = nil, timeout: Double = 300) throws -> Output {
         let path = try #require(executable, "the hao executable was not found next to the test bundle")
-        return try launch(URL(fileURLWithPath: path), arguments: arguments, stdin: stdin, timeout: timeout,
-                          environment: nil, label: arguments.joined(separator: " "))
+        return try launch(
+            URL(fileURLWithPath: path), arguments: arguments, stdin: stdin, timeout: timeout,
+            environment: nil, label: arguments.joined(separator: " "))
     }
 
     /// Runs a bash script with `$HAO` set to the executable (for redirections a Process cannot
@@ -43,18 +45,22 @@ enum HAOBinary {
         let path = try #require(executable, "the hao executable was not found next to the test bundle")
         var environment = ProcessInfo.processInfo.environment
         environment["HAO"] = path
-        return try launch(URL(fileURLWithPath: "/bin/bash"), arguments: ["-c", script], stdin: nil, timeout: timeout,
-                          environment: environment, label: script)
+        return try launch(
+            URL(fileURLWithPath: "/bin/bash"), arguments: ["-c", script], stdin: nil, timeout: timeout,
+            environment: environment, label: script)
     }
 
-    private static func launch(_ executable: URL, arguments: [String], stdin: String?, timeout: Double,
-                               environment: [String: String]?, label: String) throws -> Output {
+    private static func launch(
+        _ executable: URL, arguments: [String], stdin: String?, timeout: Double,
+        environment: [String: String]?, label: String
+    ) throws -> Output {
         let process = Process()
         process.executableURL = executable
         if let environment { process.environment = environment }
         process.arguments = arguments
         process.currentDirectoryURL = packageRoot
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         if let stdin {
@@ -87,11 +93,14 @@ enum HAOBinary {
         errorRead.wait()
         if timedOut.withLock({ $0 }) {
             Issue.record("hung: killed after \(timeout) s: \(label.prefix(300))")
-            return Output(status: -1, stdout: String(decoding: outData, as: UTF8.self), stderr: errorData.withLock { String(decoding: $0, as: UTF8.self) })
+            return Output(
+                status: -1, stdout: String(decoding: outData, as: UTF8.self),
+                stderr: errorData.withLock { String(decoding: $0, as: UTF8.self) })
         }
-        return Output(status: process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus,
-                      stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: errorData.withLock { String(decoding: $0, as: UTF8.self) })
+        return Output(
+            status: process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus,
+            stdout: String(decoding: outData, as: UTF8.self),
+            stderr: errorData.withLock { String(decoding: $0, as: UTF8.self) })
     }
 
     static func temporaryFile(_ name: String, contents: Data) -> String {
@@ -116,7 +125,10 @@ private func readToEnd(_ descriptor: Int32) -> Data {
     var buffer = [UInt8](repeating: 0, count: 65_536)
     while true {
         let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        if count > 0 { result.append(contentsOf: buffer[0..<count]); continue }
+        if count > 0 {
+            result.append(contentsOf: buffer[0..<count])
+            continue
+        }
         if count < 0 && errno == EINTR { continue }
         return result
     }

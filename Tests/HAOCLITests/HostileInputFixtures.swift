@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Damaged, hostile and special files for the hostile-input suite, made once per test run in a
@@ -76,32 +77,72 @@ enum HostileFixtures {
             edit(&p)
             write(f, name, object: p)
         }
-        predictorVariant("p_intercept.json") { p in var c = p["calibration"] as! [String: Any]; c["intercept"] = 1e308; p["calibration"] = c }
-        predictorVariant("p_intercept_neg.json") { p in var c = p["calibration"] as! [String: Any]; c["intercept"] = -5000.0; p["calibration"] = c }
+        predictorVariant("p_intercept.json") { p in
+            var c = p["calibration"] as! [String: Any]
+            c["intercept"] = 1e308
+            p["calibration"] = c
+        }
+        predictorVariant("p_intercept_neg.json") { p in
+            var c = p["calibration"] as! [String: Any]
+            c["intercept"] = -5000.0
+            p["calibration"] = c
+        }
         predictorVariant("p_nosurrogate.json") { p in p.removeValue(forKey: "surrogate") }
-        predictorVariant("p_alpha.json") { p in var s = p["surrogate"] as! [String: Any]; var a = s["alpha"] as! [Double]; a[3] += 2; s["alpha"] = a; p["surrogate"] = s }
-        predictorVariant("p_mean.json") { p in var s = p["surrogate"] as! [String: Any]; s["mean"] = 500.0; p["surrogate"] = s }
-        predictorVariant("p_lengthscale.json") { p in var s = p["surrogate"] as! [String: Any]; s["length_scale_squared"] = -1.0; p["surrogate"] = s }
+        predictorVariant("p_alpha.json") { p in
+            var s = p["surrogate"] as! [String: Any]
+            var a = s["alpha"] as! [Double]
+            a[3] += 2
+            s["alpha"] = a
+            p["surrogate"] = s
+        }
+        predictorVariant("p_mean.json") { p in
+            var s = p["surrogate"] as! [String: Any]
+            s["mean"] = 500.0
+            p["surrogate"] = s
+        }
+        predictorVariant("p_lengthscale.json") { p in
+            var s = p["surrogate"] as! [String: Any]
+            s["length_scale_squared"] = -1.0
+            p["surrogate"] = s
+        }
         predictorVariant("p_noformat.json") { p in p.removeValue(forKey: "format") }
         predictorVariant("p_badformat.json") { p in p["format"] = "hao-accuracy-kernel-v9" }
         predictorVariant("p_nocalibration.json") { p in p.removeValue(forKey: "calibration") }
         predictorVariant("p_noquant.json") { p in p.removeValue(forKey: "quantization") }
         predictorVariant("p_invcov.json") { p in
-            var c = p["calibration"] as! [String: Any]; var m = c["inverse_covariance"] as! [[Double]]; m[4][7] = 4294967297; c["inverse_covariance"] = m; p["calibration"] = c
+            var c = p["calibration"] as! [String: Any]
+            var m = c["inverse_covariance"] as! [[Double]]
+            m[4][7] = 4_294_967_297
+            c["inverse_covariance"] = m
+            p["calibration"] = c
         }
         predictorVariant("p_pointres.json") { p in
-            var c = p["calibration"] as! [String: Any]; var points = c["points"] as! [[String: Any]]; points[13]["resolution"] = -1.0; c["points"] = points; p["calibration"] = c
+            var c = p["calibration"] as! [String: Any]
+            var points = c["points"] as! [[String: Any]]
+            points[13]["resolution"] = -1.0
+            c["points"] = points
+            p["calibration"] = c
         }
-        predictorVariant("p_mae.json") { p in var v = p["validation"] as! [[String: Any]]; v[0]["mae"] = 1e308; p["validation"] = v }
-        let predictorText = String(decoding: (try? Data(contentsOf: models("predictors/ofa-mbv3-w4w8-kernel.json"))) ?? Data(), as: UTF8.self)
+        predictorVariant("p_mae.json") { p in
+            var v = p["validation"] as! [[String: Any]]
+            v[0]["mae"] = 1e308
+            p["validation"] = v
+        }
+        let predictorText = String(
+            decoding: (try? Data(contentsOf: models("predictors/ofa-mbv3-w4w8-kernel.json"))) ?? Data(), as: UTF8.self)
         write(f, "p_dup.json", replacingFirst(predictorText, "{", "{\"name\": \"other\", "))
         write(f, "p_nan.json", replacingFirst(predictorText, "\"intercept\":", "\"intercept\": NaN, \"x\":"))
         let zeros = "[" + Array(repeating: "0", count: 128).joined(separator: ",") + "]"
-        write(f, "mlp_huge.json", "{\"format\":\"dense-mlp-v1\",\"input_dim\":128,\"layers\":[{\"weight\":[\(zeros)],\"bias\":[1e400],\"activation\":\"none\"}]}")
-        write(f, "mlp_shape.json", "{\"format\":\"dense-mlp-v1\",\"input_dim\":128,\"layers\":[{\"weight\":[[1,2]],\"bias\":[0],\"activation\":\"none\"}]}")
+        write(
+            f, "mlp_huge.json",
+            "{\"format\":\"dense-mlp-v1\",\"input_dim\":128,\"layers\":[{\"weight\":[\(zeros)],\"bias\":[1e400],\"activation\":\"none\"}]}")
+        write(
+            f, "mlp_shape.json",
+            "{\"format\":\"dense-mlp-v1\",\"input_dim\":128,\"layers\":[{\"weight\":[[1,2]],\"bias\":[0],\"activation\":\"none\"}]}")
 
         // Architecture points and sensitivity files.
-        let point = "{\"depths\": [2,2,2,2,2], \"kernels\": [3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3], \"expand_ratios\": [3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3], \"bits\": [8,8,8,8,8,8,8,8,8,8,8,8,8,8,8,8,8,8,8,8], \"resolution\": 224}"
+        let point =
+            "{\"depths\": [2,2,2,2,2], \"kernels\": [3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3], \"expand_ratios\": [3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3], \"bits\": [8,8,8,8,8,8,8,8,8,8,8,8,8,8,8,8,8,8,8,8], \"resolution\": 224}"
         write(f, "point.json", point)
         write(f, "point_dup.json", replacingFirst(point, "{", "{\"resolution\": 160, "))
         write(f, "point_nan.json", replacingFirst(point, "\"resolution\": 224", "\"resolution\": NaN"))
@@ -110,7 +151,10 @@ enum HostileFixtures {
         write(f, "sens_dup.json", "{\"format\": \"hao-sensitivity-v1\", \"format\": \"x\", \"slot_penalties_4bit\": []}")
         write(f, "sens_short.json", "{\"format\": \"hao-sensitivity-v1\", \"slot_penalties_4bit\": [1, 2]}")
         write(f, "sens_nan.csv", "block,penalty_4bit\n0,nan\n")
-        write(f, "sens_huge.json", "{\"format\": \"hao-sensitivity-v1\", \"slot_penalties_4bit\": [" + Array(repeating: "9.2e18", count: 20).joined(separator: ",") + "]}")
+        write(
+            f, "sens_huge.json",
+            "{\"format\": \"hao-sensitivity-v1\", \"slot_penalties_4bit\": [" + Array(repeating: "9.2e18", count: 20).joined(separator: ",")
+                + "]}")
         write(f, "net_top1.json", replacingFirst(network, "\"top1\": ", "\"top1\": -1e308, \"x\": "))
         write(f, "sens_text.csv", "hello world\n")
 

@@ -27,7 +27,8 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
 struct HostileInputTests {
     static let search = "search --generations 1 --population 4 --no-baselines --out $T"
 
-    static let cases: [HostileCase] = solve + verify + baselinesAndDevices + quantize + predict + train + searchCases
+    static let cases: [HostileCase] =
+        solve + verify + baselinesAndDevices + quantize + predict + train + searchCases
         + benchmark + lp + interchange + general
 
     static let solve: [HostileCase] = [

@@ -42,9 +42,11 @@ struct InterchangeCommandTests {
         #expect(resnet.stderr.hasPrefix("Error: node /maxpool/MaxPool (MaxPool): "))
         let garbage = dir.appendingPathComponent("garbage.onnx")
         try Data("not a model at all".utf8).write(to: garbage)
-        for arguments in [["import", garbage.path], ["import", dir.appendingPathComponent("missing.onnx").path],
-                          ["import", Self.fixtures.appendingPathComponent("mnasnet_a1.timm.ts13.onnx").path, "--out", "/nonexistent/dir/x.json"],
-                          ["import", garbage.path, "--resolution", "5"]] {
+        for arguments in [
+            ["import", garbage.path], ["import", dir.appendingPathComponent("missing.onnx").path],
+            ["import", Self.fixtures.appendingPathComponent("mnasnet_a1.timm.ts13.onnx").path, "--out", "/nonexistent/dir/x.json"],
+            ["import", garbage.path, "--resolution", "5"],
+        ] {
             let result = try HAOBinary.run(arguments)
             #expect(result.status != 0, "\(arguments)")
             #expect(result.stderr.hasPrefix("Error: "), "\(arguments): \(result.stderr)")
@@ -67,14 +69,19 @@ struct InterchangeCommandTests {
         let noOut = try HAOBinary.run(["export", "fbnet_b", "--format", "onnx"])
         #expect(noOut.status != 0 && noOut.stderr.contains("give --out FILE"))
         let unwritable = try HAOBinary.run(["export", "fbnet_b", "--format", "json", "--out", "/nonexistent/dir/x.json"])
-        #expect(unwritable.status != 0 && unwritable.stderr.hasPrefix("Error: cannot write to /nonexistent/dir/x.json: its folder /nonexistent/dir does not exist"))
+        #expect(
+            unwritable.status != 0
+                && unwritable.stderr.hasPrefix("Error: cannot write to /nonexistent/dir/x.json: its folder /nonexistent/dir does not exist")
+        )
     }
 
     @Test func frontierPointsRoundTripThroughONNXAndAreOFASubnets() throws {
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let search = try HAOBinary.run(["search", "--population", "8", "--generations", "2", "--seed", "5", "--no-baselines",
-                                        "--solver", "native", "--out", dir.path])
+        let search = try HAOBinary.run([
+            "search", "--population", "8", "--generations", "2", "--seed", "5", "--no-baselines",
+            "--solver", "native", "--out", dir.path,
+        ])
         #expect(search.status == 0, "\(search.stderr)")
         let frontierFile = dir.appendingPathComponent("frontier.json")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: frontierFile)) as? [String: Any])

@@ -46,7 +46,8 @@ struct LPCommandTests {
         switch kind {
         case "empty": path = HAOBinary.temporaryFile("empty.mps", contents: Data())
         case "garbage": path = HAOBinary.temporaryFile("garbage.lp", contents: Data("minimize x + ( y\n".utf8))
-        case "binary": path = HAOBinary.temporaryFile("noise.mps", contents: Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }))
+        case "binary":
+            path = HAOBinary.temporaryFile("noise.mps", contents: Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }))
         case "directory": path = "/tmp"
         case "badformat": arguments = ["--format", "xlsx"]
         default: break

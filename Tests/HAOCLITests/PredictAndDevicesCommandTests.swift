@@ -7,9 +7,9 @@ struct PredictAndDevicesCommandTests {
         let slots = 20
         let list = { (value: Int) in "[" + Array(repeating: String(value), count: slots).joined(separator: ", ") + "]" }
         return """
-        {"depths": [3, 3, 3, 3, 3], "kernels": \(list(kernel)), "expand_ratios": \(list(expand)), \
-        "bits": \(list(bits)), "resolution": \(resolution)}
-        """
+            {"depths": [3, 3, 3, 3, 3], "kernels": \(list(kernel)), "expand_ratios": \(list(expand)), \
+            "bits": \(list(bits)), "resolution": \(resolution)}
+            """
     }
 
     static func predict(_ pointJSON: String) throws -> [String: Any] {

@@ -1,5 +1,5 @@
-import HAOSupport
 import Foundation
+import HAOSupport
 import Testing
 
 /// `hao predict` (issue 15): the penalty by layer kind, the regime choice, sensitivity files,
@@ -26,7 +26,8 @@ struct PredictQuantizationTests {
     @Test func penaltyIsBrokenDownByLayerKind() throws {
         let object = try Self.predict(Self.point()).object
         let total = try #require(object["quantization_penalty"] as? Double)
-        let full = try #require(object["full_precision_top1"] as? Double), top1 = try #require(object["top1"] as? Double)
+        let full = try #require(object["full_precision_top1"] as? Double)
+        let top1 = try #require(object["top1"] as? Double)
         #expect(abs(full - total - top1) < 1e-9)
         let terms = try Self.terms(object)
         #expect(terms.map(\.name) == ["int8_base", "expand", "depthwise_k7", "squeeze_excite", "project"])
@@ -56,8 +57,11 @@ struct PredictQuantizationTests {
     }
 
     @Test func sensitivityFileStillOverrides() throws {
-        let sensitivity = HAOBinary.temporaryFile("sens15.json", contents: Data(
-            "{\"format\":\"hao-sensitivity-v1\",\"slot_penalties_4bit\":[\(Array(repeating: "0.1", count: 20).joined(separator: ","))],\"int8_penalty\":0.25}".utf8))
+        let sensitivity = HAOBinary.temporaryFile(
+            "sens15.json",
+            contents: Data(
+                "{\"format\":\"hao-sensitivity-v1\",\"slot_penalties_4bit\":[\(Array(repeating: "0.1", count: 20).joined(separator: ","))],\"int8_penalty\":0.25}"
+                    .utf8))
         defer { try? FileManager.default.removeItem(atPath: sensitivity) }
         let object = try Self.predict(Self.point(), ["--sensitivity", sensitivity]).object
         // depths 3-3-3-3-3: 15 active slots at 4 bits, 0.1 each, plus the file's 8-bit part.
@@ -69,15 +73,18 @@ struct PredictQuantizationTests {
     /// MobileNetV2's first block (no expand conv) costs 2/3 of the others; PTQ costs more.
     @Test func quantizeUsesTheLayerKindRuleAndTheRegime() throws {
         func run(_ extra: [String]) throws -> [String: Any] {
-            let output = try HAOBinary.run(["quantize", "mobilenet_v2_1.0", "--max-size-mb", "2.65", "--json", "--solver", "native"] + extra)
+            let output = try HAOBinary.run(
+                ["quantize", "mobilenet_v2_1.0", "--max-size-mb", "2.65", "--json", "--solver", "native"] + extra)
             #expect(output.status == 0, "\(output.stderr)")
             return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         }
-        let qat = try run([]), ptq = try run(["--regime", "ptq"])
+        let qat = try run([])
+        let ptq = try run(["--regime", "ptq"])
         #expect((qat["penalty_source"] as? String)?.contains("qat regime") == true, "\(qat["penalty_source"] ?? "")")
         let blocks = try #require(qat["blocks"] as? [[String: Any]])
         let fourBit = blocks.filter { $0["bits"] as? Int == 4 }.compactMap { $0["penalty"] as? Double }
-        let first = try #require(blocks.first?["penalty"] as? Double), second = try #require(blocks.dropFirst().first?["penalty"] as? Double)
+        let first = try #require(blocks.first?["penalty"] as? Double)
+        let second = try #require(blocks.dropFirst().first?["penalty"] as? Double)
         if blocks.first?["bits"] as? Int == 4 && blocks.dropFirst().first?["bits"] as? Int == 4 {
             #expect(abs(first / second - 2.0 / 3.0) < 1e-6)
         }
@@ -88,8 +95,9 @@ struct PredictQuantizationTests {
     @Test func offGridResolutionIsPredictedWithAWarning() throws {
         let (object, output) = try Self.predict(Self.point(bits: 8, resolution: 156))
         #expect(object["resolution_on_grid"] as? Bool == false)
-        #expect(output.stderr.contains("warning") && output.stderr.contains("156") && output.stderr.contains("not on the search grid"),
-                "\(output.stderr)")
+        #expect(
+            output.stderr.contains("warning") && output.stderr.contains("156") && output.stderr.contains("not on the search grid"),
+            "\(output.stderr)")
         let top1 = try #require(object["top1"] as? Double)
         let at144 = try #require(try Self.predict(Self.point(bits: 8, resolution: 144)).object["top1"] as? Double)
         let at160 = try #require(try Self.predict(Self.point(bits: 8, resolution: 160)).object["top1"] as? Double)
@@ -102,7 +110,8 @@ struct PredictQuantizationTests {
             defer { try? FileManager.default.removeItem(atPath: path) }
             let refused = try HAOBinary.run(["predict", path])
             #expect(refused.status != 0 && refused.status < 128)
-            #expect(refused.stderr.contains("resolution \(outside) is outside the predictor's trained range 128...224"), "\(refused.stderr)")
+            #expect(
+                refused.stderr.contains("resolution \(outside) is outside the predictor's trained range 128...224"), "\(refused.stderr)")
         }
     }
 

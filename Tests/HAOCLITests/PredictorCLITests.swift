@@ -6,8 +6,10 @@ import Testing
 struct PredictorCLITests {
     static func point(bits: Int = 8, omitting key: String? = nil) -> String {
         let list = { (value: Int) in "[" + Array(repeating: String(value), count: 20).joined(separator: ", ") + "]" }
-        var fields = ["\"depths\": [3, 3, 3, 3, 3]", "\"kernels\": \(list(5))", "\"expand_ratios\": \(list(4))",
-                      "\"bits\": \(list(bits))", "\"resolution\": 224"]
+        var fields = [
+            "\"depths\": [3, 3, 3, 3, 3]", "\"kernels\": \(list(5))", "\"expand_ratios\": \(list(4))",
+            "\"bits\": \(list(bits))", "\"resolution\": 224",
+        ]
         if let key { fields.removeAll { $0.hasPrefix("\"\(key)\"") } }
         return "{" + fields.joined(separator: ", ") + "}"
     }
@@ -38,10 +40,11 @@ struct PredictorCLITests {
         #expect(!output.stdout.contains("../shared"), "\(output.stdout)")
         // The example line must survive whole: ArgumentParser breaks lines over 80 columns mid-phrase.
         let lines = output.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        #expect(lines.contains { line in
-            let l = line.hasSuffix(" \\") ? String(line.dropLast(2)) : line
-            return l.hasPrefix("--") && l.hasSuffix(" <data>/ofa_predictor/acc_predictor_mlp.json")
-        }, "\(output.stdout)")
+        #expect(
+            lines.contains { line in
+                let l = line.hasSuffix(" \\") ? String(line.dropLast(2)) : line
+                return l.hasPrefix("--") && l.hasSuffix(" <data>/ofa_predictor/acc_predictor_mlp.json")
+            }, "\(output.stdout)")
         #expect(output.stdout.contains("<data>"))
         #expect(output.stdout.contains("public data set"), "\(output.stdout)")
         // ArgumentParser never wraps the USAGE line; every other line must fit 80 columns.
@@ -61,8 +64,10 @@ struct PredictorCLITests {
     @Test func mlpModelSaysBitWidthsAreIgnored() throws {
         let model = Self.file("mlp.json", Self.constantMLP())
         let point = Self.file("point4.json", Self.point(bits: 4))
-        let sensitivity = Self.file("sens.json", "{\"format\":\"hao-sensitivity-v1\",\"slot_penalties_4bit\":[" +
-                                    Array(repeating: "0.5", count: 20).joined(separator: ",") + "]}")
+        let sensitivity = Self.file(
+            "sens.json",
+            "{\"format\":\"hao-sensitivity-v1\",\"slot_penalties_4bit\":[" + Array(repeating: "0.5", count: 20).joined(separator: ",")
+                + "]}")
         defer { for p in [model, point, sensitivity] { try? FileManager.default.removeItem(atPath: p) } }
         let text = try HAOBinary.run(["predict", point, "--model", model])
         #expect(text.status == 0, "\(text.stderr)")
@@ -119,8 +124,9 @@ struct PredictorCLITests {
         let output = try HAOBinary.run(["predictor", "train", "--data", csv, "--out", out])
         #expect(output.status == 0, "\(output.stderr)")
         // Row 2 is line 4 of the file (header is line 1).
-        #expect(output.stderr.contains("warning") && output.stderr.contains(":4") && output.stderr.contains("fraction"),
-                "\(output.stderr)")
+        #expect(
+            output.stderr.contains("warning") && output.stderr.contains(":4") && output.stderr.contains("fraction"),
+            "\(output.stderr)")
     }
 
     // MARK: - Fix: --help and docs/predictor.md quote the same training time

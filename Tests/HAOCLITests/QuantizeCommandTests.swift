@@ -77,7 +77,9 @@ private func temporaryFile(_ name: String, _ text: String) -> String {
     for b in 0..<17 { rows += "\(b),\(b == 16 ? 50.0 : 0.1)\n" }
     let file = temporaryFile("sens.csv", rows)
     defer { try? FileManager.default.removeItem(atPath: file) }
-    let result = try HAOBinary.run(["quantize", "mobilenet_v2_1.0", "--target-fps", "250", "--json", "--solver", "native", "--sensitivity", file])
+    let result = try HAOBinary.run([
+        "quantize", "mobilenet_v2_1.0", "--target-fps", "250", "--json", "--solver", "native", "--sensitivity", file,
+    ])
     #expect(result.status == 0, "\(result.stderr)")
     let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     let blocks = try #require(object["blocks"] as? [[String: Any]])

@@ -16,7 +16,8 @@ struct SearchCommandTests {
     }
 
     @Test func smallSearchWritesEveryOutputAndIsReproducible() throws {
-        let first = Self.folder(), second = Self.folder()
+        let first = Self.folder()
+        let second = Self.folder()
         defer { for dir in [first, second] { try? FileManager.default.removeItem(atPath: dir) } }
         let arguments = ["search", "--population", "8", "--generations", "2", "--seed", "7", "--no-baselines"]
         let a = try HAOBinary.run(arguments + ["--out", first])
@@ -26,7 +27,8 @@ struct SearchCommandTests {
         }
         let b = try HAOBinary.run(arguments + ["--out", second, "--threads", "1"])
         #expect(b.status == 0)
-        let pointsA = try Self.frontier(first), pointsB = try Self.frontier(second)
+        let pointsA = try Self.frontier(first)
+        let pointsB = try Self.frontier(second)
         #expect(!pointsA.isEmpty)
         #expect(pointsA.count == pointsB.count)
         let top1A = try pointsA.map { try #require($0["top1"] as? Double) }
@@ -41,14 +43,16 @@ struct SearchCommandTests {
     }
 
     @Test func resumeContinuesToTheSameFrontier() throws {
-        let straight = Self.folder(), resumed = Self.folder()
+        let straight = Self.folder()
+        let resumed = Self.folder()
         defer { for dir in [straight, resumed] { try? FileManager.default.removeItem(atPath: dir) } }
         let common = ["search", "--population", "8", "--seed", "3", "--no-baselines", "--solver", "native"]
         #expect(try HAOBinary.run(common + ["--generations", "3", "--out", straight]).status == 0)
         #expect(try HAOBinary.run(common + ["--generations", "1", "--out", resumed]).status == 0)
         let continued = try HAOBinary.run(["search", "--resume", resumed, "--generations", "3", "--no-baselines", "--solver", "native"])
         #expect(continued.status == 0, "\(continued.stderr)")
-        let a = try Self.frontier(straight), b = try Self.frontier(resumed)
+        let a = try Self.frontier(straight)
+        let b = try Self.frontier(resumed)
         #expect(a.count == b.count)
         #expect(!a.isEmpty)
         #expect(try a.map { try #require($0["latency_ms"] as? Double) } == b.map { try #require($0["latency_ms"] as? Double) })
@@ -110,7 +114,9 @@ struct SearchCommandTests {
     @Test func handEditedCheckpointsAreCheckedAtLoad() throws {
         let base = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: base) }
-        let run = ["search", "--population", "8", "--generations", "1", "--seed", "5", "--no-baselines", "--solver", "native", "--out", base]
+        let run = [
+            "search", "--population", "8", "--generations", "1", "--seed", "5", "--no-baselines", "--solver", "native", "--out", base,
+        ]
         let first = try HAOBinary.run(run)
         #expect(first.status == 0, "\(first.stderr)")
         let original = try Data(contentsOf: URL(fileURLWithPath: base).appendingPathComponent("checkpoint.json"))
@@ -134,22 +140,28 @@ struct SearchCommandTests {
         }
         let edits: [(String, String, (inout [String: Any]) throws -> Void)] = [
             ("kernel 9 in the population", "kernel 9", setKernel("population")),
-            ("kernel 9 in the archive", "kernel 9", { o in
-                try state(&o) { s in
-                    var archive = try #require(s["archive"] as? [String: Any])
-                    var members = try #require(archive["members"] as? [[String: Any]])
-                    var genome = try #require(members[0]["genome"] as? [String: Any])
-                    var kernels = try #require(genome["kernels"] as? [Int])
-                    kernels[0] = 9
-                    genome["kernels"] = kernels
-                    members[0]["genome"] = genome
-                    archive["members"] = members
-                    s["archive"] = archive
+            (
+                "kernel 9 in the archive", "kernel 9",
+                { o in
+                    try state(&o) { s in
+                        var archive = try #require(s["archive"] as? [String: Any])
+                        var members = try #require(archive["members"] as? [[String: Any]])
+                        var genome = try #require(members[0]["genome"] as? [String: Any])
+                        var kernels = try #require(genome["kernels"] as? [Int])
+                        kernels[0] = 9
+                        genome["kernels"] = kernels
+                        members[0]["genome"] = genome
+                        archive["members"] = members
+                        s["archive"] = archive
+                    }
                 }
-            }),
-            ("3 of 8 individuals", "populationSize 8", { o in
-                try state(&o) { s in s["population"] = Array(try #require(s["population"] as? [Any]).prefix(3)) }
-            }),
+            ),
+            (
+                "3 of 8 individuals", "populationSize 8",
+                { o in
+                    try state(&o) { s in s["population"] = Array(try #require(s["population"] as? [Any]).prefix(3)) }
+                }
+            ),
         ]
         for (label, expected, edit) in edits {
             try original.write(to: URL(fileURLWithPath: base).appendingPathComponent("checkpoint.json"))
@@ -168,12 +180,18 @@ struct SearchCommandTests {
         let model = FileManager.default.temporaryDirectory.appendingPathComponent("mlp-\(UUID().uuidString).json").path
         defer { for p in [dir, model] { try? FileManager.default.removeItem(atPath: p) } }
         let zeros = "[" + Array(repeating: "0", count: 128).joined(separator: ",") + "]"
-        try Data("{\"format\":\"dense-mlp-v1\",\"input_dim\":128,\"layers\":[{\"weight\":[\(zeros)],\"bias\":[0.7],\"activation\":\"none\"}]}".utf8)
-            .write(to: URL(fileURLWithPath: model))
-        let run = ["search", "--predictor", model, "--population", "4", "--generations", "1", "--no-baselines", "--solver", "native", "--out", dir]
+        try Data(
+            "{\"format\":\"dense-mlp-v1\",\"input_dim\":128,\"layers\":[{\"weight\":[\(zeros)],\"bias\":[0.7],\"activation\":\"none\"}]}"
+                .utf8
+        )
+        .write(to: URL(fileURLWithPath: model))
+        let run = [
+            "search", "--predictor", model, "--population", "4", "--generations", "1", "--no-baselines", "--solver", "native", "--out", dir,
+        ]
         let refused = try HAOBinary.run(run)
         #expect(refused.status != 0 && refused.status < 128, "a bit-blind predictor was accepted silently")
-        #expect(refused.stderr.contains("no quantization part") && refused.stderr.contains("--allow-bit-blind-predictor"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("no quantization part") && refused.stderr.contains("--allow-bit-blind-predictor"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/checkpoint.json"), "a refused run left a checkpoint")
         let accepted = try HAOBinary.run(run + ["--allow-bit-blind-predictor"])
         #expect(accepted.status == 0, "\(accepted.stderr)")
@@ -209,12 +227,14 @@ struct SearchCommandTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let common = ["search", "--population", "4", "--generations", "1", "--no-baselines", "--solver", "native", "--out", dir]
         let probe = try HAOBinary.run(common + ["--min-fps", "1000000"])
-        let match = try #require(probe.stderr.firstMatch(of: /\(([0-9.]+) fps\) misses the limit/),
-                                 "\(probe.stderr)")
+        let match = try #require(
+            probe.stderr.firstMatch(of: /\(([0-9.]+) fps\) misses the limit/),
+            "\(probe.stderr)")
         let smallestFps = try #require(Double(match.1))
         let nothing = try HAOBinary.run(common + ["--min-fps", String(format: "%.1f", smallestFps * 0.998)])
         #expect(nothing.status != 0 && nothing.status < 128)
-        #expect(nothing.stderr.contains("no feasible network found") && nothing.stderr.contains("the same --out works"), "\(nothing.stderr)")
+        #expect(
+            nothing.stderr.contains("no feasible network found") && nothing.stderr.contains("the same --out works"), "\(nothing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/checkpoint.json"), "a search that found nothing left a checkpoint")
         let retry = try HAOBinary.run(common)
         #expect(retry.status == 0, "\(retry.stderr)")
@@ -242,7 +262,9 @@ struct SearchCommandTests {
     @Test func progressLinesFitEightyColumns() throws {
         let dir = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let output = try HAOBinary.run(["search", "--population", "6", "--generations", "2", "--no-baselines", "--solver", "native", "--out", dir])
+        let output = try HAOBinary.run([
+            "search", "--population", "6", "--generations", "2", "--no-baselines", "--solver", "native", "--out", dir,
+        ])
         #expect(output.status == 0, "\(output.stderr)")
         let lines = output.stderr.split(separator: "\n").filter { $0.contains("ETA") }
         #expect(lines.count == 3, "\(output.stderr)")
@@ -260,7 +282,8 @@ struct SearchCommandTests {
             let wide = try Self.run(command + ["--help"], environment: ["COLUMNS": "1000"])
             #expect(wide.status == 0)
             let lines = wide.stdout.components(separatedBy: "\n")
-            let start = try #require(lines.firstIndex { $0.isEmpty }), end = try #require(lines.firstIndex { $0.hasPrefix("USAGE:") })
+            let start = try #require(lines.firstIndex { $0.isEmpty })
+            let end = try #require(lines.firstIndex { $0.hasPrefix("USAGE:") })
             #expect(end > start + 1, "no discussion found in \(command) --help")
             for line in lines[start..<end] {
                 #expect(line.count <= 79, "\(command) --help, \(line.count) columns: \(line)")
@@ -278,8 +301,10 @@ struct SearchCommandTests {
     @Test func uniformEightBitSearchGivesALikeForLikeRatio() throws {
         let dir = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let output = try HAOBinary.run(["search", "--bits", "uniform8", "--population", "16", "--generations", "4", "--seed", "1",
-                                        "--solver", "native", "--out", dir])
+        let output = try HAOBinary.run([
+            "search", "--bits", "uniform8", "--population", "16", "--generations", "4", "--seed", "1",
+            "--solver", "native", "--out", dir,
+        ])
         #expect(output.status == 0, "\(output.stderr)")
         let csv = try String(contentsOfFile: "\(dir)/frontier.csv", encoding: .utf8).split(separator: "\n")
         let header = csv[0].split(separator: ",", omittingEmptySubsequences: false)
@@ -289,7 +314,8 @@ struct SearchCommandTests {
             let bits = row.split(separator: ",", omittingEmptySubsequences: false)[column]
             #expect(bits.split(separator: " ").allSatisfy { $0 == "8" }, "a 4-bit block in a uniform8 search: \(bits)")
         }
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/frontier.json"))) as? [String: Any])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/frontier.json"))) as? [String: Any])
         let headline = try #require(report["headline"] as? [String: Any])
         if headline["best"] != nil {
             #expect(headline["best_policy"] as? String == "uniform 8-bit")
@@ -305,7 +331,8 @@ struct SearchCommandTests {
     /// measured (it was changed on measurement; the figures must describe what runs).
     @Test func defaultSizeIsTheDocumentedOne() throws {
         let docs = try String(contentsOf: HAOBinary.packageRoot.appendingPathComponent("docs/search.md"), encoding: .utf8)
-        let stated = try #require(docs.firstMatch(of: /Default: population ([0-9]+), ([0-9]+) generations/), "docs/search.md states no default")
+        let stated = try #require(
+            docs.firstMatch(of: /Default: population ([0-9]+), ([0-9]+) generations/), "docs/search.md states no default")
         let dir = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let run = try HAOBinary.run(["search", "--generations", "0", "--no-baselines", "--solver", "native", "--out", dir])

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The search folder is one run's: locked, cleaned, replaced as a unit; a resumed checkpoint
@@ -38,15 +39,17 @@ struct SearchFolderSafetyTests {
 
     static func checkpointGeneration(_ dir: String) -> Int? {
         guard let data = FileManager.default.contents(atPath: "\(dir)/checkpoint.json"),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let state = object["state"] as? [String: Any] else { return nil }
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let state = object["state"] as? [String: Any]
+        else { return nil }
         return state["generation"] as? Int
     }
 
     static func population(_ dir: String) -> Int? {
         guard let data = FileManager.default.contents(atPath: "\(dir)/checkpoint.json"),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let settings = object["settings"] as? [String: Any] else { return nil }
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let settings = object["settings"] as? [String: Any]
+        else { return nil }
         return (settings["population_size"] ?? settings["populationSize"]) as? Int
     }
 
@@ -57,16 +60,22 @@ struct SearchFolderSafetyTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let first = try Self.start(["--population", "8", "--generations", "6", "--out", dir] + Self.common)
         defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
-        #expect(Self.wait(seconds: 60) { FileManager.default.fileExists(atPath: "\(dir)/.hao-search.lock") && Self.checkpointGeneration(dir) != nil })
+        #expect(
+            Self.wait(seconds: 60) {
+                FileManager.default.fileExists(atPath: "\(dir)/.hao-search.lock") && Self.checkpointGeneration(dir) != nil
+            })
         for second in [["--out", dir, "--overwrite"], ["--resume", dir], ["--out", dir]] {
             let result = try HAOBinary.run(["search", "--population", "4", "--generations", "1"] + second + Self.common)
             guard first.isRunning else { break }
             #expect(result.status == 1, "\(second): \(result.stderr)")
-            #expect(result.stderr.contains("is in use by another hao search (process \(first.processIdentifier))"), "\(second): \(result.stderr)")
+            #expect(
+                result.stderr.contains("is in use by another hao search (process \(first.processIdentifier))"),
+                "\(second): \(result.stderr)")
         }
         first.waitUntilExit()
         #expect(first.terminationStatus == 0)
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/frontier.json"))) as? [String: Any])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/frontier.json"))) as? [String: Any])
         #expect(report["generations"] as? Int == 6 && Self.checkpointGeneration(dir) == 6, "\(String(describing: report["generations"]))")
     }
 
@@ -82,7 +91,9 @@ struct SearchFolderSafetyTests {
         let resumed = try HAOBinary.run(["search", "--resume", dir, "--generations", "2"] + Self.common)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let left = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
-        #expect(left == [".hao-search.lock", "checkpoint.json", "frontier.csv", "frontier.json", "frontier.svg", "memo.journal", "notes.txt"], "\(left)")
+        #expect(
+            left == [".hao-search.lock", "checkpoint.json", "frontier.csv", "frontier.json", "frontier.svg", "memo.journal", "notes.txt"],
+            "\(left)")
     }
 
     /// `--overwrite` killed part-way never leaves the old frontier beside the new checkpoint.
@@ -104,7 +115,8 @@ struct SearchFolderSafetyTests {
 
     /// kill -9 at a random moment, then --resume: the same frontier as an uninterrupted run.
     @Test func killNineThenResumeGivesTheUninterruptedFrontier() throws {
-        let straight = Self.folder(), killed = Self.folder()
+        let straight = Self.folder()
+        let killed = Self.folder()
         defer { for dir in [straight, killed] { try? FileManager.default.removeItem(atPath: dir) } }
         let arguments = ["--population", "8", "--generations", "6"] + Self.common
         #expect(try HAOBinary.run(["search", "--out", straight] + arguments).status == 0)
@@ -124,9 +136,15 @@ struct SearchFolderSafetyTests {
     @Test func aChangedPredictorIsRefusedOnResume() throws {
         let dir = Self.folder()
         let model = FileManager.default.temporaryDirectory.appendingPathComponent("hao-pred-\(UUID().uuidString).json")
-        defer { try? FileManager.default.removeItem(atPath: dir); try? FileManager.default.removeItem(at: model) }
-        try FileManager.default.copyItem(at: HAOBinary.packageRoot.appendingPathComponent("Models/predictors/ofa-mbv3-w4w8-kernel.json"), to: model)
-        #expect(try HAOBinary.run(["search", "--population", "4", "--generations", "1", "--predictor", model.path, "--out", dir] + Self.common).status == 0)
+        defer {
+            try? FileManager.default.removeItem(atPath: dir)
+            try? FileManager.default.removeItem(at: model)
+        }
+        try FileManager.default.copyItem(
+            at: HAOBinary.packageRoot.appendingPathComponent("Models/predictors/ofa-mbv3-w4w8-kernel.json"), to: model)
+        #expect(
+            try HAOBinary.run(["search", "--population", "4", "--generations", "1", "--predictor", model.path, "--out", dir] + Self.common)
+                .status == 0)
         var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any])
         object["name"] = "retrained"
         try JSONSerialization.data(withJSONObject: object).write(to: model)
@@ -163,16 +181,21 @@ struct SearchFolderSafetyTests {
     @Test func lpReportsTheBestSolutionOnInterrupt() throws {
         var lines = ["Minimize", " obj: " + (0..<5).map { "sp\($0) + sm\($0)" }.joined(separator: " + "), "Subject To"]
         var rng = UInt64(7)
-        func next() -> Int { rng = rng &* 6364136223846793005 &+ 1442695040888963407; return Int(rng >> 33) % 100 }
+        func next() -> Int {
+            rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(rng >> 33) % 100
+        }
         for i in 0..<5 {
             let coefficients = (0..<40).map { _ in next() }
-            lines.append(" c\(i): " + coefficients.enumerated().map { "\($0.element) x\($0.offset)" }.joined(separator: " + ")
-                         + " + sp\(i) - sm\(i) = \(coefficients.reduce(0, +) / 2)")
+            lines.append(
+                " c\(i): " + coefficients.enumerated().map { "\($0.element) x\($0.offset)" }.joined(separator: " + ")
+                    + " + sp\(i) - sm\(i) = \(coefficients.reduce(0, +) / 2)")
         }
         lines += ["Binary", " " + (0..<40).map { "x\($0)" }.joined(separator: " "), "End"]
         let file = HAOBinary.temporaryFile("split.lp", contents: Data(lines.joined(separator: "\n").utf8))
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let result = try HAOBinary.shell("\"$HAO\" lp \(file) & pid=$!; sleep 4; kill -INT $pid; wait $pid; echo \"status=$?\"", timeout: 120)
+        let result = try HAOBinary.shell(
+            "\"$HAO\" lp \(file) & pid=$!; sleep 4; kill -INT $pid; wait $pid; echo \"status=$?\"", timeout: 120)
         #expect(result.stdout.contains("status=130"), "\(result.stdout.suffix(300)) \(result.stderr)")
         #expect(result.stdout.contains("Status:     interrupted"), "\(result.stdout.prefix(400))")
         #expect(result.stderr.contains("Interrupted: stopping the solve"), "\(result.stderr)")

@@ -26,7 +26,8 @@ struct VariationOptionTests {
     /// with the categorical operators it was made with: the same frontier as a straight
     /// categorical run. Switching operators on resume is a conflict.
     @Test func oldCheckpointsResumeCategoricallyAndTheChoiceIsKept() throws {
-        let straight = SearchCommandTests.folder(), old = SearchCommandTests.folder()
+        let straight = SearchCommandTests.folder()
+        let old = SearchCommandTests.folder()
         defer { for dir in [straight, old] { try? FileManager.default.removeItem(atPath: dir) } }
         let common = ["search", "--population", "8", "--seed", "4", "--no-baselines", "--solver", "native", "--variation", "categorical"]
         #expect(try HAOBinary.run(common + ["--generations", "3", "--out", straight]).status == 0)
@@ -43,7 +44,8 @@ struct VariationOptionTests {
         }
         let resumed = try HAOBinary.run(["search", "--resume", old, "--generations", "3", "--no-baselines", "--solver", "native"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
-        let a = try SearchCommandTests.frontier(straight), b = try SearchCommandTests.frontier(old)
+        let a = try SearchCommandTests.frontier(straight)
+        let b = try SearchCommandTests.frontier(old)
         #expect(!a.isEmpty)
         #expect(try a.map { try #require($0["latency_ms"] as? Double) } == b.map { try #require($0["latency_ms"] as? Double) })
         #expect(try a.map { try #require($0["top1"] as? Double) } == b.map { try #require($0["top1"] as? Double) })
@@ -52,7 +54,9 @@ struct VariationOptionTests {
     @Test func theDefaultRunRecordsTheOrdinalOperators() throws {
         let dir = SearchCommandTests.folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let run = try HAOBinary.run(["search", "--population", "6", "--generations", "1", "--no-baselines", "--solver", "native", "--out", dir])
+        let run = try HAOBinary.run([
+            "search", "--population", "6", "--generations", "1", "--no-baselines", "--solver", "native", "--out", dir,
+        ])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("variation ordinal"), "\(run.stderr)")
         let data = try Data(contentsOf: URL(fileURLWithPath: dir).appendingPathComponent("checkpoint.json"))

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import HAOHardware
 import HAONetwork
 import HAOTestSupport
+import Testing
+
 @testable import HAOCalibration
 
 /// The dpu target calibrated on the 124 Ultra96 blocks and layers (each its own program on the
@@ -17,8 +18,9 @@ import HAOTestSupport
     let device = try DeviceCatalogue.load(models: TestPaths.models).device(named: "zu3eg")
     let target = try DPUTarget(settings: TargetSettings(device: device, cap: .none))
     let design = TestPaths.packageRoot.appendingPathComponent("Models/targets/dpu/designs/ultra96_b2304_200mhz.json")
-    let request = CalibrationRequest(files: [TestPaths.sharedDataFile("ultra96_ofa_blocks.csv")], settings: CalibrationSettings(folds: 10, threads: 2),
-                                     configurationFile: design, name: "dpu-ultra96")
+    let request = CalibrationRequest(
+        files: [TestPaths.sharedDataFile("ultra96_ofa_blocks.csv")], settings: CalibrationSettings(folds: 10, threads: 2),
+        configurationFile: design, name: "dpu-ultra96")
     let o = try CalibrationJob.run(request, on: target).outcome
     #expect(o.measurements.count == 124)
     print("DPU Ultra96: uncalibrated \(o.uncalibratedFigures), calibrated CV \(o.crossValidation), MACs CV \(o.macsBaseline)")
@@ -34,8 +36,10 @@ import HAOTestSupport
     let network = try #require(try TestPaths.shippedNetworks().first { $0.name == "MobileNetV3-Large 1.0" })
     let design = DPUConfiguration(architecture: .b2304, cores: 1, dspUsage: .low, ramUsage: .low, clockMHz: 200)
     let program = try target.program(for: network)
-    let cases: [(MeasuredPart, Int)] = [(.stem, 0), (.block(3), 4), (.headConv, 1 + network.blocks.count),
-                                        (.headHidden, program.layers.count - 2), (.classifier, program.layers.count - 1)]
+    let cases: [(MeasuredPart, Int)] = [
+        (.stem, 0), (.block(3), 4), (.headConv, 1 + network.blocks.count),
+        (.headHidden, program.layers.count - 2), (.classifier, program.layers.count - 1),
+    ]
     for (part, index) in cases {
         let terms = try target.latencyTerms(of: network, part: part, scope: .singleBlock, configuration: design)
         let alone = target.terms(of: DPUProgram(name: "x", layers: [program.layers[index]]), on: design.core, separatePrograms: true)

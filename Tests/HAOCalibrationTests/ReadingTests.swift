@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import HAOHardware
 import HAONetwork
 import HAOTestSupport
+import Testing
+
 @testable import HAOCalibration
 
 @Suite struct CSVTableTests {
@@ -36,7 +37,8 @@ import HAOTestSupport
     }
 
     @Test func blockRowsBecomeProbesOfTheMeasuredPart() throws {
-        let url = try write("""
+        let url = try write(
+            """
             op,cin,hw,cout,k,e,stride,act,se,avg_ms,block
             MBConv,32,56,48,5,6,2,relu,1,0.791,b1
             MBConv,192,7,192,3,4,1,h_swish,1,0.787,b2
@@ -50,10 +52,14 @@ import HAOTestSupport
         #expect(set.measurements.count == 6)
         #expect(set.unmeasured.map(\.line) == [8])
         let b1 = set.measurements[0]
-        guard case .block(let i) = b1.part else { Issue.record("not a block: \(b1.part)"); return }
+        guard case .block(let i) = b1.part else {
+            Issue.record("not a block: \(b1.part)")
+            return
+        }
         let block = b1.network.blocks[i]
         // once-for-all SE width: make_divisible(192 / 4, 8) = 48; input 56x56.
-        #expect(block == Block(inChannels: 32, outChannels: 48, expandedChannels: 192, kernel: 5, stride: 2, seChannels: 48, activation: .relu))
+        #expect(
+            block == Block(inChannels: 32, outChannels: 48, expandedChannels: 192, kernel: 5, stride: 2, seChannels: 48, activation: .relu))
         #expect(b1.part.layers(of: b1.network).first?.inputSize == 56)
         #expect(b1.scope == .singleBlock && b1.latencyMs == 0.791 && b1.label == "b1")
         // A 7x7 block needs a stride-2 stem and one stride-2 scaffold block from a resolution of 28.
@@ -68,7 +74,10 @@ import HAOTestSupport
     @Test func badRowsNameFileLineAndField() throws {
         let header = "op,cin,hw,cout,k,e,stride,act,se,avg_ms\n"
         let badLatency = try write(header + "MBConv,32,56,48,5,6,2,relu,1,0.5\nMBConv,32,56,48,5,6,2,relu,1,fast\n", "a.csv")
-        #expect(throws: CalibrationError.badField(file: badLatency.path, line: 3, field: "avg_ms", reason: "'fast' is not a positive latency in milliseconds")) {
+        #expect(
+            throws: CalibrationError.badField(
+                file: badLatency.path, line: 3, field: "avg_ms", reason: "'fast' is not a positive latency in milliseconds")
+        ) {
             try MeasurementReader().read(badLatency)
         }
         let badKernel = try write(header + "MBConv,32,56,48,4,6,2,relu,1,0.5\n", "b.csv")
@@ -80,34 +89,46 @@ import HAOTestSupport
         let neither = try write("x,y\n1,2\n", "d.csv")
         #expect(throws: CalibrationError.self) { try MeasurementReader().read(neither) }
         let twoLatencies = try write("arch_def,latency_a_ms,latency_b_ms\n\"[[\"\"ds_r1_k3_s1_c16\"\"]]\",1,2\n", "e.csv")
-        #expect(throws: CalibrationError.badFile(file: twoLatencies.path, line: 1, reason: "several latency columns (latency_a_ms, latency_b_ms); choose one with --latency-column")) {
+        #expect(
+            throws: CalibrationError.badFile(
+                file: twoLatencies.path, line: 1,
+                reason: "several latency columns (latency_a_ms, latency_b_ms); choose one with --latency-column")
+        ) {
             try MeasurementReader().read(twoLatencies)
         }
         #expect(try MeasurementReader(latencyColumn: "latency_b_ms").read(twoLatencies).measurements[0].latencyMs == 2)
     }
 
     @Test func archDefRowsAreCheckedAgainstTheirStatedMACs() throws {
-        let good = try write("""
+        let good = try write(
+            """
             id,arch_def,resolution,macs_conv_fc_M,latency_ms
             net,"[[""ds_r1_k3_s1_c16""],[""ir_r2_k3_s2_e6_c24_se0.25""]]",224,\(Double(try expectedMACs()) / 1e6),1.5
             """, "good.csv")
         let set = try MeasurementReader().read(good)
         #expect(set.measurements.count == 1 && set.measurements[0].part == .wholeNetwork && set.measurements[0].network.name == "net")
-        let wrong = try write("""
+        let wrong = try write(
+            """
             id,arch_def,resolution,macs_conv_fc_M,latency_ms
             net,"[[""ds_r1_k3_s1_c16""]]",224,123.0,1.5
             """, "wrong.csv")
         #expect(throws: CalibrationError.self) { try MeasurementReader().read(wrong) }
         let malformed = try write("id,arch_def,latency_ms\nnet,\"[[\"\"ir_r1_k3_s1_c16\"\"]]\",1.5\n", "malformed.csv")
-        #expect(throws: CalibrationError.badField(file: malformed.path, line: 2, field: "arch_def", reason: "arch_def block 'ir_r1_k3_s1_c16' is malformed: an ir block needs e<ratio>")) {
+        #expect(
+            throws: CalibrationError.badField(
+                file: malformed.path, line: 2, field: "arch_def",
+                reason: "arch_def block 'ir_r1_k3_s1_c16' is malformed: an ir block needs e<ratio>")
+        ) {
             try MeasurementReader().read(malformed)
         }
     }
 
     func expectedMACs() throws -> Int {
-        try Network(name: "n", resolution: 224, stem: Stem(outChannels: 32, activation: .relu),
-                    archDef: ArchDefinition(stages: [["ds_r1_k3_s1_c16"], ["ir_r2_k3_s2_e6_c24_se0.25"]], defaultActivation: .relu),
-                    head: Head(convChannels: 1280, activation: .relu)).macs
+        try Network(
+            name: "n", resolution: 224, stem: Stem(outChannels: 32, activation: .relu),
+            archDef: ArchDefinition(stages: [["ds_r1_k3_s1_c16"], ["ir_r2_k3_s2_e6_c24_se0.25"]], defaultActivation: .relu),
+            head: Head(convChannels: 1280, activation: .relu)
+        ).macs
     }
 
     @Test func networkFilesCarryTheirMeasurement() throws {
@@ -132,7 +153,8 @@ import HAOTestSupport
         // Architectures measured twice (the file's same_arch_as column) share a group, so
         // cross-validation keeps them in one fold.
         let table = try CSVTable(contentsOf: TestPaths.sharedDataFile("anb_zcu102.csv"))
-        let id = try table.requiredColumn("id"), same = try table.requiredColumn("same_arch_as")
+        let id = try table.requiredColumn("id")
+        let same = try table.requiredColumn("same_arch_as")
         let group = Dictionary(set.measurements.map { ($0.label, $0.group) }, uniquingKeysWith: { a, _ in a })
         var pairs = 0
         for record in table.records where !record.fields[same].isEmpty {
@@ -146,7 +168,8 @@ import HAOTestSupport
 
 @Suite struct StatisticsTests {
     @Test func rankCorrelationsWithTies() {
-        let x: [Double] = [1, 2, 3, 4, 5, 6], y: [Double] = [2, 1, 4, 3, 6, 6]
+        let x: [Double] = [1, 2, 3, 4, 5, 6]
+        let y: [Double] = [2, 1, 4, 3, 6, 6]
         // scipy.stats.spearmanr and kendalltau (tau-b) give these.
         #expect(abs(LatencyStatistics.spearman(x, y) - 0.8696565534786727) < 1e-12)
         #expect(abs(LatencyStatistics.kendall(x, y) - 0.6900655593423543) < 1e-12)
@@ -174,7 +197,8 @@ import HAOTestSupport
         func residuals(_ t: [Double]) -> [Double] { zip(xs, ys).map { log(exp(t[0]) + exp(t[1]) * $0.0) - log($0.1) } }
         let free = fit.minimise(start: [log(1), log(1)], lower: [log(1e-3), log(1e-3)], upper: [log(10), log(10)], residuals: residuals)
         #expect(abs(exp(free.theta[0]) - 0.3) < 0.01 && abs(exp(free.theta[1]) - 2.0) < 0.01)
-        let capped = fit.minimise(start: [log(1), log(1)], lower: [log(1e-3), log(1e-3)], upper: [log(10), log(1.5)], residuals: residuals)
+        let capped = fit.minimise(
+            start: [log(1), log(1)], lower: [log(1e-3), log(1e-3)], upper: [log(10), log(1.5)], residuals: residuals)
         #expect(exp(capped.theta[1]) <= 1.5 + 1e-12)
     }
 }
@@ -192,7 +216,10 @@ import HAOTestSupport
         set("efficiency_fc", 0.01)
         set("launch_overhead_us", 0)
         set("se_gate_cycles_per_element", 0.3)
-        let free = ["ddr_efficiency", "efficiency_se", "efficiency_depthwise_k5", "launch_overhead_us", "efficiency_pointwise", "se_gate_cycles_per_element"]
+        let free = [
+            "ddr_efficiency", "efficiency_se", "efficiency_depthwise_k5", "launch_overhead_us", "efficiency_pointwise",
+            "se_gate_cycles_per_element",
+        ]
         let found = CalibrationOutcome.atBounds(parameters, free: free, values: values)
         #expect(found.map(\.name) == ["ddr_efficiency", "efficiency_depthwise_k5", "efficiency_se"])
         #expect(found.map(\.bound) == ["upper", "lower", "lower"])

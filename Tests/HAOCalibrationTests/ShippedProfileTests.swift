@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import HAOHardware
 import HAOTestSupport
+import Testing
+
 @testable import HAOCalibration
 
 /// The profiles in Models/calibrations are what scripts/calibrate-profiles produces from the shared
@@ -21,7 +22,8 @@ import HAOTestSupport
             #expect(profile.name == url.deletingPathExtension().lastPathComponent)
             let target = try #require(HardwareTargets.named(profile.target.rawValue) as? any CalibratableTarget.Type, "\(profile.target)")
             _ = try profile.values(for: target.calibrationParameters)
-            let cv = try #require(profile.crossValidation), macs = try #require(profile.macsBaseline)
+            let cv = try #require(profile.crossValidation)
+            let macs = try #require(profile.macsBaseline)
             #expect(cv.folds == 10 && cv.count == macs.count)
             #expect(cv.spearman > macs.spearman && cv.meanAbsolutePercentageError < macs.meanAbsolutePercentageError, "\(profile.name)")
             #expect(FileManager.default.fileExists(atPath: url.deletingPathExtension().appendingPathExtension("svg").path))
@@ -33,7 +35,9 @@ import HAOTestSupport
             .replacingOccurrences(of: "\\\n", with: "").replacingOccurrences(of: "\"$hao\"", with: "hao")
             .replacingOccurrences(of: "\"$data/", with: "../shared/data/").replacingOccurrences(of: "\"$out/", with: "Models/calibrations/")
             .replacingOccurrences(of: ".csv\"", with: ".csv").replacingOccurrences(of: ".json\"", with: ".json")
-        let commands = script.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        let commands = script.split(separator: "\n").map {
+            $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        }
         for url in try Self.shipped() {
             let profile = try CalibrationProfile.load(contentsOf: url)
             let command = try #require(profile.command)

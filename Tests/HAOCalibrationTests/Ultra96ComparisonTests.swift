@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import HAOHardware
 import HAONetwork
 import HAOTestSupport
+import Testing
+
 @testable import HAOCalibration
 
 /// The subgraph model against 124 blocks and layers measured on an Ultra96 (ZU3EG) with the
@@ -12,8 +13,10 @@ import HAOTestSupport
 /// the figures; the bounds sit just below them, so a change of the model that loses accuracy fails.
 /// The parameters scripts/calibrate-profiles fits for the shipped profile (every program has one
 /// stage, so the per-stage overhead is not fitted beside the launch).
-private let shippedFit = ["ddr_efficiency", "launch_overhead_us", "layer_overhead_us", "efficiency_pointwise", "efficiency_depthwise_k3",
-                          "efficiency_depthwise_k5", "efficiency_depthwise_k7", "efficiency_fc", "efficiency_se", "se_gate_cycles_per_element"]
+private let shippedFit = [
+    "ddr_efficiency", "launch_overhead_us", "layer_overhead_us", "efficiency_pointwise", "efficiency_depthwise_k3",
+    "efficiency_depthwise_k5", "efficiency_depthwise_k7", "efficiency_fc", "efficiency_se", "se_gate_cycles_per_element",
+]
 
 @Test func ultra96BlockLatencies() throws {
     guard TestPaths.hasSharedData("ultra96_ofa_blocks.csv") else {
@@ -23,8 +26,9 @@ private let shippedFit = ["ddr_efficiency", "launch_overhead_us", "layer_overhea
     let device = try DeviceCatalogue.load(models: TestPaths.models).device(named: "zu3eg")
     let target = SubgraphTarget(device: device)
     let reference = try #require(try TestPaths.shippedNetworks().first { $0.name == "MobileNetV3-Large 1.0" })
-    let request = CalibrationRequest(files: [TestPaths.sharedDataFile("ultra96_ofa_blocks.csv")], settings: CalibrationSettings(folds: 10, free: shippedFit, threads: 2),
-                                     configurationOf: reference, name: "ultra96")
+    let request = CalibrationRequest(
+        files: [TestPaths.sharedDataFile("ultra96_ofa_blocks.csv")], settings: CalibrationSettings(folds: 10, free: shippedFit, threads: 2),
+        configurationOf: reference, name: "ultra96")
     let report = try CalibrationJob.run(request, on: target)
     let o = report.outcome
     #expect(o.measurements.count == 124)

@@ -1,5 +1,4 @@
 import Foundation
-import Testing
 import HAOEvolution
 import HAOHardware
 import HAONetwork
@@ -7,6 +6,8 @@ import HAOPredictor
 import HAOSolver
 import HAOSupport
 import HAOTestSupport
+import Testing
+
 @testable import HAOCoDesign
 
 private func zu3eg() throws -> Device {
@@ -24,10 +25,12 @@ private func search(_ choice: SolverChoice, sampleRate: Double = 0.01, generatio
 }
 
 private func searchWithEvaluator(_ choice: SolverChoice, sampleRate: Double = 0.01, generations: Int = 4) throws
-    -> (State, HardwareAwareEvaluator<SubgraphTarget>) {
+    -> (State, HardwareAwareEvaluator<SubgraphTarget>)
+{
     let target = SubgraphTarget(device: try zu3eg())
-    let evaluator = HardwareAwareEvaluator(space: try shippedSpace(), predictor: try shippedPredictor(), target: target, choice: choice,
-                                           seed: 3, sampleRate: sampleRate)
+    let evaluator = HardwareAwareEvaluator(
+        space: try shippedSpace(), predictor: try shippedPredictor(), target: target, choice: choice,
+        seed: 3, sampleRate: sampleRate)
     let problem = try CoDesignProblem(space: try shippedSpace(), evaluator: evaluator)
     let nsga = try NSGA2(problem: problem, settings: NSGA2Settings(populationSize: 12, seed: 3, keepsHistory: false), threads: 2)
     var state = try nsga.initialState()
@@ -52,7 +55,9 @@ struct CertificationTests {
         #expect(auto.population.map(\.genome) == glpk.population.map(\.genome))
         #expect(auto.stats.evaluations == glpk.stats.evaluations)
         // The fast path returns enumeration's first optimal triple; native's configurations are auto's.
-        #expect(auto.archive.sorted.map { $0.outcome.payload!.configuration } == native.archive.sorted.map { $0.outcome.payload!.configuration })
+        #expect(
+            auto.archive.sorted.map { $0.outcome.payload!.configuration } == native.archive.sorted.map { $0.outcome.payload!.configuration }
+        )
         #expect(auto.archive.members.allSatisfy { $0.outcome.payload!.solver == "native" })
         #expect(glpk.archive.members.allSatisfy { $0.outcome.payload!.solver == "glpk" })
     }
@@ -72,7 +77,9 @@ struct CertificationTests {
         #expect(summary.notCompleted == 0)
         let (nativeState, nativeEvaluator) = try searchWithEvaluator(.native, generations: 1)
         #expect(CertificateSummary(stats: nativeState.stats, solver: .native) == nil)
-        #expect(try nativeEvaluator.confirm(nativeState.archive.members.map { ($0.genome, $0.outcome.payload!) }, threads: 1) == ConfirmationTally())
+        #expect(
+            try nativeEvaluator.confirm(nativeState.archive.members.map { ($0.genome, $0.outcome.payload!) }, threads: 1)
+                == ConfirmationTally())
         // The sample is a function of the seed and the point alone.
         let certification = Certification(sampleRate: 0.25, seed: 3)
         var rng = SplitMix64(seed: 8)
@@ -104,8 +111,9 @@ struct CertificationTests {
         let constrained = try SubgraphTarget(device: smaller).makeFastEvaluator().leastLatency(of: network)
         let report = try target.evaluate(constrained.configuration!, for: network)
         #expect(Double(report.latencyCycles) > fast.objective!, "the half-DSP optimum must be slower for this test to mean anything")
-        let wrong = FastOptimum(configuration: constrained.configuration, objective: Double(report.latencyCycles),
-                                latencyMs: report.latencyMs, resources: report.totalResources, evaluatedCandidates: 0)
+        let wrong = FastOptimum(
+            configuration: constrained.configuration, objective: Double(report.latencyCycles),
+            latencyMs: report.latencyMs, resources: report.totalResources, evaluatedCandidates: 0)
         #expect { try certification.certify(network, claimed: wrong, on: target, kind: .cutoff, label: network.name) } throws: { error in
             let text = "\(error)"
             return text.contains("strictly better than the claimed optimum") && text.contains("claimed objective \(report.latencyCycles)")

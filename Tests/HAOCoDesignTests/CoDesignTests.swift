@@ -1,10 +1,11 @@
-import HAOEvolution
-import HAOSupport
 import Foundation
-import Testing
-import HAOTestSupport
+import HAOEvolution
 import HAOHardware
 import HAOPredictor
+import HAOSupport
+import HAOTestSupport
+import Testing
+
 @testable import HAOCoDesign
 
 /// The shipped default space (part of the repository, not external data).
@@ -16,8 +17,16 @@ func shippedSpace() throws -> SearchSpace {
 final class CallCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var n = 0
-    func bump() { lock.lock(); n += 1; lock.unlock() }
-    var count: Int { lock.lock(); defer { lock.unlock() }; return n }
+    func bump() {
+        lock.lock()
+        n += 1
+        lock.unlock()
+    }
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return n
+    }
 }
 
 /// The "configuration" the synthetic evaluator reports: how much work the point is.
@@ -34,7 +43,8 @@ struct SyntheticEvaluator: CandidateEvaluator {
 
     func evaluate(_ p: ArchitecturePoint) throws -> Evaluation<SyntheticConfiguration> {
         calls.bump()
-        var work = 0.0, capacity = 0.0
+        var work = 0.0
+        var capacity = 0.0
         for slot in 0..<ArchitecturePoint.slotCount where p.isActive(slot: slot) {
             let stage = Double(slot / 4 + 1)
             let size = Double(p.kernels[slot] * p.kernels[slot]) / 9 * Double(p.expandRatios[slot]) * stage
@@ -44,9 +54,12 @@ struct SyntheticEvaluator: CandidateEvaluator {
         let scale = Double(p.resolution * p.resolution) / (224.0 * 224.0)
         if work * scale > 260 { return Evaluation(.infeasible(reason: "buffers exceed the device", violation: work * scale / 260 - 1)) }
         let top1 = 60 + 4 * log(1 + capacity) + 3 * scale
-        return Evaluation(.feasible(Metrics(top1: top1, latencyMs: 1 + work * scale / 20, configuration: SyntheticConfiguration(work: work),
-                                                    resources: Resources(dsp: 360, bram18: Int(work), lut: 1000, ff: 2000), solver: "synthetic")),
-                          predictorSeconds: 0, solverSeconds: 0)
+        return Evaluation(
+            .feasible(
+                Metrics(
+                    top1: top1, latencyMs: 1 + work * scale / 20, configuration: SyntheticConfiguration(work: work),
+                    resources: Resources(dsp: 360, bram18: Int(work), lut: 1000, ff: 2000), solver: "synthetic")),
+            predictorSeconds: 0, solverSeconds: 0)
     }
 }
 
@@ -60,12 +73,16 @@ struct CoDesignTests {
         try search.run(&state, generations: 5)
         #expect(!state.archive.isEmpty)
         #expect(state.archive.members.allSatisfy { $0.outcome.payload!.fps >= 200 })
-        #expect(state.evaluated.contains { if case .infeasible(let r, _) = $0.outcome { return r.contains("misses the limit") } else { return false } })
+        #expect(
+            state.evaluated.contains {
+                if case .infeasible(let r, _) = $0.outcome { return r.contains("misses the limit") } else { return false }
+            })
         for entry in state.evaluated { #expect(problem.space.contains(entry.genome)) }
     }
 
     @Test func unmappableRanksBehindTooSlow() throws {
-        let problem = try CoDesignProblem(space: shippedSpace(), evaluator: SyntheticEvaluator(), constraints: SearchConstraints(maxLatencyMs: 2))
+        let problem = try CoDesignProblem(
+            space: shippedSpace(), evaluator: SyntheticEvaluator(), constraints: SearchConstraints(maxLatencyMs: 2))
         let slow = problem.judge(.feasible(Metrics(top1: 70, latencyMs: 40)))
         let unmappable = problem.judge(.infeasible(reason: "too big", violation: 0))
         #expect(Pareto.constrainedDominates(slow, unmappable))
@@ -75,7 +92,8 @@ struct CoDesignTests {
     }
 
     @Test func impossibleConstraintsAreReportedUpFront() throws {
-        let problem = try CoDesignProblem(space: shippedSpace(), evaluator: SyntheticEvaluator(), constraints: SearchConstraints(minFps: 100_000))
+        let problem = try CoDesignProblem(
+            space: shippedSpace(), evaluator: SyntheticEvaluator(), constraints: SearchConstraints(minFps: 100_000))
         #expect(throws: CoDesignError.self) { try problem.checkConstraintsArePossible() }
         let fine = try CoDesignProblem(space: shippedSpace(), evaluator: SyntheticEvaluator(), constraints: SearchConstraints(minFps: 10))
         try fine.checkConstraintsArePossible()
@@ -97,7 +115,8 @@ struct CoDesignTests {
             Issue.record("an unmappable space passed the up-front check")
         } catch let error as CoDesignError {
             #expect(error.description.contains("impossible constraints"), "\(error)")
-            #expect(error.description.contains("BRAM18: the smallest configuration needs 40 of 4"), "the solver's diagnosis is lost: \(error)")
+            #expect(
+                error.description.contains("BRAM18: the smallest configuration needs 40 of 4"), "the solver's diagnosis is lost: \(error)")
         }
         try CoDesignProblem(space: shippedSpace(), evaluator: SyntheticEvaluator()).checkConstraintsArePossible()
     }
@@ -123,7 +142,8 @@ struct CoDesignTests {
         let problem = try CoDesignProblem(space: shippedSpace(), evaluator: SyntheticEvaluator())
         var rng = SplitMix64(seed: 3)
         for _ in 0..<300 {
-            let a = problem.randomGenome(using: &rng), b = problem.randomGenome(using: &rng)
+            let a = problem.randomGenome(using: &rng)
+            let b = problem.randomGenome(using: &rng)
             let child = problem.mutate(problem.crossover(a, b, using: &rng), using: &rng)
             #expect(problem.space.contains(child))
         }
@@ -141,16 +161,20 @@ struct CoDesignTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("checkpoint.json")
-        let meta = SearchMeta(device: Device(part: "TEST", board: "none", aliases: [], family: .zynqUltraScalePlus,
-                                             resources: Resources(dsp: 1, bram18: 1, lut: 1, ff: 1), clockMHz: 100, ddrBandwidthGBps: 1, sources: []),
-                              space: space, predictorPath: "synthetic", predictorName: "synthetic", constraints: problem.constraints,
-                              cap: .standard, solver: .native, generations: 7, mutationRate: 0.1)
+        let meta = SearchMeta(
+            device: Device(
+                part: "TEST", board: "none", aliases: [], family: .zynqUltraScalePlus,
+                resources: Resources(dsp: 1, bram18: 1, lut: 1, ff: 1), clockMHz: 100, ddrBandwidthGBps: 1, sources: []),
+            space: space, predictorPath: "synthetic", predictorName: "synthetic", constraints: problem.constraints,
+            cap: .standard, solver: .native, generations: 7, mutationRate: 0.1)
         var partial = try search.initialState()
         var stopAfter = 3
-        try search.run(&partial, generations: 7, shouldStop: { _ in stopAfter <= 0 }, afterGeneration: { s in
-            try CoDesignCheckpoint(meta: meta, settings: settings, state: s).write(to: file)
-            stopAfter -= 1
-        })
+        try search.run(
+            &partial, generations: 7, shouldStop: { _ in stopAfter <= 0 },
+            afterGeneration: { s in
+                try CoDesignCheckpoint(meta: meta, settings: settings, state: s).write(to: file)
+                stopAfter -= 1
+            })
         #expect(partial.generation == 3)
         var resumed = try CoDesignCheckpoint<SyntheticConfiguration>.read(from: file).state
         try search.run(&resumed, generations: 7)
@@ -159,17 +183,19 @@ struct CoDesignTests {
         #expect(resumed.population.map { $0.genome } == straight.population.map { $0.genome })
 
         let frontier = try problem.frontier(of: resumed)
-        let report = FrontierReport(device: "TEST", space: space.name, constraints: problem.constraints, settings: settings,
-                                    generations: resumed.generation, stats: resumed.stats, frontier: frontier,
-                                    baselines: [BaselinePoint<SyntheticConfiguration>(name: "Base", bits: 8, top1: 70, top1Source: "test", latencyMs: 10)],
-                                    headline: Headline(frontier: frontier, baselines: []))
+        let report = FrontierReport(
+            device: "TEST", space: space.name, constraints: problem.constraints, settings: settings,
+            generations: resumed.generation, stats: resumed.stats, frontier: frontier,
+            baselines: [BaselinePoint<SyntheticConfiguration>(name: "Base", bits: 8, top1: 70, top1Source: "test", latencyMs: 10)],
+            headline: Headline(frontier: frontier, baselines: []))
         try report.write(to: folder)
         let csv = try String(contentsOf: folder.appendingPathComponent("frontier.csv"), encoding: .utf8)
         #expect(csv.split(separator: "\n").count == frontier.count + 1)
         let svg = try String(contentsOf: folder.appendingPathComponent("frontier.svg"), encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
         #expect(svg.components(separatedBy: "<circle").count - 1 >= frontier.count)
-        let decoded = try JSONDecoder().decode(FrontierReport<SyntheticConfiguration>.self, from: Data(contentsOf: folder.appendingPathComponent("frontier.json")))
+        let decoded = try JSONDecoder().decode(
+            FrontierReport<SyntheticConfiguration>.self, from: Data(contentsOf: folder.appendingPathComponent("frontier.json")))
         #expect(decoded.frontier.count == frontier.count)
         #expect(decoded.frontier.map { $0.metrics.fps } == frontier.map { $0.metrics.fps })
         #expect(frontier.allSatisfy { $0.network.name == SearchSpace.label($0.point) })
@@ -184,9 +210,11 @@ struct CoDesignTests {
             return FrontierPoint(point: p, network: try space.network(for: p), metrics: Metrics(top1: top1, latencyMs: latency))
         }
         let frontier = [try point(75, 40, bits: 4), try point(73, 20, bits: 4), try point(71, 10, bits: 4)]
-        let baselines = [BaselinePoint<SyntheticConfiguration>(name: "MnasNet-A1", bits: 4, top1: 74, top1Source: "t", latencyMs: 40),
-                         BaselinePoint(name: "MnasNet-A1", bits: 8, top1: 74, top1Source: "t", latencyMs: nil),
-                         BaselinePoint(name: "FBNet-B", bits: 8, top1: 74, top1Source: "t", latencyMs: 50)]
+        let baselines = [
+            BaselinePoint<SyntheticConfiguration>(name: "MnasNet-A1", bits: 4, top1: 74, top1Source: "t", latencyMs: 40),
+            BaselinePoint(name: "MnasNet-A1", bits: 8, top1: 74, top1Source: "t", latencyMs: nil),
+            BaselinePoint(name: "FBNet-B", bits: 8, top1: 74, top1Source: "t", latencyMs: 50),
+        ]
         let h = Headline(frontier: frontier, baselines: baselines)
         #expect(h.best?.metrics.latencyMs == 20)
         #expect(h.ratios.count == 2)
@@ -203,12 +231,15 @@ struct CoDesignTests {
         var p = space.canonical(space.sample(using: &rng))
         let active = (0..<ArchitecturePoint.slotCount).filter { p.isActive(slot: $0) }
         for (k, slot) in active.enumerated() { p.bits[slot] = k < 3 ? 4 : 8 }
-        let mixed = FrontierPoint<SyntheticConfiguration>(point: p, network: try space.network(for: p), metrics: Metrics(top1: 73, latencyMs: 10))
+        let mixed = FrontierPoint<SyntheticConfiguration>(
+            point: p, network: try space.network(for: p), metrics: Metrics(top1: 73, latencyMs: 10))
         #expect(mixed.bitPolicy == "mixed (3 of \(active.count) searchable blocks at 4 bits)")
-        let baselines = [BaselinePoint<SyntheticConfiguration>(name: "MnasNet-A1", bits: 8, top1: 74, top1Source: "t", latencyMs: 30),
-                         BaselinePoint(name: "MnasNet-A1", bits: 4, top1: 70, top1Source: "t", latencyMs: 20),
-                         BaselinePoint(name: "FBNet-B", bits: 8, top1: 73, top1Source: "t", latencyMs: 25),
-                         BaselinePoint(name: "FBNet-B", bits: 4, top1: 69, top1Source: "t", latencyMs: 15)]
+        let baselines = [
+            BaselinePoint<SyntheticConfiguration>(name: "MnasNet-A1", bits: 8, top1: 74, top1Source: "t", latencyMs: 30),
+            BaselinePoint(name: "MnasNet-A1", bits: 4, top1: 70, top1Source: "t", latencyMs: 20),
+            BaselinePoint(name: "FBNet-B", bits: 8, top1: 73, top1Source: "t", latencyMs: 25),
+            BaselinePoint(name: "FBNet-B", bits: 4, top1: 69, top1Source: "t", latencyMs: 15),
+        ]
         let h = Headline(frontier: [mixed], baselines: baselines)
         #expect(h.bestPolicy == mixed.bitPolicy)
         #expect(h.ratios.map { "\($0.baseline) \($0.bits)" } == ["MnasNet-A1 8", "MnasNet-A1 4", "FBNet-B 8", "FBNet-B 4"])
@@ -216,7 +247,8 @@ struct CoDesignTests {
         #expect(h.ratios.map(\.ratio) == [3, 2, 2.5, 1.5])
         var uniform = p
         for slot in active { uniform.bits[slot] = 8 }
-        let eight = FrontierPoint<SyntheticConfiguration>(point: uniform, network: try space.network(for: uniform), metrics: Metrics(top1: 73, latencyMs: 10))
+        let eight = FrontierPoint<SyntheticConfiguration>(
+            point: uniform, network: try space.network(for: uniform), metrics: Metrics(top1: 73, latencyMs: 10))
         let h8 = Headline(frontier: [eight], baselines: baselines)
         #expect(h8.bestPolicy == "uniform 8-bit")
         #expect(h8.ratios.filter(\.samePolicy).map(\.bits) == [8, 8])

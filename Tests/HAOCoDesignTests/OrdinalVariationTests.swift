@@ -1,14 +1,16 @@
 import Foundation
-import Testing
+import HAOEvolution
 import HAOHardware
 import HAOPredictor
-import HAOEvolution
 import HAOSupport
+import Testing
+
 @testable import HAOCoDesign
 
 /// A test device for co-design checkpoints (never solved against).
-private let testDevice = Device(part: "TEST", board: "none", aliases: [], family: .zynqUltraScalePlus,
-                                resources: Resources(dsp: 1, bram18: 1, lut: 1, ff: 1), clockMHz: 100, ddrBandwidthGBps: 1, sources: [])
+private let testDevice = Device(
+    part: "TEST", board: "none", aliases: [], family: .zynqUltraScalePlus,
+    resources: Resources(dsp: 1, bram18: 1, lut: 1, ff: 1), clockMHz: 100, ddrBandwidthGBps: 1, sources: [])
 
 /// Distances of `trials` mutations of rank `from` of a gene with `count` choices, counted by
 /// distance (index 0: unchanged).
@@ -25,11 +27,17 @@ private func mutationDistances(_ problem: CategoricalProblem<Int>, from: Int, co
 /// structure to exploit. `relabel[v]` is the label gene value v is stored under (the identity
 /// keeps the order; a permutation hides it from the operators without changing the problem).
 private func latticeTable(relabel: [Int] = Array(0..<10)) throws -> GroundTruthTable {
-    let genes = 4, levels = 10
-    var genomes: [[Int]] = [], objectives: [[Double]] = []
+    let genes = 4
+    let levels = 10
+    var genomes: [[Int]] = []
+    var objectives: [[Double]] = []
     for code in 0..<10_000 {
-        var level: [Int] = [], c = code
-        for _ in 0..<genes { level.append(c % levels); c /= levels }
+        var level: [Int] = []
+        var c = code
+        for _ in 0..<genes {
+            level.append(c % levels)
+            c /= levels
+        }
         let x = level.map { Double($0) / Double(levels - 1) }
         genomes.append(level.map { relabel[$0] })
         objectives.append([x.map { $0 * $0 }.reduce(0, +), x.map { ($0 - 1) * ($0 - 1) }.reduce(0, +)])
@@ -50,7 +58,8 @@ struct OrdinalVariationTests {
             var rng = SplitMix64(seed: 17)
             var seen = arity.map { Set<Int>(minimumCapacity: $0) }
             for _ in 0..<3000 {
-                let a = problem.randomGenome(using: &rng), b = problem.randomGenome(using: &rng)
+                let a = problem.randomGenome(using: &rng)
+                let b = problem.randomGenome(using: &rng)
                 let child = problem.mutate(problem.crossover(a, b, using: &rng), using: &rng)
                 #expect(zip(child, arity).allSatisfy { $0 >= 0 && $0 < $1 }, "\(variation.name): \(child)")
                 for (i, v) in child.enumerated() { seen[i].insert(v) }
@@ -66,7 +75,8 @@ struct OrdinalVariationTests {
             let problem = try CoDesignProblem(space: space, evaluator: SyntheticEvaluator(), mutationRate: 0.5, variation: variation)
             var rng = SplitMix64(seed: 5)
             for _ in 0..<500 {
-                let a = problem.randomGenome(using: &rng), b = problem.randomGenome(using: &rng)
+                let a = problem.randomGenome(using: &rng)
+                let b = problem.randomGenome(using: &rng)
                 let child = problem.mutate(problem.crossover(a, b, using: &rng), using: &rng)
                 #expect(problem.space.contains(child), "\(variation.name): \(child)")
             }
@@ -78,14 +88,16 @@ struct OrdinalVariationTests {
         func children(_ seed: UInt64) -> [ArchitecturePoint] {
             var rng = SplitMix64(seed: seed)
             return (0..<50).map { _ in
-                let a = problem.randomGenome(using: &rng), b = problem.randomGenome(using: &rng)
+                let a = problem.randomGenome(using: &rng)
+                let b = problem.randomGenome(using: &rng)
                 return problem.mutate(problem.crossover(a, b, using: &rng), using: &rng)
             }
         }
         #expect(children(8) == children(8))
         #expect(children(8) != children(9))
         let table = try latticeTable()
-        #expect(try table.nsga2Ratio(budget: 90, populationSize: 10, seed: 4, variation: ordinal)
+        #expect(
+            try table.nsga2Ratio(budget: 90, populationSize: 10, seed: 4, variation: ordinal)
                 == table.nsga2Ratio(budget: 90, populationSize: 10, seed: 4, variation: ordinal))
     }
 
@@ -94,7 +106,9 @@ struct OrdinalVariationTests {
     /// changes evenly (1/3 each), which the same check rejects.
     @Test func ordinalMutationPrefersNeighbours() throws {
         func problem(_ v: VariationOperators) throws -> CategoricalProblem<Int> {
-            try CategoricalProblem<Int>(arity: [7], objectiveCount: 2, mutationRate: 1, variation: v) { _ in .feasible(objectives: [0, 0], payload: 0) }
+            try CategoricalProblem<Int>(arity: [7], objectiveCount: 2, mutationRate: 1, variation: v) { _ in
+                .feasible(objectives: [0, 0], payload: 0)
+            }
         }
         func neighbourShare(_ h: [Int]) -> Double { Double(h[1]) / Double(h.dropFirst().reduce(0, +)) }
         let o = mutationDistances(try problem(ordinal), from: 3, count: 7, trials: 20_000, seed: 42)
@@ -120,7 +134,8 @@ struct OrdinalVariationTests {
         var rng = SplitMix64(seed: 3)
         var histogram = [Int](repeating: 0, count: 11)
         for _ in 0..<20_000 { histogram[sbx.crossGene(4, 6, count: 11, using: &rng)] += 1 }
-        let inside = histogram[3...7].reduce(0, +), far = histogram[0...1].reduce(0, +) + histogram[9...10].reduce(0, +)
+        let inside = histogram[3...7].reduce(0, +)
+        let far = histogram[0...1].reduce(0, +) + histogram[9...10].reduce(0, +)
         #expect(Double(inside) / 20_000 > 0.8, "\(histogram)")
         #expect(far < inside / 20, "\(histogram)")
         // Equal parents give the same value (SBX has no spread without a gap).
@@ -138,8 +153,9 @@ struct OrdinalVariationTests {
         for variation in [unusual, .categorical, .ordinal(.standard)] {
             let problem = try CoDesignProblem(space: space, evaluator: SyntheticEvaluator(), variation: variation)
             let state = try NSGA2(problem: problem, settings: settings).initialState()
-            let meta = SearchMeta(device: testDevice, space: space, predictorPath: "p", predictorName: "p", constraints: SearchConstraints(),
-                                  cap: .standard, solver: .native, generations: 2, mutationRate: 0.1, variation: variation)
+            let meta = SearchMeta(
+                device: testDevice, space: space, predictorPath: "p", predictorName: "p", constraints: SearchConstraints(),
+                cap: .standard, solver: .native, generations: 2, mutationRate: 0.1, variation: variation)
             try CoDesignCheckpoint<SyntheticConfiguration>(meta: meta, settings: settings, state: state).write(to: file)
             #expect(try CoDesignCheckpoint<SyntheticConfiguration>.load(from: file).meta.variation == variation)
         }
@@ -152,8 +168,10 @@ struct OrdinalVariationTests {
         try JSONSerialization.data(withJSONObject: object).write(to: file)
         #expect(try CoDesignCheckpoint<SyntheticConfiguration>.load(from: file).meta.variation == .categorical)
         // Damaged variation entries are corrupted checkpoints, not silent defaults.
-        for damaged: Any in [["kind": "fuzzy"], ["kind": "ordinal", "crossover_eta": -1, "mutation_eta": 3, "gene_crossover_probability": 0.5],
-                             ["kind": "ordinal", "crossover_eta": 3]] {
+        for damaged: Any in [
+            ["kind": "fuzzy"], ["kind": "ordinal", "crossover_eta": -1, "mutation_eta": 3, "gene_crossover_probability": 0.5],
+            ["kind": "ordinal", "crossover_eta": 3],
+        ] {
             meta["variation"] = damaged
             object["meta"] = meta
             try JSONSerialization.data(withJSONObject: object).write(to: file)
@@ -164,12 +182,16 @@ struct OrdinalVariationTests {
     @Test func namedOperatorsAndBadSettings() throws {
         #expect(try VariationOperators.named("Ordinal") == .ordinal(.standard))
         #expect(try VariationOperators.named("categorical") == .categorical)
-        #expect(try VariationOperators.named("ordinal", mutationEta: 20) == .ordinal(OrdinalVariation(crossoverEta: OrdinalVariation.standard.crossoverEta, mutationEta: 20)))
+        #expect(
+            try VariationOperators.named("ordinal", mutationEta: 20)
+                == .ordinal(OrdinalVariation(crossoverEta: OrdinalVariation.standard.crossoverEta, mutationEta: 20)))
         #expect(throws: SearchError.self) { try VariationOperators.named("gaussian") }
         #expect(throws: SearchError.self) { try VariationOperators.named("categorical", crossoverEta: 3) }
         #expect(throws: SearchError.self) { try VariationOperators.named("ordinal", crossoverEta: .nan) }
         #expect(throws: SearchError.self) {
-            try CategoricalProblem<Int>(arity: [3], objectiveCount: 2, variation: .ordinal(OrdinalVariation(crossoverEta: -1, mutationEta: 3))) { _ in
+            try CategoricalProblem<Int>(
+                arity: [3], objectiveCount: 2, variation: .ordinal(OrdinalVariation(crossoverEta: -1, mutationEta: 3))
+            ) { _ in
                 .feasible(objectives: [0, 0], payload: 0)
             }
         }
@@ -208,7 +230,8 @@ struct OrdinalQualityTests {
         }
         func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
         let ordered = try latticeTable()
-        let ordinal = try ratios(ordered, .ordinal(.standard)), categorical = try ratios(ordered, .categorical)
+        let ordinal = try ratios(ordered, .ordinal(.standard))
+        let categorical = try ratios(ordered, .categorical)
         let ahead = zip(ordinal, categorical).filter { $0 > $1 }.count
         #expect(mean(ordinal) > mean(categorical) + 0.004, "ordinal \(mean(ordinal)), categorical \(mean(categorical))")
         #expect(ahead >= 28, "ordinal ahead on \(ahead)/40 seeds")

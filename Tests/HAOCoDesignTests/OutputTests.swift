@@ -1,8 +1,9 @@
-import HAOEvolution
-import HAOSupport
 import Foundation
-import Testing
+import HAOEvolution
 import HAOPredictor
+import HAOSupport
+import Testing
+
 @testable import HAOCoDesign
 
 @Suite("Terminal and plot output of the search")
@@ -17,14 +18,16 @@ struct OutputTests {
             (Int.max, Int.max, Int.max, 1e300, Int.max, 1e300, 1e300, .infinity),
         ]
         for (g, n, e, rate, fr, fps, best, eta) in cases {
-            let line = ProgressLine.format(generation: g, generations: n, evaluations: e, evaluationsPerSecond: rate,
-                                           frontier: fr, targetFps: fps, bestTop1: best, eta: eta)
+            let line = ProgressLine.format(
+                generation: g, generations: n, evaluations: e, evaluationsPerSecond: rate,
+                frontier: fr, targetFps: fps, bestTop1: best, eta: eta)
             #expect(line.count <= 79, "\(line.count) columns: \(line)")
             #expect(line.contains("ETA"), "\(line)")
             #expect(line.contains("gen "), "\(line)")
         }
-        let typical = ProgressLine.format(generation: 12, generations: 25, evaluations: 624, evaluationsPerSecond: 51.2,
-                                          frontier: 23, targetFps: 50, bestTop1: 73.12, eta: 6.4)
+        let typical = ProgressLine.format(
+            generation: 12, generations: 25, evaluations: 624, evaluationsPerSecond: 51.2,
+            frontier: 23, targetFps: 50, bestTop1: 73.12, eta: 6.4)
         for field in ["gen 12/25", "624 evals", "frontier 23", "73.12%", "ETA 6.4s"] {
             #expect(typical.contains(field), "\(field) missing: \(typical)")
         }
@@ -35,28 +38,39 @@ struct OutputTests {
     @Test func baselineLabelsDoNotOverlap() throws {
         let space = try shippedSpace()
         let p = space.smallestPointForTests
-        let point = FrontierPoint<SyntheticConfiguration>(point: p, network: try space.network(for: p), metrics: Metrics(top1: 74, latencyMs: 1))
+        let point = FrontierPoint<SyntheticConfiguration>(
+            point: p, network: try space.network(for: p), metrics: Metrics(top1: 74, latencyMs: 1))
         func base(_ name: String, _ bits: Int, _ top1: Double, _ fps: Double) -> BaselinePoint<SyntheticConfiguration> {
             BaselinePoint(name: name, bits: bits, top1: top1, top1Source: "test", latencyMs: 1000 / fps)
         }
-        let baselines = [base("MnasNet-A1", 4, 73.05, 900), base("MobileNetV3-Large", 4, 73.0, 905), base("FBNet-B", 4, 72.95, 910),
-                         base("MnasNet-A1", 8, 75.0, 600), base("MobileNetV3-Large", 8, 75.1, 602), base("ProxylessNAS", 8, 74.9, 990)]
-        let report = FrontierReport(device: "TEST", space: space.name, constraints: SearchConstraints(), settings: NSGA2Settings(),
-                                    generations: 1, stats: SearchStats(), frontier: [point], baselines: baselines,
-                                    headline: Headline(frontier: [point], baselines: baselines))
+        let baselines = [
+            base("MnasNet-A1", 4, 73.05, 900), base("MobileNetV3-Large", 4, 73.0, 905), base("FBNet-B", 4, 72.95, 910),
+            base("MnasNet-A1", 8, 75.0, 600), base("MobileNetV3-Large", 8, 75.1, 602), base("ProxylessNAS", 8, 74.9, 990),
+        ]
+        let report = FrontierReport(
+            device: "TEST", space: space.name, constraints: SearchConstraints(), settings: NSGA2Settings(),
+            generations: 1, stats: SearchStats(), frontier: [point], baselines: baselines,
+            headline: Headline(frontier: [point], baselines: baselines))
         let svg = report.svg()
-        struct Box { var text: String; var left, right, top, bottom: Double }
+        struct Box {
+            var text: String
+            var left, right, top, bottom: Double
+        }
         var boxes: [Box] = []
         let pattern = /<text x="([-0-9.]+)" y="([-0-9.]+)" font-size="10"( text-anchor="end")? fill="#[0-9a-f]+">([^<]+ [48]b)<\/text>/
         for match in svg.matches(of: pattern) {
-            let x = Double(match.1)!, y = Double(match.2)!, text = String(match.4)
+            let x = Double(match.1)!
+            let y = Double(match.2)!
+            let text = String(match.4)
             let width = 6.0 * Double(text.count)  // 0.6 em per character at 10 px: an upper bound
             let left = match.3 == nil ? x : x - width
             boxes.append(Box(text: text, left: left, right: left + width, top: y - 10, bottom: y + 2))
         }
         #expect(boxes.count == baselines.count, "labels found: \(boxes.map(\.text))")
         // Nor does a label cover another baseline's marker.
-        let markers = svg.matches(of: /<(?:rect x="([-0-9.]+)" y="([-0-9.]+)" width="9"|path d="M ([-0-9.]+) ([-0-9.]+) L)[^>]*><title>([^<]+)<\/title>/).map { m in
+        let markers = svg.matches(
+            of: /<(?:rect x="([-0-9.]+)" y="([-0-9.]+)" width="9"|path d="M ([-0-9.]+) ([-0-9.]+) L)[^>]*><title>([^<]+)<\/title>/
+        ).map { m in
             m.1 != nil ? (String(m.5), Double(m.1!)! + 4.5, Double(m.2!)! + 4.5) : (String(m.5), Double(m.3!)!, Double(m.4!)! + 6)
         }
         #expect(markers.count == baselines.count)
@@ -68,7 +82,8 @@ struct OutputTests {
         }
         for i in boxes.indices {
             for j in boxes.indices where i < j {
-                let a = boxes[i], b = boxes[j]
+                let a = boxes[i]
+                let b = boxes[j]
                 let overlap = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom
                 #expect(!overlap, "'\(a.text)' overlaps '\(b.text)'")
             }

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
 import HAOEvolution
 import HAOHardware
 import HAOSolver
 import HAOTestSupport
+import Testing
+
 @testable import HAOCoDesign
 
 /// The co-design session in-process: fresh runs, resume, checkpoint policy and option conflicts,
@@ -24,8 +25,9 @@ struct SessionTests {
     }
 
     private func frontier(_ folder: URL) throws -> [String] {
-        let report = try JSONDecoder().decode(FrontierReport<SubgraphConfiguration>.self,
-                                              from: Data(contentsOf: folder.appendingPathComponent("frontier.json")))
+        let report = try JSONDecoder().decode(
+            FrontierReport<SubgraphConfiguration>.self,
+            from: Data(contentsOf: folder.appendingPathComponent("frontier.json")))
         return report.frontier.map { "\($0.network.name) \($0.metrics.top1) \($0.metrics.latencyMs) \($0.metrics.configuration!)" }
     }
 
@@ -33,10 +35,12 @@ struct SessionTests {
         let folder = try TestPaths.temporaryDirectory("hao-session")
         defer { try? FileManager.default.removeItem(at: folder) }
         var events: [String] = []
-        let outcome = try CoDesign.run(try CoDesignPlan.make(request(folder)), onEvent: { event in
-            if case .starting = event { events.append("start") }
-            if case .generationDone(let s) = event { events.append("gen \(s.generation)") }
-        })
+        let outcome = try CoDesign.run(
+            try CoDesignPlan.make(request(folder)),
+            onEvent: { event in
+                if case .starting = event { events.append("start") }
+                if case .generationDone(let s) = event { events.append("gen \(s.generation)") }
+            })
         #expect(events == ["start", "gen 0", "gen 1", "gen 2"])
         #expect(outcome.generation == 2 && !outcome.interrupted)
         #expect(outcome.frontierCount > 0)
@@ -45,8 +49,9 @@ struct SessionTests {
         }
         #expect(try frontier(folder).count == outcome.frontierCount)
         // Every point carries its timm arch_def and once-for-all configuration (issue 16).
-        let report = try JSONDecoder().decode(FrontierReport<SubgraphConfiguration>.self,
-                                              from: Data(contentsOf: folder.appendingPathComponent("frontier.json")))
+        let report = try JSONDecoder().decode(
+            FrontierReport<SubgraphConfiguration>.self,
+            from: Data(contentsOf: folder.appendingPathComponent("frontier.json")))
         for point in report.frontier {
             #expect(point.archDef?.isEmpty == false, "\(point.network.name) has no arch_def")
             #expect(point.ofaConfig?.r == [point.point.resolution], "\(point.network.name): \(String(describing: point.ofaConfig))")
@@ -59,7 +64,10 @@ struct SessionTests {
     @Test func aResumedRunEndsWhereAnUninterruptedOneDoes() throws {
         let straight = try TestPaths.temporaryDirectory("hao-session-straight")
         let split = try TestPaths.temporaryDirectory("hao-session-split")
-        defer { try? FileManager.default.removeItem(at: straight); try? FileManager.default.removeItem(at: split) }
+        defer {
+            try? FileManager.default.removeItem(at: straight)
+            try? FileManager.default.removeItem(at: split)
+        }
         _ = try CoDesign.run(try CoDesignPlan.make(request(straight, generations: 3)))
         _ = try CoDesign.run(try CoDesignPlan.make(request(split, generations: 1)))
         var resume = CoDesignRequest()

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import HAOSupport
+import Testing
+
 @testable import HAOEvolution
 
 @Suite("Fast constrained fronts and the bounded memo")
@@ -41,7 +42,7 @@ struct BoundedMemoTests {
     /// matches the uninterrupted one.
     @Test func aSmallMemoChangesCostNotScoresAndResumesExactly() throws {
         let small = NSGA2Settings(populationSize: 10, seed: 4, keepsHistory: false, memoCapacity: 20)
-        let problem = try syntheticProblem(genes: 4, arity: 3)   // 81 candidates
+        let problem = try syntheticProblem(genes: 4, arity: 3)  // 81 candidates
         let search = try NSGA2(problem: problem, settings: small)
         var straight = try search.initialState()
         try search.run(&straight, generations: 12)
@@ -57,9 +58,11 @@ struct BoundedMemoTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("checkpoint.json")
         var first = try search.initialState()
-        try search.run(&first, generations: 5, afterGeneration: { state in
-            try Checkpoint(meta: "m", settings: small, state: state).write(to: file)
-        })
+        try search.run(
+            &first, generations: 5,
+            afterGeneration: { state in
+                try Checkpoint(meta: "m", settings: small, state: state).write(to: file)
+            })
         var resumed = try Checkpoint<String, [Int], Int>.read(from: file).state
         try search.run(&resumed, generations: 12)
         #expect(frontierSignature(resumed) == frontierSignature(straight))

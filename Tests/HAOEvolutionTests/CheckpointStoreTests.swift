@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import HAOSupport
+import Testing
+
 @testable import HAOEvolution
 
 private typealias Store = CheckpointStore<String, [Int], Int>
@@ -30,9 +31,11 @@ struct CheckpointStoreTests {
         let store = Store(url: url, interval: interval)
         var first = try search.initialState()
         try store.save(Checkpoint(meta: "m", settings: settings, state: first), force: true)
-        try search.run(&first, generations: 6, afterGeneration: { state in
-            try store.save(Checkpoint(meta: "m", settings: settings, state: state), force: false)
-        })
+        try search.run(
+            &first, generations: 6,
+            afterGeneration: { state in
+                try store.save(Checkpoint(meta: "m", settings: settings, state: state), force: false)
+            })
         #expect(store.savedGeneration == (interval == .zero ? 6 : 0))
         let (loaded, _) = try Store.load(from: url, memoKey: { _ in GenomeKey(high: 0, low: 0) })
         #expect(loaded.state.generation == store.savedGeneration)
@@ -64,7 +67,8 @@ struct CheckpointStoreTests {
         let saved = try #require(json["state"] as? [String: Any])
         #expect(saved["evaluated"] == nil && saved["memo"] == nil)
         #expect((json["journal"] as? [String: Any])?["records"] as? Int == state.stats.evaluations)
-        let journalSize = try #require(try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(Store.journalName).path)[.size] as? Int)
+        let journalSize = try #require(
+            try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(Store.journalName).path)[.size] as? Int)
         #expect(journalSize == 16 + 16 * state.stats.evaluations)
     }
 
@@ -102,7 +106,9 @@ struct CheckpointStoreTests {
         // The v1 writer with the memo left out, as files written before the memo existed.
         let encoder = JSONEncoder()
         encoder.userInfo[SearchState<[Int], Int>.omitsMemoKey] = false
-        var object = try #require(try JSONSerialization.jsonObject(with: encoder.encode(Checkpoint(meta: "m", settings: settings, state: first))) as? [String: Any])
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: encoder.encode(Checkpoint(meta: "m", settings: settings, state: first)))
+                as? [String: Any])
         var saved = try #require(object["state"] as? [String: Any])
         saved["memo"] = nil
         object["state"] = saved

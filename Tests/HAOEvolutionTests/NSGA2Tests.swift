@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import HAOSupport
+import Testing
+
 @testable import HAOEvolution
 
 /// A synthetic two-objective space with a real trade-off: "accuracy" grows with capacity with
@@ -56,9 +57,11 @@ struct NSGA2Tests {
 
         // "Kill" after 4 generations: only what the per-generation checkpoint holds survives.
         var first = try search.initialState()
-        try search.run(&first, generations: 4, afterGeneration: { state in
-            try Checkpoint(meta: "synthetic", settings: settings, state: state).write(to: file)
-        })
+        try search.run(
+            &first, generations: 4,
+            afterGeneration: { state in
+                try Checkpoint(meta: "synthetic", settings: settings, state: state).write(to: file)
+            })
         let reloaded = try Checkpoint<String, [Int], Int>.read(from: file)
         #expect(reloaded.state.generation == 4)
         var resumed = reloaded.state
@@ -82,7 +85,7 @@ struct NSGA2Tests {
     }
 
     @Test func memoisationEvaluatesEachCandidateOnce() throws {
-        let problem = try syntheticProblem(genes: 3, arity: 3)   // 27 candidates only
+        let problem = try syntheticProblem(genes: 3, arity: 3)  // 27 candidates only
         let search = try NSGA2(problem: problem, settings: NSGA2Settings(populationSize: 10, seed: 9))
         var state = try search.initialState()
         try search.run(&state, generations: 15)
@@ -122,8 +125,10 @@ struct NSGA2Tests {
         let good = try Data(contentsOf: file)
         #expect(try Checkpoint<String, [Int], Int>.read(from: file).state.stats.evaluations == 8)
 
-        for damaged in [good.prefix(good.count / 2), Data("not json".utf8), Data(),
-                        Data(String(decoding: good, as: UTF8.self).replacingOccurrences(of: "hao-search-checkpoint-v1", with: "v0").utf8)] {
+        for damaged in [
+            good.prefix(good.count / 2), Data("not json".utf8), Data(),
+            Data(String(decoding: good, as: UTF8.self).replacingOccurrences(of: "hao-search-checkpoint-v1", with: "v0").utf8),
+        ] {
             try damaged.write(to: file)
             #expect(throws: SearchError.self) { try Checkpoint<String, [Int], Int>.read(from: file) }
         }
@@ -140,10 +145,15 @@ struct GroundTruthTests {
     /// 3^5 = 243 candidates: small enough to enumerate in a test.
     func tinyTable() throws -> GroundTruthTable {
         let problem = try syntheticProblem(genes: 5, arity: 3)
-        var genomes: [[Int]] = [], objectives: [[Double]] = []
+        var genomes: [[Int]] = []
+        var objectives: [[Double]] = []
         for code in 0..<243 {
-            var g: [Int] = [], c = code
-            for _ in 0..<5 { g.append(c % 3); c /= 3 }
+            var g: [Int] = []
+            var c = code
+            for _ in 0..<5 {
+                g.append(c % 3)
+                c /= 3
+            }
             genomes.append(g)
             objectives.append(try problem.evaluate(g).outcome.objectives!)
         }
@@ -164,7 +174,7 @@ struct GroundTruthTests {
     @Test func nsga2BeatsRandomSearchAtEqualBudget() throws {
         let table = try tinyTable()
         let seeds: [UInt64] = [1, 2, 3, 4, 5, 6]
-        let budget = 60   // a quarter of the space
+        let budget = 60  // a quarter of the space
         let random = seeds.map { table.randomSearchRatio(budget: budget, seed: $0) }
         let meanRandom = random.reduce(0, +) / Double(seeds.count)
         for (variation, floor) in [(VariationOperators.categorical, 0.97), (.default, 0.96)] {

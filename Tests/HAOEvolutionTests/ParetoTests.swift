@@ -1,15 +1,16 @@
-import Testing
 import HAOSupport
+import Testing
+
 @testable import HAOEvolution
 
 @Suite("Pareto sorting, crowding, hypervolume")
 struct ParetoTests {
     @Test func nonDominatedSortOnHandMadeSet() {
         let points: [[Double]] = [
-            [1, 5], [2, 3], [4, 1],   // first front
-            [3, 4],                   // dominated by [2, 3] only
-            [5, 5],                   // dominated by [3, 4] (and others)
-            [2, 3],                   // a duplicate: equal points do not dominate each other
+            [1, 5], [2, 3], [4, 1],  // first front
+            [3, 4],  // dominated by [2, 3] only
+            [5, 5],  // dominated by [3, 4] (and others)
+            [2, 3],  // a duplicate: equal points do not dominate each other
         ]
         #expect(Pareto.nonDominatedFronts(points) == [[0, 1, 2, 5], [3], [4]])
         #expect(Pareto.nonDominatedIndices(points) == [0, 1, 2, 5])
@@ -68,7 +69,8 @@ struct ParetoTests {
             for i in 0..<200 {
                 // A coarse grid makes ties and duplicates common; some candidates are infeasible.
                 let point = [Double(rng.nextIndex(12)), Double(rng.nextIndex(12))]
-                let outcome: Outcome<Int> = rng.nextIndex(10) == 0
+                let outcome: Outcome<Int> =
+                    rng.nextIndex(10) == 0
                     ? .infeasible(reason: "test", violation: 1) : .feasible(objectives: point, payload: i)
                 archive.insert(Individual(genome: trial * 1000 + i, outcome: outcome))
                 if outcome.isFeasible { inserted.append(point) }

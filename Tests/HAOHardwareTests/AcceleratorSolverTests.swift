@@ -1,8 +1,9 @@
-import HAOSupport
 import Foundation
-import Testing
 import HAONetwork
 import HAOSolver
+import HAOSupport
+import Testing
+
 @testable import HAOHardware
 
 /// Small candidate sets so exhaustive enumeration stays fast: 16 x 12 x 16 triples.
@@ -20,8 +21,9 @@ private func randomInstance(seed: UInt64) -> (Network, Device) {
     let network = Fixtures.randomNetwork(&rng)
     var device = Fixtures.zu3eg
     device.family = Bool.random(using: &rng) ? .zynqUltraScalePlus : .zynq7000
-    device.resources = Resources(dsp: Int.random(in: 8...160, using: &rng), bram18: Int.random(in: 20...200, using: &rng),
-                                 uram: 0, lut: Int.random(in: 12_000...40_000, using: &rng), ff: Int.random(in: 20_000...80_000, using: &rng))
+    device.resources = Resources(
+        dsp: Int.random(in: 8...160, using: &rng), bram18: Int.random(in: 20...200, using: &rng),
+        uram: 0, lut: Int.random(in: 12_000...40_000, using: &rng), ff: Int.random(in: 20_000...80_000, using: &rng))
     device.ddrBandwidthGBps = [1.0, 4.0, 16.0].randomElement(using: &rng)!
     return (network, device)
 }

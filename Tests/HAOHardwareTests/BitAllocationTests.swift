@@ -1,8 +1,9 @@
-import HAOSupport
 import Foundation
 import HAONetwork
-import Testing
 import HAOSolver
+import HAOSupport
+import Testing
+
 @testable import HAOHardware
 
 /// Small candidate sets so the exhaustive enumerator (every width assignment x every triple,
@@ -17,10 +18,12 @@ private let smallParameters: SubgraphParameters = {
 
 private func randomDevice(_ rng: inout SplitMix64) -> Device {
     let family: DeviceFamily = Bool.random(using: &rng) ? .zynqUltraScalePlus : .zynq7000
-    return Device(part: "TEST", board: "test", aliases: [], family: family,
-                  resources: Resources(dsp: Int.random(in: 6...60, using: &rng), bram18: Int.random(in: 12...90, using: &rng),
-                                       uram: 0, lut: Int.random(in: 12_000...40_000, using: &rng), ff: 200_000),
-                  clockMHz: 200, ddrBandwidthGBps: [1.0, 4.0, 16.0].randomElement(using: &rng)!, sources: ["test"])
+    return Device(
+        part: "TEST", board: "test", aliases: [], family: family,
+        resources: Resources(
+            dsp: Int.random(in: 6...60, using: &rng), bram18: Int.random(in: 12...90, using: &rng),
+            uram: 0, lut: Int.random(in: 12_000...40_000, using: &rng), ff: 200_000),
+        clockMHz: 200, ddrBandwidthGBps: [1.0, 4.0, 16.0].randomElement(using: &rng)!, sources: ["test"])
 }
 
 /// A random problem: random network, widths {4, 8} or {2, 4, 8}, random penalties and groups.
@@ -66,7 +69,9 @@ struct BitAllocationTests {
             let bits = problem.allowedBits.map { $0.randomElement(using: &rng)! }
             let tables = try #require(context.tables(context.key(of: bits)))
             let composed = context.instance(tables, bits: bits)
-            let reference = try SubgraphTarget(device: device, cap: .none, parameters: smallParameters).setUp(problem.network(withBits: bits)).1
+            let reference = try SubgraphTarget(device: device, cap: .none, parameters: smallParameters).setUp(
+                problem.network(withBits: bits)
+            ).1
             #expect(composed.memoryCycles == reference.memoryCycles)
             #expect(composed.pathStage == reference.pathStage)
             #expect(composed.terms == reference.terms)
@@ -78,7 +83,8 @@ struct BitAllocationTests {
     /// feasibility) on 120 seeded random instances, with latency or size limits.
     @Test func solversAgreeOnRandomInstances() throws {
         var rng = SplitMix64(seed: 2024)
-        var feasible = 0, infeasible = 0
+        var feasible = 0
+        var infeasible = 0
         for instance in 0..<120 {
             let device = randomDevice(&rng)
             var problem = randomProblem(&rng)
@@ -88,7 +94,8 @@ struct BitAllocationTests {
             if instance % 4 == 3 {
                 let sizes = [problem.allowedBits.map { $0.first! }, problem.allowedBits.map { $0.last! }]
                     .map { BitAllocationProblem.modelBits(problem.network(withBits: $0)) }
-                problem.limit = .modelSize(maxBits: Int(Double(sizes[0]) * 0.95 + Double(sizes[1] - sizes[0]) * Double.random(in: 0...1, using: &rng)))
+                problem.limit = .modelSize(
+                    maxBits: Int(Double(sizes[0]) * 0.95 + Double(sizes[1] - sizes[0]) * Double.random(in: 0...1, using: &rng)))
             } else {
                 let base = least.objective.map { Int($0) } ?? 100_000
                 problem.limit = .latency(maxCycles: max(1, Int(Double(base) * Double.random(in: 0.9...1.8, using: &rng))))
@@ -97,20 +104,31 @@ struct BitAllocationTests {
             let exhaustive = try context.solveExhaustive(.penalty)
             let native = context.solveNative(.penalty)
             let glpk = try context.solve(.penalty, with: GLPKSolver(), options: SolverOptions())
-            #expect((exhaustive.objective == nil) == (native.objective == nil), "instance \(instance): exhaustive \(String(describing: exhaustive.objective)) native \(String(describing: native.objective))")
-            #expect((exhaustive.objective == nil) == (glpk.objective == nil), "instance \(instance): exhaustive \(String(describing: exhaustive.objective)) glpk \(String(describing: glpk.objective))")
+            #expect(
+                (exhaustive.objective == nil) == (native.objective == nil),
+                "instance \(instance): exhaustive \(String(describing: exhaustive.objective)) native \(String(describing: native.objective))"
+            )
+            #expect(
+                (exhaustive.objective == nil) == (glpk.objective == nil),
+                "instance \(instance): exhaustive \(String(describing: exhaustive.objective)) glpk \(String(describing: glpk.objective))")
             if let e = exhaustive.objective {
                 feasible += 1
-                #expect(abs((native.objective ?? .nan) - e) < 1e-6, "instance \(instance): native \(String(describing: native.objective)) vs \(e)")
-                #expect(abs((glpk.objective ?? .nan) - e) < 1e-6, "instance \(instance): glpk \(String(describing: glpk.objective)) vs \(e)")
+                #expect(
+                    abs((native.objective ?? .nan) - e) < 1e-6,
+                    "instance \(instance): native \(String(describing: native.objective)) vs \(e)")
+                #expect(
+                    abs((glpk.objective ?? .nan) - e) < 1e-6, "instance \(instance): glpk \(String(describing: glpk.objective)) vs \(e)")
                 // Each answer is really feasible per the cost model and has the claimed penalty.
                 for raw in [native, glpk] {
-                    let bits = try #require(raw.bits), config = try #require(raw.configuration)
+                    let bits = try #require(raw.bits)
+                    let config = try #require(raw.configuration)
                     let report = SubgraphCostModel(network: problem.network(withBits: bits), device: device, parameters: smallParameters)
                         .evaluate(config, budget: context.budget)
                     #expect(report.totalResources.fits(in: context.budget))
                     if case .latency(let c) = problem.limit { #expect(report.latencyCycles <= c) }
-                    if case .modelSize(let s) = problem.limit { #expect(BitAllocationProblem.modelBits(problem.network(withBits: bits)) <= s) }
+                    if case .modelSize(let s) = problem.limit {
+                        #expect(BitAllocationProblem.modelBits(problem.network(withBits: bits)) <= s)
+                    }
                     #expect(abs(problem.penalty(bits) - e) < 1e-6)
                     for g in problem.groups { #expect(Set(g.map { bits[$0] }).count == 1, "group \(g) split: \(bits)") }
                 }
@@ -153,7 +171,10 @@ struct BitAllocationTests {
         for fps in stride(from: 150.0, through: 420.0, by: 30.0) {
             let problem = penaltyProblem(network, limit: .latency(maxCycles: try optimizer.latencyLimit(fps: fps)))
             let s = try optimizer.solve(problem, solver: .native)
-            guard s.status == .optimal, let p = s.penalty else { sawInfeasible = true; continue }
+            guard s.status == .optimal, let p = s.penalty else {
+                sawInfeasible = true
+                continue
+            }
             #expect(!sawInfeasible, "feasible at \(fps) fps after an infeasible looser target")
             #expect(p >= previous - 1e-9, "penalty fell from \(previous) to \(p) at \(fps) fps")
             #expect(s.fps! >= fps)
@@ -207,8 +228,9 @@ struct BitAllocationTests {
     @Test func badProblemsAreTypedErrors() throws {
         let network = try mobileNetV2()
         let n = network.blocks.count
-        let ok = BitAllocationProblem(network: network, allowedBits: Array(repeating: [4, 8], count: n),
-                                      penalties: Array(repeating: [1, 0], count: n), groups: [], limit: .latency(maxCycles: 1_000_000))
+        let ok = BitAllocationProblem(
+            network: network, allowedBits: Array(repeating: [4, 8], count: n),
+            penalties: Array(repeating: [1, 0], count: n), groups: [], limit: .latency(maxCycles: 1_000_000))
         var p = ok
         p.penalties[0] = [1]
         #expect(throws: BitAllocationError.self) { _ = try BitAllocationContext(problem: p, device: Fixtures.zu3eg) }
@@ -216,8 +238,10 @@ struct BitAllocationTests {
         p.groups = [[0, 1], [1, 2]]
         #expect(throws: BitAllocationError.self) { _ = try BitAllocationContext(problem: p, device: Fixtures.zu3eg) }
         p = ok
-        p.allowedBits[0] = [8]; p.penalties[0] = [0]
-        p.allowedBits[1] = [4]; p.penalties[1] = [0]
+        p.allowedBits[0] = [8]
+        p.penalties[0] = [0]
+        p.allowedBits[1] = [4]
+        p.penalties[1] = [0]
         p.groups = [[0, 1]]
         #expect(throws: BitAllocationError.self) { _ = try BitAllocationContext(problem: p, device: Fixtures.zu3eg) }
         p = ok

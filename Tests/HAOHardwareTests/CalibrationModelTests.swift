@@ -1,17 +1,21 @@
 import Foundation
-import Testing
 import HAONetwork
 import HAOSolver
+import Testing
+
 @testable import HAOHardware
 
 /// A profile with every subgraph parameter away from its default.
 private func profile(_ values: [String: Double]? = nil) -> CalibrationProfile {
-    CalibrationProfile(name: "test", target: SubgraphTarget.id, device: "XCZU3EG",
-                       parameters: values ?? ["ddr_efficiency": 0.45, "launch_overhead_us": 120, "stage_overhead_us": 7.5,
-                                              "layer_overhead_us": 1.25, "efficiency_pointwise": 0.8, "efficiency_depthwise_k3": 0.4,
-                                              "efficiency_depthwise_k5": 0.3, "efficiency_depthwise_k7": 0.2, "efficiency_fc": 0.6, "efficiency_se": 0.5,
-                                              "se_gate_cycles_per_element": 0.75],
-                       measurementFiles: [], measurementFingerprint: "", crossValidation: nil, macsBaseline: nil)
+    CalibrationProfile(
+        name: "test", target: SubgraphTarget.id, device: "XCZU3EG",
+        parameters: values ?? [
+            "ddr_efficiency": 0.45, "launch_overhead_us": 120, "stage_overhead_us": 7.5,
+            "layer_overhead_us": 1.25, "efficiency_pointwise": 0.8, "efficiency_depthwise_k3": 0.4,
+            "efficiency_depthwise_k5": 0.3, "efficiency_depthwise_k7": 0.2, "efficiency_fc": 0.6, "efficiency_se": 0.5,
+            "se_gate_cycles_per_element": 0.75,
+        ],
+        measurementFiles: [], measurementFingerprint: "", crossValidation: nil, macsBaseline: nil)
 }
 
 @Suite struct CalibrationModelTests {
@@ -55,7 +59,9 @@ private func profile(_ values: [String: Double]? = nil) -> CalibrationProfile {
     @Test func profilesAreCheckedAgainstTheTarget() throws {
         var wrongTarget = profile()
         wrongTarget.target = TargetID("dpu")
-        #expect(throws: HardwareError.self) { try SubgraphTarget(settings: TargetSettings(device: Fixtures.zu3eg, calibration: wrongTarget)) }
+        #expect(throws: HardwareError.self) {
+            try SubgraphTarget(settings: TargetSettings(device: Fixtures.zu3eg, calibration: wrongTarget))
+        }
         #expect(throws: HardwareError.self) {
             try SubgraphTarget(settings: TargetSettings(device: Fixtures.zu3eg, calibration: profile(["ddr_efficiency": 3])))
         }
@@ -119,8 +125,9 @@ extension CalibrationModelTests {
     /// engine re-reads the depthwise output (256 x 8 x 8 bytes): written once, read 8 times.
     @Test func handComputedTiles() throws {
         let block = Block(inChannels: 64, outChannels: 64, expandedChannels: 256, kernel: 3, stride: 1, activation: .relu)
-        let network = Network(name: "two blocks", resolution: 16, stem: Stem(outChannels: 64, kernel: 3, stride: 2, activation: .relu),
-                              blocks: [block, block], head: Head(convChannels: 64, classes: 10, activation: .relu))
+        let network = Network(
+            name: "two blocks", resolution: 16, stem: Stem(outChannels: 64, kernel: 3, stride: 2, activation: .relu),
+            blocks: [block, block], head: Head(convChannels: 64, classes: 10, activation: .relu))
         let model = SubgraphCostModel(network: network, device: Fixtures.zu3eg)
         let tiled = EngineConfiguration(kind: .project, unrollA: 1, unrollB: 1, weightBuffering: .tiled)
         let single = EngineConfiguration(kind: .project, unrollA: 1, unrollB: 1, weightBuffering: .single)

@@ -1,15 +1,20 @@
 import Foundation
-import Testing
 import HAONetwork
+import Testing
+
 @testable import HAOHardware
 
 /// One block worked by hand (docs/cost-model.md, "A worked example").
 private func handNetwork(blockBits: Int = 8) -> Network {
-    Network(name: "hand", resolution: 16,
-            stem: Stem(outChannels: 8, kernel: 3, stride: 2, activation: .relu),
-            blocks: [Block(inChannels: 8, outChannels: 16, expandedChannels: 32, kernel: 3, stride: 1,
-                           activation: .relu, precision: .uniform(blockBits))],
-            head: Head(convChannels: 32, classes: 10, activation: .relu))
+    Network(
+        name: "hand", resolution: 16,
+        stem: Stem(outChannels: 8, kernel: 3, stride: 2, activation: .relu),
+        blocks: [
+            Block(
+                inChannels: 8, outChannels: 16, expandedChannels: 32, kernel: 3, stride: 1,
+                activation: .relu, precision: .uniform(blockBits))
+        ],
+        head: Head(convChannels: 32, classes: 10, activation: .relu))
 }
 
 private let handConfiguration = SubgraphConfiguration(
@@ -122,16 +127,18 @@ private let handConfiguration = SubgraphConfiguration(
     #expect(model.pathTerms(block, single(handConfiguration.depthwise)) == [57, 281, 57])
     #expect(model.pathTerms(block, single(handConfiguration.project)) == [163, 163, 1059])
     // The stem and head stream their weights in tiles either way.
-    #expect(model.pathTerms(model.stages[0], single(handConfiguration.expand)) == model.pathTerms(model.stages[0], handConfiguration.expand))
+    #expect(
+        model.pathTerms(model.stages[0], single(handConfiguration.expand)) == model.pathTerms(model.stages[0], handConfiguration.expand))
 }
 
 @Test func singleBufferedWeightsNeedRoomForOneBlockOnly() {
     // Two equal blocks whose expand weights are 64 x 256 x 8 = 131,072 bits each. At PI = PO = 1
     // the buffer is read 8 bits at a time: one bank, 2,048 words deep per BRAM18.
     let block = Block(inChannels: 64, outChannels: 64, expandedChannels: 256, kernel: 3, stride: 1, activation: .relu)
-    let network = Network(name: "two blocks", resolution: 16,
-                          stem: Stem(outChannels: 64, kernel: 3, stride: 2, activation: .relu),
-                          blocks: [block, block], head: Head(convChannels: 64, classes: 10, activation: .relu))
+    let network = Network(
+        name: "two blocks", resolution: 16,
+        stem: Stem(outChannels: 64, kernel: 3, stride: 2, activation: .relu),
+        blocks: [block, block], head: Head(convChannels: 64, classes: 10, activation: .relu))
     let model = SubgraphCostModel(network: network, device: Fixtures.zu3eg)
     let double = model.resources(EngineConfiguration(kind: .expand, unrollA: 1, unrollB: 1))
     let single = model.resources(EngineConfiguration(kind: .expand, unrollA: 1, unrollB: 1, weightBuffering: .single))
@@ -140,7 +147,9 @@ private let handConfiguration = SubgraphConfiguration(
     #expect(double.dsp == single.dsp)
     // Double, single and tiled for each 1x1 unroll; the depthwise engine is never tiled.
     #expect(model.candidates(.expand).count == 3 * model.parameters.pointwiseUnrolls.count * model.parameters.pointwiseUnrolls.count)
-    #expect(model.candidates(.depthwise).count == 2 * model.parameters.depthwiseChannelUnrolls.count * model.parameters.depthwiseTapUnrolls.count)
+    #expect(
+        model.candidates(.depthwise).count == 2 * model.parameters.depthwiseChannelUnrolls.count
+            * model.parameters.depthwiseTapUnrolls.count)
 }
 
 /// The configuration header the subgraph target exports compiles on its own and carries the

@@ -1,8 +1,9 @@
 import Foundation
 import HAOCalibration
-import Testing
 import HAONetwork
 import HAOTestSupport
+import Testing
+
 @testable import HAOHardware
 
 /// The Swift DPU latency model against the research prototype it ports (docs/dpu.md) and
@@ -10,8 +11,10 @@ import HAOTestSupport
 @Suite("DPU latency model")
 struct DPUModelTests {
     /// Op-sum columns and the prediction of one reference row against the Swift lowering.
-    private func check(_ row: [String: String], program: DPUProgram, parameters: DPULatencyParameters,
-                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+    private func check(
+        _ row: [String: String], program: DPUProgram, parameters: DPULatencyParameters,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let core = try #require(DPUFixtures.core(row["hardware"]!), "unknown hardware \(row["hardware"]!)")
         let lowered = core.lower(program)
         let ops = Array(lowered.operations.joined())
@@ -19,9 +22,11 @@ struct DPUModelTests {
         let id = row["id"]!
         #expect(program.macs == Int(row["macs"]!)!, "\(id): MACs", sourceLocation: sourceLocation)
         #expect(ops.count == Int(row["n_ops"]!)!, "\(id): operations", sourceLocation: sourceLocation)
-        let columns: [(String, (DPUOperation) -> Int)] = [("conv_cycles", \.convCycles), ("conv_tiles", \.convTiles), ("alu_cycles", \.aluCycles),
-                                                           ("w_bytes", \.weightBytes), ("fm_bytes", \.mapBytes), ("se_groups", \.seGroups),
-                                                           ("se_bytes", \.seBytes)]
+        let columns: [(String, (DPUOperation) -> Int)] = [
+            ("conv_cycles", \.convCycles), ("conv_tiles", \.convTiles), ("alu_cycles", \.aluCycles),
+            ("w_bytes", \.weightBytes), ("fm_bytes", \.mapBytes), ("se_groups", \.seGroups),
+            ("se_bytes", \.seBytes),
+        ]
         for (name, field) in columns {
             #expect(sum(field) == Double(row[name]!)!, "\(id): \(name)", sourceLocation: sourceLocation)
         }
@@ -32,7 +37,9 @@ struct DPUModelTests {
     }
 
     private func reference(_ dataset: String) throws -> [[String: String]] {
-        try DPUFixtures.readCSV(DPUFixtures.directory.appendingPathComponent("reference_predictions.csv")).filter { $0["dataset"] == dataset }
+        try DPUFixtures.readCSV(DPUFixtures.directory.appendingPathComponent("reference_predictions.csv")).filter {
+            $0["dataset"] == dataset
+        }
     }
 
     @Test func mobileNetsMatchThePrototypeOnEveryVendorBoard() throws {
@@ -41,7 +48,7 @@ struct DPUModelTests {
         let params = try DPUFixtures.prototypeParameters()
         for row in rows {
             var p = params[row["params"]!.hasPrefix("ultra96") ? "ultra96" : "zcu102"]!
-            p.programOverheadMs = 0 // the rows are "with t_net_ms=0"
+            p.programOverheadMs = 0  // the rows are "with t_net_ms=0"
             let name = String(row["id"]!.split(separator: ":")[1])
             let program: DPUProgram
             switch name {
@@ -90,7 +97,9 @@ struct DPUModelTests {
         for row in data {
             let network = try DPUFixtures.anbNetwork(row)
             let macs = Double(DPUProgram(network).macs) / 1e6
-            if abs(macs - Double(row["macs_conv_fc_M"]!)!) > 1e-6 { mismatches.append("\(row["id"]!): \(macs) vs \(row["macs_conv_fc_M"]!)") }
+            if abs(macs - Double(row["macs_conv_fc_M"]!)!) > 1e-6 {
+                mismatches.append("\(row["id"]!): \(macs) vs \(row["macs_conv_fc_M"]!)")
+            }
             if network.macs != DPUProgram(network).macs { mismatches.append("\(row["id"]!): network and program MACs differ") }
         }
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
@@ -110,7 +119,8 @@ struct DPUModelTests {
         let sorted = ratios.sorted()
         #expect(ratios.allSatisfy { abs($0 - 1) < 0.15 }, "worst ratios \(sorted.first!) / \(sorted.last!)")
         #expect(abs(sorted[sorted.count / 2] - 1) < 0.01, "median ratio \(sorted[sorted.count / 2])")
-        #expect(ratios.filter { abs($0 - 1) < 0.05 }.count >= 105, "\(ratios.filter { abs($0 - 1) < 0.05 }.count) of \(ratios.count) within 5%")
+        #expect(
+            ratios.filter { abs($0 - 1) < 0.05 }.count >= 105, "\(ratios.filter { abs($0 - 1) < 0.05 }.count) of \(ratios.count) within 5%")
     }
 
     @Test(.enabled(if: TestPaths.hasSharedData("anb_zcu102.csv"), "needs ../shared/data/anb_zcu102.csv (absent: skipped)"))
@@ -118,13 +128,16 @@ struct DPUModelTests {
         // The measured 3-core (5-thread) throughput is not an input of the model: the latency
         // parameters come from single-thread latencies, the shared-DDR bandwidth from the device
         // catalogue (50% of peak, not fitted). docs/dpu.md reports these figures.
-        let data = try DPUFixtures.readCSV(TestPaths.sharedDataFile("anb_zcu102.csv")).filter { !($0["throughput_zcu102_fps"] ?? "").isEmpty }
+        let data = try DPUFixtures.readCSV(TestPaths.sharedDataFile("anb_zcu102.csv")).filter {
+            !($0["throughput_zcu102_fps"] ?? "").isEmpty
+        }
         #expect(data.count > 3000)
         let device = try DeviceCatalogue.load(models: TestPaths.models).device(named: "zcu102")
         var target = try DPUTarget(settings: TargetSettings(device: device))
         target.parameters = try DPUFixtures.prototypeParameters()["zcu102"]!
         let core = DPUCore(architecture: .b4096, ramUsage: .low, clockMHz: 281)
-        var predicted: [Double] = [], measured: [Double] = []
+        var predicted: [Double] = []
+        var measured: [Double] = []
         for row in data {
             let terms = target.terms(of: DPUProgram(try DPUFixtures.anbNetwork(row)), on: core)
             predicted.append(target.throughputFPS(terms: terms, cores: 3))
@@ -147,7 +160,8 @@ struct DPUModelTests {
                         let lowered = core.lower(DPUProgram(network), separatePrograms: separate)
                         let fast = DPULatencyTerms(lowered, core: core).latencyMs(p)
                         let slow = p.latencyOpByOp(lowered, on: core)
-                        #expect(abs(fast / slow - 1) < 1e-12, "\(network.name) \(architecture) \(ram) separate=\(separate): \(fast) vs \(slow)")
+                        #expect(
+                            abs(fast / slow - 1) < 1e-12, "\(network.name) \(architecture) \(ram) separate=\(separate): \(fast) vs \(slow)")
                     }
                 }
             }

@@ -1,16 +1,19 @@
 import Foundation
-import Testing
 import HAONetwork
 import HAOSolver
 import HAOSupport
 import HAOTestSupport
+import Testing
+
 @testable import HAOHardware
 
 /// The DPU target's configuration problem: exactness across solvers, budgets, refusals, export.
 @Suite("DPU target")
 struct DPUTargetTests {
-    private static let objectives: [DesignObjective] = [.minimiseLatency, .maximiseThroughput,
-                                                        .minimiseResources(weights: .dsp, targetFPS: 150)]
+    private static let objectives: [DesignObjective] = [
+        .minimiseLatency, .maximiseThroughput,
+        .minimiseResources(weights: .dsp, targetFPS: 150),
+    ]
 
     private func ultraScaleDevices() throws -> [Device] {
         try Fixtures.shippedDevices().filter { $0.family == .zynqUltraScalePlus }
@@ -33,8 +36,12 @@ struct DPUTargetTests {
                         let check = try target.checkAgreement(network, objective: objective, maxEnumeration: 10_000)
                         #expect(check.agree && check.enumerated, "\(device.part) \(network.name) \(objective): \(check.rows)")
                         // Not only the optimum: the same design from every solver (the tie-break).
-                        let designs = try [SolverChoice.glpk, .native, .enumeration].map { try target.solve(network, objective: objective, solver: $0).configuration }
-                        #expect(Set(designs.map { $0.map(String.init(describing:)) ?? "none" }).count == 1, "\(device.part) \(network.name) \(objective): \(designs)")
+                        let designs = try [SolverChoice.glpk, .native, .enumeration].map {
+                            try target.solve(network, objective: objective, solver: $0).configuration
+                        }
+                        #expect(
+                            Set(designs.map { $0.map(String.init(describing:)) ?? "none" }).count == 1,
+                            "\(device.part) \(network.name) \(objective): \(designs)")
                     }
                 }
             }
@@ -79,7 +86,8 @@ struct DPUTargetTests {
         for row in rows {
             let architecture = try #require(DPUArchitecture(rawValue: row["architecture"] as! String))
             let r = architecture.coreResources
-            let high = row["high_dsp_usage"] as! [String: Int], low = row["low_dsp_usage"] as! [String: Int]
+            let high = row["high_dsp_usage"] as! [String: Int]
+            let low = row["low_dsp_usage"] as! [String: Int]
             let dw = row["depthwise_extra"] as! [String: Any]
             let shipped: [Int?] = [high["lut"], high["ff"], high["dsp"], low["lut"], low["ff"], low["dsp"]]
             let compiled: [Int?] = [r.lutHighDSP, r.ffHighDSP, r.dspHighDSP, r.lutLowDSP, r.ffLowDSP, r.dspLowDSP]
@@ -93,12 +101,15 @@ struct DPUTargetTests {
         }
     }
 
-    @Test(.enabled(if: TestPaths.hasSharedData("dpu_pg338_resources.csv"), "needs ../shared/data/dpu_pg338_resources.csv (absent: skipped)"))
+    @Test(
+        .enabled(if: TestPaths.hasSharedData("dpu_pg338_resources.csv"), "needs ../shared/data/dpu_pg338_resources.csv (absent: skipped)"))
     func theCompiledTableIsThePG338Transcription() throws {
         for row in try DPUFixtures.readCSV(TestPaths.sharedDataFile("dpu_pg338_resources.csv")) {
             let r = try #require(DPUArchitecture(rawValue: row["arch"]!)).coreResources
             func int(_ key: String) -> Int { Int(Double(row[key]!)!) }
-            let transcribed: [Int] = [int("hiDSP_lut"), int("hiDSP_ff"), int("hiDSP_dsp"), int("loDSP_lut"), int("loDSP_ff"), int("loDSP_dsp")]
+            let transcribed: [Int] = [
+                int("hiDSP_lut"), int("hiDSP_ff"), int("hiDSP_dsp"), int("loDSP_lut"), int("loDSP_ff"), int("loDSP_dsp"),
+            ]
             let compiled: [Int] = [r.lutHighDSP, r.ffHighDSP, r.dspHighDSP, r.lutLowDSP, r.ffLowDSP, r.dspLowDSP]
             #expect(transcribed == compiled, "\(row["arch"]!)")
             #expect(int("bram36_lowRAM_pg338v4.0") == r.bram36LowRAM && int("bram36_highRAM_pg338v4.0") == r.bram36HighRAM)
@@ -175,7 +186,9 @@ struct DPUTargetTests {
         let catalogue = try DeviceCatalogue.load(models: TestPaths.models)
         let network = try #require(try Fixtures.shippedNetworks().first)
         let ultra96 = try DPUTarget(settings: TargetSettings(device: catalogue.device(named: "zu3eg")))
-        #expect(try ultra96.assumedMeasuredDesign(for: network) == DPUConfiguration(architecture: .b2304, cores: 1, dspUsage: .high, ramUsage: .low, clockMHz: 200))
+        #expect(
+            try ultra96.assumedMeasuredDesign(for: network)
+                == DPUConfiguration(architecture: .b2304, cores: 1, dspUsage: .high, ramUsage: .low, clockMHz: 200))
         let zcu102 = try DPUTarget(settings: TargetSettings(device: catalogue.device(named: "zcu102")))
         #expect(try zcu102.assumedMeasuredDesign(for: network).description == "1 x B4096 @ 281 MHz (DSP high, RAM low)")
         let whole = try zcu102.latencyTerms(of: network, scope: .network, configuration: nil)
@@ -195,16 +208,21 @@ struct DPUTargetTests {
 
     @Test func theMeasuredDesignFilesDecodeToThePublishedDesigns() throws {
         let directory = TestPaths.packageRoot.appendingPathComponent("Models/targets/dpu/designs")
-        let ultra96 = try JSONDecoder().decode(DPUConfiguration.self, from: Data(contentsOf: directory.appendingPathComponent("ultra96_b2304_200mhz.json")))
-        let zcu102 = try JSONDecoder().decode(DPUConfiguration.self, from: Data(contentsOf: directory.appendingPathComponent("zcu102_b4096_281mhz.json")))
+        let ultra96 = try JSONDecoder().decode(
+            DPUConfiguration.self, from: Data(contentsOf: directory.appendingPathComponent("ultra96_b2304_200mhz.json")))
+        let zcu102 = try JSONDecoder().decode(
+            DPUConfiguration.self, from: Data(contentsOf: directory.appendingPathComponent("zcu102_b4096_281mhz.json")))
         #expect(ultra96.core == DPUCore(architecture: .b2304, ramUsage: .low, clockMHz: 200))
         #expect(zcu102.core == DPUCore(architecture: .b4096, ramUsage: .low, clockMHz: 281))
-        #expect(ultra96.resources.fits(in: UtilisationCap.standard.budget(of: try DeviceCatalogue.load(models: TestPaths.models).device(named: "zu3eg"))))
+        #expect(
+            ultra96.resources.fits(
+                in: UtilisationCap.standard.budget(of: try DeviceCatalogue.load(models: TestPaths.models).device(named: "zu3eg"))))
     }
 
     @Test func aProfileOfAnotherTargetOrOutOfRangeIsRefused() throws {
-        let profile = CalibrationProfile(name: "p", target: DPUTarget.id, device: "XCZU9EG", parameters: ["ddr_efficiency": 1.9],
-                                         measurementFiles: [], measurementFingerprint: "", crossValidation: nil, macsBaseline: nil)
+        let profile = CalibrationProfile(
+            name: "p", target: DPUTarget.id, device: "XCZU9EG", parameters: ["ddr_efficiency": 1.9],
+            measurementFiles: [], measurementFingerprint: "", crossValidation: nil, macsBaseline: nil)
         #expect(throws: HardwareError.self) { try DPUTarget(settings: TargetSettings(device: Fixtures.zu3eg, calibration: profile)) }
         var other = profile
         other.target = SubgraphTarget.id
@@ -214,7 +232,7 @@ struct DPUTargetTests {
         good.parameters = ["ddr_efficiency": 0.9, "program_overhead_ms": 0.3]
         let target = try DPUTarget(settings: TargetSettings(device: Fixtures.zu3eg, calibration: good))
         #expect(target.parameters.bandwidthEfficiency == 0.9 && target.parameters.programOverheadMs == 0.3)
-        #expect(target.parameters.convEfficiency == 1) // not in the profile: its default
+        #expect(target.parameters.convEfficiency == 1)  // not in the profile: its default
         #expect(target.calibrationNote.hasPrefix("calibration p"))
     }
 
@@ -223,7 +241,9 @@ struct DPUTargetTests {
         let network = try #require(try Fixtures.shippedNetworks().first)
         let slow = try target.solve(network, targetFPS: 100_000)
         #expect(slow.status == .infeasible)
-        #expect(slow.diagnosis?.contains("out of reach") == true && slow.diagnosis?.contains("fastest design") == true, "\(slow.diagnosis ?? "")")
+        #expect(
+            slow.diagnosis?.contains("out of reach") == true && slow.diagnosis?.contains("fastest design") == true,
+            "\(slow.diagnosis ?? "")")
         var tiny = Fixtures.zu3eg
         tiny.resources.dsp = 50
         let none = try DPUTarget(settings: TargetSettings(device: tiny)).solve(network, solver: .glpk)

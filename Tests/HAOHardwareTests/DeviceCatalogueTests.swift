@@ -1,8 +1,8 @@
 import Foundation
-import Testing
-import HAOTestSupport
 import HAOHardware
 import HAONetwork
+import HAOTestSupport
+import Testing
 
 /// The shipped device catalogue, lookup, user device files and utilisation caps.
 @Suite struct DeviceCatalogueTests {
@@ -17,10 +17,10 @@ import HAONetwork
     }
 
     private let userDeviceJSON = """
-    {"part": "XCZU5EV", "board": "MyBoard", "aliases": ["zu5ev"], "family": "zynq_ultrascale_plus",
-     "resources": {"dsp": 1248, "bram18": 288, "uram": 64, "lut": 117120, "ff": 234240},
-     "clock_mhz": 250, "ddr_bandwidth_gbps": 6.0, "sources": ["my own measurements"]}
-    """
+        {"part": "XCZU5EV", "board": "MyBoard", "aliases": ["zu5ev"], "family": "zynq_ultrascale_plus",
+         "resources": {"dsp": 1248, "bram18": 288, "uram": 64, "lut": 117120, "ff": 234240},
+         "clock_mhz": 250, "ddr_bandwidth_gbps": 6.0, "sources": ["my own measurements"]}
+        """
 
     /// Vendor figures (DS891, DS190) as tabulated in the design notes, section 3.
     @Test func shippedFiguresMatchTheDataSheets() throws {
@@ -89,15 +89,35 @@ import HAONetwork
         }
     }
 
-    @Test("bad user device files", arguments: [
-        ("{\"part\": \"X\"", "not valid JSON"),
-        (#"{"part": "X", "board": "B", "family": "zynq_ultrascale_plus", "resources": {"dsp": 1, "bram18": 1, "lut": 1, "ff": 1}, "clock_mhz": 100}"#, "missing key 'ddr_bandwidth_gbps'"),
-        (#"{"part": "X", "board": "B", "family": "virtex", "resources": {"dsp": 1, "bram18": 1, "lut": 1, "ff": 1}, "clock_mhz": 100, "ddr_bandwidth_gbps": 1}"#, "unknown family"),
-        (#"{"part": "X", "board": "B", "family": "zynq_7000", "resources": {"dsp": -5, "bram18": 1, "lut": 1, "ff": 1}, "clock_mhz": 100, "ddr_bandwidth_gbps": 1}"#, "resources.dsp must be positive"),
-        (#"{"part": "X", "board": "B", "family": "zynq_7000", "resources": {"dsp": 5, "bram18": 0, "lut": 1, "ff": 1}, "clock_mhz": 100, "ddr_bandwidth_gbps": 1}"#, "resources.bram18 must be positive"),
-        (#"{"part": "X", "board": "B", "family": "zynq_7000", "resources": {"dsp": 5, "bram18": 1, "lut": 1, "ff": 1}, "clock_mhz": 0, "ddr_bandwidth_gbps": 1}"#, "clock_mhz must be a finite positive number"),
-        (#"{"part": "X", "board": "B", "family": "zynq_7000", "resources": {"dsp": 5, "bram18": 1, "lut": 1, "ff": 1}, "clock_mhz": 100, "ddr_bandwidth_gbps": -2}"#, "ddr_bandwidth_gbps must be a finite positive number"),
-    ])
+    @Test(
+        "bad user device files",
+        arguments: [
+            ("{\"part\": \"X\"", "not valid JSON"),
+            (
+                #"{"part": "X", "board": "B", "family": "zynq_ultrascale_plus", "resources": {"dsp": 1, "bram18": 1, "lut": 1, "ff": 1}, "clock_mhz": 100}"#,
+                "missing key 'ddr_bandwidth_gbps'"
+            ),
+            (
+                #"{"part": "X", "board": "B", "family": "virtex", "resources": {"dsp": 1, "bram18": 1, "lut": 1, "ff": 1}, "clock_mhz": 100, "ddr_bandwidth_gbps": 1}"#,
+                "unknown family"
+            ),
+            (
+                #"{"part": "X", "board": "B", "family": "zynq_7000", "resources": {"dsp": -5, "bram18": 1, "lut": 1, "ff": 1}, "clock_mhz": 100, "ddr_bandwidth_gbps": 1}"#,
+                "resources.dsp must be positive"
+            ),
+            (
+                #"{"part": "X", "board": "B", "family": "zynq_7000", "resources": {"dsp": 5, "bram18": 0, "lut": 1, "ff": 1}, "clock_mhz": 100, "ddr_bandwidth_gbps": 1}"#,
+                "resources.bram18 must be positive"
+            ),
+            (
+                #"{"part": "X", "board": "B", "family": "zynq_7000", "resources": {"dsp": 5, "bram18": 1, "lut": 1, "ff": 1}, "clock_mhz": 0, "ddr_bandwidth_gbps": 1}"#,
+                "clock_mhz must be a finite positive number"
+            ),
+            (
+                #"{"part": "X", "board": "B", "family": "zynq_7000", "resources": {"dsp": 5, "bram18": 1, "lut": 1, "ff": 1}, "clock_mhz": 100, "ddr_bandwidth_gbps": -2}"#,
+                "ddr_bandwidth_gbps must be a finite positive number"
+            ),
+        ])
     func badUserFiles(text: String, message: String) throws {
         let directory = try scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -149,7 +169,7 @@ import HAONetwork
         let zu3eg = try catalogue().device(named: "zu3eg")
         let lut90 = try UtilisationCap(parsing: "lut=0.9")
         let budget = lut90.budget(of: zu3eg)
-        #expect(budget.lut == 63_504)   // 0.9 x 70,560
+        #expect(budget.lut == 63_504)  // 0.9 x 70,560
         #expect(budget.dsp == 360)
         #expect(budget.bram18 == 432)
         #expect(budget.ff == 141_120)
@@ -157,7 +177,7 @@ import HAONetwork
         let mixed = try UtilisationCap(parsing: "dsp=50%, bram18=0.95")
         let mixedBudget = mixed.budget(of: zu3eg)
         #expect(mixedBudget.dsp == 180)
-        #expect(mixedBudget.bram18 == 410)   // floor(0.95 x 432 = 410.4)
+        #expect(mixedBudget.bram18 == 410)  // floor(0.95 x 432 = 410.4)
         #expect(mixedBudget.lut == 70_560)
 
         let all = try UtilisationCap(parsing: "0.5")

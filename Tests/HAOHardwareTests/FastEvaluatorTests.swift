@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import HAONetwork
 import HAOSolver
 import HAOSupport
+import Testing
+
 @testable import HAOHardware
 
 /// Small candidate sets so exhaustive enumeration stays fast: 32 x 24 x 32 triples.
@@ -17,8 +18,9 @@ private var smallParameters: SubgraphParameters {
 private func randomDevice(_ rng: inout SplitMix64) -> Device {
     var device = Fixtures.zu3eg
     device.family = Bool.random(using: &rng) ? .zynqUltraScalePlus : .zynq7000
-    device.resources = Resources(dsp: Int.random(in: 8...160, using: &rng), bram18: Int.random(in: 20...200, using: &rng),
-                                 uram: 0, lut: Int.random(in: 12_000...40_000, using: &rng), ff: Int.random(in: 20_000...80_000, using: &rng))
+    device.resources = Resources(
+        dsp: Int.random(in: 8...160, using: &rng), bram18: Int.random(in: 20...200, using: &rng),
+        uram: 0, lut: Int.random(in: 12_000...40_000, using: &rng), ff: Int.random(in: 20_000...80_000, using: &rng))
     device.ddrBandwidthGBps = [1.0, 4.0, 16.0].randomElement(using: &rng)!
     return device
 }
@@ -87,8 +89,9 @@ struct FastEvaluatorTests {
             let network = Fixtures.randomNetwork(&rng, blocks: 1...4)
             let (model, full) = try target.setUp(network)
             let candidates = EngineKind.allCases.map { model.candidates($0) }
-            let tables = FastTables(entries: target.makeFastEvaluator().stageTables(model, candidates: candidates),
-                                    counts: candidates.map(\.count), fixed: model.fixedResources, budget: target.budget)
+            let tables = FastTables(
+                entries: target.makeFastEvaluator().stageTables(model, candidates: candidates),
+                counts: candidates.map(\.count), fixed: model.fixedResources, budget: target.budget)
             var least = [[Int]](repeating: [], count: 3)
             for e in 0..<3 { least[e] = [Int](repeating: Int.max, count: full.candidateCounts[e]) }
             for a in 0..<full.candidateCounts[0] {
@@ -120,7 +123,8 @@ struct FastEvaluatorTests {
     /// optimal triple in index order), or infeasible when enumeration finds nothing.
     @Test func fastAnswersEqualExhaustiveEnumerationOnRandomInstances() throws {
         var rng = SplitMix64(seed: 2024)
-        var feasible = 0, infeasible = 0
+        var feasible = 0
+        var infeasible = 0
         // One evaluator per device; each sees many networks, so its incumbents come from others.
         for _ in 0..<12 {
             let device = randomDevice(&rng)

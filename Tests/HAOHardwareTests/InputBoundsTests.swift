@@ -1,8 +1,9 @@
-import HAOSupport
 import Foundation
-import Testing
 import HAONetwork
 import HAOSolver
+import HAOSupport
+import Testing
+
 @testable import HAOHardware
 
 /// Extreme inputs to the accelerator problem: each must give an answer or a typed error.
@@ -112,7 +113,10 @@ import HAOSolver
                 _ = try SubgraphTarget(device: device).solve(network(), solver: .native)
                 Issue.record("expected an invalid device error for \(message)")
             } catch {
-                guard case .invalidDevice(let text) = error else { Issue.record("got \(error)"); continue }
+                guard case .invalidDevice(let text) = error else {
+                    Issue.record("got \(error)")
+                    continue
+                }
                 #expect(text.contains(message), "\(text)")
             }
         }
@@ -135,7 +139,8 @@ import HAOSolver
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let shipped = Fixtures.modelsDirectory.devices.appendingPathComponent("xczu3eg_ultra96.json")
-        let a = directory.appendingPathComponent("a.json"), b = directory.appendingPathComponent("b.json")
+        let a = directory.appendingPathComponent("a.json")
+        let b = directory.appendingPathComponent("b.json")
         try FileManager.default.copyItem(at: shipped, to: a)
         // The same part again, with no other name in common and not marked default.
         var copy = try Device.load(contentsOf: shipped)

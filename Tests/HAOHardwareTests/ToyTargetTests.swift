@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import HAONetwork
 import HAOSolver
 import HAOSupport
+import Testing
+
 @testable import HAOHardware
 
 /// A complete hardware target in one file: the worked example of docs/extending.md. A single
@@ -61,9 +62,8 @@ struct ToyTarget: HardwareTarget {
         }
     }
 
+    // The memberwise initialiser is the protocol's `init(settings:)`.
     var settings: TargetSettings
-
-    init(settings: TargetSettings) { self.settings = settings }
 
     func configurationProblem(for network: Network, objective: DesignObjective) throws(HardwareError) -> Problem {
         do { try network.validate() } catch { throw .invalidNetwork(error) }
@@ -77,8 +77,9 @@ struct ToyTarget: HardwareTarget {
     }
 
     func evaluate(_ configuration: Configuration, for network: Network) throws(HardwareError) -> Report {
-        Report(configuration: configuration, cycles: cycles(network, lanes: configuration.lanes), clockMHz: device.clockMHz,
-               totalResources: Resources(dsp: configuration.lanes, bram18: 0, lut: 0, ff: 0), budget: budget)
+        Report(
+            configuration: configuration, cycles: cycles(network, lanes: configuration.lanes), clockMHz: device.clockMHz,
+            totalResources: Resources(dsp: configuration.lanes, bram18: 0, lut: 0, ff: 0), budget: budget)
     }
 
     func objectiveValue(of report: Report, for objective: DesignObjective) throws(HardwareError) -> Double { Double(report.cycles) }

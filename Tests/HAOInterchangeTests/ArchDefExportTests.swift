@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import HAONetwork
+import Testing
+
 @testable import HAOInterchange
 
 /// `hao export --format arch_def`: the strings timm's builder takes, parsing back to the network.
@@ -29,10 +30,11 @@ import HAONetwork
     @Test func mobileNetV2IsTimmsDefinition() throws {
         // timm's _gen_mobilenet_v2 arch_def, which the shipped file transcribes.
         let network = try shippedNetwork("mobilenet_v2_1.0")
-        #expect(try network.archDefStrings() == [
-            ["ds_r1_k3_s1_c16"], ["ir_r2_k3_s2_e6_c24"], ["ir_r3_k3_s2_e6_c32"], ["ir_r4_k3_s2_e6_c64"],
-            ["ir_r3_k3_s1_e6_c96"], ["ir_r3_k3_s2_e6_c160"], ["ir_r1_k3_s1_e6_c320"],
-        ])
+        #expect(
+            try network.archDefStrings() == [
+                ["ds_r1_k3_s1_c16"], ["ir_r2_k3_s2_e6_c24"], ["ir_r3_k3_s2_e6_c32"], ["ir_r4_k3_s2_e6_c64"],
+                ["ir_r3_k3_s1_e6_c96"], ["ir_r3_k3_s2_e6_c160"], ["ir_r1_k3_s1_e6_c320"],
+            ])
         let document = try ArchDefDocument(network: network)
         #expect(document.timm.modelClass == "EfficientNet" && document.timm.numFeatures == 1280)
         #expect(document.timm.actLayer == "relu6" && document.timmNotes.isEmpty)
@@ -53,7 +55,9 @@ import HAONetwork
     @Test func documentsThatDoNotFitTheirDefinitionAreRefused() throws {
         var document = try ArchDefDocument(network: try shippedNetwork("mobilenet_v2_1.0"))
         document.blockPrecisions.removeLast()
-        #expect(throws: ArchDefError.badDocument(field: "block_precisions", reason: "has 16 entries for 17 blocks")) { try document.network() }
+        #expect(throws: ArchDefError.badDocument(field: "block_precisions", reason: "has 16 entries for 17 blocks")) {
+            try document.network()
+        }
         document = try ArchDefDocument(network: try shippedNetwork("mobilenet_v2_1.0"))
         document.format = "hao-arch-def-v0"
         #expect(throws: ArchDefError.self) { try document.network() }
@@ -79,7 +83,10 @@ import HAONetwork
         }
         var odd = tinyNetwork()
         odd.blocks[0].expandedChannels = 100
-        #expect(throws: ArchDefExportError(location: "block 0", reason: "no expand ratio e gives make_divisible(16 x e, 8) = 100 expanded channels")) {
+        #expect(
+            throws: ArchDefExportError(
+                location: "block 0", reason: "no expand ratio e gives make_divisible(16 x e, 8) = 100 expanded channels")
+        ) {
             try odd.archDefinition()
         }
         var linear = tinyNetwork()
@@ -91,9 +98,10 @@ import HAONetwork
         let entry = try #require(FixtureEntry.imports.first { $0.file.hasPrefix("mobilenetv1_100") })
         let network = try ONNXImporter.importNetwork(contentsOf: entry.url).network
         // timm's _gen_mobilenet_v1 definition.
-        #expect(try network.archDefStrings() == [
-            ["dsa_r1_k3_s1_c64"], ["dsa_r2_k3_s2_c128"], ["dsa_r2_k3_s2_c256"], ["dsa_r6_k3_s2_c512"], ["dsa_r2_k3_s2_c1024"],
-        ])
+        #expect(
+            try network.archDefStrings() == [
+                ["dsa_r1_k3_s1_c64"], ["dsa_r2_k3_s2_c128"], ["dsa_r2_k3_s2_c256"], ["dsa_r6_k3_s2_c512"], ["dsa_r2_k3_s2_c1024"],
+            ])
         #expect(try ArchDefDocument(network: network).timm.numFeatures == 0)
     }
 }

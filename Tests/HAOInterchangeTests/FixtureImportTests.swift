@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import HAONetwork
+import Testing
+
 @testable import HAOInterchange
 
 /// One file of Fixtures/manifest.json (written by scripts/make-onnx-fixtures.py).
@@ -9,7 +10,10 @@ struct FixtureEntry: Decodable, CustomTestStringConvertible, Sendable {
         var macs: Int
         var paramsWithoutNorm: Int
         var weights: Int
-        enum CodingKeys: String, CodingKey { case macs, weights, paramsWithoutNorm = "params_without_norm" }
+        enum CodingKeys: String, CodingKey {
+            case macs, weights
+            case paramsWithoutNorm = "params_without_norm"
+        }
     }
     var file: String
     var expect: String
@@ -39,7 +43,8 @@ struct FixtureEntry: Decodable, CustomTestStringConvertible, Sendable {
     static let all: [FixtureEntry] = {
         struct Manifest: Decodable { var files: [FixtureEntry] }
         guard let data = try? Data(contentsOf: fixturesURL.appendingPathComponent("manifest.json")),
-              let manifest = try? JSONDecoder().decode(Manifest.self, from: data) else { return [] }
+            let manifest = try? JSONDecoder().decode(Manifest.self, from: data)
+        else { return [] }
         return manifest.files
     }()
     static var imports: [FixtureEntry] { all.filter { $0.expect == "import" } }
@@ -51,8 +56,10 @@ struct FixtureEntry: Decodable, CustomTestStringConvertible, Sendable {
 @Suite struct FixtureImportTests {
     @Test func manifestListsTheExpectedFamilies() {
         let files = FixtureEntry.all.map(\.file).joined(separator: " ")
-        for family in ["mobilenet_v2", "mnasnet_a1", "mnasnet_b1", "fbnetc_100", "fbnet_b", "proxylessnas_mobile",
-                       "mobilenet_v3_large", "efficientnet_b0", "mobilenetv1_100", "ofa_mbv3", "resnet18", "transformer"] {
+        for family in [
+            "mobilenet_v2", "mnasnet_a1", "mnasnet_b1", "fbnetc_100", "fbnet_b", "proxylessnas_mobile",
+            "mobilenet_v3_large", "efficientnet_b0", "mobilenetv1_100", "ofa_mbv3", "resnet18", "transformer",
+        ] {
             #expect(files.contains(family), "no fixture for \(family)")
         }
         #expect(Set(FixtureEntry.all.map(\.exporter)) == ["torchscript", "dynamo"])

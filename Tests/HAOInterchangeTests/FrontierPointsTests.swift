@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import HAONetwork
 import HAOInterchange
+import HAONetwork
+import Testing
 
 /// Reading `FRONTIER.json#INDEX` (the end-to-end test against a real search is in HAOCLITests).
 @Suite struct FrontierPointsTests {
@@ -34,7 +34,10 @@ import HAOInterchange
         let network = try write(try JSONSerialization.jsonObject(with: shippedNetwork("mnasnet_a1").jsonData()))
         let empty = try write(["format": "hao-frontier-v1", "frontier": [Any]()])
         defer { for url in [network, empty] { try? FileManager.default.removeItem(at: url) } }
-        #expect(throws: FrontierReadError(description: "'\(network.path)' has format none; expected 'hao-frontier-v1' (a search's frontier.json)")) {
+        #expect(
+            throws: FrontierReadError(
+                description: "'\(network.path)' has format none; expected 'hao-frontier-v1' (a search's frontier.json)")
+        ) {
             try FrontierPoints.network(contentsOf: network, index: 0)
         }
         #expect(throws: FrontierReadError(description: "'\(empty.path)' has no frontier points")) {

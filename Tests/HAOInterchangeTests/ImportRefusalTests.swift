@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import HAONetwork
+import Testing
+
 @testable import HAOInterchange
 
 /// Graphs just outside the family, made by editing an exported one, and malformed files:
@@ -26,24 +27,38 @@ import HAONetwork
     }
 
     private func setInts(_ node: inout Onnx_NodeProto, _ attribute: String, _ values: [Int64]) {
-        node.attribute = node.attribute.map { var a = $0; if a.name == attribute { a.ints = values }; return a }
+        node.attribute = node.attribute.map {
+            var a = $0
+            if a.name == attribute { a.ints = values }
+            return a
+        }
     }
 
     @Test func groupedDepthwiseMismatchNamesTheNode() throws {
         var model = try exported()
         try edit(&model, node: "blocks.1.dw") { node in
-            node.attribute = node.attribute.map { var a = $0; if a.name == "group" { a.i = 2 }; return a }
+            node.attribute = node.attribute.map {
+                var a = $0
+                if a.name == "group" { a.i = 2 }
+                return a
+            }
         }
         let error = try #require(try importError(model))
-        #expect(error.description.hasPrefix("node blocks.1.dw (Conv): groups 2 with a weight of 1 input channels per group does not fit the 96 channels reaching it"))
+        #expect(
+            error.description.hasPrefix(
+                "node blocks.1.dw (Conv): groups 2 with a weight of 1 input channels per group does not fit the 96 channels reaching it"))
     }
 
     @Test func paddingThatIsNotSameIsRefused() throws {
         var model = try exported()
         try edit(&model, node: "blocks.1.dw") { setInts(&$0, "pads", [0, 0, 0, 0]) }
         let error = try #require(try importError(model))
-        #expect(error == .unsupportedNode(node: "blocks.1.dw", op: "Conv",
-                                          reason: "its padding gives a 55x55 output from 112x112; the format's convolutions use 'same' padding (ceil(112/2) = 56)"))
+        #expect(
+            error
+                == .unsupportedNode(
+                    node: "blocks.1.dw", op: "Conv",
+                    reason: "its padding gives a 55x55 output from 112x112; the format's convolutions use 'same' padding (ceil(112/2) = 56)"
+                ))
     }
 
     @Test func dilationIsRefused() throws {
@@ -56,15 +71,19 @@ import HAONetwork
         var model = try exported()
         try edit(&model, node: "blocks.2.expand.relu") { $0.opType = "LeakyRelu" }
         let error = try #require(try importError(model))
-        #expect(error.description.hasPrefix("node blocks.2.expand.relu (LeakyRelu): activation LeakyRelu is not one the network format has"))
+        #expect(
+            error.description.hasPrefix("node blocks.2.expand.relu (LeakyRelu): activation LeakyRelu is not one the network format has"))
     }
 
     @Test func clipBoundsOtherThanReluSixAreRefused() throws {
         var model = try exported("mobilenet_v2_1.0")
         let index = try #require(model.graph.initializer.firstIndex { $0.name == "const.six" })
         model.graph.initializer[index].floatData = [4]
-        #expect(try importError(model) == .unsupportedNode(node: "stem.relu6", op: "Clip",
-                                                            reason: "Clip to [0, 4] is neither relu [0, inf) nor relu6 [0, 6]"))
+        #expect(
+            try importError(model)
+                == .unsupportedNode(
+                    node: "stem.relu6", op: "Clip",
+                    reason: "Clip to [0, 4] is neither relu [0, inf) nor relu6 [0, 6]"))
     }
 
     @Test func aSideBranchIsRefusedAtItsNode() throws {
@@ -77,29 +96,40 @@ import HAONetwork
         let position = try #require(model.graph.node.firstIndex { $0.name == "blocks.4.add" })
         model.graph.node.insert(tap, at: position + 1)
         let error = try #require(try importError(model))
-        guard case .unsupportedNode(let node, _, _) = error else { Issue.record("\(error)"); return }
+        guard case .unsupportedNode(let node, _, _) = error else {
+            Issue.record("\(error)")
+            return
+        }
         #expect(node == "tap", "\(error)")
     }
 
     @Test func cyclesAndTwiceProducedTensorsAreRefusedBeforeAnyWalk() throws {
         var cycle = try exported()
         try edit(&cycle, node: "blocks.2.dw") { $0.input[0] = "blocks.2.dw.relu" }
-        #expect(try importError(cycle) == .unsupportedGraph(
-            "node blocks.2.dw reads 'blocks.2.dw.relu' before it is produced: the graph is not in topological order or has a cycle"))
+        #expect(
+            try importError(cycle)
+                == .unsupportedGraph(
+                    "node blocks.2.dw reads 'blocks.2.dw.relu' before it is produced: the graph is not in topological order or has a cycle")
+        )
         var loop = try exported()
         try edit(&loop, node: "blocks.2.dw.relu") { $0.input[0] = "blocks.2.dw.relu" }
         #expect(try importError(loop) != nil)
         var twice = try exported()
         try edit(&twice, node: "blocks.2.dw.relu") { $0.output[0] = "blocks.2.expand.relu" }
-        #expect(try importError(twice) == .unsupportedGraph(
-            "tensor 'blocks.2.expand.relu' is produced twice (by node blocks.2.expand.relu and node blocks.2.dw.relu)"))
+        #expect(
+            try importError(twice)
+                == .unsupportedGraph(
+                    "tensor 'blocks.2.expand.relu' is produced twice (by node blocks.2.expand.relu and node blocks.2.dw.relu)"))
     }
 
     @Test func customDomainOpsAreRefused() throws {
         var model = try exported()
         try edit(&model, node: "blocks.0.dw") { $0.domain = "com.microsoft" }
-        #expect(try importError(model) == .unsupportedNode(node: "blocks.0.dw", op: "Conv",
-                                                            reason: "custom-domain op 'com.microsoft' is not a standard ONNX operator"))
+        #expect(
+            try importError(model)
+                == .unsupportedNode(
+                    node: "blocks.0.dw", op: "Conv",
+                    reason: "custom-domain op 'com.microsoft' is not a standard ONNX operator"))
     }
 
     @Test func twoOutputsAreRefused() throws {
@@ -113,7 +143,10 @@ import HAONetwork
         var model = try exported()
         model.graph.input[0].type.tensorType.shape.dim[2].dimParam = "height"
         let data: Data = try model.serializedBytes()
-        #expect(throws: ONNXImportError.unsupportedGraph("the image input 'image' has a symbolic height or width; give the resolution (--resolution)")) {
+        #expect(
+            throws: ONNXImportError.unsupportedGraph(
+                "the image input 'image' has a symbolic height or width; give the resolution (--resolution)")
+        ) {
             try ONNXImporter.importNetwork(from: data)
         }
         let network = try ONNXImporter.importNetwork(from: data, options: ONNXImportOptions(resolution: 192)).network
@@ -135,7 +168,9 @@ import HAONetwork
         }
     }
 
-    @Test("a truncated file is an error or, cut only after the graph, the same network", arguments: ["mobilenet_v3_large.torchvision.ts13.onnx", "efficientnet_b0.timm.dynamo18.onnx"])
+    @Test(
+        "a truncated file is an error or, cut only after the graph, the same network",
+        arguments: ["mobilenet_v3_large.torchvision.ts13.onnx", "efficientnet_b0.timm.dynamo18.onnx"])
     func truncatedFiles(file: String) throws {
         let data = try Data(contentsOf: fixturesURL.appendingPathComponent(file))
         let full = try ONNXImporter.importNetwork(from: data).network

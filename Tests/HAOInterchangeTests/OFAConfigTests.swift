@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import HAONetwork
 import HAOInterchange
+import HAONetwork
+import Testing
 
 /// `hao export --format ofa`: once-for-all subnet configurations and refusals.
 @Suite struct OFAConfigTests {
@@ -41,8 +41,9 @@ import HAOInterchange
     }
 
     @Test func theLargestSubnetCountsAsOFAsOwnCodeDoes() throws {
-        let largest = OFASubnetConfig(ks: Array(repeating: 7, count: 20), e: Array(repeating: 6, count: 20),
-                                      d: Array(repeating: 4, count: 5), r: [224])
+        let largest = OFASubnetConfig(
+            ks: Array(repeating: 7, count: 20), e: Array(repeating: 6, count: 20),
+            d: Array(repeating: 4, count: 5), r: [224])
         let network = try largest.network()
         #expect(network.blocks.count == 21)
         // Counted on OFAMobileNetV3(ks 3,5,7, e 3,4,6, d 2,3,4).set_max_net().get_active_subnet() from
@@ -55,7 +56,10 @@ import HAOInterchange
     }
 
     @Test func networksOutsideTheSpaceAreRefusedWithTheReason() throws {
-        #expect(throws: OFAConfigError(reason: "block 7 (stage 3, 80 channels): 200 expanded channels from 80 is none of OFA's expand ratios 3, 4, 6")) {
+        #expect(
+            throws: OFAConfigError(
+                reason: "block 7 (stage 3, 80 channels): 200 expanded channels from 80 is none of OFA's expand ratios 3, 4, 6")
+        ) {
             try OFASubnetConfig(network: try shippedNetwork("mobilenet_v3_large_1.0"))
         }
         #expect(throws: OFAConfigError(reason: "the stem is 3x3/2 to 32 channels (relu6); OFA's is 3x3/2 to 16 (h_swish)")) {

@@ -1,5 +1,5 @@
-import Testing
 import HAONetwork
+import Testing
 
 @Suite struct ArchDefTests {
     @Test func parsesAllOptions() throws {
@@ -11,10 +11,12 @@ import HAONetwork
         #expect(ds.kind == .depthwiseSeparable && ds.expandRatio == 1 && ds.noSkip)
     }
 
-    @Test("malformed strings are rejected", arguments: [
-        "xx_r1_k3_s1_c16", "ir_r1_k3_s1_c16", "ir_r1_k3_s1_e6", "ir_r0_k3_s1_e6_c16", "ir_r1_k3_s1_e6_c16_q7",
-        "ir_r1_k3_s1_e6_c16_nxx", "ir_r1__k3_s1_e6_c16", "", "ir_r1_k3_s1_e-1_c16",
-    ])
+    @Test(
+        "malformed strings are rejected",
+        arguments: [
+            "xx_r1_k3_s1_c16", "ir_r1_k3_s1_c16", "ir_r1_k3_s1_e6", "ir_r0_k3_s1_e6_c16", "ir_r1_k3_s1_e6_c16_q7",
+            "ir_r1_k3_s1_e6_c16_nxx", "ir_r1__k3_s1_e6_c16", "", "ir_r1_k3_s1_e-1_c16",
+        ])
     func rejectsMalformed(text: String) {
         #expect(throws: ArchDefError.self) { try ArchDefBlock(parsing: text) }
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import HAONetwork
+import Testing
 
 /// The shipped baselines against their published figures and the reference definitions.
 @Suite struct BaselineNetworkTests {
@@ -72,9 +72,10 @@ import HAONetwork
     func blocksEqualArchDef(file: String) throws {
         let network = try loadBaseline(file)
         let archDef = try #require(network.reference?.archDef)
-        let rebuilt = try Network(name: network.name, reference: network.reference, resolution: network.resolution,
-                                  inputChannels: network.inputChannels, stem: network.stem, archDef: archDef,
-                                  head: network.head)
+        let rebuilt = try Network(
+            name: network.name, reference: network.reference, resolution: network.resolution,
+            inputChannels: network.inputChannels, stem: network.stem, archDef: archDef,
+            head: network.head)
         #expect(rebuilt.blocks.count == network.blocks.count)
         for (index, (expected, actual)) in zip(network.blocks, rebuilt.blocks).enumerated() {
             #expect(expected == actual, "\(network.name) block \(index)")
@@ -145,10 +146,10 @@ import HAONetwork
 
     @Test func expandRatioKeyIsAccepted() throws {
         let json = """
-        {"name": "r", "resolution": 32, "stem": {"out_channels": 8, "activation": "relu"},
-         "blocks": [{"in_channels": 8, "out_channels": 8, "expand_ratio": 3, "kernel": 3, "stride": 1, "activation": "relu"}],
-         "head": {"conv_channels": 16, "activation": "relu"}}
-        """
+            {"name": "r", "resolution": 32, "stem": {"out_channels": 8, "activation": "relu"},
+             "blocks": [{"in_channels": 8, "out_channels": 8, "expand_ratio": 3, "kernel": 3, "stride": 1, "activation": "relu"}],
+             "head": {"conv_channels": 16, "activation": "relu"}}
+            """
         let network = try Network.decode(from: Data(json.utf8))
         try network.validate()
         #expect(network.blocks[0].expandedChannels == 24)

@@ -1,21 +1,24 @@
 import Foundation
-import Testing
 import HAONetwork
+import Testing
 
 /// The block and head variants that imported networks need: MobileNetV1's activated pointwise
 /// convs, missing residuals and missing head conv, and timm's unit expand conv (FBNet-C).
 @Suite struct BlockVariantTests {
     /// MobileNetV1-like: stem 3->8, ds 8->16 (s1), ds 16->16 (s1, no skip), pooled directly.
     private func mobileNetV1Like() -> Network {
-        Network(name: "v1-like", resolution: 32,
-                stem: Stem(outChannels: 8, kernel: 3, stride: 2, activation: .relu),
-                blocks: [
-                    Block(inChannels: 8, outChannels: 16, expandedChannels: 8, kernel: 3, stride: 1,
-                          activation: .relu, projectActivation: .relu),
-                    Block(inChannels: 16, outChannels: 16, expandedChannels: 16, kernel: 3, stride: 1,
-                          activation: .relu, projectActivation: .relu, noSkip: true),
-                ],
-                head: Head(convChannels: 16, classes: 10, activation: .relu, hasConv: false))
+        Network(
+            name: "v1-like", resolution: 32,
+            stem: Stem(outChannels: 8, kernel: 3, stride: 2, activation: .relu),
+            blocks: [
+                Block(
+                    inChannels: 8, outChannels: 16, expandedChannels: 8, kernel: 3, stride: 1,
+                    activation: .relu, projectActivation: .relu),
+                Block(
+                    inChannels: 16, outChannels: 16, expandedChannels: 16, kernel: 3, stride: 1,
+                    activation: .relu, projectActivation: .relu, noSkip: true),
+            ],
+            head: Head(convChannels: 16, classes: 10, activation: .relu, hasConv: false))
     }
 
     @Test func headWithoutConvHasNoHeadConvLayer() throws {
@@ -39,8 +42,10 @@ import HAONetwork
 
     @Test func variantsSurviveAJSONRoundTrip() throws {
         var network = mobileNetV1Like()
-        network.blocks.append(Block(inChannels: 16, outChannels: 16, expandedChannels: 16, kernel: 3, stride: 1,
-                                    activation: .relu, unitExpandConv: true))
+        network.blocks.append(
+            Block(
+                inChannels: 16, outChannels: 16, expandedChannels: 16, kernel: 3, stride: 1,
+                activation: .relu, unitExpandConv: true))
         network.head = Head(convChannels: 16, classes: 10, activation: .relu, hasConv: false)
         let data = try network.jsonData()
         let text = String(decoding: data, as: UTF8.self)
@@ -58,20 +63,29 @@ import HAONetwork
     @Test func inconsistentVariantsAreNamed() throws {
         var unit = tinyNetwork()
         unit.blocks[0].unitExpandConv = true
-        #expect(throws: NetworkError.invalidField(location: "block 0", field: "unit_expand_conv",
-                                                  message: "applies only when expanded_channels equals in_channels (96 != 16); a wider block has its expand conv anyway")) {
+        #expect(
+            throws: NetworkError.invalidField(
+                location: "block 0", field: "unit_expand_conv",
+                message: "applies only when expanded_channels equals in_channels (96 != 16); a wider block has its expand conv anyway")
+        ) {
             try unit.validate()
         }
         var skip = tinyNetwork()
         skip.blocks[0].noSkip = true
-        #expect(throws: NetworkError.invalidField(location: "block 0", field: "no_skip",
-                                                  message: "has nothing to remove: a block with stride 2 from 16 to 24 channels has no residual add")) {
+        #expect(
+            throws: NetworkError.invalidField(
+                location: "block 0", field: "no_skip",
+                message: "has nothing to remove: a block with stride 2 from 16 to 24 channels has no residual add")
+        ) {
             try skip.validate()
         }
         var head = mobileNetV1Like()
         head.head.convChannels = 32
-        #expect(throws: NetworkError.invalidField(location: "head", field: "conv_channels",
-                                                  message: "32 must equal the last block's out_channels 16 when the head has no conv (conv: false)")) {
+        #expect(
+            throws: NetworkError.invalidField(
+                location: "head", field: "conv_channels",
+                message: "32 must equal the last block's out_channels 16 when the head has no conv (conv: false)")
+        ) {
             try head.validate()
         }
     }

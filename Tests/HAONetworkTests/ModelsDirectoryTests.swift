@@ -1,7 +1,7 @@
-import HAOSupport
 import Foundation
-import Testing
 import HAONetwork
+import HAOSupport
+import Testing
 
 @Suite struct ModelsDirectoryTests {
     /// A fake repository: root/Models/devices and root/.build/debug/hao.
@@ -16,15 +16,17 @@ import HAONetwork
     @Test func explicitPathWins() throws {
         let (root, executable) = try fakeRepository()
         defer { try? FileManager.default.removeItem(at: root) }
-        let found = try ModelsDirectory.locate(explicit: modelsURL.path, environment: ["HAO_MODELS": root.appendingPathComponent("Models").path],
-                                               currentDirectory: "/", executable: executable)
+        let found = try ModelsDirectory.locate(
+            explicit: modelsURL.path, environment: ["HAO_MODELS": root.appendingPathComponent("Models").path],
+            currentDirectory: "/", executable: executable)
         #expect(found.url.standardizedFileURL.path == modelsURL.standardizedFileURL.path)
     }
 
     @Test func environmentBeatsTheSearch() throws {
         let (root, executable) = try fakeRepository()
         defer { try? FileManager.default.removeItem(at: root) }
-        let found = try ModelsDirectory.locate(environment: ["HAO_MODELS": modelsURL.path], currentDirectory: root.path, executable: executable)
+        let found = try ModelsDirectory.locate(
+            environment: ["HAO_MODELS": modelsURL.path], currentDirectory: root.path, executable: executable)
         #expect(found.url.standardizedFileURL.path == modelsURL.standardizedFileURL.path)
     }
 
@@ -48,8 +50,9 @@ import HAONetwork
             try ModelsDirectory.locate(environment: ["HAO_MODELS": "/no/such"], currentDirectory: "/", executable: nil)
         }
         do {
-            _ = try ModelsDirectory.locate(environment: [:], currentDirectory: empty.path,
-                                           executable: empty.appendingPathComponent("bin/hao"))
+            _ = try ModelsDirectory.locate(
+                environment: [:], currentDirectory: empty.path,
+                executable: empty.appendingPathComponent("bin/hao"))
             Issue.record("expected notFound")
         } catch {
             #expect(error.description.contains("HAO_MODELS"))

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import HAONetwork
+import Testing
 
 /// Every validation and loading error path, with the message a user sees.
 @Suite struct NetworkValidationTests {
@@ -17,8 +17,11 @@ import HAONetwork
         var network = tinyNetwork()
         network.blocks.append(Block(inChannels: 32, outChannels: 24, expandedChannels: 144, kernel: 3, stride: 1, activation: .relu))
         let error = try #require(validationError(network))
-        #expect(error == .invalidField(location: "block 1", field: "in_channels",
-                                       message: "32 does not chain: block 0's out_channels is 24"))
+        #expect(
+            error
+                == .invalidField(
+                    location: "block 1", field: "in_channels",
+                    message: "32 does not chain: block 0's out_channels is 24"))
         #expect(error.description.contains("block 1"))
         #expect(error.description.contains("in_channels"))
     }
@@ -96,15 +99,23 @@ import HAONetwork
     @Test func emptyNetworkIsRejected() throws {
         var network = tinyNetwork()
         network.blocks = []
-        #expect(validationError(network) == .invalidField(location: "network", field: "blocks", message: "a network needs at least one block"))
+        #expect(
+            validationError(network) == .invalidField(location: "network", field: "blocks", message: "a network needs at least one block"))
     }
 
     @Test func tooManyBlocks() throws {
         var network = tinyNetwork()
-        network.blocks = [network.blocks[0]] + Array(repeating: Block(inChannels: 24, outChannels: 24, expandedChannels: 24,
-                                                                       kernel: 3, stride: 1, activation: .relu), count: 1000)
+        network.blocks =
+            [network.blocks[0]]
+            + Array(
+                repeating: Block(
+                    inChannels: 24, outChannels: 24, expandedChannels: 24,
+                    kernel: 3, stride: 1, activation: .relu), count: 1000)
         let error = try #require(validationError(network))
-        guard case .tooLarge = error else { Issue.record("expected tooLarge, got \(error)"); return }
+        guard case .tooLarge = error else {
+            Issue.record("expected tooLarge, got \(error)")
+            return
+        }
         #expect(error.description.hasPrefix("network too large: 1001 blocks"))
     }
 
@@ -119,12 +130,16 @@ import HAONetwork
     /// must be reported, not overflow.
     @Test func tooMuchWorkIsReportedNotOverflowed() throws {
         let wide = Block(inChannels: 65_536, outChannels: 65_536, expandedChannels: 65_536, kernel: 7, stride: 1, activation: .relu)
-        let network = Network(name: "huge", resolution: 1024,
-                              stem: Stem(outChannels: 65_536, kernel: 7, stride: 1, activation: .relu),
-                              blocks: Array(repeating: wide, count: 1000),
-                              head: Head(convChannels: 65_536, classes: 65_536, activation: .relu))
+        let network = Network(
+            name: "huge", resolution: 1024,
+            stem: Stem(outChannels: 65_536, kernel: 7, stride: 1, activation: .relu),
+            blocks: Array(repeating: wide, count: 1000),
+            head: Head(convChannels: 65_536, classes: 65_536, activation: .relu))
         let error = try #require(validationError(network))
-        guard case .tooLarge(let detail) = error else { Issue.record("expected tooLarge, got \(error)"); return }
+        guard case .tooLarge(let detail) = error else {
+            Issue.record("expected tooLarge, got \(error)")
+            return
+        }
         #expect(detail.contains("multiply-accumulates"))
     }
 
@@ -149,7 +164,10 @@ import HAONetwork
             _ = try Network.decode(from: Data(text.utf8), source: "test.json")
             Issue.record("expected an error")
         } catch {
-            guard case .invalidJSON(let source, let location, _) = error else { Issue.record("got \(error)"); return }
+            guard case .invalidJSON(let source, let location, _) = error else {
+                Issue.record("got \(error)")
+                return
+            }
             #expect(source == "test.json")
             #expect(location?.contains("line 3") == true, "location: \(String(describing: location))")
             #expect(error.description.hasPrefix("test.json is not valid JSON at line 3"))
@@ -158,10 +176,10 @@ import HAONetwork
 
     @Test func missingKeyNamesThePath() throws {
         let text = """
-        {"name": "x", "resolution": 224, "stem": {"out_channels": 16, "activation": "relu"},
-         "blocks": [{"in_channels": 16, "out_channels": 16, "expanded_channels": 16, "stride": 1, "activation": "relu"}],
-         "head": {"conv_channels": 64, "activation": "relu"}}
-        """
+            {"name": "x", "resolution": 224, "stem": {"out_channels": 16, "activation": "relu"},
+             "blocks": [{"in_channels": 16, "out_channels": 16, "expanded_channels": 16, "stride": 1, "activation": "relu"}],
+             "head": {"conv_channels": 64, "activation": "relu"}}
+            """
         #expect(throws: NetworkError.missingKey(source: "network JSON", key: "kernel", path: "blocks[0]")) {
             try Network.decode(from: Data(text.utf8))
         }
@@ -173,9 +191,9 @@ import HAONetwork
 
     @Test func unknownActivationListsTheKnownOnes() throws {
         let text = """
-        {"name": "x", "resolution": 224, "stem": {"out_channels": 16, "activation": "gelu"}, "blocks": [],
-         "head": {"conv_channels": 64, "activation": "relu"}}
-        """
+            {"name": "x", "resolution": 224, "stem": {"out_channels": 16, "activation": "gelu"}, "blocks": [],
+             "head": {"conv_channels": 64, "activation": "relu"}}
+            """
         do {
             _ = try Network.decode(from: Data(text.utf8))
             Issue.record("expected an error")
@@ -187,14 +205,17 @@ import HAONetwork
 
     @Test func wrongTypeNamesThePath() throws {
         let text = """
-        {"name": "x", "resolution": "big", "stem": {"out_channels": 16, "activation": "relu"}, "blocks": [],
-         "head": {"conv_channels": 64, "activation": "relu"}}
-        """
+            {"name": "x", "resolution": "big", "stem": {"out_channels": 16, "activation": "relu"}, "blocks": [],
+             "head": {"conv_channels": 64, "activation": "relu"}}
+            """
         do {
             _ = try Network.decode(from: Data(text.utf8))
             Issue.record("expected an error")
         } catch {
-            guard case .wrongValue(_, let path, _) = error else { Issue.record("got \(error)"); return }
+            guard case .wrongValue(_, let path, _) = error else {
+                Issue.record("got \(error)")
+                return
+            }
             #expect(path == "resolution")
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import HAONetwork
 import Testing
+
 @testable import HAOPredictor
 
 /// Issue 4, section 6: the predictor's error on the shipped baselines' published top-1.

@@ -1,6 +1,7 @@
-import HAOSupport
 import Foundation
+import HAOSupport
 import Testing
+
 @testable import HAOPredictor
 
 @Suite struct EncodingTests {
@@ -14,7 +15,8 @@ import Testing
             #expect(f.count == 128)
             #expect(f.reduce(0, +) == Double(2 * active + 1))
             for slot in 0..<20 {
-                let ks = f[(slot * 3)..<(slot * 3 + 3)], ex = f[(60 + slot * 3)..<(60 + slot * 3 + 3)]
+                let ks = f[(slot * 3)..<(slot * 3 + 3)]
+                let ex = f[(60 + slot * 3)..<(60 + slot * 3 + 3)]
                 if p.isActive(slot: slot) {
                     #expect(ks[slot * 3 + [3, 5, 7].firstIndex(of: p.kernels[slot])!] == 1)
                     #expect(ex[60 + slot * 3 + [3, 4, 6].firstIndex(of: p.expandRatios[slot])!] == 1)

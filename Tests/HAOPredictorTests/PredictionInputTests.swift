@@ -1,7 +1,8 @@
-import HAOSupport
 import Foundation
 import HAONetwork
+import HAOSupport
 import Testing
+
 @testable import HAOPredictor
 
 /// What `hao predict` accepts (issue 15): resolutions between the grid's values within the
@@ -48,9 +49,12 @@ import Testing
         #expect(throws: SearchSpaceError.self) { try space.check(point) }
         let warning = try #require(try space.checkForPrediction(point))
         #expect(warning.contains("156") && warning.contains("not on the search grid"))
-        var net = try space.network(for: space.canonical(ArchitecturePoint(depths: point.depths, kernels: point.kernels,
-                                                                           expandRatios: point.expandRatios, bits: point.bits,
-                                                                           resolution: 160)))
+        var net = try space.network(
+            for: space.canonical(
+                ArchitecturePoint(
+                    depths: point.depths, kernels: point.kernels,
+                    expandRatios: point.expandRatios, bits: point.bits,
+                    resolution: 160)))
         net.resolution = 156
         let (fromNetwork, networkWarning) = try space.predictionPoint(for: net)
         #expect(fromNetwork.resolution == 156 && networkWarning != nil)
@@ -58,7 +62,9 @@ import Testing
         #expect(try space.checkForPrediction(point) == nil)
         for outside in [112, 127, 225, 256] {
             point.resolution = outside
-            #expect { _ = try space.checkForPrediction(point) } throws: { e in "\(e)".contains("outside the predictor's trained range 128...224") }
+            #expect { _ = try space.checkForPrediction(point) } throws: { e in
+                "\(e)".contains("outside the predictor's trained range 128...224")
+            }
             net.resolution = outside
             #expect { _ = try space.predictionPoint(for: net) } throws: { e in "\(e)".contains("trained range") }
         }

@@ -1,6 +1,7 @@
-import HAOSupport
 import Foundation
+import HAOSupport
 import Testing
+
 @testable import HAOPredictor
 
 /// Parses ofa_specialized.csv's MobileNetV3 rows into (name, point) without the trainer.
@@ -14,8 +15,9 @@ func specializedPoints() throws -> [String: ArchitecturePoint] {
         let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         guard f[col("space")] == "MobileNetV3" else { continue }
         func list(_ n: String) -> [Int] { f[col(n)].split(separator: "-").map { Int($0)! } }
-        out[f[col("name")]] = pointFromLists(depths: list("stage_depths"), kernels: list("ks"), expands: list("expand"),
-                                             resolution: Int(f[col("resolution")])!)
+        out[f[col("name")]] = pointFromLists(
+            depths: list("stage_depths"), kernels: list("ks"), expands: list("expand"),
+            resolution: Int(f[col("resolution")])!)
     }
     return out
 }
@@ -61,7 +63,8 @@ func specializedPoints() throws -> [String: ArchitecturePoint] {
         let a = try PredictorTrainer(space: space, options: Self.smallOptions(seed: 9)).train(files: files).0
         let b = try PredictorTrainer(space: space, options: Self.smallOptions(seed: 9)).train(files: files).0
         let c = try PredictorTrainer(space: space, options: Self.smallOptions(seed: 10)).train(files: files).0
-        let ea = try KernelModelFile.encoder().encode(a), eb = try KernelModelFile.encoder().encode(b)
+        let ea = try KernelModelFile.encoder().encode(a)
+        let eb = try KernelModelFile.encoder().encode(b)
         let ec = try KernelModelFile.encoder().encode(c)
         #expect(ea == eb)
         #expect(ea != ec)
@@ -109,10 +112,12 @@ func specializedPoints() throws -> [String: ArchitecturePoint] {
             #expect(extra > 0.9 && extra < 1.3, "4-bit part \(extra) x int4Penalty")
         }
         // Bigger nets at higher resolution are predicted more accurate.
-        let small = ArchitecturePoint(depths: [2, 2, 2, 2, 2], kernels: .init(repeating: 3, count: 20),
-                                      expandRatios: .init(repeating: 3, count: 20), bits: .init(repeating: 8, count: 20), resolution: 128)
-        let big = ArchitecturePoint(depths: [4, 4, 4, 4, 4], kernels: .init(repeating: 7, count: 20),
-                                    expandRatios: .init(repeating: 6, count: 20), bits: .init(repeating: 8, count: 20), resolution: 224)
+        let small = ArchitecturePoint(
+            depths: [2, 2, 2, 2, 2], kernels: .init(repeating: 3, count: 20),
+            expandRatios: .init(repeating: 3, count: 20), bits: .init(repeating: 8, count: 20), resolution: 128)
+        let big = ArchitecturePoint(
+            depths: [4, 4, 4, 4, 4], kernels: .init(repeating: 7, count: 20),
+            expandRatios: .init(repeating: 6, count: 20), bits: .init(repeating: 8, count: 20), resolution: 224)
         #expect(predictor.predict(big).top1 > predictor.predict(small).top1 + 3)
     }
 
@@ -128,7 +133,9 @@ func specializedPoints() throws -> [String: ArchitecturePoint] {
         #expect { _ = try AccuracyPredictor(contentsOf: URL(fileURLWithPath: "/nonexistent/model.json")) } throws: { e in
             if case .unreadable = e as? PredictorError { return true } else { return false }
         }
-        let badMLP = try tempFile("bad-mlp.json", "{\"format\":\"dense-mlp-v1\",\"input_dim\":2,\"layers\":[{\"weight\":[[1,2,3]],\"bias\":[0],\"activation\":\"relu\"}]}")
+        let badMLP = try tempFile(
+            "bad-mlp.json",
+            "{\"format\":\"dense-mlp-v1\",\"input_dim\":2,\"layers\":[{\"weight\":[[1,2,3]],\"bias\":[0],\"activation\":\"relu\"}]}")
         #expect { _ = try AccuracyPredictor(contentsOf: badMLP) } throws: { e in
             if case .corruptedModel = e as? PredictorError { return true } else { return false }
         }
@@ -154,11 +161,17 @@ func specializedPoints() throws -> [String: ArchitecturePoint] {
             } catch { return "\(error)" }
         }
         let header = "name,resolution,depths,kernels,expand_ratios,bits,top1\n"
-        #expect(failure(header + "a,160,2-2-2-2-2,3-3-3-3-3-3-3-3-3-3,3-3-3-3-3-3-3-3-3-3,8-8-8-8-8-8-8-8-8-8,nan\n")?.contains("not a finite number") == true)
-        #expect(failure(header + "a,160,2-2-2-2-2,3-3-3-3-3-3-3-3-3-3,3-3-3-3-3-3-3-3-3-3,8-8-8-8-8-8-8-8-8-8,\n")?.contains("empty value") == true)
+        #expect(
+            failure(header + "a,160,2-2-2-2-2,3-3-3-3-3-3-3-3-3-3,3-3-3-3-3-3-3-3-3-3,8-8-8-8-8-8-8-8-8-8,nan\n")?.contains(
+                "not a finite number") == true)
+        #expect(
+            failure(header + "a,160,2-2-2-2-2,3-3-3-3-3-3-3-3-3-3,3-3-3-3-3-3-3-3-3-3,8-8-8-8-8-8-8-8-8-8,\n")?.contains("empty value")
+                == true)
         #expect(failure(header)?.contains("no data rows") == true)
         #expect(failure("")?.contains("empty file") == true)
-        #expect(failure(header + "a,160,2-2-2-2-2,9-3-3-3-3-3-3-3-3-3,3-3-3-3-3-3-3-3-3-3,8-8-8-8-8-8-8-8-8-8,70\n")?.contains("kernel 9") == true)
+        #expect(
+            failure(header + "a,160,2-2-2-2-2,9-3-3-3-3-3-3-3-3-3,3-3-3-3-3-3-3-3-3-3,8-8-8-8-8-8-8-8-8-8,70\n")?.contains("kernel 9")
+                == true)
         #expect(failure(header + "a,160,2-2-2-2,3-3-3-3-3-3-3-3,3-3-3-3-3-3-3-3,8-8-8-8-8-8-8-8,70\n")?.contains("stage depths") == true)
         #expect(failure("foo,bar\n1,2\n")?.contains("unrecognised") == true)
     }
@@ -174,7 +187,8 @@ func specializedPoints() throws -> [String: ArchitecturePoint] {
             let active = (0..<20).filter(p.isActive)
             let top1 = 60 + Double(p.resolution - 128) / 16 + Double(p.depths.reduce(0, +)) * 0.5
             func l(_ a: [Int]) -> String { active.map { String(a[$0]) }.joined(separator: "-") }
-            csv += "n\(i),\(p.resolution),\(p.depths.map(String.init).joined(separator: "-")),\(l(p.kernels)),\(l(p.expandRatios)),\(l(p.bits)),\(top1)\n"
+            csv +=
+                "n\(i),\(p.resolution),\(p.depths.map(String.init).joined(separator: "-")),\(l(p.kernels)),\(l(p.expandRatios)),\(l(p.bits)),\(top1)\n"
             truth.append((p, top1))
         }
         let url = try tempFile("user-ok.csv", csv)
@@ -192,10 +206,12 @@ func specializedPoints() throws -> [String: ArchitecturePoint] {
         let penalties = (0..<20).map { Double($0) / 10 }
         let json = try tempFile("sens.json", "{\"format\":\"hao-sensitivity-v1\",\"slot_penalties_4bit\":\(penalties)}")
         let q = try QuantizationModel.userSensitivity(contentsOf: json, base: base)
-        var p = ArchitecturePoint(depths: [2, 2, 2, 2, 2], kernels: .init(repeating: 3, count: 20),
-                                  expandRatios: .init(repeating: 3, count: 20), bits: .init(repeating: 8, count: 20), resolution: 160)
+        var p = ArchitecturePoint(
+            depths: [2, 2, 2, 2, 2], kernels: .init(repeating: 3, count: 20),
+            expandRatios: .init(repeating: 3, count: 20), bits: .init(repeating: 8, count: 20), resolution: 160)
         #expect(q.penalty(p).points == 1)
-        p.bits[4] = 4; p.bits[6] = 4   // slot 6 is inactive (stage 2 depth 2): no penalty
+        p.bits[4] = 4
+        p.bits[6] = 4  // slot 6 is inactive (stage 2 depth 2): no penalty
         #expect(abs(q.penalty(p).points - 1.4) < 1e-12)
         let csvText = "slot,penalty_4bit\n" + (0..<20).map { "\($0),0.5" }.joined(separator: "\n")
         let csv = try tempFile("sens.csv", csvText)

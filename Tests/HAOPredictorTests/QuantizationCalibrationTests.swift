@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HAOPredictor
 
 /// The quantization penalty fitted on the published MobileNet-family rows (issue 15): reading
@@ -29,7 +30,8 @@ import Testing
         #expect(obs.contains { $0.network == "MobileNetV1" } && obs.contains { $0.network == "ProxylessNAS-Mobile-1.4" })
         // ProxylessNAS at 4 bits with 5-bit depthwise layers is less exposed than at 4 bits throughout.
         let proxyless = obs.filter { $0.network == "ProxylessNAS-Mobile-1.4" && $0.regime == .qat }
-        let all4 = try #require(proxyless.first { $0.shape == .w4a4 }), dw5 = try #require(proxyless.first { $0.shape == .other })
+        let all4 = try #require(proxyless.first { $0.shape == .w4a4 })
+        let dw5 = try #require(proxyless.first { $0.shape == .other })
         #expect(dw5.weightExposure < all4.weightExposure && dw5.weightExposure > 0.3 * all4.weightExposure)
         // Mixed-precision rows are predicted only; naive PTQ at 4 bits too.
         #expect(obs.filter { $0.shape == .mixed }.allSatisfy { $0.checkOnly != nil && $0.weightExposure < 0.5 })
@@ -97,8 +99,10 @@ import Testing
             MobileNetV2 (c),70.0,4,4,8/8,69.0,1.0,QAT,QAT,x; trust=A
             """
         let published = try tempFile("published-neg.csv", rows)
-        let user = try tempFile("user-neg15.csv", UserCSVTests.header + UserCSVTests.row("a", top1: "77")
-            + UserCSVTests.row("b", resolution: 160, top1: "74"))
+        let user = try tempFile(
+            "user-neg15.csv",
+            UserCSVTests.header + UserCSVTests.row("a", top1: "77")
+                + UserCSVTests.row("b", resolution: 160, top1: "74"))
         #expect { _ = try UserCSVTests.trainer().train(files: [published, user]) } throws: { e in "\(e)".contains("negative") }
     }
 
@@ -110,8 +114,10 @@ import Testing
             MobileNetV2 (b),70.0,four,4,8/8,68.0,2.0,QAT,QAT,x; trust=A
             """
         let published = try tempFile("published-bad.csv", rows)
-        let user = try tempFile("user-bad15.csv", UserCSVTests.header + UserCSVTests.row("a", top1: "77")
-            + UserCSVTests.row("b", resolution: 160, top1: "74"))
+        let user = try tempFile(
+            "user-bad15.csv",
+            UserCSVTests.header + UserCSVTests.row("a", top1: "77")
+                + UserCSVTests.row("b", resolution: 160, top1: "74"))
         #expect { _ = try UserCSVTests.trainer().train(files: [published, user]) } throws: { e in
             "\(e)".contains(":3:") && "\(e)".contains("weight_bits 'four'")
         }

@@ -1,7 +1,8 @@
-import HAOSupport
 import Foundation
 import HAONetwork
+import HAOSupport
 import Testing
+
 @testable import HAOPredictor
 
 /// The layer-kind quantization penalty (issue 15): its physical shape, its two code paths
@@ -9,15 +10,18 @@ import Testing
 @Suite struct QuantizationPenaltyTests {
     /// Known constants, so that expectations follow from the formula rather than from a fit.
     static let model = QuantizationModel(
-        qat: QuantizationPenaltyParameters(int8Penalty: 0.5, int8PenaltyStd: 0.3, int4WeightPenalty: 0.8, int4ActivationPenalty: 0.8,
-                                           int4PenaltyStd: 0.5, source: "test"),
-        ptq: QuantizationPenaltyParameters(int8Penalty: 0.6, int8PenaltyStd: 0.3, int4WeightPenalty: 0.2, int4ActivationPenalty: 4.6,
-                                           int4PenaltyStd: 1, source: "test"),
+        qat: QuantizationPenaltyParameters(
+            int8Penalty: 0.5, int8PenaltyStd: 0.3, int4WeightPenalty: 0.8, int4ActivationPenalty: 0.8,
+            int4PenaltyStd: 0.5, source: "test"),
+        ptq: QuantizationPenaltyParameters(
+            int8Penalty: 0.6, int8PenaltyStd: 0.3, int4WeightPenalty: 0.2, int4ActivationPenalty: 4.6,
+            int4PenaltyStd: 1, source: "test"),
         source: "test")
 
     static func point(kernel: Int = 3, bits: Int, depth: Int = 4) -> ArchitecturePoint {
-        ArchitecturePoint(depths: .init(repeating: depth, count: 5), kernels: .init(repeating: kernel, count: 20),
-                          expandRatios: .init(repeating: 4, count: 20), bits: .init(repeating: bits, count: 20), resolution: 176)
+        ArchitecturePoint(
+            depths: .init(repeating: depth, count: 5), kernels: .init(repeating: kernel, count: 20),
+            expandRatios: .init(repeating: 4, count: 20), bits: .init(repeating: bits, count: 20), resolution: 176)
     }
 
     @Test func bitNoiseIsAnchoredAndGrowsAsBitsFall() {
@@ -71,7 +75,8 @@ import Testing
         var rng = SplitMix64(seed: 2)
         for _ in 0..<60 {
             let p = space.sample(using: &rng)
-            let fromPoint = q.penaltyDetail(p), fromNetwork = q.penalty(try space.network(for: p))
+            let fromPoint = q.penaltyDetail(p)
+            let fromNetwork = q.penalty(try space.network(for: p))
             #expect(abs(fromPoint.points - fromNetwork.points) < 1e-9)
             #expect(abs(fromPoint.std - fromNetwork.std) < 1e-9)
             #expect(fromPoint.breakdown == fromNetwork.breakdown)
@@ -87,7 +92,7 @@ import Testing
         let terms = Self.model.penaltyDetail(p).breakdown
         #expect(terms.map(\.name) == ["int8_base", "expand", "depthwise_k3", "depthwise_k5", "depthwise_k7", "squeeze_excite", "project"])
         #expect(terms.first { $0.name == "depthwise_k7" }?.layers == 1)
-        #expect(terms.first { $0.name == "squeeze_excite" }?.layers == 24)   // 12 SE blocks x 2 FC layers
+        #expect(terms.first { $0.name == "squeeze_excite" }?.layers == 24)  // 12 SE blocks x 2 FC layers
         #expect(Self.model.penaltyDetail(Self.point(bits: 8)).breakdown.map(\.name) == ["int8_base"])
     }
 
@@ -104,9 +109,11 @@ import Testing
         for blocks in [6, 17, 40] {
             var layers = [QuantizedLayer(kind: .stem, kernel: 3, weightBits: 8, activationBits: 8)]
             for _ in 0..<blocks {
-                layers += [QuantizedLayer(kind: .expand, weightBits: 4, activationBits: 4),
-                           QuantizedLayer(kind: .depthwise, kernel: 3, weightBits: 4, activationBits: 4),
-                           QuantizedLayer(kind: .project, weightBits: 4, activationBits: 4)]
+                layers += [
+                    QuantizedLayer(kind: .expand, weightBits: 4, activationBits: 4),
+                    QuantizedLayer(kind: .depthwise, kernel: 3, weightBits: 4, activationBits: 4),
+                    QuantizedLayer(kind: .project, weightBits: 4, activationBits: 4),
+                ]
             }
             layers.append(QuantizedLayer(kind: .head, weightBits: 8, activationBits: 8))
             #expect(abs(Self.model.penalty(layers: layers).points - (0.5 + 1.6)) < 1e-9, "\(blocks) blocks")

@@ -1,13 +1,16 @@
-import HAOSupport
 import Foundation
-import Testing
 import HAONetwork
+import HAOSupport
+import Testing
+
 @testable import HAOPredictor
 
 @Suite struct SearchSpaceTests {
     @Test func loadsAndSamplesDeterministically() throws {
         let space = try loadSpace()
-        var a = SplitMix64(seed: 7), b = SplitMix64(seed: 7), c = SplitMix64(seed: 8)
+        var a = SplitMix64(seed: 7)
+        var b = SplitMix64(seed: 7)
+        var c = SplitMix64(seed: 8)
         let pa = (0..<50).map { _ in space.sample(using: &a) }
         let pb = (0..<50).map { _ in space.sample(using: &b) }
         let pc = (0..<50).map { _ in space.sample(using: &c) }
@@ -26,11 +29,14 @@ import HAONetwork
         p.kernels[3] = 9
         #expect(!space.contains(p))
         #expect(throws: SearchSpaceError.self) { try space.check(p) }
-        p = space.sample(using: &rng); p.resolution = 150
+        p = space.sample(using: &rng)
+        p.resolution = 150
         #expect(!space.contains(p))
-        p = space.sample(using: &rng); p.depths = [2, 3, 4]
+        p = space.sample(using: &rng)
+        p.depths = [2, 3, 4]
         #expect(!space.contains(p))
-        p = space.sample(using: &rng); p.bits[0] = 6
+        p = space.sample(using: &rng)
+        p.bits[0] = 6
         #expect(!space.contains(p))
     }
 
@@ -58,15 +64,16 @@ import HAONetwork
         #expect(space.seChannels(expanded: 72) == 24)
         #expect(space.seChannels(expanded: 120) == 32)
         #expect(space.seChannels(expanded: 336) == 88)
-        let p = ArchitecturePoint(depths: [2, 2, 2, 2, 2], kernels: .init(repeating: 3, count: 20),
-                                  expandRatios: .init(repeating: 3, count: 20), bits: .init(repeating: 8, count: 20), resolution: 224)
+        let p = ArchitecturePoint(
+            depths: [2, 2, 2, 2, 2], kernels: .init(repeating: 3, count: 20),
+            expandRatios: .init(repeating: 3, count: 20), bits: .init(repeating: 8, count: 20), resolution: 224)
         let net = try space.network(for: p)
         #expect(net.stem.outChannels == 16 && net.stem.activation == .hardSwish)
         #expect(net.blocks[0].expandedChannels == 16 && net.blocks[0].activation == .relu && !net.blocks[0].hasSqueezeExcite)
         #expect(net.blocks[1].stride == 2 && net.blocks[2].stride == 1 && net.blocks[2].hasResidual)
-        #expect(net.blocks[3].seChannels == 24)               // stage 2 has squeeze-excite
+        #expect(net.blocks[3].seChannels == 24)  // stage 2 has squeeze-excite
         #expect(net.blocks[5].seChannels == 0 && net.blocks[5].activation == .hardSwish)  // stage 3: none
-        #expect(net.blocks[7].stride == 1)                    // stage 4 keeps the size
+        #expect(net.blocks[7].stride == 1)  // stage 4 keeps the size
         #expect(net.head.convChannels == 960 && net.head.hiddenChannels == 1280)
         #expect(net.blocks[1].precision == .w8a8)
     }
@@ -76,19 +83,28 @@ import HAONetwork
         var rng = SplitMix64(seed: 3)
         let net = try space.network(for: space.sample(using: &rng))
         func reason(_ n: Network) -> String? {
-            do { _ = try space.point(for: n); return nil } catch { return "\(error)" }
+            do {
+                _ = try space.point(for: n)
+                return nil
+            } catch { return "\(error)" }
         }
-        var n = net; n.stem.activation = .relu
+        var n = net
+        n.stem.activation = .relu
         #expect(reason(n)?.contains("stem") == true)
-        n = net; n.blocks[2].kernel = 9
+        n = net
+        n.blocks[2].kernel = 9
         #expect(reason(n)?.contains("kernel 9") == true)
-        n = net; n.blocks[2].precision = Precision(weightBits: 4, activationBits: 8)
+        n = net
+        n.blocks[2].precision = Precision(weightBits: 4, activationBits: 8)
         #expect(reason(n)?.contains("W4A8") == true)
-        n = net; n.resolution = 230
+        n = net
+        n.resolution = 230
         #expect(reason(n)?.contains("resolution 230") == true)
-        n = net; n.blocks.removeLast()
+        n = net
+        n.blocks.removeLast()
         #expect(reason(n) != nil)
-        n = net; n.head.convChannels = 1280
+        n = net
+        n.head.convChannels = 1280
         #expect(reason(n)?.contains("head") == true)
     }
 

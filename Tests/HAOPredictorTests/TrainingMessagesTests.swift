@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HAOPredictor
 
 /// Training's refusals say the rule they apply, and the rule is the one the code enforces.
@@ -14,7 +15,8 @@ import Testing
     }
 
     @Test func fractionTop1IsRefused() throws {
-        let csv = U.header + U.row("a", top1: "0.77") + U.row("b", resolution: 160, top1: "0.74")
+        let csv =
+            U.header + U.row("a", top1: "0.77") + U.row("b", resolution: 160, top1: "0.74")
             + U.row("c", resolution: 192, top1: "0.76")
         let message = try #require(try U.failure(csv))
         #expect(message.contains("fraction"), "\(message)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HAOPredictor
 
 /// User label CSVs (`name,resolution,depths,kernels,expand_ratios,bits,top1`): what
@@ -21,12 +22,16 @@ import Testing
     static func failure(_ csv: String) throws -> String? {
         let url = try tempFile("user-\(UUID().uuidString).csv", csv)
         defer { try? FileManager.default.removeItem(at: url) }
-        do { _ = try trainer().train(files: [url]); return nil } catch { return "\(error)" }
+        do {
+            _ = try trainer().train(files: [url])
+            return nil
+        } catch { return "\(error)" }
     }
 
     @Test func emptyBitsCellMeansEightBits() throws {
         let eights = Array(repeating: "8", count: 20).joined(separator: "-")
-        let csv = Self.header + Self.row("b", top1: "77.0") + Self.row("c", bits: eights, top1: "77.0")
+        let csv =
+            Self.header + Self.row("b", top1: "77.0") + Self.row("c", bits: eights, top1: "77.0")
             + Self.row("d", bits: " ", top1: "77.0")
         let table = try CSVTable(text: csv, file: "user.csv")
         // With a nonzero quantization model, the label of an all-8-bit net gets the 8-bit penalty added back.
@@ -37,8 +42,10 @@ import Testing
         #expect(rows[0].point.bits.allSatisfy { $0 == 8 })
         #expect(rows.allSatisfy { abs($0.top1 - 78.5) < 1e-12 })
         // And end to end: such a file trains.
-        let url = try tempFile("user-empty-bits.csv", Self.header + Self.row("b", top1: "77.0")
-            + Self.row("c", resolution: 160, top1: "74.0") + Self.row("d", resolution: 192, kernel: 5, top1: "76.0"))
+        let url = try tempFile(
+            "user-empty-bits.csv",
+            Self.header + Self.row("b", top1: "77.0")
+                + Self.row("c", resolution: 160, top1: "74.0") + Self.row("d", resolution: 192, kernel: 5, top1: "76.0"))
         _ = try Self.trainer().train(files: [url])
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HAOSolver
 
 /// A knapsack-like exact problem small enough to solve every way: pick one item of least cost
@@ -70,7 +71,10 @@ struct ExactSolverTests {
         let result = try Fallback(MILPBackend(), NativeBackend()).solve(failing)
         #expect(result.solver == .native)
         #expect(result.outcome.objective == 3)
-        #expect(result.messages == ["GLPK did not finish (GLPK stopped with status time_limit_no_solution before proving optimality); the native exact solver took over"])
+        #expect(
+            result.messages == [
+                "GLPK did not finish (GLPK stopped with status time_limit_no_solution before proving optimality); the native exact solver took over"
+            ])
         // Without the fallback the failure is the caller's.
         #expect(throws: SolverError.notProven(.glpk, status: .timeLimitNoIncumbent)) { try SolverChoice.glpk.makeSolver().solve(failing) }
     }
@@ -92,8 +96,11 @@ struct ExactSolverTests {
     @Test func aRefutedCertificateIsADisagreementNamingBothAnswers() throws {
         var wrong = problem
         wrong.nativeIsWrong = true
-        #expect(throws: SolverError.disagreement(claimed: "claimed objective 5 with 0",
-                                                 certifier: "GLPK found objective 3 with 1, strictly better than the claimed optimum (cutoff certificate)")) {
+        #expect(
+            throws: SolverError.disagreement(
+                claimed: "claimed objective 5 with 0",
+                certifier: "GLPK found objective 3 with 1, strictly better than the claimed optimum (cutoff certificate)")
+        ) {
             try SolverChoice.auto.makeSolver().solve(wrong)
         }
         // The same check, on its own: a reproduction certificate of the wrong claim fails, of the right one holds.

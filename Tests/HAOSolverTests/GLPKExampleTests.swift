@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HAOSolver
 
 /// GLPK's own example models (Debian's glpk-utils): the project must report the same
@@ -21,8 +22,9 @@ struct GLPKExampleTests {
         #expect(reference.status == "o")
         #expect(solution.status == .optimal)
         let objective = try #require(solution.objective)
-        #expect(abs(objective - reference.objective) <= 1e-9 * max(1, abs(reference.objective)),
-                "\(file): project \(objective), glpsol \(reference.objective)")
+        #expect(
+            abs(objective - reference.objective) <= 1e-9 * max(1, abs(reference.objective)),
+            "\(file): project \(objective), glpsol \(reference.objective)")
         #expect(model.maximumViolation(at: solution.values) < 1e-6)
     }
 
@@ -40,8 +42,9 @@ struct GLPKExampleTests {
         #expect(reference.status == "o")
         #expect(solution.status == .optimal)
         let objective = try #require(solution.objective)
-        #expect(abs(objective - reference.objective) <= 1e-9 * max(1, abs(reference.objective)),
-                "\(file): project \(objective), glpsol \(reference.objective)")
+        #expect(
+            abs(objective - reference.objective) <= 1e-9 * max(1, abs(reference.objective)),
+            "\(file): project \(objective), glpsol \(reference.objective)")
         #expect(model.maximumViolation(at: solution.values) < 1e-6)
     }
 

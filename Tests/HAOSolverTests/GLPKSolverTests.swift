@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HAOSolver
 
 /// Hand-checked models: each expected optimum is worked out in the comment beside it.
@@ -58,12 +59,16 @@ struct GLPKSolverTests {
         model.addConstraint("r2", [4 * a, 1 * b, 2 * c], upperBound: 11)
         model.addConstraint("r3", [3 * a, 4 * b, 2 * c], upperBound: 8)
         var best = -Double.infinity
-        for i in 0...5 { for j in 0...5 { for k in 0...5 {
-            let (x, y, z) = (Double(i), Double(j), Double(k))
-            if 2 * x + 3 * y + z <= 4, 4 * x + y + 2 * z <= 11, 3 * x + 4 * y + 2 * z <= 8 {
-                best = max(best, 5 * x + 4 * y + 3 * z)
+        for i in 0...5 {
+            for j in 0...5 {
+                for k in 0...5 {
+                    let (x, y, z) = (Double(i), Double(j), Double(k))
+                    if 2 * x + 3 * y + z <= 4, 4 * x + y + 2 * z <= 11, 3 * x + 4 * y + 2 * z <= 8 {
+                        best = max(best, 5 * x + 4 * y + 3 * z)
+                    }
+                }
             }
-        }}}
+        }
         let solution = try solver.solve(model)
         #expect(solution.status == .optimal)
         #expect(solution.objective == best)

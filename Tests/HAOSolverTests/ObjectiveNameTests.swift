@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import HAOSolver
+import Testing
 
 /// GLPK's free-MPS writer calls the objective row R0000000 whatever its name; the project's
 /// writer puts the model's objective name back, as the LP writer already does.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HAOSolver
 
 @Suite("Invalid input, the error guard, threads and files")
@@ -77,7 +78,7 @@ struct RobustnessTests {
             _ = try GLPKSolver(unvalidatedMessageLevel: 99).solve(model)
             Issue.record("GLPK accepted msg_lev = 99")
         } catch {
-            guard case let .rejected(solver, message) = error, solver == .glpk else {
+            guard case .rejected(let solver, let message) = error, solver == .glpk else {
                 Issue.record("expected a call rejected by GLPK, got \(error)")
                 return
             }
@@ -96,7 +97,8 @@ struct RobustnessTests {
 
     @Test func fourThreadsTimesOneHundredSolves() throws {
         // Each solve is a knapsack whose optimum the thread recomputes by enumeration.
-        let threads = 4, solvesPerThread = 100
+        let threads = 4
+        let solvesPerThread = 100
         let failures = Mutex(0)
         let finished = DispatchGroup()
         for thread in 0..<threads {
@@ -105,17 +107,24 @@ struct RobustnessTests {
                 defer { finished.leave() }
                 for solve in 0..<solvesPerThread {
                     let capacity = Double(5 + (thread * solvesPerThread + solve) % 23)
-                    let weights = [3.0, 4.0, 5.0, 7.0], values = [4.0, 5.0, 7.0, 9.0]
+                    let weights = [3.0, 4.0, 5.0, 7.0]
+                    let values = [4.0, 5.0, 7.0, 9.0]
                     var model = LinearModel(sense: .maximize)
                     let items = (0..<4).map { model.addVariable("n\($0)", kind: .integer, upperBound: 3, objective: values[$0]) }
                     model.addConstraint("cap", zip(items, weights).map { $1 * $0 }, upperBound: capacity)
                     var best = 0.0
-                    for a in 0...3 { for b in 0...3 { for c in 0...3 { for d in 0...3 {
-                        let counts = [a, b, c, d].map(Double.init)
-                        if zip(counts, weights).reduce(0, { $0 + $1.0 * $1.1 }) <= capacity {
-                            best = max(best, zip(counts, values).reduce(0, { $0 + $1.0 * $1.1 }))
+                    for a in 0...3 {
+                        for b in 0...3 {
+                            for c in 0...3 {
+                                for d in 0...3 {
+                                    let counts = [a, b, c, d].map(Double.init)
+                                    if zip(counts, weights).reduce(0, { $0 + $1.0 * $1.1 }) <= capacity {
+                                        best = max(best, zip(counts, values).reduce(0, { $0 + $1.0 * $1.1 }))
+                                    }
+                                }
+                            }
                         }
-                    }}}}
+                    }
                     let objective = try? GLPKSolver().solve(model).objective
                     if objective != best { failures.withLock { $0 += 1 } }
                 }
@@ -185,7 +194,10 @@ struct RobustnessTests {
 
     @Test func unreadableFilesGiveClearErrors() throws {
         func message(_ path: String, _ format: ModelFileFormat? = nil) -> String {
-            do { _ = try LinearModel.read(from: path, format: format); return "no error" } catch { return error.description }
+            do {
+                _ = try LinearModel.read(from: path, format: format)
+                return "no error"
+            } catch { return error.description }
         }
         #expect(message("/nonexistent/model.mps").contains("no such file"))
         #expect(message("/tmp").contains("not a regular file"))
@@ -242,7 +254,8 @@ final class Mutex<Value>: @unchecked Sendable {
     private var value: Value
     init(_ value: Value) { self.value = value }
     func withLock<R>(_ body: (inout Value) -> R) -> R {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return body(&value)
     }
 }

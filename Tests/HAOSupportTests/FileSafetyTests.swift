@@ -1,9 +1,11 @@
 import Foundation
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
+
 @testable import HAOSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Linux's dev_t of a (major, minor) pair (glibc's makedev is a macro Swift cannot import).
 private func deviceNumber(_ major: UInt64, _ minor: UInt64) -> dev_t {
@@ -36,7 +38,8 @@ struct AtomicFileTests {
     @Test func followsASymbolicLinkAndKeepsIt() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let target = folder.appendingPathComponent("real.txt"), link = folder.appendingPathComponent("link.txt")
+        let target = folder.appendingPathComponent("real.txt")
+        let link = folder.appendingPathComponent("link.txt")
         try Data("old".utf8).write(to: target)
         try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
         try AtomicFile.write(Data("new".utf8), to: link)
@@ -64,11 +67,17 @@ struct AtomicFileTests {
 
     /// A private device node with the numbers of /dev/null (1, 3): the machine's own is never touched.
     @Test func writesIntoACharacterDeviceWithoutReplacingIt() throws {
-        guard getuid() == 0 else { print("skipping: creating a device node needs root"); return }
+        guard getuid() == 0 else {
+            print("skipping: creating a device node needs root")
+            return
+        }
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let node = folder.appendingPathComponent("null").path
-        guard mknod(node, S_IFCHR | 0o666, deviceNumber(1, 3)) == 0 else { print("skipping: mknod failed (\(errno))"); return }
+        guard mknod(node, S_IFCHR | 0o666, deviceNumber(1, 3)) == 0 else {
+            print("skipping: mknod failed (\(errno))")
+            return
+        }
         try AtomicFile.write(Data("discarded".utf8), to: URL(fileURLWithPath: node))
         var status = stat()
         lstat(node, &status)
@@ -109,7 +118,9 @@ struct AtomicFileTests {
 @Suite("Input files")
 struct InputFileTests {
     @Test func refusesDirectoriesAndDevicesWithWhatTheyAre() throws {
-        #expect(throws: InputFileError.unreadable(path: "/tmp", reason: "it is a directory, not a file")) { try InputFile.read(URL(fileURLWithPath: "/tmp")) }
+        #expect(throws: InputFileError.unreadable(path: "/tmp", reason: "it is a directory, not a file")) {
+            try InputFile.read(URL(fileURLWithPath: "/tmp"))
+        }
         #expect(throws: InputFileError.unreadable(path: "/dev/zero", reason: "it is a character device, not a file")) {
             try InputFile.read(URL(fileURLWithPath: "/dev/zero"))
         }
@@ -131,25 +142,29 @@ struct InputFileTests {
 @Suite("JSON syntax")
 struct JSONSyntaxTests {
     private func issue(_ text: String) -> JSONSyntaxIssue? {
-        do { try JSONSyntax.check(Data(text.utf8)); return nil } catch { return error }
+        do {
+            try JSONSyntax.check(Data(text.utf8))
+            return nil
+        } catch { return error }
     }
 
-    @Test(arguments: [
-        ("", "the file is empty", nil),
-        ("   \n", "the file holds only blanks", nil),
-        ("{\"a\": NaN}", "NaN is not a JSON number", "line 1, column 7"),
-        ("{\"a\": -Infinity}", "-Infinity is not a JSON number", "line 1, column 7"),
-        ("{\"a\": 1,\n \"a\": 2}", "duplicate key 'a' in the top level", "line 2, column 2"),
-        ("{\"r\": {\"dsp\": 1, \"d\\u0073p\": 2}}", "duplicate key 'dsp' in 'r'", "line 1, column 18"),
-        ("{\"a\": [1, 2,]}", "a value was expected before character ']'", "line 1, column 13"),
-        ("{\"a\": 1e400}", "is too large", "line 1, column 7"),
-        ("{\"a\": 01}", "must not start with 0", "line 1, column 7"),
-        ("// c\n{}", "comments are not allowed", "line 1, column 1"),
-        ("{'a': 1}", "keys need double quotes", "line 1, column 2"),
-        ("{\"a\": 1} x", "after the end of the JSON value", "line 1, column 10"),
-        ("{\"a\": \"x", "is not closed", "line 1, column 7"),
-        ("[1, 2", "missing ']'", "line 1, column 6"),
-    ] as [(String, String, String?)])
+    @Test(
+        arguments: [
+            ("", "the file is empty", nil),
+            ("   \n", "the file holds only blanks", nil),
+            ("{\"a\": NaN}", "NaN is not a JSON number", "line 1, column 7"),
+            ("{\"a\": -Infinity}", "-Infinity is not a JSON number", "line 1, column 7"),
+            ("{\"a\": 1,\n \"a\": 2}", "duplicate key 'a' in the top level", "line 2, column 2"),
+            ("{\"r\": {\"dsp\": 1, \"d\\u0073p\": 2}}", "duplicate key 'dsp' in 'r'", "line 1, column 18"),
+            ("{\"a\": [1, 2,]}", "a value was expected before character ']'", "line 1, column 13"),
+            ("{\"a\": 1e400}", "is too large", "line 1, column 7"),
+            ("{\"a\": 01}", "must not start with 0", "line 1, column 7"),
+            ("// c\n{}", "comments are not allowed", "line 1, column 1"),
+            ("{'a': 1}", "keys need double quotes", "line 1, column 2"),
+            ("{\"a\": 1} x", "after the end of the JSON value", "line 1, column 10"),
+            ("{\"a\": \"x", "is not closed", "line 1, column 7"),
+            ("[1, 2", "missing ']'", "line 1, column 6"),
+        ] as [(String, String, String?)])
     func faultsAreNamedWithTheirPlace(text: String, detail: String, location: String?) throws {
         let found = try #require(issue(text), "accepted: \(text)")
         #expect(found.detail.contains(detail), "\(found.detail)")
@@ -164,8 +179,11 @@ struct JSONSyntaxTests {
 
     @Test func theLoaderReportsDuplicateKeysInsteadOfKeepingOne() throws {
         struct Device: Decodable { var dsp: Int }
-        #expect(throws: JSONFileError.invalidJSON(source: "'d.json'", location: "line 1, column 12",
-                                                  detail: "duplicate key 'dsp' in the top level (each key may appear once)")) {
+        #expect(
+            throws: JSONFileError.invalidJSON(
+                source: "'d.json'", location: "line 1, column 12",
+                detail: "duplicate key 'dsp' in the top level (each key may appear once)")
+        ) {
             try JSONFile.decode(Device.self, from: Data("{\"dsp\": 1, \"dsp\": 2}".utf8), source: "'d.json'")
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import HAOTestSupport
+import Testing
+
 @testable import HAOSupport
 
 @Suite("Shared utilities")
@@ -42,7 +43,9 @@ struct SupportTests {
         #expect(throws: JSONFileError.fileNotFound(path: folder.appendingPathComponent("none.json").path)) {
             try JSONFile.data(at: folder.appendingPathComponent("none.json"))
         }
-        #expect(throws: JSONFileError.unreadable(path: folder.path, reason: "it is a directory, not a file")) { try JSONFile.data(at: folder) }
+        #expect(throws: JSONFileError.unreadable(path: folder.path, reason: "it is a directory, not a file")) {
+            try JSONFile.data(at: folder)
+        }
     }
 
     @Test func randomStateSurvivesItsTextForm() {

@@ -11,7 +11,8 @@ let package = Package(
     // check-clone-build.sh builds from such a clone.
     dependencies: [.package(name: "HAO", path: "../..")],
     targets: [
-        .executableTarget(name: "predictor-benchmark",
-                          dependencies: [.product(name: "HAOPredictor", package: "HAO"), .product(name: "HAOSupport", package: "HAO")]),
+        .executableTarget(
+            name: "predictor-benchmark",
+            dependencies: [.product(name: "HAOPredictor", package: "HAO"), .product(name: "HAOSupport", package: "HAO")])
     ]
 )

@@ -10,12 +10,14 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "HAO", path: "../..")],
     targets: [
-        .executableTarget(name: "hao-bench", dependencies: [
-            .product(name: "HAOHardware", package: "HAO"),
-            .product(name: "HAONetwork", package: "HAO"),
-            .product(name: "HAOPredictor", package: "HAO"),
-            .product(name: "HAOSolver", package: "HAO"),
-            .product(name: "HAOSupport", package: "HAO"),
-        ]),
+        .executableTarget(
+            name: "hao-bench",
+            dependencies: [
+                .product(name: "HAOHardware", package: "HAO"),
+                .product(name: "HAONetwork", package: "HAO"),
+                .product(name: "HAOPredictor", package: "HAO"),
+                .product(name: "HAOSolver", package: "HAO"),
+                .product(name: "HAOSupport", package: "HAO"),
+            ])
     ]
 )

@@ -44,7 +44,9 @@ public enum AskTell {
         return try ask(on: target, plan: plan, state: state, count: count, reask: reask)
     }
 
-    private static func ask<T: HardwareTarget>(on target: T, plan: CoDesignPlan, state: AskTellState, count: Int, reask: Bool) throws -> AskOutcome {
+    private static func ask<T: HardwareTarget>(on target: T, plan: CoDesignPlan, state: AskTellState, count: Int, reask: Bool) throws
+        -> AskOutcome
+    {
         try ask(AskTellSession(plan: plan, target: target, state: state), count: count, reask: reask)
     }
 
@@ -58,7 +60,8 @@ public enum AskTell {
         defer { _ = lock }
         var state = try AskTellState.load(from: folder)
         let parsed = try TellParser(external: state.external).parse(text)
-        var recorded = 0, repeated = 0
+        var recorded = 0
+        var repeated = 0
         var additions: [String: ToldMetrics] = [:]
         for (line, id, metrics) in parsed {
             if let earlier = state.told[id] ?? additions[id] {
@@ -106,7 +109,8 @@ public enum AskTell {
         let folder = request.folder
         guard AskTellState.exists(in: folder) && !request.overwrite else {
             guard let external else {
-                throw AskTellError.invalidOption("\(folder.path) holds no ask/tell search; create one with --external accuracy|latency|both")
+                throw AskTellError.invalidOption(
+                    "\(folder.path) holds no ask/tell search; create one with --external accuracy|latency|both")
             }
             let plan = try CoDesignPlan.make(request)
             var state = AskTellState(meta: plan.meta, settings: plan.settings, external: external)
@@ -120,15 +124,17 @@ public enum AskTell {
         let lock = try SearchFolderLock.acquire(folder)
         let state = try AskTellState.load(from: folder)
         if let external, external != state.external {
-            throw AskTellError.invalidOption("the search in \(folder.path) takes \(state.external.rawValue) from outside, not \(external.rawValue)")
+            throw AskTellError.invalidOption(
+                "the search in \(folder.path) takes \(state.external.rawValue) from outside, not \(external.rawValue)")
         }
         if let recorded = state.meta.fingerprint {
             let differences = recorded.differences(from: try SearchFingerprint.make(state.meta), meta: state.meta)
             if !differences.isEmpty { throw CoDesignError.checkpointMismatch(differences.joined(separator: "; ")) }
         }
-        let plan = CoDesignPlan(meta: state.meta, settings: state.settings, folder: folder, isResume: true,
-                                threads: request.threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                                models: try? ModelsDirectory.locate(explicit: request.modelsDirectory), request: request, lock: lock)
+        let plan = CoDesignPlan(
+            meta: state.meta, settings: state.settings, folder: folder, isResume: true,
+            threads: request.threads ?? ProcessInfo.processInfo.activeProcessorCount,
+            models: try? ModelsDirectory.locate(explicit: request.modelsDirectory), request: request, lock: lock)
         return (plan, state)
     }
 }

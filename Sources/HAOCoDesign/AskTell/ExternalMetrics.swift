@@ -33,7 +33,8 @@ public struct ToldMetrics: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case top1, latencyMs = "latency_ms"
+        case top1
+        case latencyMs = "latency_ms"
     }
 }
 
@@ -58,7 +59,8 @@ public enum AskTellError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .noState(let folder):
-            return "\(folder) holds no ask/tell search (create one with 'hao search --state \(folder) --external accuracy|latency|both --ask N')"
+            return
+                "\(folder) holds no ask/tell search (create one with 'hao search --state \(folder) --external accuracy|latency|both --ask N')"
         case .malformedLine(let line, let detail):
             return "tell line \(line): \(detail)"
         case .unknownCandidate(let line, let id):
@@ -68,7 +70,8 @@ public enum AskTellError: Error, Sendable, Equatable, CustomStringConvertible {
         case .badValue(let line, let id, let metric, let value, let range):
             return "tell line \(line): candidate '\(id)': \(metric) \(value) is not in \(range)"
         case .conflictingTell(let line, let id, let earlier, let now):
-            return "tell line \(line): candidate '\(id)' was already told \(Self.text(earlier)); now \(Self.text(now)) (a measurement is told once)"
+            return
+                "tell line \(line): candidate '\(id)' was already told \(Self.text(earlier)); now \(Self.text(now)) (a measurement is told once)"
         case .invalidOption(let message):
             return message
         }
@@ -114,10 +117,17 @@ public struct AskedCandidate: Sendable, Encodable {
         public var top1StdDev: Double?
         /// Batch-1 latency on the candidate's optimal configuration, milliseconds.
         public var latencyMs: Double
-        enum CodingKeys: String, CodingKey { case top1, top1StdDev = "top1_stddev", latencyMs = "latency_ms" }
+        enum CodingKeys: String, CodingKey {
+            case top1
+            case top1StdDev = "top1_stddev"
+            case latencyMs = "latency_ms"
+        }
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, generation, asks, external, point, target, device, network, archDef = "arch_def", ofaConfig = "ofa_config", bits, predicted
+        case id, generation, asks, external, point, target, device, network
+        case archDef = "arch_def"
+        case ofaConfig = "ofa_config"
+        case bits, predicted
     }
 }

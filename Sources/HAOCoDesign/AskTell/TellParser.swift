@@ -17,7 +17,8 @@ struct TellParser {
             }
             guard !told.id.isEmpty else { throw AskTellError.malformedLine(line: line, detail: "needs a non-empty \"id\"") }
             let top1 = try metric(told.top1, "top1", needed: external.includesAccuracy, range: 0...100, line: line, id: told.id)
-            let latency = try metric(told.latencyMs, "latency_ms", needed: external.includesLatency, range: 1e-6...1e6, line: line, id: told.id)
+            let latency = try metric(
+                told.latencyMs, "latency_ms", needed: external.includesLatency, range: 1e-6...1e6, line: line, id: told.id)
             result.append((line, told.id, ToldMetrics(top1: top1, latencyMs: latency)))
         }
         guard !result.isEmpty else { throw AskTellError.malformedLine(line: 1, detail: "no tells (one JSON object per line)") }
@@ -26,7 +27,8 @@ struct TellParser {
 
     /// The value of a needed metric; nil for one the search does not take from outside (a value
     /// given anyway is ignored, so an evaluator may report everything it measured).
-    private func metric(_ value: Double?, _ key: String, needed: Bool, range: ClosedRange<Double>, line: Int, id: String) throws -> Double? {
+    private func metric(_ value: Double?, _ key: String, needed: Bool, range: ClosedRange<Double>, line: Int, id: String) throws -> Double?
+    {
         guard needed else { return nil }
         guard let value else { throw AskTellError.missingMetric(line: line, id: id, metric: key) }
         guard value.isFinite, range.contains(value) else {
@@ -40,7 +42,10 @@ struct TellParser {
         var id: String
         var top1: Double?
         var latencyMs: Double?
-        enum CodingKeys: String, CodingKey { case id, top1, latencyMs = "latency_ms" }
+        enum CodingKeys: String, CodingKey {
+            case id, top1
+            case latencyMs = "latency_ms"
+        }
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -54,7 +54,9 @@ public final class CheckpointStore<Meta: Codable & Sendable, Genome: Hashable & 
             let journal = try openJournal(for: memo)
             let pending = memo.totalInserted - journal.endIndex
             guard pending >= 0, pending <= memo.count else {
-                throw OutputError(path: journalURL.path, detail: "the memo journal ends at record \(journal.endIndex) but the search has recorded \(memo.totalInserted)")
+                throw OutputError(
+                    path: journalURL.path,
+                    detail: "the memo journal ends at record \(journal.endIndex) but the search has recorded \(memo.totalInserted)")
             }
             try journal.append(memo.newest(pending))
             let due = force || lastSnapshot.map { start - $0 >= interval } ?? true
@@ -64,8 +66,9 @@ public final class CheckpointStore<Meta: Codable & Sendable, Genome: Hashable & 
         } catch {
             throw SearchError.unwritableOutput(path: error.path, detail: error.detail)
         }
-        let snapshot = Snapshot(format: Self.formatName, meta: checkpoint.meta, settings: checkpoint.settings, state: checkpoint.state,
-                                journal: JournalReference(file: Self.journalName, records: memo.totalInserted))
+        let snapshot = Snapshot(
+            format: Self.formatName, meta: checkpoint.meta, settings: checkpoint.settings, state: checkpoint.state,
+            journal: JournalReference(file: Self.journalName, records: memo.totalInserted))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.userInfo[SearchState<Genome, Payload>.omitsMemoKey] = true
@@ -94,8 +97,10 @@ public final class CheckpointStore<Meta: Codable & Sendable, Genome: Hashable & 
     /// journal trimmed to the snapshot), or a single-file checkpoint (its memo rebuilt with
     /// `memoKey` from its history when it has no memo). Damage is a ``SearchError/corruptCheckpoint(path:detail:)``.
     /// `validate` adds the problem's checks (see ``Checkpoint/read(from:validate:)``).
-    public static func load(from url: URL, memoKey: (Genome) -> GenomeKey,
-                            validate: (Checkpoint<Meta, Genome, Payload>) throws -> Void = { _ in }) throws -> (Checkpoint<Meta, Genome, Payload>, CheckpointStore) {
+    public static func load(
+        from url: URL, memoKey: (Genome) -> GenomeKey,
+        validate: (Checkpoint<Meta, Genome, Payload>) throws -> Void = { _ in }
+    ) throws -> (Checkpoint<Meta, Genome, Payload>, CheckpointStore) {
         let store = CheckpointStore(url: url)
         let header: FormatHeader
         do { header = try JSONFile.load(FormatHeader.self, from: url, source: "the checkpoint") } catch {
@@ -116,13 +121,19 @@ public final class CheckpointStore<Meta: Codable & Sendable, Genome: Hashable & 
         var checkpoint = Checkpoint(meta: snapshot.meta, settings: snapshot.settings, state: snapshot.state)
         let records = snapshot.journal.records
         guard snapshot.journal.file == journalName, records == snapshot.state.stats.evaluations else {
-            throw SearchError.corruptCheckpoint(path: url.path, detail: "the journal reference (\(snapshot.journal.file), \(records) records) does not match the \(snapshot.state.stats.evaluations) evaluations")
+            throw SearchError.corruptCheckpoint(
+                path: url.path,
+                detail:
+                    "the journal reference (\(snapshot.journal.file), \(records) records) does not match the \(snapshot.state.stats.evaluations) evaluations"
+            )
         }
         do throws(OutputError) {
             let journal = try MemoJournal(opening: store.journalURL, checkedEnd: records)
             let keep = min(records, checkpoint.state.memo.capacity)
             guard records - keep >= journal.firstIndex else {
-                throw OutputError(path: store.journalURL.path, detail: "the memo journal starts at record \(journal.firstIndex), the memo needs \(records - keep)")
+                throw OutputError(
+                    path: store.journalURL.path,
+                    detail: "the memo journal starts at record \(journal.firstIndex), the memo needs \(records - keep)")
             }
             checkpoint.state.restoreMemo(try journal.read((records - keep)..<records), total: records)
             store.journal = journal

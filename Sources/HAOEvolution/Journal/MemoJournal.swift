@@ -1,9 +1,10 @@
 import Foundation
 import HAOSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The append-only file of memo keys beside a checkpoint (`memo.journal`): the keys of the
@@ -48,7 +49,8 @@ public final class MemoJournal {
         var header = [UInt8](repeating: 0, count: Self.headerSize)
         let size = lseek(descriptor, 0, SEEK_END)
         guard size >= Self.headerSize, pread(descriptor, &header, Self.headerSize, 0) == Self.headerSize,
-              Array(header[0..<8]) == Self.magic else {
+            Array(header[0..<8]) == Self.magic
+        else {
             close(descriptor)
             throw OutputError(path: url.path, detail: "not a memo journal (bad header)")
         }
@@ -57,7 +59,9 @@ public final class MemoJournal {
         if let end = checkedEnd {
             guard end >= firstIndex, end <= endIndex else {
                 close(descriptor)
-                throw OutputError(path: url.path, detail: "the memo journal holds records \(firstIndex)..<\(endIndex), the checkpoint needs the ones before \(end)")
+                throw OutputError(
+                    path: url.path,
+                    detail: "the memo journal holds records \(firstIndex)..<\(endIndex), the checkpoint needs the ones before \(end)")
             }
             recordCount = end - firstIndex
         }
@@ -84,7 +88,9 @@ public final class MemoJournal {
 
     /// Flushes the file to disk.
     public func synchronize() throws(OutputError) {
-        guard fsync(descriptor) == 0 else { throw OutputError(path: url.path, detail: "cannot flush the memo journal: \(Self.errnoText())") }
+        guard fsync(descriptor) == 0 else {
+            throw OutputError(path: url.path, detail: "cannot flush the memo journal: \(Self.errnoText())")
+        }
     }
 
     /// The records with global indices in `range` (which must lie within the file).

@@ -31,8 +31,10 @@ public struct Device: Sendable, Hashable, Codable {
     public var isDefault: Bool
 
     /// A device from its figures, taken as given; ``validate()`` checks their ranges (targets call it when they are built).
-    public init(part: String, board: String, aliases: [String], family: DeviceFamily, resources: Resources,
-                clockMHz: Double, ddrBandwidthGBps: Double, sources: [String], isDefault: Bool = false) {
+    public init(
+        part: String, board: String, aliases: [String], family: DeviceFamily, resources: Resources,
+        clockMHz: Double, ddrBandwidthGBps: Double, sources: [String], isDefault: Bool = false
+    ) {
         self.part = part
         self.board = board
         self.aliases = aliases

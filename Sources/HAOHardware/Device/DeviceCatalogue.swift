@@ -1,6 +1,6 @@
-import HAOSupport
 import Foundation
 import HAONetwork
+import HAOSupport
 
 /// Why a device could not be found, read or accepted, or a utilisation cap is invalid.
 public enum DeviceError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -88,8 +88,10 @@ extension Device {
         for alias in aliases where alias.trimmingCharacters(in: .whitespaces).isEmpty {
             throw fail("aliases", "must not contain an empty name")
         }
-        let counts = [("resources.dsp", resources.dsp), ("resources.bram18", resources.bram18),
-                      ("resources.lut", resources.lut), ("resources.ff", resources.ff)]
+        let counts = [
+            ("resources.dsp", resources.dsp), ("resources.bram18", resources.bram18),
+            ("resources.lut", resources.lut), ("resources.ff", resources.ff),
+        ]
         let most = Self.maximumResourceCount
         for (field, value) in counts {
             if value <= 0 { throw fail(field, "must be positive; got \(value)") }
@@ -99,13 +101,19 @@ extension Device {
         if resources.uram > most { throw fail("resources.uram", "must be at most \(most); got \(resources.uram)") }
         if !clockMHz.isFinite || clockMHz <= 0 { throw fail("clock_mhz", "must be a finite positive number; got \(clockMHz)") }
         if !Self.clockRangeMHz.contains(clockMHz) {
-            throw fail("clock_mhz", "must be between \(Self.plain(Self.clockRangeMHz.lowerBound)) and \(Self.plain(Self.clockRangeMHz.upperBound)) MHz; got \(clockMHz)")
+            throw fail(
+                "clock_mhz",
+                "must be between \(Self.plain(Self.clockRangeMHz.lowerBound)) and \(Self.plain(Self.clockRangeMHz.upperBound)) MHz; got \(clockMHz)"
+            )
         }
         if !ddrBandwidthGBps.isFinite || ddrBandwidthGBps <= 0 {
             throw fail("ddr_bandwidth_gbps", "must be a finite positive number; got \(ddrBandwidthGBps)")
         }
         if !Self.bandwidthRangeGBps.contains(ddrBandwidthGBps) {
-            throw fail("ddr_bandwidth_gbps", "must be between \(Self.plain(Self.bandwidthRangeGBps.lowerBound)) and \(Self.plain(Self.bandwidthRangeGBps.upperBound)) GB/s; got \(ddrBandwidthGBps)")
+            throw fail(
+                "ddr_bandwidth_gbps",
+                "must be between \(Self.plain(Self.bandwidthRangeGBps.lowerBound)) and \(Self.plain(Self.bandwidthRangeGBps.upperBound)) GB/s; got \(ddrBandwidthGBps)"
+            )
         }
     }
 
@@ -119,7 +127,8 @@ extension Device {
         let path = url.path
         let device: Device
         do {
-            device = try JSONFile.load(Device.self, from: url, integerFields: ["dsp", "bram18", "uram", "lut", "ff"].map { ["resources", $0] })
+            device = try JSONFile.load(
+                Device.self, from: url, integerFields: ["dsp", "bram18", "uram", "lut", "ff"].map { ["resources", $0] })
         } catch {
             switch error {
             case .fileNotFound: throw .fileNotFound(path: path)
@@ -222,7 +231,8 @@ public struct DeviceCatalogue: Sendable, Hashable {
         do {
             return try device(named: nameOrPath)
         } catch {
-            let looksLikeFile = nameOrPath.lowercased().hasSuffix(".json") || nameOrPath.contains("/")
+            let looksLikeFile =
+                nameOrPath.lowercased().hasSuffix(".json") || nameOrPath.contains("/")
                 || FileManager.default.fileExists(atPath: nameOrPath)
             if looksLikeFile { return try Device.load(contentsOf: URL(fileURLWithPath: nameOrPath)) }
             throw error

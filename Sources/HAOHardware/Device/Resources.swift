@@ -38,8 +38,9 @@ public struct Resources: Sendable, Hashable, Codable {
 extension Resources {
     /// The element-wise sum.
     public static func + (lhs: Resources, rhs: Resources) -> Resources {
-        Resources(dsp: lhs.dsp + rhs.dsp, bram18: lhs.bram18 + rhs.bram18, uram: lhs.uram + rhs.uram,
-                  lut: lhs.lut + rhs.lut, ff: lhs.ff + rhs.ff)
+        Resources(
+            dsp: lhs.dsp + rhs.dsp, bram18: lhs.bram18 + rhs.bram18, uram: lhs.uram + rhs.uram,
+            lut: lhs.lut + rhs.lut, ff: lhs.ff + rhs.ff)
     }
 
     /// Whether every counted resource (DSP, BRAM18, LUT, FF) is at most `budget`'s.
@@ -49,8 +50,9 @@ extension Resources {
 
     /// The element-wise minimum (the cheapest of two in every resource).
     public func elementwiseMin(_ other: Resources) -> Resources {
-        Resources(dsp: min(dsp, other.dsp), bram18: min(bram18, other.bram18), uram: min(uram, other.uram),
-                  lut: min(lut, other.lut), ff: min(ff, other.ff))
+        Resources(
+            dsp: min(dsp, other.dsp), bram18: min(bram18, other.bram18), uram: min(uram, other.uram),
+            lut: min(lut, other.lut), ff: min(ff, other.ff))
     }
 
     /// No resources.

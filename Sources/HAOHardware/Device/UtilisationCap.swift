@@ -26,10 +26,11 @@ public struct UtilisationCap: Sendable, Hashable, Codable {
 
     /// The usable budget of `device` under this cap (rounded down).
     public func budget(of device: Device) -> Resources {
-        Resources(dsp: Int((Double(device.resources.dsp) * dsp).rounded(.down)),
-                  bram18: Int((Double(device.resources.bram18) * bram18).rounded(.down)),
-                  uram: device.resources.uram,
-                  lut: Int((Double(device.resources.lut) * lut).rounded(.down)),
-                  ff: Int((Double(device.resources.ff) * ff).rounded(.down)))
+        Resources(
+            dsp: Int((Double(device.resources.dsp) * dsp).rounded(.down)),
+            bram18: Int((Double(device.resources.bram18) * bram18).rounded(.down)),
+            uram: device.resources.uram,
+            lut: Int((Double(device.resources.lut) * lut).rounded(.down)),
+            ff: Int((Double(device.resources.ff) * ff).rounded(.down)))
     }
 }

@@ -1,5 +1,5 @@
-import HAOSolver
 import HAONetwork
+import HAOSolver
 
 // Mixed-precision bit allocation joint with the accelerator configuration: the problem
 // statement, target-neutral. A target that can run blocks at several widths conforms to
@@ -71,11 +71,19 @@ public struct BitAllocationProblem: Sendable {
     /// Chains merge, so every block of a stage after its first joins the first one's group.
     public static func residualGroups(_ network: Network) -> (groups: [[Int]], pinnedToStem: [Int]) {
         var parent = Array(network.blocks.indices)
-        func find(_ i: Int) -> Int { var i = i; while parent[i] != i { i = parent[i] }; return i }
+        func find(_ i: Int) -> Int {
+            var i = i
+            while parent[i] != i { i = parent[i] }
+            return i
+        }
         var pinned: [Int] = []
         for (j, block) in network.blocks.enumerated() where block.hasResidual {
-            if j == 0 { pinned.append(0); continue }
-            let a = find(j - 1), b = find(j)
+            if j == 0 {
+                pinned.append(0)
+                continue
+            }
+            let a = find(j - 1)
+            let b = find(j)
             if a != b { parent[max(a, b)] = min(a, b) }
         }
         var byRoot: [Int: [Int]] = [:]
@@ -216,5 +224,7 @@ public protocol MixedPrecisionTarget: HardwareTarget {
     /// The latency limit a latency in milliseconds means, in the target's units.
     func bitAllocationLimit(latencyMs: Double) -> BitAllocationLimit
     /// Least predicted penalty within the problem's limit and the target's budget.
-    func allocateBits(_ problem: BitAllocationProblem, using solver: any ExactSolver) throws(BitAllocationError) -> BitAllocationSolution<Self>
+    func allocateBits(_ problem: BitAllocationProblem, using solver: any ExactSolver) throws(BitAllocationError) -> BitAllocationSolution<
+        Self
+    >
 }

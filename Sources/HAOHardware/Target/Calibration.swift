@@ -102,8 +102,10 @@ public protocol CalibratableTarget: HardwareTarget {
     /// Reduces the `part` of a measured `network` of `scope` to its terms (per-block and per-layer
     /// measurements). A target that cannot model parts alone keeps the default, which accepts
     /// ``MeasuredPart/wholeNetwork`` only.
-    func latencyTerms(of network: Network, part: MeasuredPart, scope: WorkloadScope,
-                      configuration: Configuration?) throws(HardwareError) -> LatencyTerms
+    func latencyTerms(
+        of network: Network, part: MeasuredPart, scope: WorkloadScope,
+        configuration: Configuration?
+    ) throws(HardwareError) -> LatencyTerms
 
     /// The latency in milliseconds of `terms` with the parameters at `values`.
     func predictedLatencyMs(_ terms: LatencyTerms, parameters values: [Double]) -> Double
@@ -121,10 +123,14 @@ extension CalibratableTarget {
 
     /// Accepts ``MeasuredPart/wholeNetwork`` only and forwards it to ``latencyTerms(of:scope:configuration:)``;
     /// throws ``HardwareError/unsupported(_:)`` for any other part.
-    public func latencyTerms(of network: Network, part: MeasuredPart, scope: WorkloadScope,
-                             configuration: Configuration?) throws(HardwareError) -> LatencyTerms {
+    public func latencyTerms(
+        of network: Network, part: MeasuredPart, scope: WorkloadScope,
+        configuration: Configuration?
+    ) throws(HardwareError) -> LatencyTerms {
         guard part == .wholeNetwork else {
-            throw .unsupported("the \(Self.id) target cannot calibrate on single \(part == .stem || part == .headConv || part == .headHidden || part == .classifier ? "layers" : "blocks") (\(part)); give whole-network measurements")
+            throw .unsupported(
+                "the \(Self.id) target cannot calibrate on single \(part == .stem || part == .headConv || part == .headHidden || part == .classifier ? "layers" : "blocks") (\(part)); give whole-network measurements"
+            )
         }
         return try latencyTerms(of: network, scope: scope, configuration: configuration)
     }

@@ -19,8 +19,10 @@ public struct CalibrationFigures: Sendable, Hashable, Codable {
     public var maxAbsolutePercentageError: Double
 
     /// Figures of one evaluation.
-    public init(folds: Int, count: Int, spearman: Double, kendall: Double, meanAbsolutePercentageError: Double,
-                medianAbsolutePercentageError: Double, maxAbsolutePercentageError: Double) {
+    public init(
+        folds: Int, count: Int, spearman: Double, kendall: Double, meanAbsolutePercentageError: Double,
+        medianAbsolutePercentageError: Double, maxAbsolutePercentageError: Double
+    ) {
         self.folds = folds
         self.count = count
         self.spearman = spearman
@@ -74,8 +76,10 @@ public struct CalibrationProfile: Sendable, Hashable, Codable {
     public var fixedConfiguration: String?
 
     /// A profile.
-    public init(name: String, target: TargetID, device: String, parameters: [String: Double], measurementFiles: [String],
-                measurementFingerprint: String, crossValidation: CalibrationFigures?, macsBaseline: CalibrationFigures?, notes: [String] = []) {
+    public init(
+        name: String, target: TargetID, device: String, parameters: [String: Double], measurementFiles: [String],
+        measurementFingerprint: String, crossValidation: CalibrationFigures?, macsBaseline: CalibrationFigures?, notes: [String] = []
+    ) {
         format = Self.formatName
         self.name = name
         self.target = target
@@ -94,12 +98,16 @@ public struct CalibrationProfile: Sendable, Hashable, Codable {
     public func values(for parameters: [CalibrationParameter]) throws(HardwareError) -> [Double] {
         let known = Set(parameters.map(\.name))
         if let unknown = self.parameters.keys.sorted().first(where: { !known.contains($0) }) {
-            throw .invalidOption("calibration profile \(name): '\(unknown)' is not a parameter of the \(target) target (known: \(parameters.map(\.name).joined(separator: ", ")))")
+            throw .invalidOption(
+                "calibration profile \(name): '\(unknown)' is not a parameter of the \(target) target (known: \(parameters.map(\.name).joined(separator: ", ")))"
+            )
         }
         return try parameters.map { p throws(HardwareError) -> Double in
             guard let value = self.parameters[p.name] else { return p.defaultValue }
             guard value.isFinite, value >= p.lowerBound, value <= p.upperBound else {
-                throw .invalidOption("calibration profile \(name): \(p.name) = \(value) is outside its physical range \(p.lowerBound)...\(p.upperBound) \(p.unit)")
+                throw .invalidOption(
+                    "calibration profile \(name): \(p.name) = \(value) is outside its physical range \(p.lowerBound)...\(p.upperBound) \(p.unit)"
+                )
             }
             return value
         }
@@ -109,8 +117,9 @@ public struct CalibrationProfile: Sendable, Hashable, Codable {
     public var summary: String {
         var text = "calibrated: profile \(name) (\(target) on \(device)"
         if let cv = crossValidation {
-            text += String(format: ", %d-fold CV on %d measurements: MAPE %.1f%%, median %.1f%%, Spearman %.3f", cv.folds, cv.count,
-                           cv.meanAbsolutePercentageError, cv.medianAbsolutePercentageError, cv.spearman)
+            text += String(
+                format: ", %d-fold CV on %d measurements: MAPE %.1f%%, median %.1f%%, Spearman %.3f", cv.folds, cv.count,
+                cv.meanAbsolutePercentageError, cv.medianAbsolutePercentageError, cv.spearman)
         }
         if let macs = macsBaseline {
             text += String(format: "; MACs alone: MAPE %.1f%%, Spearman %.3f", macs.meanAbsolutePercentageError, macs.spearman)
@@ -131,8 +140,10 @@ public struct CalibrationProfile: Sendable, Hashable, Codable {
             for (name, value) in [("spearman", f.spearman), ("kendall", f.kendall)] where !(value.isFinite && (-1...1).contains(value)) {
                 return "\(label).\(name) = \(value) is not a rank correlation (-1...1)"
             }
-            for (name, value) in [("mean", f.meanAbsolutePercentageError), ("median", f.medianAbsolutePercentageError),
-                                  ("max", f.maxAbsolutePercentageError)] where !(value.isFinite && value >= 0) {
+            for (name, value) in [
+                ("mean", f.meanAbsolutePercentageError), ("median", f.medianAbsolutePercentageError),
+                ("max", f.maxAbsolutePercentageError),
+            ] where !(value.isFinite && value >= 0) {
                 return "\(label): the \(name) absolute percentage error \(value) is not a finite number >= 0"
             }
         }

@@ -75,7 +75,9 @@ extension HardwareTarget {
 
     /// "int8 only" or "8-bit only" style wording of the widths, for messages; nil when unrestricted.
     public static var bitWidthRestriction: String? {
-        supportedBitWidths.map { widths in "the \(id) target runs \(widths.map { "\($0)-bit" }.joined(separator: " and ")) weights and activations only" }
+        supportedBitWidths.map { widths in
+            "the \(id) target runs \(widths.map { "\($0)-bit" }.joined(separator: " and ")) weights and activations only"
+        }
     }
 }
 

@@ -41,31 +41,39 @@ extension HardwareTarget {
     /// When the problem's reductions alone decide it (e.g. pruning left an engine with no
     /// candidate), no backend runs on the reduced program; GLPK then solves the unreduced one, so
     /// that its row is GLPK's own answer.
-    public func checkAgreement(_ network: Network, objective: DesignObjective = .minimiseLatency,
-                               maxEnumeration: Int) throws(HardwareError) -> SolverAgreement {
+    public func checkAgreement(
+        _ network: Network, objective: DesignObjective = .minimiseLatency,
+        maxEnumeration: Int
+    ) throws(HardwareError) -> SolverAgreement {
         let problem = try configurationProblem(for: network, objective: objective)
         let glpkSolver = SolverChoice.glpk.makeSolver()
         var glpk = try solve(problem, network: network, objective: objective, using: glpkSolver)
         var note: String? = nil
         if glpk.solver == .reductions {
             glpk = try solve(problem.unreduced, network: network, objective: objective, using: glpkSolver)
-            note = "pruning left an engine with no candidate (\(problem.unreduced.candidateSummary.replacingOccurrences(of: " x ", with: "/")) candidates before pruning); GLPK solved the unpruned program"
+            note =
+                "pruning left an engine with no candidate (\(problem.unreduced.candidateSummary.replacingOccurrences(of: " x ", with: "/")) candidates before pruning); GLPK solved the unpruned program"
         }
         let native = try solve(problem, network: network, objective: objective, using: NativeBackend())
         var rows = [
-            SolverAgreement.Row(solver: note == nil ? "glpk" : "glpk (unpruned)", status: glpk.status.rawValue,
-                                objective: glpk.objective, solveTime: glpk.solveTime),
+            SolverAgreement.Row(
+                solver: note == nil ? "glpk" : "glpk (unpruned)", status: glpk.status.rawValue,
+                objective: glpk.objective, solveTime: glpk.solveTime),
             SolverAgreement.Row(solver: "native", status: native.status.rawValue, objective: native.objective, solveTime: native.solveTime),
         ]
         let size = problem.unreduced.enumerationSize
         if size <= maxEnumeration {
             let exhaustive: ExactResult<Configuration>
             do { exhaustive = try EnumerationBackend().solve(problem.unreduced) } catch { throw .solverFailed(error) }
-            rows.append(SolverAgreement.Row(solver: "exhaustive", status: exhaustive.outcome.status.rawValue,
-                                            objective: exhaustive.outcome.objective, solveTime: exhaustive.solveTime))
+            rows.append(
+                SolverAgreement.Row(
+                    solver: "exhaustive", status: exhaustive.outcome.status.rawValue,
+                    objective: exhaustive.outcome.objective, solveTime: exhaustive.solveTime))
         }
         let agree = rows.allSatisfy { $0.status == rows[0].status && $0.objective == rows[0].objective }
-        return SolverAgreement(rows: rows, agree: agree, enumerated: size <= maxEnumeration, enumerationSize: size,
-                               candidateSummary: problem.unreduced.candidateSummary, objectiveName: problem.objectiveName, note: note, diagnosis: native.diagnosis)
+        return SolverAgreement(
+            rows: rows, agree: agree, enumerated: size <= maxEnumeration, enumerationSize: size,
+            candidateSummary: problem.unreduced.candidateSummary, objectiveName: problem.objectiveName, note: note,
+            diagnosis: native.diagnosis)
     }
 }

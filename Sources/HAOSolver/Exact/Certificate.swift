@@ -34,10 +34,14 @@ public struct Certificate<Answer: Sendable>: Sendable {
     /// The disagreement as an error naming both outcomes, nil when the certificate holds.
     public var disagreement: SolverError? {
         guard let counterexample else { return nil }
-        let better = counterexample.status == .optimal
+        let better =
+            counterexample.status == .optimal
             && (claimed.status == .infeasible || (counterexample.objective ?? .infinity) < (claimed.objective ?? -.infinity))
-        let found = "\(solver.displayName) found \(Self.describe(counterexample))"
-            + (better ? (claimed.status == .infeasible ? ", a feasible answer" : ", strictly better than the claimed optimum") : " as the program's optimum")
+        let found =
+            "\(solver.displayName) found \(Self.describe(counterexample))"
+            + (better
+                ? (claimed.status == .infeasible ? ", a feasible answer" : ", strictly better than the claimed optimum")
+                : " as the program's optimum")
             + " (\(kind) certificate)"
         return .disagreement(claimed: "claimed \(Self.describe(claimed))", certifier: found)
     }
@@ -68,8 +72,10 @@ extension ExactOutcome {
 extension ExactProblem {
     /// The default certificate: re-solve the integer program with `solver` and compare (both
     /// kinds). Returns nil when the claimed outcome is confirmed, the certifier's outcome otherwise.
-    public func certify(_ claimed: ExactOutcome<Answer>, kind: CertificateKind, with solver: any MILPSolver,
-                        options: SolverOptions) throws(SolverError) -> ExactOutcome<Answer>? {
+    public func certify(
+        _ claimed: ExactOutcome<Answer>, kind: CertificateKind, with solver: any MILPSolver,
+        options: SolverOptions
+    ) throws(SolverError) -> ExactOutcome<Answer>? {
         let reference: ExactOutcome<Answer>
         if let known = outcomeWithoutSolving { reference = known } else { reference = try solve(with: solver, options: options) }
         return claimed.sameOptimum(as: reference) ? nil : reference

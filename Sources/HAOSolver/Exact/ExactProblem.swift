@@ -30,8 +30,10 @@ public protocol ExactProblem: Sendable {
     /// A default implementation re-solves the integer program and compares (both kinds); a
     /// problem whose objective takes discrete values overrides it to prove a ``CertificateKind/cutoff``
     /// with one bounded program, which is cheaper than finding the optimum again.
-    func certify(_ claimed: ExactOutcome<Answer>, kind: CertificateKind, with solver: any MILPSolver,
-                 options: SolverOptions) throws(SolverError) -> ExactOutcome<Answer>?
+    func certify(
+        _ claimed: ExactOutcome<Answer>, kind: CertificateKind, with solver: any MILPSolver,
+        options: SolverOptions
+    ) throws(SolverError) -> ExactOutcome<Answer>?
 }
 
 /// The proven result of one exact solve, as the problem reports it.

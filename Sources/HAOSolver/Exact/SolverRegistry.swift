@@ -39,7 +39,8 @@ extension SolverRegistration {
     /// The problem's own exact algorithm.
     public static let native = SolverRegistration(id: .native, summary: "the exact pure-Swift algorithm") { _ in NativeBackend() }
     /// Exhaustive enumeration.
-    public static let enumeration = SolverRegistration(id: .enumeration, summary: "every candidate evaluated (slow; certifies the others)") { _ in
+    public static let enumeration = SolverRegistration(id: .enumeration, summary: "every candidate evaluated (slow; certifies the others)")
+    { _ in
         EnumerationBackend()
     }
 }
@@ -92,7 +93,9 @@ public struct SolverChoice: Sendable, Hashable, Codable, CustomStringConvertible
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let choice = SolverChoice(text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown solver '\(text)'; expected one of \(SolverChoice.allNames.joined(separator: ", "))")
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "unknown solver '\(text)'; expected one of \(SolverChoice.allNames.joined(separator: ", "))")
         }
         self = choice
     }

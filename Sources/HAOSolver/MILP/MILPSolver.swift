@@ -86,8 +86,10 @@ public struct Solution: Sendable, Hashable {
     public var solver: SolverID
 
     /// A solution as a backend reports it.
-    public init(status: SolveStatus, objective: Double?, values: [Double], bestBound: Double? = nil,
-                solveTime: Duration, solver: SolverID) {
+    public init(
+        status: SolveStatus, objective: Double?, values: [Double], bestBound: Double? = nil,
+        solveTime: Duration, solver: SolverID
+    ) {
         self.status = status
         self.objective = objective
         self.values = values

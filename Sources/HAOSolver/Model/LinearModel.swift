@@ -199,25 +199,28 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .emptyModel:
             return "the model has no columns"
-        case let .tooLarge(rows, columns, nonzeros):
+        case .tooLarge(let rows, let columns, let nonzeros):
             return "the model is too large for GLPK (\(rows) rows, \(columns) columns, \(nonzeros) non-zeros; each must be below 2^31)"
-        case let .variableOutOfRange(row, index, columns):
+        case .variableOutOfRange(let row, let index, let columns):
             return "row '\(row)' refers to column index \(index), but the model has \(columns) columns"
-        case let .nonFiniteCoefficient(row, column, value):
+        case .nonFiniteCoefficient(let row, let column, let value):
             return "row '\(row)' has a non-finite coefficient \(value) for column '\(column)'"
-        case let .coefficientOutOfRange(row, column, value):
-            let place = row.map { "row '\($0)' has coefficient \(value) for column '\(column)'" } ?? "column '\(column)' has objective coefficient \(value)"
-            return "\(place); non-zero coefficients must lie within \(LinearModel.coefficientMagnitudes.lowerBound)...\(LinearModel.coefficientMagnitudes.upperBound) in magnitude (GLPK's scaling fails beyond, and solvers treat 1e20 as infinite); rescale the model"
-        case let .nonFiniteObjective(column, value):
+        case .coefficientOutOfRange(let row, let column, let value):
+            let place =
+                row.map { "row '\($0)' has coefficient \(value) for column '\(column)'" }
+                ?? "column '\(column)' has objective coefficient \(value)"
+            return
+                "\(place); non-zero coefficients must lie within \(LinearModel.coefficientMagnitudes.lowerBound)...\(LinearModel.coefficientMagnitudes.upperBound) in magnitude (GLPK's scaling fails beyond, and solvers treat 1e20 as infinite); rescale the model"
+        case .nonFiniteObjective(let column, let value):
             return "column '\(column)' has a non-finite objective coefficient \(value)"
-        case let .nonFiniteObjectiveConstant(value):
+        case .nonFiniteObjectiveConstant(let value):
             return "the objective constant \(value) is not finite"
-        case let .invalidBound(what, name, lower, upper):
+        case .invalidBound(let what, let name, let lower, let upper):
             if lower.isNaN || upper.isNaN { return "\(what) '\(name)' has a NaN bound" }
             if lower == .infinity { return "\(what) '\(name)' has lower bound +infinity" }
             if upper == -.infinity { return "\(what) '\(name)' has upper bound -infinity" }
             return "\(what) '\(name)' has lower bound \(lower) above its upper bound \(upper)"
-        case let .invalidName(what, name, reason):
+        case .invalidName(let what, let name, let reason):
             return "\(what) name '\(name.prefix(40))\(name.count > 40 ? "..." : "")' is invalid: \(reason)"
         }
     }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import HAOSupport
 import HAOInterchange
 import HAONetwork
+import HAOSupport
 
 /// `hao export NETWORK --format F`: a network or frontier point for the field's tools.
 struct ExportCommand: ParsableCommand {
@@ -10,22 +10,22 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Export a network or frontier point as a timm arch_def, a once-for-all subnet config, an ONNX graph or network JSON.",
         discussion: """
-        NETWORK is a network JSON file, a shipped network name (Models/networks),
-        or FRONTIER.json#INDEX: point INDEX (0-based, in file order) of the
-        frontier a search wrote. Formats:
-          arch_def  timm-style arch_def with stem, head, bit widths and the timm
-                    model-class arguments (JSON); parses back to the network
-          ofa       once-for-all MobileNetV3 subnet: {"ks", "e", "d", "r"} as
-                    set_active_subnet takes them (refused outside OFA's space)
-          onnx      ONNX graph (opset 14), weightless unless --weights random;
-                    'hao import' reads it back to the same network
-          json      the network in the Models/networks format
-        See docs/interchange.md. Examples:
-          hao export mnasnet_a1 --format arch_def
-          hao export out/frontier.json#3 --format ofa
-          hao export fbnet_b --format onnx --out fbnet_b.onnx
-          hao export out/frontier.json#0 --format onnx --weights random --out p0.onnx
-        """
+            NETWORK is a network JSON file, a shipped network name (Models/networks),
+            or FRONTIER.json#INDEX: point INDEX (0-based, in file order) of the
+            frontier a search wrote. Formats:
+              arch_def  timm-style arch_def with stem, head, bit widths and the timm
+                        model-class arguments (JSON); parses back to the network
+              ofa       once-for-all MobileNetV3 subnet: {"ks", "e", "d", "r"} as
+                        set_active_subnet takes them (refused outside OFA's space)
+              onnx      ONNX graph (opset 14), weightless unless --weights random;
+                        'hao import' reads it back to the same network
+              json      the network in the Models/networks format
+            See docs/interchange.md. Examples:
+              hao export mnasnet_a1 --format arch_def
+              hao export out/frontier.json#3 --format ofa
+              hao export fbnet_b --format onnx --out fbnet_b.onnx
+              hao export out/frontier.json#0 --format onnx --weights random --out p0.onnx
+            """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -69,8 +69,11 @@ struct ExportCommand: ParsableCommand {
         case .ofa: data = try prettyJSON(OFASubnetConfig(network: net))
         case .json: data = try net.jsonData() + Data("\n".utf8)
         case .onnx:
-            data = try ONNXExporter.modelData(for: net, options: ONNXExportOptions(weights: weights, seed: seed,
-                                                                                    producerVersion: HAOVersion.string))
+            data = try ONNXExporter.modelData(
+                for: net,
+                options: ONNXExportOptions(
+                    weights: weights, seed: seed,
+                    producerVersion: HAOVersion.string))
         }
         if let out {
             try writeOutput(data, to: out)
@@ -87,7 +90,9 @@ func loadExportedNetwork(_ argument: String, models: ModelsOptions) throws -> Ne
         return try FrontierPoints.network(contentsOf: URL(fileURLWithPath: path), index: index)
     }
     do { return try Network.lookUp(argument, models: models.models) } catch let error as NetworkLookupError {
-        throw CLIError("'\(argument)' is neither a file, a shipped network (\(error.shipped.joined(separator: ", "))), nor FRONTIER.json#INDEX of an existing file")
+        throw CLIError(
+            "'\(argument)' is neither a file, a shipped network (\(error.shipped.joined(separator: ", "))), nor FRONTIER.json#INDEX of an existing file"
+        )
     }
 }
 

@@ -9,17 +9,17 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import an ONNX model of the MBConv family (MobileNet, MnasNet, FBNet, EfficientNet, ...) as a network file.",
         discussion: """
-        Reads the graph (weights are optional: only shapes and attributes matter),
-        recognises stem, inverted-residual blocks, squeeze-excite and head, and
-        writes the network in the Models/networks format. Anything outside the
-        MBConv family is refused, naming the first node that does not fit.
-        Summary and notes go to standard error when the network JSON goes to
-        standard output. See docs/interchange.md.
-        Examples:
-          hao import mobilenet_v2.onnx --out mbv2.json
-          hao import model.onnx --name my-net --resolution 192 > net.json
-          hao solve mbv2.json --device zu3eg
-        """
+            Reads the graph (weights are optional: only shapes and attributes matter),
+            recognises stem, inverted-residual blocks, squeeze-excite and head, and
+            writes the network in the Models/networks format. Anything outside the
+            MBConv family is refused, naming the first node that does not fit.
+            Summary and notes go to standard error when the network JSON goes to
+            standard output. See docs/interchange.md.
+            Examples:
+              hao import mobilenet_v2.onnx --out mbv2.json
+              hao import model.onnx --name my-net --resolution 192 > net.json
+              hao solve mbv2.json --device zu3eg
+            """
     )
 
     @Argument(help: "ONNX model file.")
@@ -44,13 +44,15 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let result = try ONNXImporter.importNetwork(contentsOf: URL(fileURLWithPath: model),
-                                                    options: ONNXImportOptions(name: name, resolution: resolution))
+        let result = try ONNXImporter.importNetwork(
+            contentsOf: URL(fileURLWithPath: model),
+            options: ONNXImportOptions(name: name, resolution: resolution))
         let network = result.network
         var json = try network.jsonData()
         json.append(Data("\n".utf8))
         let head = network.head.hasConv ? "head conv \(network.head.convChannels)" : "no head conv"
-        let summary = "Imported '\(network.name)' from \(model) (\(result.producer.isEmpty ? "unknown producer" : result.producer), opset \(result.opset)): "
+        let summary =
+            "Imported '\(network.name)' from \(model) (\(result.producer.isEmpty ? "unknown producer" : result.producer), opset \(result.opset)): "
             + "\(network.resolution)x\(network.resolution), \(network.blocks.count) blocks, \(head), "
             + String(format: "%.2fM MACs, %.3fM parameters", Double(network.macs) / 1e6, Double(network.parameters) / 1e6)
         if let out {

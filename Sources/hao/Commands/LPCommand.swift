@@ -1,7 +1,7 @@
-import HAOSupport
 import ArgumentParser
 import Foundation
 import HAOSolver
+import HAOSupport
 
 /// `hao lp`: solve a user's LP or MPS file with the project's GLPK backend.
 struct LPCommand: ParsableCommand {
@@ -12,20 +12,20 @@ struct LPCommand: ParsableCommand {
         commandName: "lp",
         abstract: "Solve an LP or MPS file with GLPK and print the status, objective and non-zero variables.",
         discussion: """
-        The file is read with GLPK's readers (CPLEX LP, free MPS, or fixed MPS) into the project's
-        model, validated, and solved exactly: simplex for LPs, branch and cut for MIPs. Use it to
-        check files the project writes (hao solve --export-mps) or any model of your own; the
-        objective is the one glpsol reports.
+            The file is read with GLPK's readers (CPLEX LP, free MPS, or fixed MPS) into the project's
+            model, validated, and solved exactly: simplex for LPs, branch and cut for MIPs. Use it to
+            check files the project writes (hao solve --export-mps) or any model of your own; the
+            objective is the one glpsol reports.
 
-        A MIP stops after --time-limit seconds (default \(Int(LPCommand.defaultTimeLimitSeconds)) s, so a hard instance
-        cannot run unnoticed for days; --no-time-limit lifts it) or at Ctrl-C, and
-        reports the best solution found so far with a 'time limit' or 'interrupted'
-        status (exit status 130 after Ctrl-C; a second Ctrl-C quits at once).
+            A MIP stops after --time-limit seconds (default \(Int(LPCommand.defaultTimeLimitSeconds)) s, so a hard instance
+            cannot run unnoticed for days; --no-time-limit lifts it) or at Ctrl-C, and
+            reports the best solution found so far with a 'time limit' or 'interrupted'
+            status (exit status 130 after Ctrl-C; a second Ctrl-C quits at once).
 
-        Example:
-          hao lp /usr/share/doc/glpk-utils/examples/plan.mps
-          hao lp instance.lp --time-limit 10 --json
-        """
+            Example:
+              hao lp /usr/share/doc/glpk-utils/examples/plan.mps
+              hao lp instance.lp --time-limit 10 --json
+            """
     )
 
     enum FormatChoice: String, ExpressibleByArgument, CaseIterable {
@@ -39,7 +39,11 @@ struct LPCommand: ParsableCommand {
     @Option(help: "File format: auto (from the extension or content), lp, mps (free) or fixed-mps.")
     var format: FormatChoice = .auto
 
-    @Option(parsing: .unconditional, help: "Stop after this many seconds and report the best solution found (default \(Int(LPCommand.defaultTimeLimitSeconds)); GLPK's limit, 2147483 s or about 24.8 days, applies to longer values).")
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Stop after this many seconds and report the best solution found (default \(Int(LPCommand.defaultTimeLimitSeconds)); GLPK's limit, 2147483 s or about 24.8 days, applies to longer values)."
+    )
     var timeLimit: Double?
 
     @Flag(help: "Run without a time limit (until optimal, or Ctrl-C).")
@@ -112,12 +116,13 @@ struct LPCommand: ParsableCommand {
     }
 
     func run() throws {
-        let chosen: ModelFileFormat? = switch format {
-        case .auto: nil
-        case .lp: .cplexLP
-        case .mps: .freeMPS
-        case .fixedMPS: .fixedMPS
-        }
+        let chosen: ModelFileFormat? =
+            switch format {
+            case .auto: nil
+            case .lp: .cplexLP
+            case .mps: .freeMPS
+            case .fixedMPS: .fixedMPS
+            }
         let model: LinearModel
         let solution: Solution
         let stop = StopRequest()
@@ -158,9 +163,13 @@ struct LPCommand: ParsableCommand {
             return
         }
         if solution.status == .timeLimitWithIncumbent || solution.status == .timeLimitNoIncumbent, timeLimit == nil {
-            printError("note: stopped at the default time limit of \(Int(Self.defaultTimeLimitSeconds)) s; --time-limit S or --no-time-limit lets it run longer")
+            printError(
+                "note: stopped at the default time limit of \(Int(Self.defaultTimeLimitSeconds)) s; --time-limit S or --no-time-limit lets it run longer"
+            )
         }
-        try emit("Model:      \(file): \(report.rows) rows, \(report.columns) columns (\(report.integerColumns) integer), \(model.nonzeroCount) non-zeros")
+        try emit(
+            "Model:      \(file): \(report.rows) rows, \(report.columns) columns (\(report.integerColumns) integer), \(model.nonzeroCount) non-zeros"
+        )
         try emit("Status:     \(solution.status.rawValue.replacingOccurrences(of: "_", with: " "))")
         if let objective = solution.objective {
             let name = model.objectiveName.isEmpty ? "objective" : model.objectiveName
@@ -171,8 +180,9 @@ struct LPCommand: ParsableCommand {
         let label = all ? "Variables" : "Non-zero variables"
         try emit("\(label) (\(values.count) of \(model.variables.count)):")
         if !values.isEmpty {
-            try emit(textTable(["name", "value"], values.map { [$0.0, format($0.1)] }, rightAligned: [1])
-                .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            try emit(
+                textTable(["name", "value"], values.map { [$0.0, format($0.1)] }, rightAligned: [1])
+                    .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         }
     }
 

@@ -12,18 +12,18 @@ struct LatencyCommand: ParsableCommand {
         commandName: "latency",
         abstract: "Build a latency table: latency, fps, configuration and resources of every network of a space on a device.",
         discussion: """
-        INPUT is a network file or shipped network name, or a CSV with an arch_def
-        column (timm notation, as in anb_zcu102.csv; columns resolution, stem_ch,
-        head_ch, num_classes, act, id are read when present). Each network gets the
-        configuration the target chooses for it, or the one in --configuration-file
-        (hardware already built). A row that cannot be read is reported on standard
-        error with its line and skipped; the exit status is 1 when a row was skipped
-        or no network could be evaluated. With --calibration the figures come from a
-        fitted profile, and the table says which.
-        Examples:
-          hao latency anb_zcu102.csv --device zcu102 --calibration zcu102-b4096-anb --out table.csv
-          hao latency mnasnet_a1 fbnet_b --json
-        """
+            INPUT is a network file or shipped network name, or a CSV with an arch_def
+            column (timm notation, as in anb_zcu102.csv; columns resolution, stem_ch,
+            head_ch, num_classes, act, id are read when present). Each network gets the
+            configuration the target chooses for it, or the one in --configuration-file
+            (hardware already built). A row that cannot be read is reported on standard
+            error with its line and skipped; the exit status is 1 when a row was skipped
+            or no network could be evaluated. With --calibration the figures come from a
+            fitted profile, and the table says which.
+            Examples:
+              hao latency anb_zcu102.csv --device zcu102 --calibration zcu102-b4096-anb --out table.csv
+              hao latency mnasnet_a1 fbnet_b --json
+            """
     )
 
     @Argument(help: ArgumentHelp("Network files, shipped network names, or CSV files with an arch_def column.", valueName: "input"))
@@ -31,13 +31,25 @@ struct LatencyCommand: ParsableCommand {
 
     @OptionGroup var hardware: HardwareOptions
 
-    @Option(name: .long, help: ArgumentHelp("Evaluate every network on this configuration (a JSON file in the target's format) instead of solving each.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Evaluate every network on this configuration (a JSON file in the target's format) instead of solving each.", valueName: "file")
+    )
     var configurationFile: String?
 
-    @Flag(name: .long, help: "Solve each network's configuration even when the calibration profile was fitted on one fixed configuration (which is used by default, so the table predicts what the profile was validated on).")
+    @Flag(
+        name: .long,
+        help:
+            "Solve each network's configuration even when the calibration profile was fitted on one fixed configuration (which is used by default, so the table predicts what the profile was validated on)."
+    )
     var solveEach = false
 
-    @Option(name: .long, help: ArgumentHelp("Solver of each network's configuration problem: native (default here: the fastest), glpk, auto or enumeration.", valueName: "solver"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Solver of each network's configuration problem: native (default here: the fastest), glpk, auto or enumeration.",
+            valueName: "solver"))
     var solver: SolverChoice = .native
 
     @Option(name: .long, help: "Threads (default: the number of cores). Does not change results.")
@@ -60,19 +72,28 @@ struct LatencyCommand: ParsableCommand {
             if input.lowercased().hasSuffix(".csv") {
                 rows += try LatencyTableInput.rows(ofCSV: URL(fileURLWithPath: input))
             } else {
-                rows.append(LatencyTableInput(file: input, line: nil, network: Result { () throws(CalibrationError) -> Network in
-                    do { return try hardware.loadNetwork(input) } catch { throw .badFile(file: input, line: nil, reason: "\(error)") }
-                }))
+                rows.append(
+                    LatencyTableInput(
+                        file: input, line: nil,
+                        network: Result { () throws(CalibrationError) -> Network in
+                            do { return try hardware.loadNetwork(input) } catch {
+                                throw .badFile(file: input, line: nil, reason: "\(error)")
+                            }
+                        }))
             }
         }
         var fixed = configurationFile.map { LatencyTable.FixedConfiguration.file(URL(fileURLWithPath: $0)) }
         if fixed == nil, !solveEach, let profile = target.settings.calibration, let json = profile.fixedConfiguration {
-            printError("note: profile \(profile.name) was fitted on one configuration; every network is evaluated on it (--solve-each to solve each): \(json)")
+            printError(
+                "note: profile \(profile.name) was fitted on one configuration; every network is evaluated on it (--solve-each to solve each): \(json)"
+            )
             fixed = .profile(name: profile.name, json: json)
         }
-        let clock = ContinuousClock(), start = clock.now
-        let table = try LatencyTable.build(rows, on: target, fixed: fixed, solver: solver,
-                                           threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let table = try LatencyTable.build(
+            rows, on: target, fixed: fixed, solver: solver,
+            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let seconds = (clock.now - start).seconds
         let text: String
         if output.json {
@@ -92,7 +113,9 @@ struct LatencyCommand: ParsableCommand {
             printError("skipped \(URL(fileURLWithPath: s.file).lastPathComponent)\(s.line.map { ", line \($0)" } ?? ""): \(s.reason)")
         }
         let rate = seconds > 0 ? Double(table.rows.count) / seconds : 0
-        printError("\(table.rows.count) networks in \(fixedPoint(seconds, 2)) s (\(fixedPoint(rate, 0))/s), \(table.skipped.count) skipped; latency model: \(table.latencyModel.summary)")
+        printError(
+            "\(table.rows.count) networks in \(fixedPoint(seconds, 2)) s (\(fixedPoint(rate, 0))/s), \(table.skipped.count) skipped; latency model: \(table.latencyModel.summary)"
+        )
         if !table.skipped.isEmpty || table.rows.isEmpty { throw ExitCode.failure }
     }
 }

@@ -1,31 +1,32 @@
-import HAOSupport
 import ArgumentParser
 import Foundation
+import HAOCoDesign
+import HAOEvolution
 import HAOHardware
 import HAONetwork
 import HAOPredictor
-import HAOCoDesign
-import HAOEvolution
+import HAOSupport
 
 /// `hao quantize NETWORK`: mixed-precision bit widths and the accelerator, chosen together exactly.
 struct QuantizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quantize",
-        abstract: "Choose each block's bit width (4 or 8) and the accelerator configuration together: least predicted accuracy loss under a frame-rate or model-size target.",
+        abstract:
+            "Choose each block's bit width (4 or 8) and the accelerator configuration together: least predicted accuracy loss under a frame-rate or model-size target.",
         discussion: """
-        Penalties: the accuracy predictor's quantization model by layer kind
-        (--regime qat or ptq), for a network of the search space or any other;
-        a hao-sensitivity-v1 slot file (networks of the space) or a CSV with
-        header 'block,penalty_4bit' (other networks) overrides it.
-        Residual partners share a width (HAWQ-V3); stem and head keep 8 bits.
-        Exits with status 1 when the target is out of reach, printing the least
-        latency that is reachable. docs/bit-allocation.md explains the program.
-        Examples:
-          hao quantize mobilenet_v2_1.0 --target-fps 300
-          hao quantize mnasnet_a1 --device zu3eg --max-size-mb 2.5 --json
-          hao quantize mobilenet_v2_1.0 --target-fps 300 \\
-            --sensitivity hessian.csv --solver native
-        """
+            Penalties: the accuracy predictor's quantization model by layer kind
+            (--regime qat or ptq), for a network of the search space or any other;
+            a hao-sensitivity-v1 slot file (networks of the space) or a CSV with
+            header 'block,penalty_4bit' (other networks) overrides it.
+            Residual partners share a width (HAWQ-V3); stem and head keep 8 bits.
+            Exits with status 1 when the target is out of reach, printing the least
+            latency that is reachable. docs/bit-allocation.md explains the program.
+            Examples:
+              hao quantize mobilenet_v2_1.0 --target-fps 300
+              hao quantize mnasnet_a1 --device zu3eg --max-size-mb 2.5 --json
+              hao quantize mobilenet_v2_1.0 --target-fps 300 \\
+                --sensitivity hessian.csv --solver native
+            """
     )
 
     @Argument(help: "Network JSON file or shipped network name.")
@@ -39,7 +40,8 @@ struct QuantizeCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Largest model size in MB (10^6 bytes; weights at their width, biases at 32 bits).")
     var maxSizeMb: Double?
 
-    @Option(name: .long, help: "Sensitivity file: hao-sensitivity-v1 (JSON or slot CSV, networks of the space) or CSV 'block,penalty_4bit'.")
+    @Option(
+        name: .long, help: "Sensitivity file: hao-sensitivity-v1 (JSON or slot CSV, networks of the space) or CSV 'block,penalty_4bit'.")
     var sensitivity: String?
 
     @Option(name: .long, help: "Accuracy predictor model file (default: Models/predictors/ofa-mbv3-w4w8-kernel.json).")
@@ -72,9 +74,13 @@ struct QuantizeCommand: ParsableCommand {
         let target = try hardware.makeTarget()
         guard let mixed = target as? any MixedPrecisionTarget else {
             if let restriction = type(of: target).bitWidthRestriction {
-                throw CLIError("\(restriction) (\(type(of: target).summary)); quantize has no widths to choose. Solve the 8-bit network with 'hao solve', or choose widths with --target subgraph")
+                throw CLIError(
+                    "\(restriction) (\(type(of: target).summary)); quantize has no widths to choose. Solve the 8-bit network with 'hao solve', or choose widths with --target subgraph"
+                )
             }
-            throw CLIError("the \(type(of: target).id) target runs every block at one bit width (\(type(of: target).summary)); quantize has no widths to choose")
+            throw CLIError(
+                "the \(type(of: target).id) target runs every block at one bit width (\(type(of: target).summary)); quantize has no widths to choose"
+            )
         }
         try quantize(on: mixed)
     }
@@ -84,7 +90,9 @@ struct QuantizeCommand: ParsableCommand {
         let net = try hardware.loadNetwork(network)
         let limit: BitAllocationLimit
         do {
-            if let targetFps { limit = try target.bitAllocationLimit(targetFPS: targetFps) } else {
+            if let targetFps {
+                limit = try target.bitAllocationLimit(targetFPS: targetFps)
+            } else {
                 // Clamp before converting: 1e300 MB does not fit an Int of bits, and any limit
                 // above 2^62 bits (over 5e11 MB) bounds nothing a network could reach.
                 limit = .modelSize(maxBits: Int(min((maxSizeMb! * 8e6).rounded(.down), Double(1 << 62))))
@@ -92,12 +100,16 @@ struct QuantizeCommand: ParsableCommand {
         } catch { throw CLIError("\(error)") }
         let setup = try quantizationSetup(net, limit: limit)
         let solution: BitAllocationSolution<T>
-        do { solution = try target.allocateBits(setup.problem, using: solverOption.solver.makeSolver()) } catch { throw CLIError("\(error)") }
+        do { solution = try target.allocateBits(setup.problem, using: solverOption.solver.makeSolver()) } catch {
+            throw CLIError("\(error)")
+        }
         for m in solution.messages { printError("note: \(m)") }
         let top1 = solution.bits.flatMap { setup.top1($0) }
         if output.json {
-            try printJSON(QuantizeJSON(network: net, device: device, setup: setup, solution: solution, top1: top1,
-                                       targetFPS: targetFps, maxSizeMB: maxSizeMb, latencyModel: target.latencyModel))
+            try printJSON(
+                QuantizeJSON(
+                    network: net, device: device, setup: setup, solution: solution, top1: top1,
+                    targetFPS: targetFps, maxSizeMB: maxSizeMb, latencyModel: target.latencyModel))
         } else {
             try emit(text(net, device, setup, solution, top1))
             try emit("Latency model: \(target.latencyModel.summary)")
@@ -111,17 +123,23 @@ struct QuantizeCommand: ParsableCommand {
     /// The problem with its penalties (see ``QuantizationSetup/resolve``).
     private func quantizationSetup(_ net: Network, limit: BitAllocationLimit) throws -> QuantizationSetup {
         do {
-            return try QuantizationSetup.resolve(network: net, limit: limit, models: try? hardware.models(),
-                                                 space: space.map { URL(fileURLWithPath: $0) }, predictor: predictor.map { URL(fileURLWithPath: $0) },
-                                                 regime: regime, sensitivity: sensitivity.map { URL(fileURLWithPath: $0) }, groups: !noGroups)
+            return try QuantizationSetup.resolve(
+                network: net, limit: limit, models: try? hardware.models(),
+                space: space.map { URL(fileURLWithPath: $0) }, predictor: predictor.map { URL(fileURLWithPath: $0) },
+                regime: regime, sensitivity: sensitivity.map { URL(fileURLWithPath: $0) }, groups: !noGroups)
         } catch let error as QuantizationSetupError { throw CLIError(error.description) }
     }
 
-    private func text<T: MixedPrecisionTarget>(_ net: Network, _ device: Device, _ setup: QuantizationSetup, _ s: BitAllocationSolution<T>,
-                                               _ top1: Double?) -> String {
+    private func text<T: MixedPrecisionTarget>(
+        _ net: Network, _ device: Device, _ setup: QuantizationSetup, _ s: BitAllocationSolution<T>,
+        _ top1: Double?
+    ) -> String {
         var lines: [String] = []
-        let target = targetFps.map { "\(targetText($0)) fps" } ?? (maxSizeMb! >= 1e9 ? "\(maxSizeMb!) MB" : "\(fixedPoint(maxSizeMb!, 3)) MB")
-        lines.append("\(net.name) on \(device.part) (\(device.board)), target \(target), solver \(s.solver) (\(fixedPoint(s.solveTime.milliseconds, 1)) ms)")
+        let target =
+            targetFps.map { "\(targetText($0)) fps" } ?? (maxSizeMb! >= 1e9 ? "\(maxSizeMb!) MB" : "\(fixedPoint(maxSizeMb!, 3)) MB")
+        lines.append(
+            "\(net.name) on \(device.part) (\(device.board)), target \(target), solver \(s.solver) (\(fixedPoint(s.solveTime.milliseconds, 1)) ms)"
+        )
         guard s.status == .optimal, let bits = s.bits, let report = s.report else {
             lines.append("INFEASIBLE: \(s.diagnosis ?? "no assignment meets the target")")
             if let c = s.leastLatencyCycles, let ms = s.leastLatencyMs {
@@ -134,17 +152,22 @@ struct QuantizeCommand: ParsableCommand {
         for (b, block) in net.blocks.enumerated() {
             let g = groups.firstIndex { $0.contains(b) }.map { "g\($0 + 1)" } ?? "-"
             let i = setup.problem.allowedBits[b].firstIndex(of: bits[b])!
-            rows.append(["\(b)", "\(block.inChannels)->\(block.outChannels) e\(block.expandedChannels) k\(block.kernel) s\(block.stride)",
-                         "W\(bits[b])A\(bits[b])", g, fixedPoint(setup.problem.penalties[b][i], 3)])
+            rows.append([
+                "\(b)", "\(block.inChannels)->\(block.outChannels) e\(block.expandedChannels) k\(block.kernel) s\(block.stride)",
+                "W\(bits[b])A\(bits[b])", g, fixedPoint(setup.problem.penalties[b][i], 3),
+            ])
         }
         lines.append(textTable(["block", "shape", "bits", "group", "penalty"], rows, rightAligned: [0, 4]))
         lines.append("Stem and head: W\(net.stem.precision.weightBits)A\(net.stem.precision.activationBits) (fixed)")
         lines.append("Penalty: \(fixedPoint(s.penalty ?? 0, 3)) points (\(setup.penaltySource))")
         lines.append("Predicted top-1: " + (top1.map { fixedPoint($0, 2) + "%" } ?? "n/a") + " (\(setup.top1Source))")
-        lines.append("Latency: \(fixedPoint(report.latencyMs, 3)) ms = \(fixedPoint(report.fps, 1)) fps (\(s.latencyCycles ?? 0) cycles at \(fixedPoint(s.clockMHz, 0)) MHz)")
+        lines.append(
+            "Latency: \(fixedPoint(report.latencyMs, 3)) ms = \(fixedPoint(report.fps, 1)) fps (\(s.latencyCycles ?? 0) cycles at \(fixedPoint(s.clockMHz, 0)) MHz)"
+        )
         lines.append("Model size: \(fixedPoint(Double(s.modelBits ?? 0) / 8e6, 3)) MB")
         lines.append("Accelerator: \(report.configuration)")
-        let r = report.totalResources, u = report.budget
+        let r = report.totalResources
+        let u = report.budget
         lines.append("Resources: DSP \(r.dsp)/\(u.dsp), BRAM18 \(r.bram18)/\(u.bram18), LUT \(r.lut)/\(u.lut), FF \(r.ff)/\(u.ff)")
         return lines.joined(separator: "\n")
     }
@@ -152,7 +175,12 @@ struct QuantizeCommand: ParsableCommand {
 
 /// The `--json` form of `hao quantize`.
 struct QuantizeJSON<T: MixedPrecisionTarget>: Encodable {
-    struct BlockJSON: Encodable { var block: Int; var bits: Int; var penalty: Double; var group: Int? }
+    struct BlockJSON: Encodable {
+        var block: Int
+        var bits: Int
+        var penalty: Double
+        var group: Int?
+    }
     var network: String
     var device: String
     var status: String
@@ -176,8 +204,10 @@ struct QuantizeJSON<T: MixedPrecisionTarget>: Encodable {
     var diagnosis: String?
     var latencyModel: LatencyModelDescription
 
-    init(network: Network, device: Device, setup: QuantizationSetup, solution s: BitAllocationSolution<T>, top1: Double?,
-         targetFPS: Double?, maxSizeMB: Double?, latencyModel: LatencyModelDescription) {
+    init(
+        network: Network, device: Device, setup: QuantizationSetup, solution s: BitAllocationSolution<T>, top1: Double?,
+        targetFPS: Double?, maxSizeMB: Double?, latencyModel: LatencyModelDescription
+    ) {
         self.latencyModel = latencyModel
         self.network = network.name
         self.device = device.part
@@ -188,8 +218,9 @@ struct QuantizeJSON<T: MixedPrecisionTarget>: Encodable {
         self.maxSizeMB = maxSizeMB
         blocks = s.bits.map { bits in
             bits.enumerated().map { b, w in
-                BlockJSON(block: b, bits: w, penalty: setup.problem.penalties[b][setup.problem.allowedBits[b].firstIndex(of: w)!],
-                          group: setup.problem.groups.firstIndex { $0.contains(b) })
+                BlockJSON(
+                    block: b, bits: w, penalty: setup.problem.penalties[b][setup.problem.allowedBits[b].firstIndex(of: w)!],
+                    group: setup.problem.groups.firstIndex { $0.contains(b) })
             }
         }
         penalty = s.penalty
@@ -208,10 +239,22 @@ struct QuantizeJSON<T: MixedPrecisionTarget>: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case network, device, status, solver, solveMs = "solve_ms", targetFPS = "target_fps", maxSizeMB = "max_size_mb", blocks, penalty
-        case penaltySource = "penalty_source", top1, top1Source = "top1_source", latencyMs = "latency_ms", fps
-        case latencyCycles = "latency_cycles", sizeMB = "size_mb", configuration, resources
-        case leastLatencyCycles = "least_latency_cycles", leastLatencyFPS = "least_latency_fps", diagnosis
+        case network, device, status, solver
+        case solveMs = "solve_ms"
+        case targetFPS = "target_fps"
+        case maxSizeMB = "max_size_mb"
+        case blocks, penalty
+        case penaltySource = "penalty_source"
+        case top1
+        case top1Source = "top1_source"
+        case latencyMs = "latency_ms"
+        case fps
+        case latencyCycles = "latency_cycles"
+        case sizeMB = "size_mb"
+        case configuration, resources
+        case leastLatencyCycles = "least_latency_cycles"
+        case leastLatencyFPS = "least_latency_fps"
+        case diagnosis
         case latencyModel = "latency_model"
     }
 }

@@ -23,8 +23,9 @@ extension SearchCommand {
             printError(searchSummary(finished, elapsed: .zero))
         } else if let generation = outcome.generation {
             let rest = outcome.waitingFor - outcome.candidates.count
-            printError("Generation \(generation) waits for \(outcome.waitingFor) candidate(s); handed out \(outcome.candidates.count) now"
-                + (rest > 0 && outcome.candidates.isEmpty ? "; the others are out already (--reask hands them out again)" : "") + ".")
+            printError(
+                "Generation \(generation) waits for \(outcome.waitingFor) candidate(s); handed out \(outcome.candidates.count) now"
+                    + (rest > 0 && outcome.candidates.isEmpty ? "; the others are out already (--reask hands them out again)" : "") + ".")
         }
     }
 
@@ -34,14 +35,17 @@ extension SearchCommand {
         if file == "-" {
             text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         } else {
-            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch { throw CLIError("cannot read \(file): \(error.localizedDescription)") }
+            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                throw CLIError("cannot read \(file): \(error.localizedDescription)")
+            }
         }
         let outcome: TellOutcome
         do { outcome = try AskTell.tell(folder: URL(fileURLWithPath: options.state!, isDirectory: true), lines: text) } catch {
             throw CLIError(Self.message(error))
         }
-        printError("Recorded \(outcome.recorded) measurement(s)" + (outcome.repeated > 0 ? " (\(outcome.repeated) repeat(s) ignored)" : "")
-            + "; \(outcome.outstanding) handed-out candidate(s) not told yet.")
+        printError(
+            "Recorded \(outcome.recorded) measurement(s)" + (outcome.repeated > 0 ? " (\(outcome.repeated) repeat(s) ignored)" : "")
+                + "; \(outcome.outstanding) handed-out candidate(s) not told yet.")
     }
 
     private static func message(_ error: any Error) -> String { "\(error)" }

@@ -16,35 +16,36 @@ extension BitsPolicy: ExpressibleByArgument {
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
-        abstract: "Search networks, bit widths and accelerators together: NSGA-II over the search space, every candidate scored by the accuracy predictor and its own optimal accelerator.",
+        abstract:
+            "Search networks, bit widths and accelerators together: NSGA-II over the search space, every candidate scored by the accuracy predictor and its own optimal accelerator.",
         discussion: """
-        Every candidate network gets its optimal accelerator from the integer
-        program on the device; the search keeps the Pareto frontier of predicted
-        top-1 against latency. Progress goes to stderr; a frontier table and the
-        comparison with the paper's headline (72.5% top-1 at 50 fps, 1.6x
-        MnasNet-A1, 2.35x FBNet-B) go to stdout.
+            Every candidate network gets its optimal accelerator from the integer
+            program on the device; the search keeps the Pareto frontier of predicted
+            top-1 against latency. Progress goes to stderr; a frontier table and the
+            comparison with the paper's headline (72.5% top-1 at 50 fps, 1.6x
+            MnasNet-A1, 2.35x FBNet-B) go to stdout.
 
-        DIR receives frontier.json, frontier.csv, frontier.svg, checkpoint.json
-        (a snapshot rewritten atomically at most every 5 s, at the end and on
-        Ctrl-C) and memo.journal (the evaluated candidates' keys, appended every
-        generation). After a kill or Ctrl-C, '--resume DIR' continues from the
-        last snapshot; the result is the same as an uninterrupted run.
+            DIR receives frontier.json, frontier.csv, frontier.svg, checkpoint.json
+            (a snapshot rewritten atomically at most every 5 s, at the end and on
+            Ctrl-C) and memo.journal (the evaluated candidates' keys, appended every
+            generation). After a kill or Ctrl-C, '--resume DIR' continues from the
+            last snapshot; the result is the same as an uninterrupted run.
 
-        Solvers: auto (default) answers every candidate with the exact native
-        algorithm and has GLPK certify every frontier point and a seeded 1% of
-        the other candidates (frontier.json says how many, and that all held);
-        glpk solves every candidate's integer program with GLPK.
+            Solvers: auto (default) answers every candidate with the exact native
+            algorithm and has GLPK certify every frontier point and a seeded 1% of
+            the other candidates (frontier.json says how many, and that all held);
+            glpk solves every candidate's integer program with GLPK.
 
-        Examples:
-          hao search                               The default run (ZU3EG).
-          hao search --min-fps 60 --out runs/fast  Only networks reaching 60 fps.
-          hao search --resume runs/fast --generations 40
-          hao search --device zcu102 --cap lut=0.8 --solver native
-          hao search benchmark --data nasbench_macro_cifar10.csv
+            Examples:
+              hao search                               The default run (ZU3EG).
+              hao search --min-fps 60 --out runs/fast  Only networks reaching 60 fps.
+              hao search --resume runs/fast --generations 40
+              hao search --device zcu102 --cap lut=0.8 --solver native
+              hao search benchmark --data nasbench_macro_cifar10.csv
 
-        With evaluations done elsewhere (training, boards): --state DIR with
-        --ask N / --tell FILE (docs/ask-tell.md).
-        """,
+            With evaluations done elsewhere (training, boards): --state DIR with
+            --ask N / --tell FILE (docs/ask-tell.md).
+            """,
         subcommands: [SearchBenchmarkCommand.self]
     )
 
@@ -55,7 +56,8 @@ struct SearchCommand: ParsableCommand {
     var predictor: String?
     @OptionGroup var shared: SearchSharedOptions
     @OptionGroup(title: "Ask/tell (external evaluators)") var askTell: AskTellOptions
-    @Option(name: .long, parsing: .unconditional, help: "Generations after the initial population (default: \(CoDesignDefaults.generations)).")
+    @Option(
+        name: .long, parsing: .unconditional, help: "Generations after the initial population (default: \(CoDesignDefaults.generations)).")
     var generations: Int?
     @Option(name: .long, parsing: .unconditional, help: "Random seed (default: \(CoDesignDefaults.seed)).")
     var seed: UInt64?
@@ -65,7 +67,11 @@ struct SearchCommand: ParsableCommand {
     var maxLatencyMs: Double?
     @Option(name: .long, help: ArgumentHelp("Accelerator solver: auto, glpk, native or enumeration (default: auto).", valueName: "solver"))
     var solver: SolverChoice?
-    @Option(name: .long, help: ArgumentHelp("Bit widths: 'evolve' (genes of the search), 'optimal' (each candidate gets the widths of least predicted penalty meeting --min-fps / --max-latency-ms from the bit-allocation program), or 'uniform8' / 'uniform4' (every searchable block at that width: the policy of the baselines, for a like-for-like ratio). Default: evolve.", valueName: "bits"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Bit widths: 'evolve' (genes of the search), 'optimal' (each candidate gets the widths of least predicted penalty meeting --min-fps / --max-latency-ms from the bit-allocation program), or 'uniform8' / 'uniform4' (every searchable block at that width: the policy of the baselines, for a like-for-like ratio). Default: evolve.",
+            valueName: "bits"))
     var bits: BitsPolicy?
     @Option(name: .long, parsing: .unconditional, help: "Evaluation threads (default: the number of cores). Does not change results.")
     var threads: Int?
@@ -77,7 +83,11 @@ struct SearchCommand: ParsableCommand {
     var noBaselines = false
     @Flag(name: .long, help: "Start afresh even if the output folder holds an earlier search (its files are replaced).")
     var overwrite = false
-    @Flag(name: .long, help: "Accept a predictor without a quantization part (e.g. a dense MLP) although bit widths are searched: it predicts every point at full precision, so 4 bits look free. Warned on stderr and recorded in frontier.json.")
+    @Flag(
+        name: .long,
+        help:
+            "Accept a predictor without a quantization part (e.g. a dense MLP) although bit widths are searched: it predicts every point at full precision, so 4 bits look free. Warned on stderr and recorded in frontier.json."
+    )
     var allowBitBlindPredictor = false
 
     /// The request these options make.

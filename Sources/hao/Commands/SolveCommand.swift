@@ -11,18 +11,18 @@ struct SolveCommand: ParsableCommand {
         commandName: "solve",
         abstract: "Find the accelerator configuration of least latency (or least DSP for a target fps) exactly.",
         discussion: """
-        NETWORK is a network JSON file or the name of a shipped network
-        (Models/networks). Exits with status 1, and the reason, when nothing fits.
-        Examples:
-          hao solve mnasnet_a1 --device zu3eg
-          hao solve Models/networks/mobilenet_v2_1.0.json --bits 4 --json
-          hao solve mnasnet_a1 --bits 4 --target-fps 200
-              least DSP that reaches 200 fps (inverse mode)
-          hao solve mnasnet_a1 --export-mps mnasnet.mps
-              also write the integer program (check it with 'hao lp' or glpsol)
-          hao solve mobilenet_v2_1.0 --target dpu --device zcu102 --objective throughput
-              the vendor DPU design of most frames per second on the ZCU102
-        """
+            NETWORK is a network JSON file or the name of a shipped network
+            (Models/networks). Exits with status 1, and the reason, when nothing fits.
+            Examples:
+              hao solve mnasnet_a1 --device zu3eg
+              hao solve Models/networks/mobilenet_v2_1.0.json --bits 4 --json
+              hao solve mnasnet_a1 --bits 4 --target-fps 200
+                  least DSP that reaches 200 fps (inverse mode)
+              hao solve mnasnet_a1 --export-mps mnasnet.mps
+                  also write the integer program (check it with 'hao lp' or glpsol)
+              hao solve mobilenet_v2_1.0 --target dpu --device zcu102 --objective throughput
+                  the vendor DPU design of most frames per second on the ZCU102
+            """
     )
 
     @Argument(help: "Network JSON file or shipped network name.")
@@ -44,15 +44,19 @@ struct SolveCommand: ParsableCommand {
     @Option(name: .long, help: "Write the integer program (after pruning) as CPLEX LP to this file.")
     var exportLp: String?
 
-    @Option(name: [.customLong("export-config"), .customLong("export-hls")],
-            help: "Write the chosen accelerator configuration in the target's implementation format (subgraph: a C++ header for HLS, docs/hls-header.md).")
+    @Option(
+        name: [.customLong("export-config"), .customLong("export-hls")],
+        help:
+            "Write the chosen accelerator configuration in the target's implementation format (subgraph: a C++ header for HLS, docs/hls-header.md)."
+    )
     var exportConfig: String?
 
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if targetFps != nil && objectiveOption.objective == .throughput {
-            throw ValidationError("--target-fps asks for the least DSP reaching a batch-1 frame rate; it cannot be combined with --objective throughput")
+            throw ValidationError(
+                "--target-fps asks for the least DSP reaching a batch-1 frame rate; it cannot be combined with --objective throughput")
         }
     }
 
@@ -63,11 +67,14 @@ struct SolveCommand: ParsableCommand {
     }
 
     private func solve<T: HardwareTarget>(_ net: Network, on target: T) throws {
-        let objective: DesignObjective = targetFps.map { .minimiseResources(weights: .dsp, targetFPS: $0) } ?? objectiveOption.designObjective
+        let objective: DesignObjective =
+            targetFps.map { .minimiseResources(weights: .dsp, targetFPS: $0) } ?? objectiveOption.designObjective
         let solution = try target.solve(net, objective: objective, solver: solverOption.solver)
         if let exportMps { try target.exportProgram(net, objective: objective, to: exportMps, format: .freeMPS) }
         if let exportLp { try target.exportProgram(net, objective: objective, to: exportLp, format: .cplexLP) }
-        if let exportConfig, let configuration = solution.configuration { try writeConfigurationFile(target, configuration, net, to: exportConfig) }
+        if let exportConfig, let configuration = solution.configuration {
+            try writeConfigurationFile(target, configuration, net, to: exportConfig)
+        }
         if output.json {
             try printJSON(target.document(solution, network: net, targetFPS: targetFps))
             for message in solution.messages { printError("note: \(message)") }
@@ -84,8 +91,10 @@ struct SolveCommand: ParsableCommand {
     }
 
     /// The target's configuration file, or a clear refusal when the target has no such format.
-    private func writeConfigurationFile<T: HardwareTarget>(_ target: T, _ configuration: T.Configuration, _ net: Network,
-                                                           to path: String) throws {
+    private func writeConfigurationFile<T: HardwareTarget>(
+        _ target: T, _ configuration: T.Configuration, _ net: Network,
+        to path: String
+    ) throws {
         guard let exporter = target as? any ConfigurationFileExporting else {
             throw CLIError("--export-config: the \(T.id) target has no configuration file format")
         }

@@ -10,15 +10,15 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Solve with GLPK and with the native solver, enumerate every configuration when feasible, and check they agree.",
         discussion: """
-        Exits with status 1 on any disagreement. Enumeration runs when there are
-        at most --max-enumeration candidates (the subgraph target's default
-        candidate sets give 147 x 70 x 147 = 1,512,630 triples, the dpu target
-        a few hundred designs, so it runs for every shipped network).
-        Examples:
-          hao verify mnasnet_a1 --device zu3eg
-          hao verify mobilenet_v2_1.0 --bits 4 --device zcu102
-          hao verify mnasnet_a1 --target dpu --device zcu102 --objective throughput
-        """
+            Exits with status 1 on any disagreement. Enumeration runs when there are
+            at most --max-enumeration candidates (the subgraph target's default
+            candidate sets give 147 x 70 x 147 = 1,512,630 triples, the dpu target
+            a few hundred designs, so it runs for every shipped network).
+            Examples:
+              hao verify mnasnet_a1 --device zu3eg
+              hao verify mobilenet_v2_1.0 --bits 4 --device zcu102
+              hao verify mnasnet_a1 --target dpu --device zcu102 --objective throughput
+            """
     )
 
     @Argument(help: "Network JSON file or shipped network name.")
@@ -41,7 +41,9 @@ struct VerifyCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...Self.maximumEnumeration).contains(maxEnumeration) else {
-            throw ValidationError("--max-enumeration must be in 0...\(Self.maximumEnumeration) candidate triples (0 skips enumeration; each triple is evaluated, a billion take minutes), got \(maxEnumeration)")
+            throw ValidationError(
+                "--max-enumeration must be in 0...\(Self.maximumEnumeration) candidate triples (0 skips enumeration; each triple is evaluated, a billion take minutes), got \(maxEnumeration)"
+            )
         }
     }
 
@@ -59,20 +61,29 @@ struct VerifyCommand: ParsableCommand {
     }
 
     private func describe(_ check: SolverAgreement, network: Network, device: Device) -> String {
-        let summary = check.candidateSummary == "\(check.enumerationSize)" ? "\(check.enumerationSize) candidates"
+        let summary =
+            check.candidateSummary == "\(check.enumerationSize)"
+            ? "\(check.enumerationSize) candidates"
             : "\(check.candidateSummary) = \(check.enumerationSize) candidate triples"
         var lines = ["\(network.name) on \(device.part): \(summary)"]
-        lines.append(textTable(["solver", "status", check.objectiveName.replacingOccurrences(of: "_", with: " "), "solve ms"], check.rows.map {
-            [$0.solver, $0.status, $0.objective.map { String(Int($0)) } ?? "-", fixedPoint($0.solveTime.milliseconds, 3)]
-        }, rightAligned: [2, 3]))
+        lines.append(
+            textTable(
+                ["solver", "status", check.objectiveName.replacingOccurrences(of: "_", with: " "), "solve ms"],
+                check.rows.map {
+                    [$0.solver, $0.status, $0.objective.map { String(Int($0)) } ?? "-", fixedPoint($0.solveTime.milliseconds, 3)]
+                }, rightAligned: [2, 3]))
         if let note = check.note { lines.append("note: \(note)") }
-        if !check.enumerated { lines.append("enumeration skipped: \(check.enumerationSize) candidates exceed --max-enumeration \(maxEnumeration)") }
+        if !check.enumerated {
+            lines.append("enumeration skipped: \(check.enumerationSize) candidates exceed --max-enumeration \(maxEnumeration)")
+        }
         if let diagnosis = check.diagnosis { lines.append(diagnosis) }
         lines.append(check.agree ? "agreement: all solvers give the same optimum" : "DISAGREEMENT: the solvers differ")
         return lines.joined(separator: "\n")
     }
 }
 
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// Property names are the JSON keys of this documented output; renaming them would change the output.
 /// The `--json` form of `hao verify`: every key always present (`note` is null when there is nothing to say).
 private struct VerifyOutput: Encodable {
     struct Row: Encodable {
@@ -99,8 +110,11 @@ private struct VerifyOutput: Encodable {
         candidate_triples = check.enumerationSize
         objective_name = check.objectiveName
         let cycles = check.objectiveName == "latency_cycles"
-        results = check.rows.map { Row(solver: $0.solver, status: $0.status, latency_cycles: cycles ? $0.objective.map { Int($0) } : nil,
-                                       objective: $0.objective, solve_ms: $0.solveTime.milliseconds) }
+        results = check.rows.map {
+            Row(
+                solver: $0.solver, status: $0.status, latency_cycles: cycles ? $0.objective.map { Int($0) } : nil,
+                objective: $0.objective, solve_ms: $0.solveTime.milliseconds)
+        }
         note = check.note
     }
 

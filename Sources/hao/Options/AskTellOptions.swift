@@ -8,13 +8,21 @@ extension ExternalMetrics: ExpressibleByArgument {}
 struct AskTellOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Folder of an ask/tell search (created by the first --ask).", valueName: "dir"))
     var state: String?
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Print up to N candidates the search waits for, one JSON object per line, and record them as handed out.", valueName: "n"))
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: ArgumentHelp(
+            "Print up to N candidates the search waits for, one JSON object per line, and record them as handed out.", valueName: "n"))
     var ask: Int?
-    @Option(name: .long, help: ArgumentHelp("Record measurements: one JSON object per line, {\"id\", \"top1\"?, \"latency_ms\"?} ('-' reads stdin).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Record measurements: one JSON object per line, {\"id\", \"top1\"?, \"latency_ms\"?} ('-' reads stdin).", valueName: "file"))
     var tell: String?
     @Flag(name: .long, help: "With --ask: also hand out again candidates handed out before and not told (a lost worker's).")
     var reask = false
-    @Option(name: .long, help: ArgumentHelp("With the first --ask: which metrics come from outside: accuracy, latency or both.", valueName: "metrics"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("With the first --ask: which metrics come from outside: accuracy, latency or both.", valueName: "metrics"))
     var external: ExternalMetrics?
 
     /// Whether any ask/tell option is given.

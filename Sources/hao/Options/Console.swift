@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import HAOSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How `hao` treats its standard streams, so that output is never lost in silence and a failed

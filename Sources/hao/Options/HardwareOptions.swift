@@ -13,7 +13,6 @@ extension SolverChoice: ExpressibleByArgument {
     public static var allValueStrings: [String] { SolverChoice.allNames }
 }
 
-
 /// `--models-dir`: where `Models/` is (located automatically by default).
 struct ModelsOptions: ParsableArguments {
     @Option(name: .long, help: "Models directory (default: located automatically).")
@@ -24,23 +23,38 @@ struct ModelsOptions: ParsableArguments {
 
     /// A network file, or the name of a shipped network.
     func loadNetwork(_ argument: String) throws -> Network {
-        do { return try Network.lookUp(argument, models: models) } catch let error as NetworkLookupError { throw CLIError(error.description) }
+        do { return try Network.lookUp(argument, models: models) } catch let error as NetworkLookupError {
+            throw CLIError(error.description)
+        }
     }
 }
 
 /// The hardware a command maps networks onto: target, device and caps.
 struct HardwareOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Hardware target: \(HardwareTargets.names.joined(separator: ", ")) (default: \(HardwareTargets.standard.id)).",
-                                            valueName: "target"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Hardware target: \(HardwareTargets.names.joined(separator: ", ")) (default: \(HardwareTargets.standard.id)).",
+            valueName: "target"))
     var target: String?
 
-    @Option(name: .long, help: "Device: a catalogue name (zu3eg, zcu102, ...) or a device JSON file (default: the catalogue's default, XCZU3EG).")
+    @Option(
+        name: .long,
+        help: "Device: a catalogue name (zu3eg, zcu102, ...) or a device JSON file (default: the catalogue's default, XCZU3EG).")
     var device: String?
 
-    @Option(name: .long, help: "Utilisation cap: one fraction for all resources (0.9, 90%) or pairs (lut=0.9,bram18=95%). Default dsp=1, bram18=1, lut=0.9, ff=1.")
+    @Option(
+        name: .long,
+        help:
+            "Utilisation cap: one fraction for all resources (0.9, 90%) or pairs (lut=0.9,bram18=95%). Default dsp=1, bram18=1, lut=0.9, ff=1."
+    )
     var cap: String?
 
-    @Option(name: .long, help: ArgumentHelp("Calibration profile (from 'hao calibrate'): a file, or the name of a shipped one in Models/calibrations. Its fitted latency constants replace the uncalibrated ones; reports name it and its cross-validated error.", valueName: "profile"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Calibration profile (from 'hao calibrate'): a file, or the name of a shipped one in Models/calibrations. Its fitted latency constants replace the uncalibrated ones; reports name it and its cross-validated error.",
+            valueName: "profile"))
     var calibration: String?
 
     @OptionGroup var modelsOptions: ModelsOptions
@@ -75,8 +89,11 @@ struct HardwareOptions: ParsableArguments {
     /// with the profile given.
     func makeTarget() throws -> any HardwareTarget {
         let id = TargetID(target ?? HardwareTargets.standard.id.rawValue)
-        return try HardwareTargets.make(id, settings: TargetSettings(device: try resolveDevice(), cap: try resolveCap(),
-                                                                     calibration: try resolveCalibration()))
+        return try HardwareTargets.make(
+            id,
+            settings: TargetSettings(
+                device: try resolveDevice(), cap: try resolveCap(),
+                calibration: try resolveCalibration()))
     }
 
     /// A network file, or the name of a shipped network.
@@ -89,8 +106,11 @@ struct ObjectiveOption: ParsableArguments {
         case latency, throughput
     }
 
-    @Option(name: .long, help: ArgumentHelp("What the configuration optimises: latency (batch 1, one inference at a time) or throughput (frames per second with every core busy; the subgraph template runs one image at a time, so it is the same as latency there).",
-                                            valueName: "latency|throughput"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "What the configuration optimises: latency (batch 1, one inference at a time) or throughput (frames per second with every core busy; the subgraph template runs one image at a time, so it is the same as latency there).",
+            valueName: "latency|throughput"))
     var objective: Objective = .latency
 
     /// The design objective (inverse mode, `--target-fps`, is decided by the command).
@@ -99,8 +119,11 @@ struct ObjectiveOption: ParsableArguments {
 
 /// `--solver`: which exact solver answers the configuration problems.
 struct SolverOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Solver: auto (the native exact solver, its answer certified by GLPK), glpk, native or enumeration.",
-                                            valueName: "solver"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Solver: auto (the native exact solver, its answer certified by GLPK), glpk, native or enumeration.",
+            valueName: "solver"))
     var solver: SolverChoice = .auto
 }
 

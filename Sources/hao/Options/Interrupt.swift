@@ -2,8 +2,9 @@ import Dispatch
 import Foundation
 import HAOSolver
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Set once by the SIGINT handler, read by the search loop between generations.
@@ -12,7 +13,12 @@ final class StopFlag: Sendable {
     /// Whether a stop was asked for.
     var isSet: Bool { value.withLock { $0 } }
     /// Sets the flag; returns whether it was already set.
-    func set() -> Bool { value.withLock { was in defer { was = true }; return was } }
+    func set() -> Bool {
+        value.withLock { was in
+            defer { was = true }
+            return was
+        }
+    }
 }
 
 /// The first Ctrl-C asks the search to stop after the current generation (whose checkpoint is

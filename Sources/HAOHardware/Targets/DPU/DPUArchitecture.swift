@@ -6,8 +6,14 @@
 /// twice the DPU clock (PG338 port table: `dpu_2x_clk`), which is how PP x ICP x OCP
 /// multiply-accumulates per DPU clock fit in the DSP counts below.
 public enum DPUArchitecture: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
-    case b512 = "B512", b800 = "B800", b1024 = "B1024", b1152 = "B1152"
-    case b1600 = "B1600", b2304 = "B2304", b3136 = "B3136", b4096 = "B4096"
+    case b512 = "B512"
+    case b800 = "B800"
+    case b1024 = "B1024"
+    case b1152 = "B1152"
+    case b1600 = "B1600"
+    case b2304 = "B2304"
+    case b3136 = "B3136"
+    case b4096 = "B4096"
 
     /// The vendor's name, e.g. "B4096".
     public var description: String { rawValue }
@@ -93,29 +99,38 @@ public struct DPUCoreResources: Sendable, Hashable, Codable {
     /// latency model assumes channel augmentation).
     public func resources(dsp: DPUDSPUsage, ram: DPURAMUsage) -> Resources {
         let high = dsp == .high
-        return Resources(dsp: (high ? dspHighDSP : dspLowDSP) + depthwiseDSP,
-                         bram18: 2 * (ram == .low ? bram36LowRAM : bram36HighRAM),
-                         lut: (high ? lutHighDSP : lutLowDSP) + depthwiseLUT + channelAugmentationLUT,
-                         ff: high ? ffHighDSP : ffLowDSP)
+        return Resources(
+            dsp: (high ? dspHighDSP : dspLowDSP) + depthwiseDSP,
+            bram18: 2 * (ram == .low ? bram36LowRAM : bram36HighRAM),
+            lut: (high ? lutHighDSP : lutLowDSP) + depthwiseLUT + channelAugmentationLUT,
+            ff: high ? ffHighDSP : ffLowDSP)
     }
 
     /// The transcription, by architecture.
     public static let table: [DPUArchitecture: DPUCoreResources] = [
-        .b512: .init(lutHighDSP: 20177, ffHighDSP: 31782, dspHighDSP: 98, lutLowDSP: 20759, ffLowDSP: 33572, dspLowDSP: 66,
-                     bram36LowRAM: 72, bram36HighRAM: 88, depthwiseLUT: 1734, depthwiseDSP: 12, channelAugmentationLUT: 3121),
-        .b800: .init(lutHighDSP: 20617, ffHighDSP: 35065, dspHighDSP: 142, lutLowDSP: 21050, ffLowDSP: 33752, dspLowDSP: 102,
-                     bram36LowRAM: 90, bram36HighRAM: 108, depthwiseLUT: 2293, depthwiseDSP: 15, channelAugmentationLUT: 2624),
-        .b1024: .init(lutHighDSP: 27377, ffHighDSP: 46241, dspHighDSP: 194, lutLowDSP: 29155, ffLowDSP: 49823, dspLowDSP: 130,
-                      bram36LowRAM: 104, bram36HighRAM: 136, depthwiseLUT: 2744, depthwiseDSP: 24, channelAugmentationLUT: 3133),
-        .b1152: .init(lutHighDSP: 28698, ffHighDSP: 46906, dspHighDSP: 194, lutLowDSP: 30043, ffLowDSP: 49588, dspLowDSP: 146,
-                      bram36LowRAM: 121, bram36HighRAM: 143, depthwiseLUT: 2365, depthwiseDSP: 18, channelAugmentationLUT: 1744),
-        .b1600: .init(lutHighDSP: 30877, ffHighDSP: 56267, dspHighDSP: 282, lutLowDSP: 33130, ffLowDSP: 60739, dspLowDSP: 202,
-                      bram36LowRAM: 126, bram36HighRAM: 162, depthwiseLUT: 3392, depthwiseDSP: 30, channelAugmentationLUT: 2476),
-        .b2304: .init(lutHighDSP: 34379, ffHighDSP: 67481, dspHighDSP: 386, lutLowDSP: 37055, ffLowDSP: 72850, dspLowDSP: 290,
-                      bram36LowRAM: 165, bram36HighRAM: 209, depthwiseLUT: 3943, depthwiseDSP: 36, channelAugmentationLUT: 1710),
-        .b3136: .init(lutHighDSP: 38555, ffHighDSP: 79867, dspHighDSP: 506, lutLowDSP: 41714, ffLowDSP: 86132, dspLowDSP: 394,
-                      bram36LowRAM: 208, bram36HighRAM: 260, depthwiseLUT: 4269, depthwiseDSP: 42, channelAugmentationLUT: 1946),
-        .b4096: .init(lutHighDSP: 40865, ffHighDSP: 92630, dspHighDSP: 642, lutLowDSP: 44583, ffLowDSP: 99791, dspLowDSP: 514,
-                      bram36LowRAM: 255, bram36HighRAM: 315, depthwiseLUT: 4930, depthwiseDSP: 48, channelAugmentationLUT: 1701),
+        .b512: .init(
+            lutHighDSP: 20177, ffHighDSP: 31782, dspHighDSP: 98, lutLowDSP: 20759, ffLowDSP: 33572, dspLowDSP: 66,
+            bram36LowRAM: 72, bram36HighRAM: 88, depthwiseLUT: 1734, depthwiseDSP: 12, channelAugmentationLUT: 3121),
+        .b800: .init(
+            lutHighDSP: 20617, ffHighDSP: 35065, dspHighDSP: 142, lutLowDSP: 21050, ffLowDSP: 33752, dspLowDSP: 102,
+            bram36LowRAM: 90, bram36HighRAM: 108, depthwiseLUT: 2293, depthwiseDSP: 15, channelAugmentationLUT: 2624),
+        .b1024: .init(
+            lutHighDSP: 27377, ffHighDSP: 46241, dspHighDSP: 194, lutLowDSP: 29155, ffLowDSP: 49823, dspLowDSP: 130,
+            bram36LowRAM: 104, bram36HighRAM: 136, depthwiseLUT: 2744, depthwiseDSP: 24, channelAugmentationLUT: 3133),
+        .b1152: .init(
+            lutHighDSP: 28698, ffHighDSP: 46906, dspHighDSP: 194, lutLowDSP: 30043, ffLowDSP: 49588, dspLowDSP: 146,
+            bram36LowRAM: 121, bram36HighRAM: 143, depthwiseLUT: 2365, depthwiseDSP: 18, channelAugmentationLUT: 1744),
+        .b1600: .init(
+            lutHighDSP: 30877, ffHighDSP: 56267, dspHighDSP: 282, lutLowDSP: 33130, ffLowDSP: 60739, dspLowDSP: 202,
+            bram36LowRAM: 126, bram36HighRAM: 162, depthwiseLUT: 3392, depthwiseDSP: 30, channelAugmentationLUT: 2476),
+        .b2304: .init(
+            lutHighDSP: 34379, ffHighDSP: 67481, dspHighDSP: 386, lutLowDSP: 37055, ffLowDSP: 72850, dspLowDSP: 290,
+            bram36LowRAM: 165, bram36HighRAM: 209, depthwiseLUT: 3943, depthwiseDSP: 36, channelAugmentationLUT: 1710),
+        .b3136: .init(
+            lutHighDSP: 38555, ffHighDSP: 79867, dspHighDSP: 506, lutLowDSP: 41714, ffLowDSP: 86132, dspLowDSP: 394,
+            bram36LowRAM: 208, bram36HighRAM: 260, depthwiseLUT: 4269, depthwiseDSP: 42, channelAugmentationLUT: 1946),
+        .b4096: .init(
+            lutHighDSP: 40865, ffHighDSP: 92630, dspHighDSP: 642, lutLowDSP: 44583, ffLowDSP: 99791, dspLowDSP: 514,
+            bram36LowRAM: 255, bram36HighRAM: 315, depthwiseLUT: 4930, depthwiseDSP: 48, channelAugmentationLUT: 1701),
     ]
 }

@@ -8,37 +8,53 @@ extension DPUTarget: CalibratableTarget {
     /// describe an ideal DPU: the data sheet's parallelism, DDR at the catalogue's 50%-of-peak rule,
     /// no overheads; they are not fitted to anything.
     public static let calibrationParameters: [CalibrationParameter] = [
-        CalibrationParameter(name: "ddr_efficiency", summary: "DDR bandwidth of weights and streamed maps, as a fraction of the data ports' peak (2 x 128 bit x DPU clock)",
-                             unit: "fraction", defaultValue: 0.5, lowerBound: 0.02, upperBound: 1,
-                             source: "peak: PG338 port descriptions (two 128-bit DATA masters on m_axi_dpu_aclk); 1 = the ports' peak, the physical ceiling; default 0.5, the device catalogue's rule for sustained DDR"),
-        CalibrationParameter(name: "se_ddr_efficiency", summary: "DDR bandwidth of squeeze-excite maps re-streamed because they do not fit on chip, as a fraction of the ports' peak",
-                             unit: "fraction", defaultValue: 0.5, lowerBound: 0.02, upperBound: 1,
-                             source: "as ddr_efficiency; a separate value because these re-reads are strided (one pass per PP-row band)"),
-        CalibrationParameter(name: "conv_efficiency", summary: "utilisation of the convolution array's PP x ICP x OCP multipliers after tiling",
-                             unit: "fraction", defaultValue: 1, lowerBound: 0.05, upperBound: 1,
-                             source: "PG338 architecture: PP x ICP x OCP MACs per clock is the ceiling"),
-        CalibrationParameter(name: "alu_efficiency", summary: "utilisation of the ALU (depthwise, pooling, element-wise) at PP/2 pixels x ICP channels per clock",
-                             unit: "fraction", defaultValue: 1, lowerBound: 0.05, upperBound: 1,
-                             source: "PG338 v3.4 DepthwiseConv: depthwise parallelism is half the pixel parallelism"),
-        CalibrationParameter(name: "tile_switch_cycles", summary: "cycles lost per OCP x ICP weight tile the convolution array steps through",
-                             unit: "cycles", defaultValue: 0.001, lowerBound: 0.001, upperBound: 1000,
-                             source: "not documented by the vendor; default: none (the floor)"),
-        CalibrationParameter(name: "se_gate_cycles", summary: "squeeze-excite gate round trip (pool, two FCs, hard sigmoid, scale) per ICP channel group",
-                             unit: "cycles", defaultValue: 1, lowerBound: 1, upperBound: 100_000,
-                             source: "not documented by the vendor; default: one cycle (no serial dependency cost)"),
-        CalibrationParameter(name: "op_overhead_us", summary: "fixed time per DPU operation (instruction issue, pipeline fill and drain)",
-                             unit: "us", defaultValue: 0.001, lowerBound: 0.001, upperBound: 100,
-                             source: "not documented by the vendor; default: none (the floor)"),
-        CalibrationParameter(name: "program_overhead_ms", summary: "fixed time per program run: the DPU launch and, for host-timed measurements, the host's call",
-                             unit: "ms", defaultValue: 0.001, lowerBound: 0.001, upperBound: 5,
-                             source: "not documented by the vendor; default: none (the floor)"),
+        CalibrationParameter(
+            name: "ddr_efficiency",
+            summary: "DDR bandwidth of weights and streamed maps, as a fraction of the data ports' peak (2 x 128 bit x DPU clock)",
+            unit: "fraction", defaultValue: 0.5, lowerBound: 0.02, upperBound: 1,
+            source:
+                "peak: PG338 port descriptions (two 128-bit DATA masters on m_axi_dpu_aclk); 1 = the ports' peak, the physical ceiling; default 0.5, the device catalogue's rule for sustained DDR"
+        ),
+        CalibrationParameter(
+            name: "se_ddr_efficiency",
+            summary: "DDR bandwidth of squeeze-excite maps re-streamed because they do not fit on chip, as a fraction of the ports' peak",
+            unit: "fraction", defaultValue: 0.5, lowerBound: 0.02, upperBound: 1,
+            source: "as ddr_efficiency; a separate value because these re-reads are strided (one pass per PP-row band)"),
+        CalibrationParameter(
+            name: "conv_efficiency", summary: "utilisation of the convolution array's PP x ICP x OCP multipliers after tiling",
+            unit: "fraction", defaultValue: 1, lowerBound: 0.05, upperBound: 1,
+            source: "PG338 architecture: PP x ICP x OCP MACs per clock is the ceiling"),
+        CalibrationParameter(
+            name: "alu_efficiency",
+            summary: "utilisation of the ALU (depthwise, pooling, element-wise) at PP/2 pixels x ICP channels per clock",
+            unit: "fraction", defaultValue: 1, lowerBound: 0.05, upperBound: 1,
+            source: "PG338 v3.4 DepthwiseConv: depthwise parallelism is half the pixel parallelism"),
+        CalibrationParameter(
+            name: "tile_switch_cycles", summary: "cycles lost per OCP x ICP weight tile the convolution array steps through",
+            unit: "cycles", defaultValue: 0.001, lowerBound: 0.001, upperBound: 1000,
+            source: "not documented by the vendor; default: none (the floor)"),
+        CalibrationParameter(
+            name: "se_gate_cycles", summary: "squeeze-excite gate round trip (pool, two FCs, hard sigmoid, scale) per ICP channel group",
+            unit: "cycles", defaultValue: 1, lowerBound: 1, upperBound: 100_000,
+            source: "not documented by the vendor; default: one cycle (no serial dependency cost)"),
+        CalibrationParameter(
+            name: "op_overhead_us", summary: "fixed time per DPU operation (instruction issue, pipeline fill and drain)",
+            unit: "us", defaultValue: 0.001, lowerBound: 0.001, upperBound: 100,
+            source: "not documented by the vendor; default: none (the floor)"),
+        CalibrationParameter(
+            name: "program_overhead_ms",
+            summary: "fixed time per program run: the DPU launch and, for host-timed measurements, the host's call",
+            unit: "ms", defaultValue: 0.001, lowerBound: 0.001, upperBound: 5,
+            source: "not documented by the vendor; default: none (the floor)"),
     ]
 
     /// The terms of a measured network: the whole network as one program (``WorkloadScope/network``)
     /// or every layer group as its own program (``WorkloadScope/singleBlock``: one launch, one
     /// weight load and input/output through DDR per group). `configuration` is the measured design
     /// (its architecture, RAM usage and clock); without one, ``assumedMeasuredDesign(for:)``.
-    public func latencyTerms(of network: Network, scope: WorkloadScope, configuration: DPUConfiguration?) throws(HardwareError) -> DPULatencyTerms {
+    public func latencyTerms(of network: Network, scope: WorkloadScope, configuration: DPUConfiguration?) throws(HardwareError)
+        -> DPULatencyTerms
+    {
         let program = try program(for: network)
         let design: DPUConfiguration
         if let configuration { design = configuration } else { design = try assumedMeasuredDesign(for: network) }
@@ -49,8 +65,10 @@ extension DPUTarget: CalibratableTarget {
     /// (the stem, block N, the head conv, the hidden conv on the pooled vector, or the classifier),
     /// each as its own program under ``WorkloadScope/singleBlock`` (as a per-block measurement
     /// times them: one launch, weights loaded, input and output through DDR).
-    public func latencyTerms(of network: Network, part: MeasuredPart, scope: WorkloadScope,
-                             configuration: DPUConfiguration?) throws(HardwareError) -> DPULatencyTerms {
+    public func latencyTerms(
+        of network: Network, part: MeasuredPart, scope: WorkloadScope,
+        configuration: DPUConfiguration?
+    ) throws(HardwareError) -> DPULatencyTerms {
         let whole = try program(for: network)
         let design: DPUConfiguration
         if let configuration { design = configuration } else { design = try assumedMeasuredDesign(for: network) }
@@ -84,7 +102,8 @@ extension DPUTarget: CalibratableTarget {
         let published = designs.count == 1 ? designs.first : designs.first { $0.clockMHz == device.clockMHz }
         if let d = published {
             // One core: a measurement times one network on one core.
-            return DPUConfiguration(architecture: d.architecture, cores: 1, dspUsage: .high, ramUsage: d.ramUsage ?? .low, clockMHz: d.clockMHz)
+            return DPUConfiguration(
+                architecture: d.architecture, cores: 1, dspUsage: .high, ramUsage: d.ramUsage ?? .low, clockMHz: d.clockMHz)
         }
         guard let chosen = try solve(network, solver: .native).configuration else {
             throw .invalidOption("no DPU design fits \(device.part) for \(network.name); give the measured design")

@@ -4,7 +4,8 @@ import HAOSupport
 extension DPUTarget: ConfigurationFileExporting {
     /// One line for help texts: the exported file is a `dpu_conf.vh` for the DPUCZDX8G IP (PG338 "Configuration Options"), with the core
     /// count and clocks as comments (docs/dpu.md, "Configuration file").
-    public static let configurationFileSummary = "dpu_conf.vh defines for the DPUCZDX8G IP (architecture, RAM and DSP usage, depthwise, element-wise multiply) and the core count and clocks for the link configuration"
+    public static let configurationFileSummary =
+        "dpu_conf.vh defines for the DPUCZDX8G IP (architecture, RAM and DSP usage, depthwise, element-wise multiply) and the core count and clocks for the link configuration"
 
     /// The chosen design as the `dpu_conf.vh` the DPUCZDX8G TRD's Vivado and Vitis flows include,
     /// followed (as comments) by the core count and the two clocks, which are not set in that file
@@ -38,7 +39,8 @@ extension DPUTarget: ConfigurationFileExporting {
             "//   ap_clk_2:  \(2 * clockHz) Hz (dpu_2x_clk: the DSP array runs at twice the DPU clock)",
         ]
         if usesSqueezeExcite {
-            lines.append("// ELEW_MULT is enabled because \(network.name) has squeeze-excite blocks (their gate is an element-wise multiply).")
+            lines.append(
+                "// ELEW_MULT is enabled because \(network.name) has squeeze-excite blocks (their gate is an element-wise multiply).")
         }
         lines.append("")
         return lines.joined(separator: "\n")

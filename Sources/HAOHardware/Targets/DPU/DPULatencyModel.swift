@@ -21,8 +21,10 @@ public struct DPULatencyParameters: Sendable, Hashable, Codable {
 
     /// Parameters from their values, in the units the properties give (efficiencies as fractions, cycles, microseconds, milliseconds).
     /// Nothing is checked here; the physical bounds are those of ``DPUTarget/calibrationParameters``.
-    public init(bandwidthEfficiency: Double, seBandwidthEfficiency: Double, convEfficiency: Double, aluEfficiency: Double,
-                tileSwitchCycles: Double, seGateCycles: Double, operationOverheadUs: Double, programOverheadMs: Double) {
+    public init(
+        bandwidthEfficiency: Double, seBandwidthEfficiency: Double, convEfficiency: Double, aluEfficiency: Double,
+        tileSwitchCycles: Double, seGateCycles: Double, operationOverheadUs: Double, programOverheadMs: Double
+    ) {
         self.bandwidthEfficiency = bandwidthEfficiency
         self.seBandwidthEfficiency = seBandwidthEfficiency
         self.convEfficiency = convEfficiency
@@ -36,14 +38,17 @@ public struct DPULatencyParameters: Sendable, Hashable, Codable {
     /// The values in ``DPUTarget/calibrationParameters`` order.
     public init(values v: [Double]) {
         precondition(v.count == 8, "the DPU latency model has 8 parameters")
-        self.init(bandwidthEfficiency: v[0], seBandwidthEfficiency: v[1], convEfficiency: v[2], aluEfficiency: v[3],
-                  tileSwitchCycles: v[4], seGateCycles: v[5], operationOverheadUs: v[6], programOverheadMs: v[7])
+        self.init(
+            bandwidthEfficiency: v[0], seBandwidthEfficiency: v[1], convEfficiency: v[2], aluEfficiency: v[3],
+            tileSwitchCycles: v[4], seGateCycles: v[5], operationOverheadUs: v[6], programOverheadMs: v[7])
     }
 
     /// The values in ``DPUTarget/calibrationParameters`` order.
     public var values: [Double] {
-        [bandwidthEfficiency, seBandwidthEfficiency, convEfficiency, aluEfficiency, tileSwitchCycles, seGateCycles,
-         operationOverheadUs, programOverheadMs]
+        [
+            bandwidthEfficiency, seBandwidthEfficiency, convEfficiency, aluEfficiency, tileSwitchCycles, seGateCycles,
+            operationOverheadUs, programOverheadMs,
+        ]
     }
 
     /// The uncalibrated model (each parameter's documented default).
@@ -84,8 +89,12 @@ public struct DPULatencyTerms: Sendable, Hashable, Codable {
         peakBandwidthGBps = core.peakBandwidthGBps
         programs = lowered.programCount
         operations = 0
-        weightBytes = 0; seGroups = 0; seBytes = 0
-        linearConvCycles = 0; linearConvTiles = 0; linearALUCycles = 0
+        weightBytes = 0
+        seGroups = 0
+        seBytes = 0
+        linearConvCycles = 0
+        linearConvTiles = 0
+        linearALUCycles = 0
         streamed = []
         ddrBytes = 0
         for op in lowered.operations.joined() {
@@ -99,7 +108,9 @@ public struct DPULatencyTerms: Sendable, Hashable, Codable {
                 linearConvTiles += Double(op.convTiles)
                 linearALUCycles += Double(op.aluCycles)
             } else {
-                streamed.append(Streamed(conv: Double(op.convCycles), tiles: Double(op.convTiles), alu: Double(op.aluCycles), maps: Double(op.mapBytes)))
+                streamed.append(
+                    Streamed(conv: Double(op.convCycles), tiles: Double(op.convTiles), alu: Double(op.aluCycles), maps: Double(op.mapBytes))
+                )
             }
         }
     }
@@ -118,8 +129,10 @@ public struct DPULatencyTerms: Sendable, Hashable, Codable {
         let cyclesPerMs = clockMHz * 1e3
         let peakBytesPerMs = peakBandwidthGBps * 1e6
         let bandwidth = p.bandwidthEfficiency * peakBytesPerMs
-        let convRate = cyclesPerMs * p.convEfficiency, aluRate = cyclesPerMs * p.aluEfficiency
-        var total = Double(operations) * p.operationOverheadUs * 1e-3 + weightBytes / bandwidth
+        let convRate = cyclesPerMs * p.convEfficiency
+        let aluRate = cyclesPerMs * p.aluEfficiency
+        var total =
+            Double(operations) * p.operationOverheadUs * 1e-3 + weightBytes / bandwidth
             + seGroups * p.seGateCycles / cyclesPerMs + seBytes / (p.seBandwidthEfficiency * peakBytesPerMs)
             + (linearConvCycles + p.tileSwitchCycles * linearConvTiles) / convRate + linearALUCycles / aluRate
         for op in streamed {

@@ -80,7 +80,7 @@ extension DPUCore {
     /// per-block measurements.
     public func lower(_ program: DPUProgram, separatePrograms: Bool = false) -> DPULoweredProgram {
         var result = DPULoweredProgram(operations: [], outputInDDR: [], separatePrograms: separatePrograms)
-        var inputInDDR = true // R0: the program input comes from DDR
+        var inputInDDR = true  // R0: the program input comes from DDR
         for (index, layer) in program.layers.enumerated() {
             let last = separatePrograms || index == program.layers.count - 1
             let (ops, outputInDDR) = lower(layer, inputInDDR: separatePrograms || inputInDDR, outputToDDR: last)
@@ -95,7 +95,8 @@ extension DPUCore {
     func lower(_ b: DPULayer, inputInDDR: Bool, outputToDDR: Bool) -> ([DPUOperation], Bool) {
         let ho = b.outputSize
         let inBytes = b.inChannels * b.inputSize * b.inputSize
-        let outBytes: Int, outAddresses: Int
+        let outBytes: Int
+        let outAddresses: Int
         switch b.kind {
         case .fullyConnected, .pool:
             // A vector: one pixel.
@@ -116,8 +117,13 @@ extension DPUCore {
             return (ops, outputInDDR)
         case .fullyConnected:
             let cycles = ceilDiv(b.outChannels, ocp) * ceilDiv(b.inChannels, icp)
-            return ([DPUOperation(.conv, conv: cycles, weights: b.inChannels * b.outChannels + b.outChannels, maps: mapIn + mapOut,
-                                  tiles: tiles(b.inChannels, b.outChannels, kernel: 1))], outputInDDR)
+            return (
+                [
+                    DPUOperation(
+                        .conv, conv: cycles, weights: b.inChannels * b.outChannels + b.outChannels, maps: mapIn + mapOut,
+                        tiles: tiles(b.inChannels, b.outChannels, kernel: 1))
+                ], outputInDDR
+            )
         case .pool:
             // One output pixel: no pixel parallelism; one tap per cycle per ICP channel group.
             let cycles = ceilDiv(b.inChannels, icp) * b.inputSize * b.inputSize
@@ -129,14 +135,19 @@ extension DPUCore {
 
     private func mbconv(_ b: DPULayer, inputInDDR: Bool, mapIn: Int, mapOut: Int) -> [DPUOperation] {
         var ops: [DPUOperation] = []
-        let h = b.inputSize, ho = b.outputSize, mid = b.midChannels, k = b.kernel
+        let h = b.inputSize
+        let ho = b.outputSize
+        let mid = b.midChannels
+        let k = b.kernel
         let hardSwish = b.activation == .hardSwish
         var mapIn = mapIn
         var spill = 0
         if b.kind == .invertedResidual {
-            ops.append(DPUOperation(.conv, conv: convCycles(b.inChannels, mid, outSize: h, kernel: 1, groups: b.groups),
-                                    weights: b.inChannels * mid / b.groups + mid, maps: mapIn,
-                                    tiles: tiles(b.inChannels, mid, kernel: 1, groups: b.groups)))
+            ops.append(
+                DPUOperation(
+                    .conv, conv: convCycles(b.inChannels, mid, outSize: h, kernel: 1, groups: b.groups),
+                    weights: b.inChannels * mid / b.groups + mid, maps: mapIn,
+                    tiles: tiles(b.inChannels, mid, kernel: 1, groups: b.groups)))
             mapIn = 0
             if hardSwish { ops.append(self.hardSwish(channels: mid, size: h)) }
             // R2: expand -> depthwise is row-tiled, except hard swish before a stride-2 depthwise.
@@ -162,25 +173,32 @@ extension DPUCore {
             let scale = aluCycles(channels: mid, size: ho, taps: 1)
             // A spilled map is written once and re-streamed once per PP-row band.
             let seBytes = depthwiseSpills ? (1 + ceilDiv(ho, pp)) * depthwiseBytes : 0
-            ops.append(DPUOperation(.squeezeExcite, conv: fc, alu: pool + scale, weights: 2 * mid * rd + rd + mid,
-                                    seGroups: groups, seBytes: seBytes, tiles: 2 * ceilDiv(rd, ocp) * groups))
+            ops.append(
+                DPUOperation(
+                    .squeezeExcite, conv: fc, alu: pool + scale, weights: 2 * mid * rd + rd + mid,
+                    seGroups: groups, seBytes: seBytes, tiles: 2 * ceilDiv(rd, ocp) * groups))
         } else if depthwiseSpills {
             spill += DPUResidency.spillPasses * depthwiseBytes
         }
-        ops.append(DPUOperation(.conv, conv: convCycles(mid, b.outChannels, outSize: ho, kernel: 1, groups: b.groups),
-                                weights: mid * b.outChannels / b.groups + b.outChannels, maps: mapOut + spill,
-                                tiles: tiles(mid, b.outChannels, kernel: 1, groups: b.groups)))
+        ops.append(
+            DPUOperation(
+                .conv, conv: convCycles(mid, b.outChannels, outSize: ho, kernel: 1, groups: b.groups),
+                weights: mid * b.outChannels / b.groups + b.outChannels, maps: mapOut + spill,
+                tiles: tiles(mid, b.outChannels, kernel: 1, groups: b.groups)))
         if b.projectActivation == .hardSwish { ops.append(self.hardSwish(channels: b.outChannels, size: ho)) }
         if b.residual {
             // R4: the block input is read again from DDR for the add.
-            ops.append(DPUOperation(.elementwise, alu: aluCycles(channels: b.outChannels, size: ho, taps: 1),
-                                    maps: b.inChannels * h * h))
+            ops.append(
+                DPUOperation(
+                    .elementwise, alu: aluCycles(channels: b.outChannels, size: ho, taps: 1),
+                    maps: b.inChannels * h * h))
         }
         return ops
     }
 
     private func convOperation(_ b: DPULayer, maps: Int) -> DPUOperation {
-        let ho = b.outputSize, k = b.kernel
+        let ho = b.outputSize
+        let k = b.kernel
         let weights = b.inChannels * b.outChannels * k * k + b.outChannels
         if b.inChannels <= 4 {
             // Channel augmentation (PG338): the kernel columns of a low-channel first layer are
@@ -188,8 +206,9 @@ extension DPUCore {
             let perRow = ceilDiv(b.outChannels, ocp) * ceilDiv(b.inChannels * k, icp) * k
             return DPUOperation(.conv, conv: ho * ceilDiv(ho, pp) * perRow, weights: weights, maps: maps, tiles: perRow)
         }
-        return DPUOperation(.conv, conv: convCycles(b.inChannels, b.outChannels, outSize: ho, kernel: k), weights: weights,
-                            maps: maps, tiles: tiles(b.inChannels, b.outChannels, kernel: k))
+        return DPUOperation(
+            .conv, conv: convCycles(b.inChannels, b.outChannels, outSize: ho, kernel: k), weights: weights,
+            maps: maps, tiles: tiles(b.inChannels, b.outChannels, kernel: k))
     }
 
     /// Ho x ceil(Wo / PP) x ceil(Co / OCP) x ceil(Ci / ICP) x k^2, per group.

@@ -89,7 +89,8 @@ public struct DPUProblem: ConfigurationProblem {
         let others = Set(candidates.indices.filter { objectives[$0] != optimum })
         let rank = candidates.indices.map(Double.init)
         guard let second = try solver.solve(program(objective: rank, fixedToZero: others), options: options).proven(),
-              let preferred = Self.chosen(second.values) else {
+            let preferred = Self.chosen(second.values)
+        else {
             throw .failed(solver.id, code: 0, message: "the tie-breaking program has no solution although the first one had")
         }
         return .optimal(candidates[preferred], objective: objectives[preferred])
@@ -105,7 +106,8 @@ public struct DPUProblem: ConfigurationProblem {
         for (i, c) in candidates.enumerated() where c.cores == 1 {
             let one = resources[i]
             var most = DPUTarget.maximumCores
-            for (need, have) in [(one.dsp, budget.dsp), (one.bram18, budget.bram18), (one.lut, budget.lut), (one.ff, budget.ff)] where need > 0 {
+            for (need, have) in [(one.dsp, budget.dsp), (one.bram18, budget.bram18), (one.lut, budget.lut), (one.ff, budget.ff)]
+            where need > 0 {
                 most = min(most, have / need)
             }
             // Every feasible core count (at most four) is evaluated whatever the objective, so the

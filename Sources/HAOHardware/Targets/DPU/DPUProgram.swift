@@ -45,9 +45,11 @@ public struct DPULayer: Sendable, Hashable {
 
     /// A layer group from its fields, taken as given; the defaults are a 1x1, stride-1 layer with ReLU, no expand,
     /// no squeeze-excite, no residual and one group. ``DPUTarget/program(for:)`` validates the network the groups come from.
-    public init(kind: Kind, inChannels: Int, outChannels: Int, inputSize: Int, kernel: Int = 1, stride: Int = 1,
-                midChannels: Int = 0, seChannels: Int = 0, activation: Activation = .relu, projectActivation: Activation = .linear,
-                residual: Bool = false, groups: Int = 1) {
+    public init(
+        kind: Kind, inChannels: Int, outChannels: Int, inputSize: Int, kernel: Int = 1, stride: Int = 1,
+        midChannels: Int = 0, seChannels: Int = 0, activation: Activation = .relu, projectActivation: Activation = .linear,
+        residual: Bool = false, groups: Int = 1
+    ) {
         self.kind = kind
         self.inChannels = inChannels
         self.outChannels = outChannels
@@ -110,21 +112,25 @@ extension DPUProgram {
         var layers: [DPULayer] = []
         var size = network.resolution
         let stem = network.stem
-        layers.append(DPULayer(kind: .conv, inChannels: network.inputChannels, outChannels: stem.outChannels, inputSize: size,
-                               kernel: stem.kernel, stride: stem.stride, activation: stem.activation))
+        layers.append(
+            DPULayer(
+                kind: .conv, inChannels: network.inputChannels, outChannels: stem.outChannels, inputSize: size,
+                kernel: stem.kernel, stride: stem.stride, activation: stem.activation))
         size = layers[0].outputSize
         for block in network.blocks {
-            let layer = DPULayer(kind: block.hasExpand ? .invertedResidual : .depthwiseSeparable, inChannels: block.inChannels,
-                                 outChannels: block.outChannels, inputSize: size, kernel: block.kernel, stride: block.stride,
-                                 midChannels: block.expandedChannels, seChannels: block.seChannels, activation: block.activation,
-                                 projectActivation: block.projectActivation, residual: block.hasResidual, groups: block.pointwiseGroups)
+            let layer = DPULayer(
+                kind: block.hasExpand ? .invertedResidual : .depthwiseSeparable, inChannels: block.inChannels,
+                outChannels: block.outChannels, inputSize: size, kernel: block.kernel, stride: block.stride,
+                midChannels: block.expandedChannels, seChannels: block.seChannels, activation: block.activation,
+                projectActivation: block.projectActivation, residual: block.hasResidual, groups: block.pointwiseGroups)
             layers.append(layer)
             size = layer.outputSize
         }
         let last = network.blocks.last?.outChannels ?? stem.outChannels
         let head = network.head
         if head.hasConv {
-            layers.append(DPULayer(kind: .conv, inChannels: last, outChannels: head.convChannels, inputSize: size, activation: head.activation))
+            layers.append(
+                DPULayer(kind: .conv, inChannels: last, outChannels: head.convChannels, inputSize: size, activation: head.activation))
         }
         layers.append(DPULayer(kind: .pool, inChannels: head.convChannels, outChannels: head.convChannels, inputSize: size))
         var features = head.convChannels

@@ -15,15 +15,19 @@ extension DPUTarget {
                 guard need > usable else { return nil }
                 return "the smallest DPU core needs \(need) \(name), the budget has \(usable) (device \(total))"
             }
-            let all = device.resources, b = problem.budget
-            let reasons = [least("DSP", \.dsp, b.dsp, all.dsp), least("BRAM18", \.bram18, b.bram18, all.bram18),
-                           least("LUT", \.lut, b.lut, all.lut), least("FF", \.ff, b.ff, all.ff)].compactMap { $0 }
+            let all = device.resources
+            let b = problem.budget
+            let reasons = [
+                least("DSP", \.dsp, b.dsp, all.dsp), least("BRAM18", \.bram18, b.bram18, all.bram18),
+                least("LUT", \.lut, b.lut, all.lut), least("FF", \.ff, b.ff, all.ff),
+            ].compactMap { $0 }
             let detail = reasons.isEmpty ? "no single-core design fits every resource at once" : reasons.joined(separator: "; ")
             return "infeasible on \(part): \(detail)" + uramNote
         }
-        if let limit = problem.latencyLimit, case let .minimiseResources(_, fps) = objective {
+        if let limit = problem.latencyLimit, case .minimiseResources(_, let fps) = objective {
             let fastest = fitting.map { problem.latencies[$0] }.min()!
-            return "infeasible on \(part): the target of \(fixedPoint(fps, 2)) fps (\(Int(limit)) ns) is out of reach; the fastest design within the budget reaches \(fixedPoint(1e9 / fastest, 2)) fps (\(fixedPoint(fastest / 1e6, 4)) ms, batch 1)"
+            return
+                "infeasible on \(part): the target of \(fixedPoint(fps, 2)) fps (\(Int(limit)) ns) is out of reach; the fastest design within the budget reaches \(fixedPoint(1e9 / fastest, 2)) fps (\(fixedPoint(fastest / 1e6, 4)) ms, batch 1)"
         }
         return "infeasible on \(part)"
     }
@@ -52,30 +56,50 @@ extension DPUTarget {
         }
         let c = report.configuration
         let core = c.core
-        lines.append("Design: \(c) -- image buffer \(core.capacityAddresses) addresses (\(c.ramUsage.imageBankGroups) bank group\(c.ramUsage.imageBankGroups > 1 ? "s" : "")), data ports \(fixedPoint(core.peakBandwidthGBps, 2)) GB/s peak")
+        lines.append(
+            "Design: \(c) -- image buffer \(core.capacityAddresses) addresses (\(c.ramUsage.imageBankGroups) bank group\(c.ramUsage.imageBankGroups > 1 ? "s" : "")), data ports \(fixedPoint(core.peakBandwidthGBps, 2)) GB/s peak"
+        )
         lines.append("")
-        lines.append(textTable(["group", "shape", "ms", "compute ms", "DDR ms", "DDR KB", "output"], report.layers.map {
-            [$0.name, $0.shape, fixedPoint($0.timeMs, 4), fixedPoint($0.computeMs, 4), fixedPoint($0.memoryMs, 4),
-             fixedPoint(Double($0.ddrBytes) / 1024, 1), $0.outputOnChip ? "on chip" : "DDR"]
-        }, rightAligned: [2, 3, 4, 5]))
+        lines.append(
+            textTable(
+                ["group", "shape", "ms", "compute ms", "DDR ms", "DDR KB", "output"],
+                report.layers.map {
+                    [
+                        $0.name, $0.shape, fixedPoint($0.timeMs, 4), fixedPoint($0.computeMs, 4), fixedPoint($0.memoryMs, 4),
+                        fixedPoint(Double($0.ddrBytes) / 1024, 1), $0.outputOnChip ? "on chip" : "DDR",
+                    ]
+                }, rightAligned: [2, 3, 4, 5]))
         lines.append("")
-        lines.append("Latency: \(fixedPoint(report.latencyMs, 4)) ms, \(fixedPoint(report.fps, 1)) fps (batch 1, one core; \(fixedPoint(report.latencyMs - report.dpuTimeMs, 3)) ms per-program overhead)")
-        lines.append("Throughput: \(fixedPoint(report.throughputFPS, 1)) fps with \(c.cores) core\(c.cores > 1 ? "s" : "") (one thread each; \(fixedPoint(Double(report.ddrBytesPerFrame) / 1e6, 2)) MB DDR per frame, shared DDR \(fixedPoint(device.ddrBandwidthGBps, 2)) GB/s)")
-        let used = report.totalResources, budget = solution.budget, all = device.resources
+        lines.append(
+            "Latency: \(fixedPoint(report.latencyMs, 4)) ms, \(fixedPoint(report.fps, 1)) fps (batch 1, one core; \(fixedPoint(report.latencyMs - report.dpuTimeMs, 3)) ms per-program overhead)"
+        )
+        lines.append(
+            "Throughput: \(fixedPoint(report.throughputFPS, 1)) fps with \(c.cores) core\(c.cores > 1 ? "s" : "") (one thread each; \(fixedPoint(Double(report.ddrBytesPerFrame) / 1e6, 2)) MB DDR per frame, shared DDR \(fixedPoint(device.ddrBandwidthGBps, 2)) GB/s)"
+        )
+        let used = report.totalResources
+        let budget = solution.budget
+        let all = device.resources
         func pct(_ a: Int, _ b: Int) -> String { b > 0 ? fixedPoint(100 * Double(a) / Double(b), 1) + "%" : "-" }
         lines.append("Resources (used / budget / device):")
-        lines.append(textTable(["resource", "used", "budget", "device", "of device"], [
-            ["DSP", "\(used.dsp)", "\(budget.dsp)", "\(all.dsp)", pct(used.dsp, all.dsp)],
-            ["BRAM18", "\(used.bram18)", "\(budget.bram18)", "\(all.bram18)", pct(used.bram18, all.bram18)],
-            ["LUT", "\(used.lut)", "\(budget.lut)", "\(all.lut)", pct(used.lut, all.lut)],
-            ["FF", "\(used.ff)", "\(budget.ff)", "\(all.ff)", pct(used.ff, all.ff)],
-        ], rightAligned: [1, 2, 3, 4]))
+        lines.append(
+            textTable(
+                ["resource", "used", "budget", "device", "of device"],
+                [
+                    ["DSP", "\(used.dsp)", "\(budget.dsp)", "\(all.dsp)", pct(used.dsp, all.dsp)],
+                    ["BRAM18", "\(used.bram18)", "\(budget.bram18)", "\(all.bram18)", pct(used.bram18, all.bram18)],
+                    ["LUT", "\(used.lut)", "\(budget.lut)", "\(all.lut)", pct(used.lut, all.lut)],
+                    ["FF", "\(used.ff)", "\(budget.ff)", "\(all.ff)", pct(used.ff, all.ff)],
+                ], rightAligned: [1, 2, 3, 4]))
         if !uramNote.isEmpty { lines.append("note:" + uramNote.dropFirst(1).dropLast(1)) }
-        lines.append("Solver: \(solution.solver), \(fixedPoint(solution.solveTime.milliseconds, 3)) ms (\(solution.problem.candidates.count) designs, objective \(solution.problem.objectiveName))")
+        lines.append(
+            "Solver: \(solution.solver), \(fixedPoint(solution.solveTime.milliseconds, 3)) ms (\(solution.problem.candidates.count) designs, objective \(solution.problem.objectiveName))"
+        )
         return lines.joined(separator: "\n")
     }
 }
 
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// Property names are the JSON keys of this documented output; renaming them would change the output.
 /// The `--json` form of a DPU solve: every key always present (null when infeasible).
 public struct DPUSolveDocument: Encodable, Sendable {
     struct ResourceUse: Encodable, Sendable {
@@ -113,7 +137,9 @@ public struct DPUSolveDocument: Encodable, Sendable {
         throughput_fps = solution.report?.throughputFPS
         configuration = solution.configuration
         func dict(_ r: Resources) -> [String: Int] { ["dsp": r.dsp, "bram18": r.bram18, "lut": r.lut, "ff": r.ff] }
-        resources = solution.report.map { ResourceUse(used: dict($0.totalResources), budget: dict(solution.budget), device: dict(device.resources)) }
+        resources = solution.report.map {
+            ResourceUse(used: dict($0.totalResources), budget: dict(solution.budget), device: dict(device.resources))
+        }
         layers = solution.report?.layers
         ddr_bytes_per_frame = solution.report?.ddrBytesPerFrame
         latency_model = calibration

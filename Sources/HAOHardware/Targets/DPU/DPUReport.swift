@@ -80,10 +80,12 @@ public struct DPUReport: ThroughputReport, Hashable {
         var reports: [DPULayerReport] = []
         for (i, ops) in groups.operations.enumerated() {
             let times = ops.map { p.breakdown(of: $0, on: core) }
-            reports.append(DPULayerReport(name: names[i], shape: Self.shape(program.layers[i]), timeMs: times.reduce(0) { $0 + $1.total },
-                                          computeMs: times.reduce(0) { $0 + $1.compute }, memoryMs: times.reduce(0) { $0 + $1.memory },
-                                          ddrBytes: ops.reduce(0) { $0 + $1.ddrBytes }, operations: ops.count,
-                                          outputOnChip: !groups.outputInDDR[i]))
+            reports.append(
+                DPULayerReport(
+                    name: names[i], shape: Self.shape(program.layers[i]), timeMs: times.reduce(0) { $0 + $1.total },
+                    computeMs: times.reduce(0) { $0 + $1.compute }, memoryMs: times.reduce(0) { $0 + $1.memory },
+                    ddrBytes: ops.reduce(0) { $0 + $1.ddrBytes }, operations: ops.count,
+                    outputOnChip: !groups.outputInDDR[i]))
         }
         layers = reports
         totalResources = configuration.resources
@@ -118,7 +120,8 @@ extension DPULatencyParameters {
         let cyclesPerMs = core.clockMHz * 1e3
         let peak = core.peakBandwidthGBps * 1e6
         let bandwidth = bandwidthEfficiency * peak
-        let compute = (Double(op.convCycles) + tileSwitchCycles * Double(op.convTiles)) / (cyclesPerMs * convEfficiency)
+        let compute =
+            (Double(op.convCycles) + tileSwitchCycles * Double(op.convTiles)) / (cyclesPerMs * convEfficiency)
             + Double(op.aluCycles) / (cyclesPerMs * aluEfficiency)
         let gate = Double(op.seGroups) * seGateCycles / cyclesPerMs
         let weights = Double(op.weightBytes) / bandwidth

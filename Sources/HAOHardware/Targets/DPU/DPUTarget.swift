@@ -32,17 +32,19 @@ public struct DPUTarget: HardwareTarget {
     /// or with an unknown or out-of-range parameter.
     public init(settings: TargetSettings) throws(HardwareError) {
         do { try settings.device.validate() } catch {
-            if case let .invalidValue(part, field, message) = error { throw .invalidDevice("\(part): \(field) \(message)") }
+            if case .invalidValue(let part, let field, let message) = error { throw .invalidDevice("\(part): \(field) \(message)") }
             throw .invalidDevice(error.description)
         }
         do { try settings.cap.validate() } catch {
-            if case let .invalidCap(resource, value) = error {
+            if case .invalidCap(let resource, let value) = error {
                 throw .invalidOption("utilisation cap for \(resource) must be in (0, 1], got \(value)")
             }
             throw .invalidOption(error.description)
         }
         guard settings.device.family == .zynqUltraScalePlus else {
-            throw .unsupported("the DPUCZDX8G runs on Zynq UltraScale+ MPSoCs only (PG338); \(settings.device.part) is a \(settings.device.family.rawValue) part. Use --target subgraph")
+            throw .unsupported(
+                "the DPUCZDX8G runs on Zynq UltraScale+ MPSoCs only (PG338); \(settings.device.part) is a \(settings.device.family.rawValue) part. Use --target subgraph"
+            )
         }
         self.settings = settings
         clocks = Self.clockCandidates(for: settings.device)
@@ -75,11 +77,16 @@ public struct DPUTarget: HardwareTarget {
         do { try network.validate() } catch { throw .invalidNetwork(error) }
         let layers = network.layers
         if let layer = layers.first(where: { $0.precision != .w8a8 }) {
-            throw .unsupported("the DPU (DPUCZDX8G) runs int8 weights and activations only (PG338); \(describe(layer.role)) is W\(layer.precision.weightBits)A\(layer.precision.activationBits). It has no 4-bit mode: quantize to 8 bits, or use --target subgraph for mixed precision")
+            throw .unsupported(
+                "the DPU (DPUCZDX8G) runs int8 weights and activations only (PG338); \(describe(layer.role)) is W\(layer.precision.weightBits)A\(layer.precision.activationBits). It has no 4-bit mode: quantize to 8 bits, or use --target subgraph for mixed precision"
+            )
         }
-        let activations = [network.stem.activation, network.head.activation] + network.blocks.flatMap { [$0.activation, $0.projectActivation] }
+        let activations =
+            [network.stem.activation, network.head.activation] + network.blocks.flatMap { [$0.activation, $0.projectActivation] }
         if activations.contains(.swish) {
-            throw .unsupported("the DPU (DPUCZDX8G) has no swish/SiLU (its activations are ReLU, ReLU6, leaky ReLU, hard sigmoid and hard swish; UG1414 supported operators); the compiler would run it on the CPU, which this model does not time. Use h_swish")
+            throw .unsupported(
+                "the DPU (DPUCZDX8G) has no swish/SiLU (its activations are ReLU, ReLU6, leaky ReLU, hard sigmoid and hard swish; UG1414 supported operators); the compiler would run it on the CPU, which this model does not time. Use h_swish"
+            )
         }
         return DPUProgram(network)
     }
@@ -123,7 +130,8 @@ public struct DPUTarget: HardwareTarget {
                 for clock in clocks {
                     for ram in [DPURAMUsage.low, .high] {
                         for dsp in [DPUDSPUsage.high, .low] {
-                            result.append(DPUConfiguration(architecture: architecture, cores: cores, dspUsage: dsp, ramUsage: ram, clockMHz: clock))
+                            result.append(
+                                DPUConfiguration(architecture: architecture, cores: cores, dspUsage: dsp, ramUsage: ram, clockMHz: clock))
                         }
                     }
                 }
@@ -140,7 +148,8 @@ public struct DPUTarget: HardwareTarget {
         let program = try program(for: network)
         var terms: [DPUCore: DPULatencyTerms] = [:]
         let designs = candidateDesigns()
-        var objectives: [Double] = [], latencies: [Double] = []
+        var objectives: [Double] = []
+        var latencies: [Double] = []
         for design in designs {
             let core = design.core
             if terms[core] == nil { terms[core] = self.terms(of: program, on: core) }
@@ -149,9 +158,10 @@ public struct DPUTarget: HardwareTarget {
             objectives.append(try objectiveValue(design: design, terms: t, objective: objective))
         }
         var limit: Double?
-        if case let .minimiseResources(_, fps) = objective { limit = try latencyLimitNs(targetFPS: fps) }
-        return DPUProblem(candidates: designs, resources: designs.map(\.resources), objectives: objectives, latencies: latencies,
-                          budget: budget, latencyLimit: limit, objectiveName: Self.objectiveName(objective), name: network.name)
+        if case .minimiseResources(_, let fps) = objective { limit = try latencyLimitNs(targetFPS: fps) }
+        return DPUProblem(
+            candidates: designs, resources: designs.map(\.resources), objectives: objectives, latencies: latencies,
+            budget: budget, latencyLimit: limit, objectiveName: Self.objectiveName(objective), name: network.name)
     }
 
     static func objectiveName(_ objective: DesignObjective) -> String {
@@ -175,7 +185,7 @@ public struct DPUTarget: HardwareTarget {
         switch objective {
         case .minimiseLatency: return Self.nanoseconds(terms.latencyMs(parameters))
         case .maximiseThroughput: return Self.nanoseconds(frameIntervalMs(terms: terms, cores: design.cores))
-        case let .minimiseResources(weights, _):
+        case .minimiseResources(let weights, _):
             for w in [weights.dsp, weights.bram18, weights.lut, weights.ff] where !(w.isFinite && w >= 0) {
                 throw .invalidOption("resource weights must be finite and non-negative, got \(w)")
             }

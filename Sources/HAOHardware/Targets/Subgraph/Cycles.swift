@@ -64,9 +64,18 @@ struct PathValues<Value: AdditiveArithmetic> {
     var count: Int
     var values: (Value, Value, Value)
 
-    init(_ a: Value) { count = 1; values = (a, .zero, .zero) }
-    init(_ a: Value, _ b: Value) { count = 2; values = (a, b, .zero) }
-    init(_ a: Value, _ b: Value, _ c: Value) { count = 3; values = (a, b, c) }
+    init(_ a: Value) {
+        count = 1
+        values = (a, .zero, .zero)
+    }
+    init(_ a: Value, _ b: Value) {
+        count = 2
+        values = (a, b, .zero)
+    }
+    init(_ a: Value, _ b: Value, _ c: Value) {
+        count = 3
+        values = (a, b, c)
+    }
 
     subscript(k: Int) -> Value { k == 0 ? values.0 : k == 1 ? values.1 : values.2 }
 
@@ -84,7 +93,10 @@ struct PathValues<Value: AdditiveArithmetic> {
 @inline(__always) func ceilLog2(_ n: Int) -> Int {
     var levels = 0
     var width = 1
-    while width < n { width *= 2; levels += 1 }
+    while width < n {
+        width *= 2
+        levels += 1
+    }
     return levels
 }
 
@@ -93,7 +105,8 @@ extension SubgraphCostModel {
     func cycles<A: CycleAlgebra>(_ layer: Layer, on config: EngineConfiguration, _ algebra: A) -> LayerCycles<A.Value> {
         let s = speedup(config.kind, bits: layer.precision.operandBits)
         let p = parameters
-        let rawRow: Int, depth: Int
+        let rawRow: Int
+        let depth: Int
         switch layer.kind {
         case .depthwise:
             let taps = layer.kernel * layer.kernel

@@ -5,15 +5,17 @@ extension SubgraphTarget {
     /// or for a frame-rate target (inverse mode) how far the fastest fitting configuration falls short.
     public func diagnoseInfeasibility(of problem: SubgraphProblem, objective: DesignObjective) -> String {
         var targetFPS: Double? = nil
-        if case let .minimiseResources(_, fps) = objective { targetFPS = fps }
+        if case .minimiseResources(_, let fps) = objective { targetFPS = fps }
         return diagnose(problem.full, objective: problem.objective, targetFPS: targetFPS)
     }
 
     /// Explains, from the data, why nothing fits.
     /// In inverse mode, `targetFPS` is the target as the user gave it; without it the target is
     /// recomputed from the cycle limit (which is rounded, and clamped for tiny targets).
-    public func diagnose(_ instance: SubgraphInstance, objective: SubgraphObjective = .minimiseLatency,
-                         targetFPS: Double? = nil) -> String {
+    public func diagnose(
+        _ instance: SubgraphInstance, objective: SubgraphObjective = .minimiseLatency,
+        targetFPS: Double? = nil
+    ) -> String {
         let counts = instance.candidateCounts
         if counts.contains(0) { return "infeasible on \(device.part): an engine has no candidate configuration" }
         let smallest = instance.resources.reduce(instance.fixed) { $0 + instance.cheapest($1) }
@@ -32,12 +34,14 @@ extension SubgraphTarget {
         if !reasons.isEmpty { return "infeasible on \(device.part): " + reasons.joined(separator: "; ") }
         let fastest = instance.pruned(.all).solveNative(.minimiseLatency)
         guard let best = fastest.objective else {
-            return "infeasible on \(device.part): every resource fits on its own (smallest configuration: \(smallest.dsp) DSP, \(smallest.bram18) BRAM18, \(smallest.lut) LUT, \(smallest.ff) FF; budget \(budget.dsp) DSP, \(budget.bram18) BRAM18, \(budget.lut) LUT, \(budget.ff) FF) but no configuration fits all of them at once"
+            return
+                "infeasible on \(device.part): every resource fits on its own (smallest configuration: \(smallest.dsp) DSP, \(smallest.bram18) BRAM18, \(smallest.lut) LUT, \(smallest.ff) FF; budget \(budget.dsp) DSP, \(budget.bram18) BRAM18, \(budget.lut) LUT, \(budget.ff) FF) but no configuration fits all of them at once"
         }
-        if case let .minimiseResources(_, limit) = objective {
+        if case .minimiseResources(_, let limit) = objective {
             let fps = device.clockMHz * 1e6 / best
             let target = targetFPS ?? device.clockMHz * 1e6 / Double(max(limit, 1))
-            return "infeasible on \(device.part): the target of \(format(target)) fps (\(limit) cycles) is out of reach; the fastest configuration within the budget reaches \(format(fps)) fps (\(Int(best)) cycles)"
+            return
+                "infeasible on \(device.part): the target of \(format(target)) fps (\(limit) cycles) is out of reach; the fastest configuration within the budget reaches \(format(fps)) fps (\(Int(best)) cycles)"
         }
         return "infeasible on \(device.part)"
     }

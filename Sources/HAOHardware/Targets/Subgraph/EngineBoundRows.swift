@@ -11,8 +11,10 @@ extension LinearModel {
     /// `L_s >= memory_s`, so `sum_s L_s >= bound[e][c]`. The LP relaxation only implies the average of
     /// the terms, not the average of the per-stage maxima, so the rows cut fractional points:
     /// GLPK closes the gap in far fewer nodes (benchmarks/README.md, formulation study).
-    mutating func addEngineBoundRows(_ instance: SubgraphInstance, choice: [[VariableID]], latency: [VariableID],
-                                     minTerm: [[Int]], names: Bool) {
+    mutating func addEngineBoundRows(
+        _ instance: SubgraphInstance, choice: [[VariableID]], latency: [VariableID],
+        minTerm: [[Int]], names: Bool
+    ) {
         let n = instance.pathCount
         for kind in EngineKind.allCases {
             let e = kind.index

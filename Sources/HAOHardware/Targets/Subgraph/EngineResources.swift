@@ -81,8 +81,9 @@ extension SubgraphCostModel {
 
     /// BRAM18 of `config`'s weight buffer.
     func weightBufferBRAM(_ config: EngineConfiguration) -> Int {
-        Self.weightBufferBRAM(readBits: weightBufferReadBits(config), blockWeightBits: blockWeightBits[config.kind.index],
-                              buffering: config.weightBuffering, maxWidth: parameters.bram18MaxWidth)
+        Self.weightBufferBRAM(
+            readBits: weightBufferReadBits(config), blockWeightBits: blockWeightBits[config.kind.index],
+            buffering: config.weightBuffering, maxWidth: parameters.bram18MaxWidth)
     }
 
     /// Resources outside the engines.

@@ -2,7 +2,8 @@ import HAONetwork
 
 extension SubgraphTarget: ConfigurationFileExporting {
     /// What the exported file is, in one line, for help texts and messages.
-    public static let configurationFileSummary = "C++ header for an HLS implementation of the subgraph engine (constexpr unrolls, buffer depths, bit widths, per-stage schedule)"
+    public static let configurationFileSummary =
+        "C++ header for an HLS implementation of the subgraph engine (constexpr unrolls, buffer depths, bit widths, per-stage schedule)"
 
     /// The chosen configuration as a C++17 header an HLS kernel includes: each engine's unroll
     /// factors, buffer depths and design bit widths as `constexpr`s, and the stage schedule as a
@@ -32,7 +33,8 @@ extension SubgraphTarget: ConfigurationFileExporting {
         let e = kind.index
         let readBits = model.weightBufferReadBits(config)
         // A tiled buffer holds one tile (one BRAM18 deep per read bank), not a whole block.
-        let bufferBits = config.weightBuffering == .tiled
+        let bufferBits =
+            config.weightBuffering == .tiled
             ? model.tileCapacityBits(config) : SubgraphCostModel.weightBufferBits(model.blockWeightBits[e], config.weightBuffering)
         let (a, b) = kind == .depthwise ? ("ChannelUnroll", "TapUnroll") : ("InputUnroll", "OutputUnroll")
         return [
@@ -58,14 +60,18 @@ extension SubgraphTarget: ConfigurationFileExporting {
             "constexpr Stage kSchedule[kStageCount] = {",
         ]
         for stage in model.stages {
-            let first = stage.layers[0], last = stage.layers[stage.layers.count - 1]
+            let first = stage.layers[0]
+            let last = stage.layers[stage.layers.count - 1]
             var row: [Int]
             switch stage.kind {
-            case .stem: row = [0, first.inputSize, first.inChannels, first.outChannels, first.outChannels, first.kernel, first.stride, 0, 0]
+            case .stem:
+                row = [0, first.inputSize, first.inChannels, first.outChannels, first.outChannels, first.kernel, first.stride, 0, 0]
             case .block(let b):
                 let block = model.network.blocks[b]
-                row = [1, first.inputSize, block.inChannels, block.expandedChannels, block.outChannels, block.kernel, block.stride,
-                       block.seChannels, block.hasResidual ? 1 : 0]
+                row = [
+                    1, first.inputSize, block.inChannels, block.expandedChannels, block.outChannels, block.kernel, block.stride,
+                    block.seChannels, block.hasResidual ? 1 : 0,
+                ]
             case .headConv: row = [2, first.inputSize, first.inChannels, first.outChannels, first.outChannels, 1, 1, 0, 0]
             case .headHidden: row = [3, 1, first.inChannels, first.outChannels, first.outChannels, 1, 1, 0, 0]
             case .classifier: row = [4, 1, first.inChannels, first.outChannels, first.outChannels, 1, 1, 0, 0]

@@ -103,11 +103,16 @@ extension SubgraphInstance {
 
         /// Sum over stages of max(floor, max over the stage's paths of a[k] + b[k]).
         func latencyBound(_ a: UnsafeBufferPointer<Int>, _ b: UnsafeBufferPointer<Int>, _ bBase: Int) -> Int {
-            var total = 0, k = 0
+            var total = 0
+            var k = 0
             for s in 0..<stageEnds.count {
                 var m = instance.memoryCycles[s]
                 let end = stageEnds[s]
-                while k < end { let v = a[k] + b[bBase + k]; if v > m { m = v }; k += 1 }
+                while k < end {
+                    let v = a[k] + b[bBase + k]
+                    if v > m { m = v }
+                    k += 1
+                }
                 total += m
             }
             return total
@@ -170,7 +175,10 @@ extension SubgraphInstance {
             self.bounds = bounds
             heap = bounds.expandNodes()
             var i = heap.count / 2
-            while i > 0 { i -= 1; siftDown(i) }
+            while i > 0 {
+                i -= 1
+                siftDown(i)
+            }
         }
 
         static func precedes(_ a: BoundedPair, _ b: BoundedPair) -> Bool {
@@ -211,7 +219,8 @@ extension SubgraphInstance {
         private mutating func siftDown(_ start: Int) {
             var i = start
             while true {
-                let l = 2 * i + 1, r = l + 1
+                let l = 2 * i + 1
+                let r = l + 1
                 var m = i
                 if l < heap.count && Self.precedes(heap[l], heap[m]) { m = l }
                 if r < heap.count && Self.precedes(heap[r], heap[m]) { m = r }
@@ -276,11 +285,14 @@ extension SubgraphInstance {
                     let value: Double
                     switch objective {
                     case .minimiseLatency: value = Double(latency)
-                    case let .minimiseResources(w, limit):
+                    case .minimiseResources(let w, let limit):
                         guard latency <= limit else { continue }
                         value = w.cost(totalResources(choice))
                     }
-                    if value < best { best = value; bestChoice = choice }
+                    if value < best {
+                        best = value
+                        bestChoice = choice
+                    }
                 }
             }
         }
@@ -293,7 +305,7 @@ extension SubgraphObjective {
     var parts: (weights: ResourceWeights?, maxLatency: Int) {
         switch self {
         case .minimiseLatency: return (nil, Int.max)
-        case let .minimiseResources(w, limit): return (w, limit)
+        case .minimiseResources(let w, let limit): return (w, limit)
         }
     }
 }

@@ -33,7 +33,9 @@ public struct Stage: Sendable, Hashable {
         self.kind = kind
         self.layers = layers
         var engineLayers = [[Layer]](repeating: [], count: EngineKind.allCases.count)
-        var expand: Layer?, depthwise: Layer?, project: Layer?
+        var expand: Layer?
+        var depthwise: Layer?
+        var project: Layer?
         var se: [Layer] = []
         for layer in layers {
             engineLayers[EngineKind.running(layer.role).index].append(layer)

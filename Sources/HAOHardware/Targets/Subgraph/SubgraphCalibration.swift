@@ -26,11 +26,15 @@ public struct LatencyForm: Sendable, Hashable, AdditiveArithmetic {
     public static var zero: LatencyForm { LatencyForm() }
     /// The coefficient-wise sum: the form of two workloads run one after the other.
     public static func + (a: LatencyForm, b: LatencyForm) -> LatencyForm {
-        LatencyForm(compute: a.compute + b.compute, bytes: a.bytes + b.bytes, fixed: a.fixed + b.fixed, gateElements: a.gateElements + b.gateElements)
+        LatencyForm(
+            compute: a.compute + b.compute, bytes: a.bytes + b.bytes, fixed: a.fixed + b.fixed,
+            gateElements: a.gateElements + b.gateElements)
     }
     /// The coefficient-wise difference (``AdditiveArithmetic``).
     public static func - (a: LatencyForm, b: LatencyForm) -> LatencyForm {
-        LatencyForm(compute: a.compute - b.compute, bytes: a.bytes - b.bytes, fixed: a.fixed - b.fixed, gateElements: a.gateElements - b.gateElements)
+        LatencyForm(
+            compute: a.compute - b.compute, bytes: a.bytes - b.bytes, fixed: a.fixed - b.fixed,
+            gateElements: a.gateElements - b.gateElements)
     }
 
     /// The cycles this form takes with `inverseEfficiency` per kind, `bytesPerCycle` and
@@ -90,11 +94,15 @@ extension SubgraphTarget: CalibratableTarget {
         CalibrationParameter(
             name: "ddr_efficiency", summary: "achieved DDR bandwidth as a fraction of the device file's sustained figure", unit: "fraction",
             defaultValue: 1, lowerBound: 0.05, upperBound: 2,
-            source: "default 1: the device file's figure is already 50% of the interface's theoretical peak (Models/devices/README.md); upper bound 2 = the theoretical peak; lower bound 0.05, far below any DDR interface"),
+            source:
+                "default 1: the device file's figure is already 50% of the interface's theoretical peak (Models/devices/README.md); upper bound 2 = the theoretical peak; lower bound 0.05, far below any DDR interface"
+        ),
         CalibrationParameter(
             name: "launch_overhead_us", summary: "fixed time per program run: start, completion interrupt, host call", unit: "us",
             defaultValue: 0, lowerBound: 0, upperBound: 5_000,
-            source: "default 0: the ideal pipeline; the template has not been built, so no launch cost of it is measured. Upper bound 5 ms, beyond any host call of an embedded runtime"),
+            source:
+                "default 0: the ideal pipeline; the template has not been built, so no launch cost of it is measured. Upper bound 5 ms, beyond any host call of an embedded runtime"
+        ),
         CalibrationParameter(
             name: "stage_overhead_us", summary: "fixed time per stage: controller hand-over, DMA set-up, first DDR access", unit: "us",
             defaultValue: 0, lowerBound: 0, upperBound: 1_000,
@@ -104,34 +112,50 @@ extension SubgraphTarget: CalibratableTarget {
             defaultValue: 0, lowerBound: 0, upperBound: 1_000,
             source: "default 0: the ideal pipeline; upper bound 1 ms per layer"),
         CalibrationParameter(
-            name: "efficiency_pointwise", summary: "compute rate of 1x1 convolutions (and the im2col'ed stem) relative to the cycle model", unit: "fraction",
+            name: "efficiency_pointwise", summary: "compute rate of 1x1 convolutions (and the im2col'ed stem) relative to the cycle model",
+            unit: "fraction",
             defaultValue: 1, lowerBound: 0.01, upperBound: 1,
-            source: "default 1: a fully pipelined loop starts one iteration per cycle (initiation interval 1); an engine cannot beat its unroll"),
+            source:
+                "default 1: a fully pipelined loop starts one iteration per cycle (initiation interval 1); an engine cannot beat its unroll"
+        ),
         CalibrationParameter(
-            name: "efficiency_depthwise_k3", summary: "compute rate of 3x3 (and 1x1) depthwise convolutions relative to the cycle model", unit: "fraction",
+            name: "efficiency_depthwise_k3", summary: "compute rate of 3x3 (and 1x1) depthwise convolutions relative to the cycle model",
+            unit: "fraction",
             defaultValue: 1, lowerBound: 0.01, upperBound: 1, source: "as efficiency_pointwise"),
         CalibrationParameter(
-            name: "efficiency_depthwise_k5", summary: "compute rate of 5x5 depthwise convolutions relative to the cycle model", unit: "fraction",
+            name: "efficiency_depthwise_k5", summary: "compute rate of 5x5 depthwise convolutions relative to the cycle model",
+            unit: "fraction",
             defaultValue: 1, lowerBound: 0.01, upperBound: 1, source: "as efficiency_pointwise"),
         CalibrationParameter(
-            name: "efficiency_depthwise_k7", summary: "compute rate of 7x7 depthwise convolutions relative to the cycle model", unit: "fraction",
+            name: "efficiency_depthwise_k7", summary: "compute rate of 7x7 depthwise convolutions relative to the cycle model",
+            unit: "fraction",
             defaultValue: 1, lowerBound: 0.01, upperBound: 1, source: "as efficiency_pointwise"),
         CalibrationParameter(
-            name: "efficiency_fc", summary: "compute rate of the head's fully connected layers (hidden FC, classifier) relative to the cycle model", unit: "fraction",
+            name: "efficiency_fc",
+            summary: "compute rate of the head's fully connected layers (hidden FC, classifier) relative to the cycle model",
+            unit: "fraction",
             defaultValue: 1, lowerBound: 0.01, upperBound: 1, source: "as efficiency_pointwise"),
         CalibrationParameter(
-            name: "efficiency_se", summary: "compute rate of squeeze-excite's two fully connected layers relative to the cycle model", unit: "fraction",
+            name: "efficiency_se", summary: "compute rate of squeeze-excite's two fully connected layers relative to the cycle model",
+            unit: "fraction",
             defaultValue: 1, lowerBound: 0.01, upperBound: 1, source: "as efficiency_pointwise"),
         CalibrationParameter(
-            name: "se_gate_cycles_per_element", summary: "cycles per element of a squeeze-excite block's depthwise output for its gate (global pool, channel-wise multiply) beyond the pipeline", unit: "cycles",
+            name: "se_gate_cycles_per_element",
+            summary:
+                "cycles per element of a squeeze-excite block's depthwise output for its gate (global pool, channel-wise multiply) beyond the pipeline",
+            unit: "cycles",
             defaultValue: 0, lowerBound: 0, upperBound: 8,
-            source: "default 0: the ideal pipeline pools in the depthwise engine's output path and multiplies in the project engine's input stream; upper bound 8, a scalar unit reading, multiplying and writing each element through DDR without overlap"),
+            source:
+                "default 0: the ideal pipeline pools in the depthwise engine's output path and multiplies in the project engine's input stream; upper bound 8, a scalar unit reading, multiplying and writing each element through DDR without overlap"
+        ),
     ]
 
     /// The terms of the whole `network` run as `scope`, on `configuration` or, when nil, on the least-latency configuration.
     /// Throws ``HardwareError`` when the target cannot run `network` or nothing fits the device.
-    public func latencyTerms(of network: Network, scope: WorkloadScope,
-                             configuration: SubgraphConfiguration?) throws(HardwareError) -> SubgraphLatencyTerms {
+    public func latencyTerms(
+        of network: Network, scope: WorkloadScope,
+        configuration: SubgraphConfiguration?
+    ) throws(HardwareError) -> SubgraphLatencyTerms {
         try latencyTerms(of: network, part: .wholeNetwork, scope: scope, configuration: configuration)
     }
 
@@ -139,12 +163,16 @@ extension SubgraphTarget: CalibratableTarget {
     /// configuration this target chooses for it (for a part: the least latency of that part alone).
     /// A part timed as its own program (``WorkloadScope/singleBlock``) loads its weights before it
     /// computes, whatever the buffering, and pays one launch.
-    public func latencyTerms(of network: Network, part: MeasuredPart, scope: WorkloadScope,
-                             configuration: SubgraphConfiguration?) throws(HardwareError) -> SubgraphLatencyTerms {
+    public func latencyTerms(
+        of network: Network, part: MeasuredPart, scope: WorkloadScope,
+        configuration: SubgraphConfiguration?
+    ) throws(HardwareError) -> SubgraphLatencyTerms {
         let (model, full) = try setUp(network)
         let indices = try stageIndices(of: part, in: model.stages, network: network)
         let chosen: SubgraphConfiguration
-        if let configuration { chosen = configuration } else {
+        if let configuration {
+            chosen = configuration
+        } else {
             chosen = try bestConfiguration(full.restricted(toStages: indices), network: network, part: part)
         }
         var engines = EngineKind.allCases.map { chosen[$0] }
@@ -166,8 +194,9 @@ extension SubgraphTarget: CalibratableTarget {
         case .network: programs = part == .wholeNetwork ? 1 : 0
         case .singleBlock: programs = indices.count
         }
-        return SubgraphLatencyTerms(clockMHz: device.clockMHz, bytesPerCycle: SubgraphCostModel.bytesPerCycle(device, .uncalibrated),
-                                    programs: programs, stages: stages, configuration: chosen)
+        return SubgraphLatencyTerms(
+            clockMHz: device.clockMHz, bytesPerCycle: SubgraphCostModel.bytesPerCycle(device, .uncalibrated),
+            programs: programs, stages: stages, configuration: chosen)
     }
 
     /// The latency in milliseconds of `terms` with the parameters at `values` (in ``calibrationParameters`` order).
@@ -201,11 +230,17 @@ extension SubgraphTarget: CalibratableTarget {
         /// max(DDR time, longest path) plus the overheads of every stage, and the launches.
         func latencyMs(_ terms: SubgraphLatencyTerms) -> Double {
             let bytesPerCycle = terms.bytesPerCycle * ddrEfficiency
-            let stageCycles = stageUs * terms.clockMHz, layerCycles = layerUs * terms.clockMHz
+            let stageCycles = stageUs * terms.clockMHz
+            let layerCycles = layerUs * terms.clockMHz
             var cycles = 0.0
             for stage in terms.stages {
                 var longest = stage.memoryBytes / bytesPerCycle
-                for path in stage.paths { longest = max(longest, path.cycles(inverseEfficiency: inverseEfficiency, bytesPerCycle: bytesPerCycle, gateCyclesPerElement: gateCyclesPerElement)) }
+                for path in stage.paths {
+                    longest = max(
+                        longest,
+                        path.cycles(
+                            inverseEfficiency: inverseEfficiency, bytesPerCycle: bytesPerCycle, gateCyclesPerElement: gateCyclesPerElement))
+                }
                 cycles += longest + stageCycles + Double(stage.layers) * layerCycles
             }
             return cycles / (terms.clockMHz * 1000) + Double(terms.programs) * launchUs / 1000
@@ -227,8 +262,11 @@ extension SubgraphTarget: CalibratableTarget {
     }
 
     /// The configuration of least latency for the stages of `instance`.
-    func bestConfiguration(_ instance: SubgraphInstance, network: Network, part: MeasuredPart) throws(HardwareError) -> SubgraphConfiguration {
-        let problem = SubgraphProblem(full: instance, pruning: pruning, objective: .minimiseLatency, formulation: formulation, name: network.name)
+    func bestConfiguration(_ instance: SubgraphInstance, network: Network, part: MeasuredPart) throws(HardwareError)
+        -> SubgraphConfiguration
+    {
+        let problem = SubgraphProblem(
+            full: instance, pruning: pruning, objective: .minimiseLatency, formulation: formulation, name: network.name)
         let outcome: ExactOutcome<SubgraphConfiguration>
         do { outcome = try problem.solveNatively() } catch { throw .solverFailed(error) }
         guard let answer = outcome.answer else {

@@ -15,8 +15,10 @@ extension SubgraphProblem {
     /// GLPK's floating-point objective, so a solution accepted within GLPK's feasibility tolerance
     /// (about 1e-7 of the row bound) is never mistaken for a counterexample; such a cutoff answer
     /// falls back to reproduction.
-    public func certify(_ claimed: ExactOutcome<SubgraphConfiguration>, kind: CertificateKind, with solver: any MILPSolver,
-                        options: SolverOptions) throws(SolverError) -> ExactOutcome<SubgraphConfiguration>? {
+    public func certify(
+        _ claimed: ExactOutcome<SubgraphConfiguration>, kind: CertificateKind, with solver: any MILPSolver,
+        options: SolverOptions
+    ) throws(SolverError) -> ExactOutcome<SubgraphConfiguration>? {
         guard claimed.status == .optimal, let value = claimed.objective else {
             let outcome = try unreduced.solve(with: solver, options: options)
             return outcome.status == .infeasible ? nil : outcome
@@ -45,8 +47,10 @@ extension SubgraphProblem {
         return choice
     }
 
-    private func reproduce(_ claimed: ExactOutcome<SubgraphConfiguration>, value: Double, with solver: any MILPSolver,
-                           options: SolverOptions) throws(SolverError) -> ExactOutcome<SubgraphConfiguration>? {
+    private func reproduce(
+        _ claimed: ExactOutcome<SubgraphConfiguration>, value: Double, with solver: any MILPSolver,
+        options: SolverOptions
+    ) throws(SolverError) -> ExactOutcome<SubgraphConfiguration>? {
         let instance = pruned.candidateCounts.contains(0) ? full : pruned
         let program = SubgraphProgram(instance: instance, objective: objective, options: formulation, name: name, names: false)
         guard let solution = try solver.solve(program.model, options: options).proven() else { return .infeasible() }

@@ -57,11 +57,13 @@ public struct SubgraphCostModel: Sendable {
             }
         }
         self.blockWeightBits = blockWeightBits
-        clock = ClockCycles(efficiencies: parameters.latency.efficiencies, bytesPerCycle: Self.bytesPerCycle(device, parameters.latency),
-                            squeezeExciteCyclesPerElement: parameters.latency.squeezeExciteCyclesPerElement)
+        clock = ClockCycles(
+            efficiencies: parameters.latency.efficiencies, bytesPerCycle: Self.bytesPerCycle(device, parameters.latency),
+            squeezeExciteCyclesPerElement: parameters.latency.squeezeExciteCyclesPerElement)
         readBitsPerLane = EngineKind.allCases.map { kind in
             engineLayers[kind.index].reduce(0) { result, layer in
-                let s = max(1, device.family.macsPerDSP(bits: layer.precision.operandBits) / device.family.macsPerDSP(bits: bits[kind.index]))
+                let s = max(
+                    1, device.family.macsPerDSP(bits: layer.precision.operandBits) / device.family.macsPerDSP(bits: bits[kind.index]))
                 return max(result, s * layer.precision.weightBits)
             }
         }

@@ -72,8 +72,10 @@ public struct SubgraphInstance: Sendable {
     }
 
     /// Builds an instance directly from tables (tests and synthetic benchmarks).
-    public init(stageNames: [String], memoryCycles: [Int], pathStage: [Int], candidates: [[EngineConfiguration]],
-                resources: [[Resources]], terms: [[Int]], fixed: Resources, budget: Resources) {
+    public init(
+        stageNames: [String], memoryCycles: [Int], pathStage: [Int], candidates: [[EngineConfiguration]],
+        resources: [[Resources]], terms: [[Int]], fixed: Resources, budget: Resources
+    ) {
         self.stageNames = stageNames
         self.memoryCycles = memoryCycles
         self.pathStage = pathStage
@@ -176,16 +178,19 @@ extension SubgraphInstance {
 
     private func undominated(_ e: Int, _ indices: [Int]) -> [Int] {
         let n = pathCount
-        let table = terms[e], resource = resources[e]
+        let table = terms[e]
+        let resource = resources[e]
         // A candidate no slower in every path has a total no larger: a cheap test first.
         let totals = (0..<candidates[e].count).map { c in (0..<n).reduce(0) { $0 + table[c * n + $1] } }
         return table.withUnsafeBufferPointer { t in
             // b is no worse than a: no costlier in any resource and no slower in any path.
             func noWorse(_ b: Int, _ a: Int) -> Bool {
                 guard totals[b] <= totals[a] else { return false }
-                let rb = resource[b], ra = resource[a]
+                let rb = resource[b]
+                let ra = resource[a]
                 guard rb.dsp <= ra.dsp, rb.bram18 <= ra.bram18, rb.lut <= ra.lut, rb.ff <= ra.ff else { return false }
-                let bb = b * n, ab = a * n
+                let bb = b * n
+                let ab = a * n
                 for k in 0..<n where t[bb + k] > t[ab + k] { return false }
                 return true
             }

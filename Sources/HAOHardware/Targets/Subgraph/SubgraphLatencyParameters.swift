@@ -54,7 +54,9 @@ public struct SubgraphLatencyParameters: Sendable, Hashable {
     public func efficiency(_ kind: ComputeKind) -> Double { efficiencies[kind.rawValue] }
 
     /// The parameters in ``SubgraphTarget/calibrationParameters`` order.
-    public var values: [Double] { [ddrEfficiency, launchOverheadUs, stageOverheadUs, layerOverheadUs] + efficiencies + [squeezeExciteCyclesPerElement] }
+    public var values: [Double] {
+        [ddrEfficiency, launchOverheadUs, stageOverheadUs, layerOverheadUs] + efficiencies + [squeezeExciteCyclesPerElement]
+    }
 
     /// How many values ``values`` holds.
     public static var count: Int { 5 + ComputeKind.allCases.count }

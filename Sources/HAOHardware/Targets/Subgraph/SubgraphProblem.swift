@@ -21,8 +21,10 @@ public struct SubgraphProblem: ConfigurationProblem {
     public var name: String
 
     /// The problem of `full` under `pruning`.
-    public init(full: SubgraphInstance, pruning: PruningOptions, objective: SubgraphObjective,
-                formulation: FormulationOptions = .standard, name: String) {
+    public init(
+        full: SubgraphInstance, pruning: PruningOptions, objective: SubgraphObjective,
+        formulation: FormulationOptions = .standard, name: String
+    ) {
         self.full = full
         pruned = full.pruned(pruning)
         self.objective = objective
@@ -44,7 +46,9 @@ public struct SubgraphProblem: ConfigurationProblem {
     }
 
     /// The integer program of the pruned instance, with names for the program file and messages.
-    public func integerProgram() -> LinearModel { SubgraphProgram(instance: pruned, objective: objective, options: formulation, name: name).model }
+    public func integerProgram() -> LinearModel {
+        SubgraphProgram(instance: pruned, objective: objective, options: formulation, name: name).model
+    }
 
     /// The program as solvers get it (unnamed: names only serve files and messages).
     var program: SubgraphProgram {
@@ -92,8 +96,9 @@ public struct SubgraphProblem: ConfigurationProblem {
 extension SubgraphInstance {
     /// The configuration of a candidate triple (indices into `candidates`).
     public func configuration(_ choice: [Int]) -> SubgraphConfiguration {
-        SubgraphConfiguration(expand: candidates[EngineKind.expand.index][choice[0]],
-                              depthwise: candidates[EngineKind.depthwise.index][choice[1]],
-                              project: candidates[EngineKind.project.index][choice[2]])
+        SubgraphConfiguration(
+            expand: candidates[EngineKind.expand.index][choice[0]],
+            depthwise: candidates[EngineKind.depthwise.index][choice[1]],
+            project: candidates[EngineKind.project.index][choice[2]])
     }
 }

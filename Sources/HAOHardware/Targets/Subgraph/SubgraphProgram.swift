@@ -50,21 +50,26 @@ public struct SubgraphProgram: Sendable {
 
     /// The program of `instance` for `objective`. Without `names`, columns and rows are unnamed
     /// (a program built only to be solved: names serve files and messages).
-    public init(instance: SubgraphInstance, objective: SubgraphObjective = .minimiseLatency,
-                options: FormulationOptions = .standard, name: String = "accelerator", names: Bool = true) {
+    public init(
+        instance: SubgraphInstance, objective: SubgraphObjective = .minimiseLatency,
+        options: FormulationOptions = .standard, name: String = "accelerator", names: Bool = true
+    ) {
         var model = LinearModel(name: Self.sanitise(name), objectiveName: objective == .minimiseLatency ? "latency_cycles" : "resources")
         let (weights, maxLatency) = objective.parts
         var choice: [[VariableID]] = []
         for kind in EngineKind.allCases {
             let e = kind.index
-            choice.append(instance.candidates[e].enumerated().map { c, config in
-                model.addVariable(names ? "x_\(kind.shortName)_\(config.identifier)" : "", kind: .binary,
-                                  objective: weights?.cost(instance.resources[e][c]) ?? 0)
-            })
+            choice.append(
+                instance.candidates[e].enumerated().map { c, config in
+                    model.addVariable(
+                        names ? "x_\(kind.shortName)_\(config.identifier)" : "", kind: .binary,
+                        objective: weights?.cost(instance.resources[e][c]) ?? 0)
+                })
         }
         let (minTerm, maxTerm) = Self.termRange(instance)
-        let latency = Self.addLatencyColumns(&model, instance, minTerm: minTerm, maxTerm: maxTerm, options: options,
-                                             objective: weights == nil ? 1 : 0, names: names)
+        let latency = Self.addLatencyColumns(
+            &model, instance, minTerm: minTerm, maxTerm: maxTerm, options: options,
+            objective: weights == nil ? 1 : 0, names: names)
         for kind in EngineKind.allCases {
             model.addEquality(names ? "one_\(kind.shortName)" : "", choice[kind.index].map { 1.0 * $0 }, 1)
         }
@@ -118,8 +123,10 @@ public struct SubgraphProgram: Sendable {
 
     /// `L_s` per stage, bounded (when asked) below by the best any candidates can do and the memory
     /// time, above by the worst: both implied by the rows, they tighten the LP relaxation.
-    static func addLatencyColumns(_ model: inout LinearModel, _ instance: SubgraphInstance, minTerm: [[Int]], maxTerm: [[Int]],
-                                  options: FormulationOptions, objective: Double, names: Bool = true) -> [VariableID] {
+    static func addLatencyColumns(
+        _ model: inout LinearModel, _ instance: SubgraphInstance, minTerm: [[Int]], maxTerm: [[Int]],
+        options: FormulationOptions, objective: Double, names: Bool = true
+    ) -> [VariableID] {
         var lower = instance.memoryCycles.map(Double.init)
         var upper = instance.memoryCycles.map(Double.init)
         for k in 0..<instance.pathCount {
@@ -140,7 +147,8 @@ public struct SubgraphProgram: Sendable {
         var result: [Int] = []
         for columns in choiceColumns {
             guard let best = columns.indices.max(by: { values[columns[$0].index] < values[columns[$1].index] }),
-                  values[columns[best].index] > 0.5 else { return nil }
+                values[columns[best].index] > 0.5
+            else { return nil }
             result.append(best)
         }
         return result

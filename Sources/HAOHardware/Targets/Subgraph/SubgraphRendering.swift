@@ -1,6 +1,8 @@
 import HAONetwork
 import HAOSupport
 
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// Property names are the JSON keys of this documented output; renaming them would change the output.
 /// The `--json` form of a solve.
 /// The `--json` form of a subgraph solve: every key always present (null when infeasible).
 public struct SubgraphSolveDocument: Encodable, Sendable {
@@ -78,7 +80,10 @@ public struct SubgraphSolveDocument: Encodable, Sendable {
         try c.encode(latency_model, forKey: .latency_model)
     }
 
-    init(network: Network, device: Device, solution: HardwareSolution<SubgraphTarget>, targetFPS: Double?, latencyModel: LatencyModelDescription) {
+    init(
+        network: Network, device: Device, solution: HardwareSolution<SubgraphTarget>, targetFPS: Double?,
+        latencyModel: LatencyModelDescription
+    ) {
         latency_model = latencyModel
         self.network = network.name
         self.device = device.part
@@ -99,18 +104,22 @@ public struct SubgraphSolveDocument: Encodable, Sendable {
             for kind in EngineKind.allCases {
                 let config = report.configuration[kind]
                 let r = report.engineResources[kind.index]
-                let unroll = kind == .depthwise ? ["pc": config.unrollA, "pk": config.unrollB] : ["pi": config.unrollA, "po": config.unrollB]
-                engines[kind.rawValue] = Engine(engine: kind.rawValue, unroll: unroll, weightBuffering: config.weightBuffering.rawValue, dsp: r.dsp, bram18: r.bram18, lut: r.lut, ff: r.ff)
+                let unroll =
+                    kind == .depthwise ? ["pc": config.unrollA, "pk": config.unrollB] : ["pi": config.unrollA, "po": config.unrollB]
+                engines[kind.rawValue] = Engine(
+                    engine: kind.rawValue, unroll: unroll, weightBuffering: config.weightBuffering.rawValue, dsp: r.dsp, bram18: r.bram18,
+                    lut: r.lut, ff: r.ff)
             }
             configuration = engines
             resources = ResourceUse(used: dict(report.totalResources), budget: dict(solution.budget), device: dict(device.resources))
             stages = report.stages.map { stage in
                 var cycles: [String: Int] = [:]
                 for engine in stage.engines { cycles[engine.engine.rawValue] = engine.busyCycles }
-                return StageJSON(name: stage.name, latency_cycles: stage.latencyCycles,
-                                 latency_ms: Double(stage.latencyCycles) / (report.clockMHz * 1000), bound: stage.bound.rawValue,
-                                 compute_cycles: stage.computeCycles, memory_cycles: stage.memoryCycles,
-                                 overhead_cycles: stage.overheadCycles, engine_cycles: cycles)
+                return StageJSON(
+                    name: stage.name, latency_cycles: stage.latencyCycles,
+                    latency_ms: Double(stage.latencyCycles) / (report.clockMHz * 1000), bound: stage.bound.rawValue,
+                    compute_cycles: stage.computeCycles, memory_cycles: stage.memoryCycles,
+                    overhead_cycles: stage.overheadCycles, engine_cycles: cycles)
             }
         }
     }
@@ -129,10 +138,14 @@ extension SubgraphTarget {
     }
 }
 
-private func describeSolution(_ solution: HardwareSolution<SubgraphTarget>, network: Network, device: Device,
-                              latencyModel: LatencyModelDescription) -> String {
+private func describeSolution(
+    _ solution: HardwareSolution<SubgraphTarget>, network: Network, device: Device,
+    latencyModel: LatencyModelDescription
+) -> String {
     var lines: [String] = []
-    lines.append("\(network.name) on \(device.part) (\(device.board)), \(fixedPoint(device.clockMHz, 0)) MHz, DDR \(fixedPoint(device.ddrBandwidthGBps)) GB/s")
+    lines.append(
+        "\(network.name) on \(device.part) (\(device.board)), \(fixedPoint(device.clockMHz, 0)) MHz, DDR \(fixedPoint(device.ddrBandwidthGBps)) GB/s"
+    )
     lines.append("Latency model: \(latencyModel.summary)")
     for message in solution.messages { lines.append("note: \(message)") }
     if let certificate = solution.certificate { lines.append("solver answer \(certificate)") }
@@ -155,22 +168,31 @@ private func describeSolution(_ solution: HardwareSolution<SubgraphTarget>, netw
         return [stage.name, "\(stage.latencyCycles)", fixedPoint(Double(stage.latencyCycles) / (report.clockMHz * 1000), 4)] + busy
             + ["\(stage.memoryCycles)", stage.bound.rawValue]
     }
-    lines.append(textTable(["stage", "cycles", "ms", "expand", "depthwise", "project", "memory", "bound"], stageRows,
-                           rightAligned: [1, 2, 3, 4, 5, 6]))
+    lines.append(
+        textTable(
+            ["stage", "cycles", "ms", "expand", "depthwise", "project", "memory", "bound"], stageRows,
+            rightAligned: [1, 2, 3, 4, 5, 6]))
     lines.append("")
-    lines.append("Total latency: \(report.latencyCycles) cycles = \(fixedPoint(report.latencyMs, 4)) ms, \(fixedPoint(report.fps, 1)) fps (batch 1)")
+    lines.append(
+        "Total latency: \(report.latencyCycles) cycles = \(fixedPoint(report.latencyMs, 4)) ms, \(fixedPoint(report.fps, 1)) fps (batch 1)")
     let used = report.totalResources
     let budget = solution.budget
     let all = device.resources
     func pct(_ a: Int, _ b: Int) -> String { b > 0 ? fixedPoint(100 * Double(a) / Double(b), 1) + "%" : "-" }
     lines.append("Resources (used / budget / device):")
-    lines.append(textTable(["resource", "used", "budget", "device", "of device"], [
-        ["DSP", "\(used.dsp)", "\(budget.dsp)", "\(all.dsp)", pct(used.dsp, all.dsp)],
-        ["BRAM18", "\(used.bram18)", "\(budget.bram18)", "\(all.bram18)", pct(used.bram18, all.bram18)],
-        ["LUT", "\(used.lut)", "\(budget.lut)", "\(all.lut)", pct(used.lut, all.lut)],
-        ["FF", "\(used.ff)", "\(budget.ff)", "\(all.ff)", pct(used.ff, all.ff)],
-    ], rightAligned: [1, 2, 3, 4]))
-    let before = solution.problem.full.candidateCounts, after = solution.problem.pruned.candidateCounts
-    lines.append("Solver: \(solution.solver), \(fixedPoint(solution.solveTime.milliseconds, 3)) ms (candidates expand/depthwise/project: \(before.map(String.init).joined(separator: "/")) before pruning, \(after.map(String.init).joined(separator: "/")) after)")
+    lines.append(
+        textTable(
+            ["resource", "used", "budget", "device", "of device"],
+            [
+                ["DSP", "\(used.dsp)", "\(budget.dsp)", "\(all.dsp)", pct(used.dsp, all.dsp)],
+                ["BRAM18", "\(used.bram18)", "\(budget.bram18)", "\(all.bram18)", pct(used.bram18, all.bram18)],
+                ["LUT", "\(used.lut)", "\(budget.lut)", "\(all.lut)", pct(used.lut, all.lut)],
+                ["FF", "\(used.ff)", "\(budget.ff)", "\(all.ff)", pct(used.ff, all.ff)],
+            ], rightAligned: [1, 2, 3, 4]))
+    let before = solution.problem.full.candidateCounts
+    let after = solution.problem.pruned.candidateCounts
+    lines.append(
+        "Solver: \(solution.solver), \(fixedPoint(solution.solveTime.milliseconds, 3)) ms (candidates expand/depthwise/project: \(before.map(String.init).joined(separator: "/")) before pruning, \(after.map(String.init).joined(separator: "/")) after)"
+    )
     return lines.joined(separator: "\n")
 }

@@ -81,23 +81,29 @@ extension SubgraphCostModel {
             let overhead = overheadCycles(stage, at: s)
             let latency = max(compute, memory) + overhead
             let engines = EngineKind.allCases.map { kind in
-                EngineStageReport(engine: kind, busyCycles: busyCycles(stage, configuration[kind]),
-                                  macs: stage.layers(on: kind).reduce(0) { $0 + $1.macs })
+                EngineStageReport(
+                    engine: kind, busyCycles: busyCycles(stage, configuration[kind]),
+                    macs: stage.layers(on: kind).reduce(0) { $0 + $1.macs })
             }
             let busiest = engines.max { $0.busyCycles < $1.busyCycles }!.engine
-            let bound: StageReport.Bound = memory >= compute ? .memory
+            let bound: StageReport.Bound =
+                memory >= compute
+                ? .memory
                 : (busiest == .expand ? .expand : busiest == .depthwise ? .depthwise : .project)
-            stageReports.append(StageReport(name: stage.name, latencyCycles: latency, computeCycles: compute, memoryCycles: memory,
-                                            memoryBytes: memoryBytes(stage), overheadCycles: overhead, bound: bound, engines: engines,
-                                            weightBits: stage.layers.reduce(0) { $0 + $1.weightBits },
-                                            macs: stage.layers.reduce(0) { $0 + $1.macs }))
+            stageReports.append(
+                StageReport(
+                    name: stage.name, latencyCycles: latency, computeCycles: compute, memoryCycles: memory,
+                    memoryBytes: memoryBytes(stage), overheadCycles: overhead, bound: bound, engines: engines,
+                    weightBits: stage.layers.reduce(0) { $0 + $1.weightBits },
+                    macs: stage.layers.reduce(0) { $0 + $1.macs }))
             total += latency
         }
         let engineResources = EngineKind.allCases.map { resources(configuration[$0]) }
         let totalResources = engineResources.reduce(fixedResources, +)
-        return SubgraphReport(configuration: configuration, stages: stageReports, latencyCycles: total, clockMHz: device.clockMHz,
-                                 engineResources: engineResources, fixedResources: fixedResources, totalResources: totalResources,
-                                 budget: budget ?? UtilisationCap.standard.budget(of: device))
+        return SubgraphReport(
+            configuration: configuration, stages: stageReports, latencyCycles: total, clockMHz: device.clockMHz,
+            engineResources: engineResources, fixedResources: fixedResources, totalResources: totalResources,
+            budget: budget ?? UtilisationCap.standard.budget(of: device))
     }
 }
 

@@ -39,8 +39,10 @@ public struct SubgraphTarget: HardwareTarget {
     }
 
     /// The template on `device` under `cap`, with the documented defaults.
-    public init(device: Device, cap: UtilisationCap = .standard, parameters: SubgraphParameters = .standard,
-                pruning: PruningOptions = .all, formulation: FormulationOptions = .standard) {
+    public init(
+        device: Device, cap: UtilisationCap = .standard, parameters: SubgraphParameters = .standard,
+        pruning: PruningOptions = .all, formulation: FormulationOptions = .standard
+    ) {
         settings = TargetSettings(device: device, cap: cap)
         self.parameters = parameters
         self.pruning = pruning
@@ -62,11 +64,11 @@ public struct SubgraphTarget: HardwareTarget {
         // A device built in code (or decoded from a checkpoint) has not necessarily been through
         // the catalogue; the cost model's arithmetic relies on the ranges `validate()` enforces.
         do { try device.validate() } catch {
-            if case let .invalidValue(part, field, message) = error { throw .invalidDevice("\(part): \(field) \(message)") }
+            if case .invalidValue(let part, let field, let message) = error { throw .invalidDevice("\(part): \(field) \(message)") }
             throw .invalidDevice(error.description)
         }
         do { try cap.validate() } catch {
-            if case let .invalidCap(resource, value) = error {
+            if case .invalidCap(let resource, let value) = error {
                 throw .invalidOption("utilisation cap for \(resource) must be in (0, 1], got \(value)")
             }
             throw .invalidOption(error.description)
@@ -86,8 +88,9 @@ public struct SubgraphTarget: HardwareTarget {
     /// pruned under ``pruning``. Throws ``HardwareError`` when the network is not a chain of stages the template runs or is too large.
     public func configurationProblem(for network: Network, objective: DesignObjective) throws(HardwareError) -> SubgraphProblem {
         let (_, full) = try setUp(network)
-        return SubgraphProblem(full: full, pruning: pruning, objective: try cycleObjective(objective),
-                               formulation: formulation, name: network.name)
+        return SubgraphProblem(
+            full: full, pruning: pruning, objective: try cycleObjective(objective),
+            formulation: formulation, name: network.name)
     }
 
     /// The cost model's own figures for `configuration` on `network`: latency in cycles and resources against the budget.
@@ -111,7 +114,7 @@ public struct SubgraphTarget: HardwareTarget {
     public func cycleObjective(_ objective: DesignObjective) throws(HardwareError) -> SubgraphObjective {
         switch objective {
         case .minimiseLatency, .maximiseThroughput: return .minimiseLatency
-        case let .minimiseResources(weights, fps):
+        case .minimiseResources(let weights, let fps):
             return .minimiseResources(weights: weights, maxLatencyCycles: try latencyLimit(targetFPS: fps))
         }
     }

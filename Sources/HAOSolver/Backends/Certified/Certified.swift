@@ -21,8 +21,10 @@ public struct Certified<Fast: ExactSolver>: ExactSolver {
     public var kind: CertificateKind
 
     /// `fast`, each answer certified by `certifier` (default GLPK) with a `kind` certificate.
-    public init(_ fast: Fast, certifier: any MILPSolver = GLPKSolver(), options: SolverOptions = SolverOptions(),
-                kind: CertificateKind = .cutoff) {
+    public init(
+        _ fast: Fast, certifier: any MILPSolver = GLPKSolver(), options: SolverOptions = SolverOptions(),
+        kind: CertificateKind = .cutoff
+    ) {
         self.fast = fast
         self.certifier = certifier
         self.options = options
@@ -47,18 +49,22 @@ public struct Certified<Fast: ExactSolver>: ExactSolver {
         var result = try fast.solve(problem)
         let certificate: Certificate<Problem.Answer>
         do { certificate = try certify(problem, claimed: result.outcome, kind: kind) } catch {
-            result.messages.append("not certified: \(certifier.id.displayName) did not finish (\(error)); the \(fast.displayName) answer is exact on its own")
+            result.messages.append(
+                "not certified: \(certifier.id.displayName) did not finish (\(error)); the \(fast.displayName) answer is exact on its own")
             return result
         }
         if let disagreement = certificate.disagreement { throw disagreement }
-        result.certificate = "certified by \(certifier.id.displayName) (\(Self.explain(kind, result.outcome)), \(Self.format(certificate.time)))"
+        result.certificate =
+            "certified by \(certifier.id.displayName) (\(Self.explain(kind, result.outcome)), \(Self.format(certificate.time)))"
         return result
     }
 
     /// Checks `claimed` for `problem` with the certifier. Throws only when the certifier fails;
     /// a refuted claim is a certificate whose ``Certificate/counterexample`` is set.
-    public func certify<Problem: ExactProblem>(_ problem: Problem, claimed: ExactOutcome<Problem.Answer>,
-                                               kind: CertificateKind) throws(SolverError) -> Certificate<Problem.Answer> {
+    public func certify<Problem: ExactProblem>(
+        _ problem: Problem, claimed: ExactOutcome<Problem.Answer>,
+        kind: CertificateKind
+    ) throws(SolverError) -> Certificate<Problem.Answer> {
         let clock = ContinuousClock()
         let start = clock.now
         let found = try problem.certify(claimed, kind: kind, with: certifier, options: options)

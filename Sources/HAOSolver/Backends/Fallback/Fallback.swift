@@ -22,7 +22,8 @@ public struct Fallback<Primary: ExactSolver, Secondary: ExactSolver>: ExactSolve
             return try primary.solve(problem)
         } catch {
             var result = try secondary.solve(problem)
-            result.messages.insert("\(primary.displayName) did not finish (\(error)); the \(secondary.displayName) exact solver took over", at: 0)
+            result.messages.insert(
+                "\(primary.displayName) did not finish (\(error)); the \(secondary.displayName) exact solver took over", at: 0)
             return result
         }
     }

@@ -1,10 +1,11 @@
 import CGLPK
 import CGLPKGuard
 import HAOSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension SolverID {
@@ -84,8 +85,9 @@ public struct GLPKSolver: MILPSolver {
         }
         let bound = result.best_bound.isFinite ? result.best_bound : nil
         if status.hasSolution {
-            return Solution(status: status, objective: result.objective, values: values, bestBound: bound,
-                            solveTime: elapsed, solver: id)
+            return Solution(
+                status: status, objective: result.objective, values: values, bestBound: bound,
+                solveTime: elapsed, solver: id)
         }
         return Solution(status: status, objective: nil, values: [], bestBound: bound, solveTime: elapsed, solver: id)
     }
@@ -136,8 +138,12 @@ final class GLPKProblem {
         let arrays = GLPKArrays(model)
         let (ia, ja, ar) = (arrays.ia, arrays.ja, arrays.ar)
         let (rowType, rowLower, rowUpper) = (arrays.rowType, arrays.rowLower, arrays.rowUpper)
-        let (colKind, colType, colLower, colUpper, objective) = (arrays.colKind, arrays.colType, arrays.colLower, arrays.colUpper, arrays.objective)
-        let names = withNames ? CStringTable(model.constraints.map(\.name) + model.variables.map(\.name) + [model.name, model.objectiveName])
+        let (colKind, colType, colLower, colUpper, objective) = (
+            arrays.colKind, arrays.colType, arrays.colLower, arrays.colUpper, arrays.objective
+        )
+        let names =
+            withNames
+            ? CStringTable(model.constraints.map(\.name) + model.variables.map(\.name) + [model.name, model.objectiveName])
             : CStringTable([String](repeating: "", count: model.constraints.count + model.variables.count + 2))
         defer { names.deallocate() }
         let rowCount = model.constraints.count
@@ -146,40 +152,52 @@ final class GLPKProblem {
         var message = [CChar](repeating: 0, count: 2048)
         let code: Int32 = names.pointers.withUnsafeBufferPointer { namePointers in
             rowType.withUnsafeBufferPointer { rowType in
-            rowLower.withUnsafeBufferPointer { rowLower in
-            rowUpper.withUnsafeBufferPointer { rowUpper in
-            colKind.withUnsafeBufferPointer { colKind in
-            colType.withUnsafeBufferPointer { colType in
-            colLower.withUnsafeBufferPointer { colLower in
-            colUpper.withUnsafeBufferPointer { colUpper in
-            objective.withUnsafeBufferPointer { objective in
-            ia.withUnsafeBufferPointer { ia in
-            ja.withUnsafeBufferPointer { ja in
-            ar.withUnsafeBufferPointer { ar in
-                let base = namePointers.baseAddress!
-                var data = hao_glpk_model()
-                data.name = UnsafePointer(base[rowCount + colCount])
-                data.objective_name = UnsafePointer(base[rowCount + colCount + 1])
-                data.maximize = model.sense == .maximize ? 1 : 0
-                data.objective_constant = model.objectiveConstant
-                data.rows = Int32(rowCount)
-                data.cols = Int32(colCount)
-                data.row_bound_type = rowType.baseAddress
-                data.row_lower = rowLower.baseAddress
-                data.row_upper = rowUpper.baseAddress
-                data.row_names = UnsafeRawPointer(base).assumingMemoryBound(to: UnsafePointer<CChar>?.self)
-                data.col_kind = colKind.baseAddress
-                data.col_bound_type = colType.baseAddress
-                data.col_lower = colLower.baseAddress
-                data.col_upper = colUpper.baseAddress
-                data.col_objective = objective.baseAddress
-                data.col_names = UnsafeRawPointer(base + rowCount).assumingMemoryBound(to: UnsafePointer<CChar>?.self)
-                data.nonzeros = Int32(ia.count)
-                data.ia = ia.baseAddress
-                data.ja = ja.baseAddress
-                data.ar = ar.baseAddress
-                return hao_glpk_build(&data, &built, &message, message.count)
-            }}}}}}}}}}}
+                rowLower.withUnsafeBufferPointer { rowLower in
+                    rowUpper.withUnsafeBufferPointer { rowUpper in
+                        colKind.withUnsafeBufferPointer { colKind in
+                            colType.withUnsafeBufferPointer { colType in
+                                colLower.withUnsafeBufferPointer { colLower in
+                                    colUpper.withUnsafeBufferPointer { colUpper in
+                                        objective.withUnsafeBufferPointer { objective in
+                                            ia.withUnsafeBufferPointer { ia in
+                                                ja.withUnsafeBufferPointer { ja in
+                                                    ar.withUnsafeBufferPointer { ar in
+                                                        let base = namePointers.baseAddress!
+                                                        var data = hao_glpk_model()
+                                                        data.name = UnsafePointer(base[rowCount + colCount])
+                                                        data.objective_name = UnsafePointer(base[rowCount + colCount + 1])
+                                                        data.maximize = model.sense == .maximize ? 1 : 0
+                                                        data.objective_constant = model.objectiveConstant
+                                                        data.rows = Int32(rowCount)
+                                                        data.cols = Int32(colCount)
+                                                        data.row_bound_type = rowType.baseAddress
+                                                        data.row_lower = rowLower.baseAddress
+                                                        data.row_upper = rowUpper.baseAddress
+                                                        data.row_names = UnsafeRawPointer(base).assumingMemoryBound(
+                                                            to: UnsafePointer<CChar>?.self)
+                                                        data.col_kind = colKind.baseAddress
+                                                        data.col_bound_type = colType.baseAddress
+                                                        data.col_lower = colLower.baseAddress
+                                                        data.col_upper = colUpper.baseAddress
+                                                        data.col_objective = objective.baseAddress
+                                                        data.col_names = UnsafeRawPointer(base + rowCount).assumingMemoryBound(
+                                                            to: UnsafePointer<CChar>?.self)
+                                                        data.nonzeros = Int32(ia.count)
+                                                        data.ia = ia.baseAddress
+                                                        data.ja = ja.baseAddress
+                                                        data.ar = ar.baseAddress
+                                                        return hao_glpk_build(&data, &built, &message, message.count)
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         guard code == HAO_GLPK_OK, let built else {
             throw .rejected(by: .glpk, message: String(cString: message))
@@ -261,7 +279,9 @@ struct GLPKArrays {
         }
         for row in model.constraints {
             let (type, lower, upper) = GLPKProblem.bounds(row.lowerBound, row.upperBound)
-            rowType.append(type); rowLower.append(lower); rowUpper.append(upper)
+            rowType.append(type)
+            rowLower.append(lower)
+            rowUpper.append(upper)
         }
         for column in model.variables {
             switch column.kind {
@@ -270,7 +290,9 @@ struct GLPKArrays {
             case .binary: colKind.append(GLP_BV)
             }
             let (type, lower, upper) = GLPKProblem.bounds(column.lowerBound, column.upperBound)
-            colType.append(type); colLower.append(lower); colUpper.append(upper)
+            colType.append(type)
+            colLower.append(lower)
+            colUpper.append(upper)
             objective.append(column.objective)
         }
     }

@@ -7,15 +7,24 @@ import CGLPKGuard
 public struct GLPKTuning: Sendable, Hashable, CustomStringConvertible {
     /// Node preprocessing (bound tightening, coefficient reduction).
     public enum Preprocessing: Int32, Sendable, Hashable, CaseIterable {
-        case none = 0, root = 1, all = 2
+        case none = 0
+        case root = 1
+        case all = 2
     }
     /// Which fractional variable to branch on.
     public enum Branching: Int32, Sendable, Hashable, CaseIterable {
-        case firstFractional = 1, lastFractional = 2, mostFractional = 3, driebeckTomlin = 4, hybridPseudocost = 5
+        case firstFractional = 1
+        case lastFractional = 2
+        case mostFractional = 3
+        case driebeckTomlin = 4
+        case hybridPseudocost = 5
     }
     /// Which open node to explore next.
     public enum Backtracking: Int32, Sendable, Hashable, CaseIterable {
-        case depthFirst = 1, breadthFirst = 2, bestLocalBound = 3, bestProjection = 4
+        case depthFirst = 1
+        case breadthFirst = 2
+        case bestLocalBound = 3
+        case bestProjection = 4
     }
 
     /// Node preprocessing; ``Preprocessing/all`` is GLPK's default.
@@ -37,8 +46,10 @@ public struct GLPKTuning: Sendable, Hashable, CustomStringConvertible {
 
     /// Settings; the defaults are GLPK's own (`glp_init_iocp`): all preprocessing, Driebeck-Tomlin branching,
     /// best local bound, no cuts, rounding heuristic on.
-    public init(preprocessing: Preprocessing = .all, branching: Branching = .driebeckTomlin, backtracking: Backtracking = .bestLocalBound,
-                mirCuts: Bool = false, gomoryCuts: Bool = false, coverCuts: Bool = false, cliqueCuts: Bool = false, roundingHeuristic: Bool = true) {
+    public init(
+        preprocessing: Preprocessing = .all, branching: Branching = .driebeckTomlin, backtracking: Backtracking = .bestLocalBound,
+        mirCuts: Bool = false, gomoryCuts: Bool = false, coverCuts: Bool = false, cliqueCuts: Bool = false, roundingHeuristic: Bool = true
+    ) {
         self.preprocessing = preprocessing
         self.branching = branching
         self.backtracking = backtracking
@@ -62,7 +73,8 @@ public struct GLPKTuning: Sendable, Hashable, CustomStringConvertible {
     /// The settings in one line, e.g. "pp=none br=mostFractional bt=bestLocalBound cuts=none sr=true".
     public var description: String {
         let cuts = [(mirCuts, "mir"), (gomoryCuts, "gmi"), (coverCuts, "cov"), (cliqueCuts, "clq")].filter(\.0).map(\.1)
-        return "pp=\(preprocessing) br=\(branching) bt=\(backtracking) cuts=\(cuts.isEmpty ? "none" : cuts.joined(separator: "+")) sr=\(roundingHeuristic)"
+        return
+            "pp=\(preprocessing) br=\(branching) bt=\(backtracking) cuts=\(cuts.isEmpty ? "none" : cuts.joined(separator: "+")) sr=\(roundingHeuristic)"
     }
 
     func apply(to options: inout hao_glpk_options) {

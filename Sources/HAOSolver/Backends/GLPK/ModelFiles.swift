@@ -2,10 +2,11 @@ import CGLPK
 import CGLPKGuard
 import Foundation
 import HAOSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Text formats GLPK reads and writes.
@@ -57,7 +58,8 @@ extension LinearModel {
         } else if let detected = ModelFileFormat.detect(path: path, firstLines: head) {
             formats = detected == .freeMPS ? [.freeMPS, .fixedMPS] : [detected]
         } else {
-            throw .fileError(path: path, message: "cannot tell whether this is an LP or an MPS file; name it *.lp or *.mps, or pass the format")
+            throw .fileError(
+                path: path, message: "cannot tell whether this is an LP or an MPS file; name it *.lp or *.mps, or pass the format")
         }
         var firstMessage = ""
         for format in formats {
@@ -92,7 +94,8 @@ extension LinearModel {
         // GLPK writes to a private scratch file; the bytes then reach `path` through AtomicFile,
         // which replaces a regular file atomically and writes a device or FIFO in place (GLPK
         // writing there directly, or a rename over it, would replace /dev/null itself as root).
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hao-model-\(UUID().uuidString).\(format.rawValue)").path
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hao-model-\(UUID().uuidString).\(format.rawValue)")
+            .path
         defer { unlink(scratch) }
         let (code, message) = try problem.withGuardedCallCapturingMessage { pointer, buffer, capacity in
             hao_glpk_write(pointer, format.glpkCode, scratch, buffer, capacity)
@@ -122,7 +125,9 @@ extension LinearModel {
         guard !name.isEmpty, name != generated, !name.contains(where: { $0.isWhitespace }), name.first != "*" else { return text }
         // Row names as GLPK writes them: blanks become '_', unnamed rows get R%07d.
         for (i, row) in constraints.enumerated() {
-            let written = row.name.isEmpty ? "R" + String(repeating: "0", count: max(0, 7 - String(i + 1).count)) + String(i + 1)
+            let written =
+                row.name.isEmpty
+                ? "R" + String(repeating: "0", count: max(0, 7 - String(i + 1).count)) + String(i + 1)
                 : String(row.name.map { $0 == " " ? "_" : $0 })
             if written == name { return text }
         }
@@ -130,8 +135,14 @@ extension LinearModel {
         var lines: [String] = []
         lines.reserveCapacity(constraints.count + variables.count * 4)
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            guard let first = line.first else { lines.append(String(line)); continue }
-            if first == "*" { lines.append(String(line)); continue }
+            guard let first = line.first else {
+                lines.append(String(line))
+                continue
+            }
+            if first == "*" {
+                lines.append(String(line))
+                continue
+            }
             if first != " " {
                 section = String(line.split(separator: " ").first ?? "")
                 lines.append(String(line))
@@ -176,18 +187,22 @@ extension LinearModel {
             case GLP_IV: kind = .integer
             default: kind = .continuous
             }
-            let (lower, upper) = bounds(type: glp_get_col_type(problem, index),
-                                        lower: glp_get_col_lb(problem, index), upper: glp_get_col_ub(problem, index))
-            model.variables.append(Variable(name: name, kind: kind, lowerBound: lower, upperBound: upper,
-                                            objective: glp_get_obj_coef(problem, index)))
+            let (lower, upper) = bounds(
+                type: glp_get_col_type(problem, index),
+                lower: glp_get_col_lb(problem, index), upper: glp_get_col_ub(problem, index))
+            model.variables.append(
+                Variable(
+                    name: name, kind: kind, lowerBound: lower, upperBound: upper,
+                    objective: glp_get_obj_coef(problem, index)))
         }
         var indices = [Int32](repeating: 0, count: columns + 1)
         var values = [Double](repeating: 0, count: columns + 1)
         for i in 1...max(rows, 1) where rows > 0 {
             let index = Int32(i)
             let name = glp_get_row_name(problem, index).map { String(cString: $0) } ?? "r\(i)"
-            let (lower, upper) = bounds(type: glp_get_row_type(problem, index),
-                                        lower: glp_get_row_lb(problem, index), upper: glp_get_row_ub(problem, index))
+            let (lower, upper) = bounds(
+                type: glp_get_row_type(problem, index),
+                lower: glp_get_row_lb(problem, index), upper: glp_get_row_ub(problem, index))
             let count = Int(glp_get_mat_row(problem, index, &indices, &values))
             let terms = (0..<count).map { k in Term(VariableID(index: Int(indices[k + 1]) - 1), values[k + 1]) }
             model.constraints.append(Constraint(name: name, terms: terms, lowerBound: lower, upperBound: upper))

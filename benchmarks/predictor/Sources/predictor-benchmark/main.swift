@@ -1,6 +1,6 @@
-import HAOSupport
 import Foundation
 import HAOPredictor
+import HAOSupport
 
 // Usage: predictor-benchmark [path/to/acc_predictor_mlp.json]
 // Measures single-thread predictions per second on 20,000 random points of the default space
@@ -20,11 +20,14 @@ func measure(_ label: String, _ predictor: AccuracyPredictor) {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         best = min(best, seconds)
     }
-    print(String(format: "%@: %.0f predictions/s (%.1f us each; checksum %.3f)", label,
-                 Double(points.count) / best, best / Double(points.count) * 1e6, checksum))
+    print(
+        String(
+            format: "%@: %.0f predictions/s (%.1f us each; checksum %.3f)", label,
+            Double(points.count) / best, best / Double(points.count) * 1e6, checksum))
 }
 
-measure("kernel model (shipped)", try AccuracyPredictor(contentsOf: root.appendingPathComponent("Models/predictors/ofa-mbv3-w4w8-kernel.json")))
+measure(
+    "kernel model (shipped)", try AccuracyPredictor(contentsOf: root.appendingPathComponent("Models/predictors/ofa-mbv3-w4w8-kernel.json")))
 if CommandLine.arguments.count > 1 {
     measure("dense MLP teacher", try AccuracyPredictor(contentsOf: URL(fileURLWithPath: CommandLine.arguments[1])))
 }

@@ -25,7 +25,8 @@ func candidateStream(_ space: SearchSpace, count: Int, seed: UInt64) -> [Archite
             p = space.sample(using: &rng)
         } else {
             let recent = points.suffix(256)
-            let a = recent[recent.startIndex + rng.nextIndex(recent.count)], b = recent[recent.startIndex + rng.nextIndex(recent.count)]
+            let a = recent[recent.startIndex + rng.nextIndex(recent.count)]
+            let b = recent[recent.startIndex + rng.nextIndex(recent.count)]
             p = a
             for s in p.depths.indices where rng.nextUnit() < 0.5 { p.depths[s] = b.depths[s] }
             for i in p.kernels.indices {
@@ -59,7 +60,8 @@ func runCandidates(_ options: Options) throws {
     let evaluator = target.makeFastEvaluator()
     let points = candidateStream(space, count: count, seed: seed)
     let clock = ContinuousClock()
-    var predictorTime = Duration.zero, networkTime = Duration.zero
+    var predictorTime = Duration.zero
+    var networkTime = Duration.zero
     var timings = FastPathTimings()
     var networks: [Network] = []
     var optima: [FastOptimum<SubgraphConfiguration>] = []
@@ -81,27 +83,39 @@ func runCandidates(_ options: Options) throws {
     func us(_ d: Duration) -> Double { d.milliseconds * 1000 / Double(count) }
     let stats = evaluator.statistics
     say("stream: \(count) candidates (seed \(seed)), \(device.part), one thread, release build")
-    say(String(format: "per candidate, microseconds: predictor %.1f, network %.1f, fast setup %.1f, fast tables %.1f, fast scan %.1f; total %.1f (%.0f candidates/s)",
-               us(predictorTime), us(networkTime), us(timings.setup), us(timings.tables), us(timings.scan), us(total),
-               Double(count) / total.milliseconds * 1000))
-    say(String(format: "fast path: %.1f triples and %.1f resources per candidate; memo %d entries, %.1f%% hits; incumbent optimal for %.1f%%",
-               Double(timings.triplesEvaluated) / Double(count), Double(timings.resourcesComputed) / Double(count), stats.memoEntries,
-               100 * Double(stats.memoHits) / Double(max(1, stats.memoHits + stats.memoMisses)), 100 * Double(stats.incumbentWasOptimal) / Double(count)))
+    say(
+        String(
+            format:
+                "per candidate, microseconds: predictor %.1f, network %.1f, fast setup %.1f, fast tables %.1f, fast scan %.1f; total %.1f (%.0f candidates/s)",
+            us(predictorTime), us(networkTime), us(timings.setup), us(timings.tables), us(timings.scan), us(total),
+            Double(count) / total.milliseconds * 1000))
+    say(
+        String(
+            format: "fast path: %.1f triples and %.1f resources per candidate; memo %d entries, %.1f%% hits; incumbent optimal for %.1f%%",
+            Double(timings.triplesEvaluated) / Double(count), Double(timings.resourcesComputed) / Double(count), stats.memoEntries,
+            100 * Double(stats.memoHits) / Double(max(1, stats.memoHits + stats.memoMisses)),
+            100 * Double(stats.incumbentWasOptimal) / Double(count)))
     guard glpkCount > 0 else { return }
     // GLPK on an evenly spread subset: the whole solve as `--solver glpk` does it, and the two certificates.
     let step = max(1, count / glpkCount)
     let glpk = MILPBackend(milp: GLPKSolver(), options: SolverOptions(timeLimit: .seconds(60)))
     let certifier = Certified(NativeBackend(), certifier: GLPKSolver(), options: SolverOptions(timeLimit: .seconds(60)))
-    var solve = Duration.zero, cutoff = Duration.zero, reproduction = Duration.zero, problems = Duration.zero
-    var n = 0, disagreements = 0
+    var solve = Duration.zero
+    var cutoff = Duration.zero
+    var reproduction = Duration.zero
+    var problems = Duration.zero
+    var n = 0
+    var disagreements = 0
     for i in stride(from: 0, to: count, by: step).prefix(glpkCount) {
-        let network = networks[i], optimum = optima[i]
+        let network = networks[i]
+        let optimum = optima[i]
         let a = clock.now
         let solution = try target.solve(network, using: glpk)
         let b = clock.now
         let problem = try target.configurationProblem(for: network, objective: .minimiseLatency)
         let c = clock.now
-        let claim: ExactOutcome<SubgraphConfiguration> = optimum.configuration.map { .optimal($0, objective: optimum.objective!) } ?? .infeasible()
+        let claim: ExactOutcome<SubgraphConfiguration> =
+            optimum.configuration.map { .optimal($0, objective: optimum.objective!) } ?? .infeasible()
         let cut = try certifier.certify(problem, claimed: claim, kind: .cutoff)
         let d = clock.now
         let rep = try certifier.certify(problem, claimed: claim, kind: .reproduction)
@@ -114,7 +128,10 @@ func runCandidates(_ options: Options) throws {
         if solution.objective != optimum.objective || !cut.holds || !rep.holds { disagreements += 1 }
     }
     func ms(_ d: Duration) -> Double { d.milliseconds / Double(n) }
-    say(String(format: "GLPK on %d of them, milliseconds per candidate: whole --solver glpk solve %.2f; building the problem %.2f, cutoff certificate %.2f, reproduction certificate %.2f; disagreements with the fast path: %d",
-               n, ms(solve), ms(problems), ms(cutoff), ms(reproduction), disagreements))
+    say(
+        String(
+            format:
+                "GLPK on %d of them, milliseconds per candidate: whole --solver glpk solve %.2f; building the problem %.2f, cutoff certificate %.2f, reproduction certificate %.2f; disagreements with the fast path: %d",
+            n, ms(solve), ms(problems), ms(cutoff), ms(reproduction), disagreements))
     if disagreements > 0 { throw BenchError("\(disagreements) disagreements between GLPK and the fast path") }
 }

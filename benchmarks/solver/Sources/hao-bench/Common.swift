@@ -18,7 +18,12 @@ struct Summary {
     init(_ xs: [Double]) {
         let s = xs.sorted()
         count = s.count
-        guard !s.isEmpty else { median = .nan; min = .nan; max = .nan; return }
+        guard !s.isEmpty else {
+            median = .nan
+            min = .nan
+            max = .nan
+            return
+        }
         median = s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
         min = s.first!
         max = s.last!
@@ -70,7 +75,11 @@ struct Options {
             let a = arguments[i]
             guard a.hasPrefix("--") else { throw BenchError("unexpected argument '\(a)'") }
             let name = String(a.dropFirst(2))
-            if known.contains(name) { flags.insert(name); i += 1; continue }
+            if known.contains(name) {
+                flags.insert(name)
+                i += 1
+                continue
+            }
             guard i + 1 < arguments.endIndex else { throw BenchError("option \(a) needs a value") }
             values[name] = arguments[i + 1]
             i += 2
@@ -88,7 +97,9 @@ struct Options {
     func ints(_ name: String, default value: [Int]) throws -> [Int] {
         guard let text = values[name] else { return value }
         let parts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { throw BenchError("--\(name) must be a comma-separated list of positive integers, got '\(text)'") }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw BenchError("--\(name) must be a comma-separated list of positive integers, got '\(text)'")
+        }
         return parts.map { $0! }
     }
     func list(_ name: String) -> [String]? {
@@ -126,15 +137,21 @@ func devices(_ models: ModelsDirectory, names: [String]?) throws -> [Device] {
 /// path and a small share (fill/drain) of the others. The budget is the ZU3EG's (360 DSP, 432 BRAM18).
 func syntheticInstance(blocks: Int, configs: Int, seed: UInt64) -> SubgraphInstance {
     var rng = SplitMix64(seed: seed &* 0x2545_F491_4F6C_DD1D &+ UInt64(blocks) << 32 &+ UInt64(configs))
-    var stageNames: [String] = [], memory: [Int] = [], pathStage: [Int] = []
+    var stageNames: [String] = []
+    var memory: [Int] = []
+    var pathStage: [Int] = []
     for s in 0..<blocks {
         stageNames.append("b\(s)")
         memory.append(Int.random(in: 1_000...20_000, using: &rng))
         pathStage += Array(repeating: s, count: 3)
     }
-    var candidates: [[EngineConfiguration]] = [], resources: [[Resources]] = [], terms: [[Int]] = []
+    var candidates: [[EngineConfiguration]] = []
+    var resources: [[Resources]] = []
+    var terms: [[Int]] = []
     for kind in EngineKind.allCases {
-        var list: [EngineConfiguration] = [], res: [Resources] = [], table: [Int] = []
+        var list: [EngineConfiguration] = []
+        var res: [Resources] = []
+        var table: [Int] = []
         let work = (0..<blocks).map { _ in Double(Int.random(in: 100_000...4_000_000, using: &rng)) }
         for c in 0..<configs {
             let lanes = Int.random(in: 1...512, using: &rng)
@@ -147,11 +164,14 @@ func syntheticInstance(blocks: Int, configs: Int, seed: UInt64) -> SubgraphInsta
                 for p in 0..<3 { table.append(p == kind.index ? full : edge) }
             }
         }
-        candidates.append(list); resources.append(res); terms.append(table)
+        candidates.append(list)
+        resources.append(res)
+        terms.append(table)
     }
-    return SubgraphInstance(stageNames: stageNames, memoryCycles: memory, pathStage: pathStage, candidates: candidates,
-                               resources: resources, terms: terms, fixed: Resources(dsp: 0, bram18: 4, uram: 0, lut: 6_000, ff: 9_000),
-                               budget: Resources(dsp: 360, bram18: 432, uram: 0, lut: 63_504, ff: 141_120))
+    return SubgraphInstance(
+        stageNames: stageNames, memoryCycles: memory, pathStage: pathStage, candidates: candidates,
+        resources: resources, terms: terms, fixed: Resources(dsp: 0, bram18: 4, uram: 0, lut: 6_000, ff: 9_000),
+        budget: Resources(dsp: 360, bram18: 432, uram: 0, lut: 63_504, ff: 141_120))
 }
 
 /// Outcome of solving one instance with GLPK (in process): prune, build the program, solve.
@@ -163,13 +183,19 @@ struct InstanceResult {
 
 let glpkBenchLimit: Duration = .seconds(120)
 
-func solveGLPK(_ full: SubgraphInstance, pruning: PruningOptions = .all, formulation: FormulationOptions = .standard) throws -> InstanceResult {
+func solveGLPK(_ full: SubgraphInstance, pruning: PruningOptions = .all, formulation: FormulationOptions = .standard) throws
+    -> InstanceResult
+{
     let instance = full.pruned(pruning)
-    if instance.candidateCounts.contains(0) { return InstanceResult(objective: nil, status: "infeasible", counts: instance.candidateCounts) }
+    if instance.candidateCounts.contains(0) {
+        return InstanceResult(objective: nil, status: "infeasible", counts: instance.candidateCounts)
+    }
     let program = SubgraphProgram(instance: instance, options: formulation)
     let solution = try GLPKSolver().solve(program.model, options: SolverOptions(timeLimit: glpkBenchLimit))
     switch solution.status {
-    case .optimal: return InstanceResult(objective: solution.objective.map { $0 + program.objectiveOffset }, status: "optimal", counts: instance.candidateCounts)
+    case .optimal:
+        return InstanceResult(
+            objective: solution.objective.map { $0 + program.objectiveOffset }, status: "optimal", counts: instance.candidateCounts)
     case .infeasible: return InstanceResult(objective: nil, status: "infeasible", counts: instance.candidateCounts)
     default: return InstanceResult(objective: nil, status: solution.status.rawValue, counts: instance.candidateCounts)
     }
@@ -178,7 +204,8 @@ func solveGLPK(_ full: SubgraphInstance, pruning: PruningOptions = .all, formula
 func solveNative(_ full: SubgraphInstance, pruning: PruningOptions = .all) -> InstanceResult {
     let instance = full.pruned(pruning)
     let result = instance.solveNative()
-    return InstanceResult(objective: result.objective, status: result.objective == nil ? "infeasible" : "optimal", counts: instance.candidateCounts)
+    return InstanceResult(
+        objective: result.objective, status: result.objective == nil ? "infeasible" : "optimal", counts: instance.candidateCounts)
 }
 
 /// Exact agreement of two optima in integer cycles (both infeasible also agrees).

@@ -1,4 +1,3 @@
-import HAOSupport
 import Foundation
 import HAOHardware
 import HAONetwork
@@ -16,15 +15,20 @@ func runExport(_ o: Options) throws {
     let models = ModelsDirectory(url: URL(fileURLWithPath: try o.string("models")))
     let directory = try o.string("dir")
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    let warmup = try o.int("warmup", default: 1), repeats = try o.int("repeats", default: 5)
+    let warmup = try o.int("warmup", default: 1)
+    let repeats = try o.int("repeats", default: 5)
     let bitsList = try o.ints("bits", default: [8, 4])
     let synthetic = (o.list("synthetic") ?? ["20x50", "50x50", "100x100"]).map { spec -> (Int, Int) in
         let p = spec.split(separator: "x").compactMap { Int($0) }
         return p.count == 2 ? (p[0], p[1]) : (0, 0)
     }
-    guard synthetic.allSatisfy({ $0.0 > 0 && $0.1 > 0 }) else { throw BenchError("--synthetic wants BLOCKSxCONFIGS items, e.g. 20x50,50x50") }
-    var csv = CSV(["instance", "mps", "rows", "columns", "nonzeros", "project_optimum", "glpk_inprocess_median_ms", "glpk_inprocess_min_ms",
-                   "glpk_inprocess_max_ms", "repeats"])
+    guard synthetic.allSatisfy({ $0.0 > 0 && $0.1 > 0 }) else {
+        throw BenchError("--synthetic wants BLOCKSxCONFIGS items, e.g. 20x50,50x50")
+    }
+    var csv = CSV([
+        "instance", "mps", "rows", "columns", "nonzeros", "project_optimum", "glpk_inprocess_median_ms", "glpk_inprocess_min_ms",
+        "glpk_inprocess_max_ms", "repeats",
+    ])
     func add(_ name: String, _ path: String, _ full: SubgraphInstance) throws {
         let instance = full.pruned(.all)
         let program = SubgraphProgram(instance: instance, options: .standard, name: name)
@@ -37,8 +41,10 @@ func runExport(_ o: Options) throws {
             throw BenchError("\(name): in-process GLPK \(objective) differs from native \(optimum)")
         }
         let s = Summary(times)
-        csv.add([name, path, String(program.model.constraints.count), String(program.model.variables.count), String(program.model.nonzeroCount),
-                 String(Int(optimum.rounded())), f3(s.median), f3(s.min), f3(s.max), String(s.count)])
+        csv.add([
+            name, path, String(program.model.constraints.count), String(program.model.variables.count), String(program.model.nonzeroCount),
+            String(Int(optimum.rounded())), f3(s.median), f3(s.min), f3(s.max), String(s.count),
+        ])
         say(String(format: "exported %@ (GLPK in process %.3f ms)", name, s.median))
     }
     for device in try devices(models, names: o.list("devices")) {
@@ -47,7 +53,7 @@ func runExport(_ o: Options) throws {
             for bits in bitsList {
                 let network = withBlocks(shipped, bits: bits)
                 let (_, full) = try optimizer.setUp(network)
-                if full.pruned(.all).candidateCounts.contains(0) { continue } // infeasible: nothing to export
+                if full.pruned(.all).candidateCounts.contains(0) { continue }  // infeasible: nothing to export
                 let name = "\(file)_\(device.shortName)_w\(bits)"
                 let path = (directory as NSString).appendingPathComponent(name + ".mps")
                 try optimizer.exportProgram(network, to: path, format: .freeMPS)

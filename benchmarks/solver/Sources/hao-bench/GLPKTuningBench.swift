@@ -43,15 +43,18 @@ func runGLPKTuning(_ options: Options) throws {
         target.formulation.engineBounds = engineBounds
         for (label, tuning) in tuningVariants() where only == nil || only!.contains(label) {
             let backend = MILPBackend(milp: GLPKSolver(tuning: tuning), options: SolverOptions(timeLimit: .seconds(60)))
-            let certifier = Certified(NativeBackend(), certifier: GLPKSolver(tuning: tuning), options: SolverOptions(timeLimit: .seconds(60)))
-            var solves: [Double] = [], cuts: [Double] = []
+            let certifier = Certified(
+                NativeBackend(), certifier: GLPKSolver(tuning: tuning), options: SolverOptions(timeLimit: .seconds(60)))
+            var solves: [Double] = []
+            var cuts: [Double] = []
             var disagreements = 0
             for (network, optimum) in zip(networks, optima) {
                 let a = clock.now
                 let solution = try target.solve(network, using: backend)
                 let b = clock.now
                 let problem = try target.configurationProblem(for: network, objective: .minimiseLatency)
-                let claim: ExactOutcome<SubgraphConfiguration> = optimum.configuration.map { .optimal($0, objective: optimum.objective!) } ?? .infeasible()
+                let claim: ExactOutcome<SubgraphConfiguration> =
+                    optimum.configuration.map { .optimal($0, objective: optimum.objective!) } ?? .infeasible()
                 let c = clock.now
                 let certificate = try certifier.certify(problem, claimed: claim, kind: .cutoff)
                 let d = clock.now

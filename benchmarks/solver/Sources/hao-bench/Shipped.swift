@@ -1,4 +1,3 @@
-import HAOSupport
 import Foundation
 import HAOHardware
 import HAONetwork
@@ -14,14 +13,17 @@ import HAOSupport
 /// the cost model). Warm-up runs are untimed; the statistics are over the timed repeats.
 func runShipped(_ o: Options) throws {
     let models = ModelsDirectory(url: URL(fileURLWithPath: try o.string("models")))
-    let warmup = try o.int("warmup", default: 1), repeats = try o.int("repeats", default: 7)
+    let warmup = try o.int("warmup", default: 1)
+    let repeats = try o.int("repeats", default: 7)
     let bitsList = try o.ints("bits", default: [8, 4])
-    var csv = CSV(["network", "device", "block_bits", "status", "optimum_cycles", "latency_ms", "candidates_before", "candidates_after",
-                   "glpk_solve_median_ms", "glpk_solve_min_ms", "glpk_solve_max_ms",
-                   "glpk_total_median_ms", "glpk_total_min_ms", "glpk_total_max_ms",
-                   "native_solve_median_ms", "native_solve_min_ms", "native_solve_max_ms",
-                   "native_total_median_ms", "native_total_min_ms", "native_total_max_ms",
-                   "repeats", "agree", "diagnosis"])
+    var csv = CSV([
+        "network", "device", "block_bits", "status", "optimum_cycles", "latency_ms", "candidates_before", "candidates_after",
+        "glpk_solve_median_ms", "glpk_solve_min_ms", "glpk_solve_max_ms",
+        "glpk_total_median_ms", "glpk_total_min_ms", "glpk_total_max_ms",
+        "native_solve_median_ms", "native_solve_min_ms", "native_solve_max_ms",
+        "native_total_median_ms", "native_total_min_ms", "native_total_max_ms",
+        "repeats", "agree", "diagnosis",
+    ])
     let clock = ContinuousClock()
     for device in try devices(models, names: o.list("devices")) {
         let optimizer = SubgraphTarget(device: device)
@@ -31,16 +33,23 @@ func runShipped(_ o: Options) throws {
                 let g = try timeShipped(optimizer, network, .glpk, warmup: warmup, repeats: repeats)
                 let n = try timeShipped(optimizer, network, .native, warmup: warmup, repeats: repeats)
                 let same = g.status == n.status && g.cycles == n.cycles
-                let gs = Summary(g.solve), gt = Summary(g.total), ns = Summary(n.solve), nt = Summary(n.total)
-                csv.add([file, device.shortName, String(bits), n.status,
-                         n.cycles.map(String.init) ?? "", n.latencyMs.map { String(format: "%.4f", $0) } ?? "",
-                         n.before, n.after,
-                         f3(gs.median), f3(gs.min), f3(gs.max), f3(gt.median), f3(gt.min), f3(gt.max),
-                         f3(ns.median), f3(ns.min), f3(ns.max), f3(nt.median), f3(nt.min), f3(nt.max),
-                         String(gs.count), same ? "yes" : "NO", n.diagnosis])
-                say(String(format: "%-22@ %-8@ W%d  %-10@ glpk %8.3f ms (total %8.3f)  native %7.3f ms (total %7.3f)  %@",
-                             file as NSString, device.shortName as NSString, bits, (n.cycles.map(String.init) ?? "infeasible") as NSString,
-                             gs.median, gt.median, ns.median, nt.median, (same ? "agree" : "DISAGREE") as NSString))
+                let gs = Summary(g.solve)
+                let gt = Summary(g.total)
+                let ns = Summary(n.solve)
+                let nt = Summary(n.total)
+                csv.add([
+                    file, device.shortName, String(bits), n.status,
+                    n.cycles.map(String.init) ?? "", n.latencyMs.map { String(format: "%.4f", $0) } ?? "",
+                    n.before, n.after,
+                    f3(gs.median), f3(gs.min), f3(gs.max), f3(gt.median), f3(gt.min), f3(gt.max),
+                    f3(ns.median), f3(ns.min), f3(ns.max), f3(nt.median), f3(nt.min), f3(nt.max),
+                    String(gs.count), same ? "yes" : "NO", n.diagnosis,
+                ])
+                say(
+                    String(
+                        format: "%-22@ %-8@ W%d  %-10@ glpk %8.3f ms (total %8.3f)  native %7.3f ms (total %7.3f)  %@",
+                        file as NSString, device.shortName as NSString, bits, (n.cycles.map(String.init) ?? "infeasible") as NSString,
+                        gs.median, gt.median, ns.median, nt.median, (same ? "agree" : "DISAGREE") as NSString))
             }
         }
     }
@@ -55,15 +64,20 @@ struct ShippedTiming {
     var before = "", after = "", diagnosis = ""
 }
 
-func timeShipped(_ optimizer: SubgraphTarget, _ network: Network, _ choice: SolverChoice,
-                 warmup: Int, repeats: Int) throws -> ShippedTiming {
+func timeShipped(
+    _ optimizer: SubgraphTarget, _ network: Network, _ choice: SolverChoice,
+    warmup: Int, repeats: Int
+) throws -> ShippedTiming {
     let clock = ContinuousClock()
     var result = ShippedTiming()
     for i in 0..<(warmup + max(repeats, 1)) {
         let start = clock.now
         let s = try optimizer.solve(network, using: choice.makeSolver(timeLimit: glpkBenchLimit))
         let t = milliseconds(clock.now - start)
-        if i >= warmup { result.solve.append(milliseconds(s.solveTime)); result.total.append(t) }
+        if i >= warmup {
+            result.solve.append(milliseconds(s.solveTime))
+            result.total.append(t)
+        }
         let cycles = s.latencyCycles
         let ms = s.latencyMs
         let diagnosis = s.diagnosis

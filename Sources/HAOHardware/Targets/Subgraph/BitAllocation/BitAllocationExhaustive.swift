@@ -9,7 +9,9 @@ extension BitAllocationContext {
     /// Enumerates every width assignment and, for each, every engine configuration of the
     /// unpruned accelerator instance built by the cost model itself from the quantized network
     /// (not from this context's tables): the reference the other solvers are checked against.
-    public func solveExhaustive(_ objective: BitAllocationObjective = .penalty, maxAssignments: Double = 4_096) throws(BitAllocationError) -> BitAllocationRaw {
+    public func solveExhaustive(_ objective: BitAllocationObjective = .penalty, maxAssignments: Double = 4_096) throws(BitAllocationError)
+        -> BitAllocationRaw
+    {
         guard assignmentCount <= maxAssignments else {
             throw .tooLarge("\(Int(assignmentCount)) width assignments; the enumerator takes at most \(Int(maxAssignments))")
         }

@@ -12,7 +12,9 @@ extension BitAllocationContext {
     }
 
     /// Solves one integer program per precision key with `solver` and keeps the best.
-    func solve(_ objective: BitAllocationObjective, with solver: any MILPSolver, options: SolverOptions) throws(SolverError) -> BitAllocationRaw {
+    func solve(_ objective: BitAllocationObjective, with solver: any MILPSolver, options: SolverOptions) throws(SolverError)
+        -> BitAllocationRaw
+    {
         var best = BitAllocationRaw(bits: nil, configuration: nil, objective: nil, work: 0)
         for key in possibleKeys() {
             guard let t = tables(key), let program = BitAllocationProgram(context: self, tables: t, objective: objective) else { continue }
@@ -25,8 +27,9 @@ extension BitAllocationContext {
             if best.objective == nil || value < best.objective! - 1e-6 * max(1, abs(value)) {
                 best.bits = blockBits(unitBits)
                 best.objective = value
-                best.configuration = SubgraphConfiguration(expand: t.candidates[0][choice[0]], depthwise: t.candidates[1][choice[1]],
-                                                           project: t.candidates[2][choice[2]])
+                best.configuration = SubgraphConfiguration(
+                    expand: t.candidates[0][choice[0]], depthwise: t.candidates[1][choice[1]],
+                    project: t.candidates[2][choice[2]])
             }
         }
         return best

@@ -57,7 +57,8 @@ extension BitAllocationContext {
             remLB[u] = remLB[u + 1] + (unitLB[u].min() ?? 0)
             remSize[u] = remSize[u + 1] + (unitSize[u].min() ?? 0)
         }
-        var maxCycles = Int.max, maxBits = Int.max
+        var maxCycles = Int.max
+        var maxBits = Int.max
         switch problem.limit {
         case .latency(let c): if objective == .penalty { maxCycles = c }
         case .modelSize(let s): maxBits = s
@@ -82,8 +83,9 @@ extension BitAllocationContext {
             let inst = instance(t, bits: bits).pruned(.all)
             let r = inst.solveNative(.minimiseLatency)
             guard let choice = r.choice, let latency = r.objective.map({ Int($0) }) else { return }
-            let config = SubgraphConfiguration(expand: inst.candidates[0][choice[0]], depthwise: inst.candidates[1][choice[1]],
-                                                  project: inst.candidates[2][choice[2]])
+            let config = SubgraphConfiguration(
+                expand: inst.candidates[0][choice[0]], depthwise: inst.candidates[1][choice[1]],
+                project: inst.candidates[2][choice[2]])
             switch objective {
             case .penalty:
                 guard latency <= maxCycles, penalty < bestPenalty - tolerance else { return }
@@ -105,7 +107,10 @@ extension BitAllocationContext {
             case .latency:
                 if bestLatency != Int.max && fixedLB + lbSum + remLB[u] >= bestLatency { return }
             }
-            if u == unitCount { leaf(penalty); return }
+            if u == unitCount {
+                leaf(penalty)
+                return
+            }
             for i in order[u] {
                 chosen[u] = i
                 visit(u + 1, penalty + units[u].penalties[i], lbSum + unitLB[u][i], size + unitSize[u][i])

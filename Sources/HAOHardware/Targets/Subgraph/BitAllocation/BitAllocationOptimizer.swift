@@ -28,14 +28,18 @@ public struct BitAllocationOptimizer: Sendable {
     }
 
     /// Least predicted penalty within the problem's limit, solved by `solver`.
-    public func solve(_ problem: BitAllocationProblem, using solver: any ExactSolver) throws(BitAllocationError) -> BitAllocationSolution<SubgraphTarget> {
+    public func solve(_ problem: BitAllocationProblem, using solver: any ExactSolver) throws(BitAllocationError) -> BitAllocationSolution<
+        SubgraphTarget
+    > {
         let context = try BitAllocationContext(problem: problem, device: device, cap: cap, parameters: parameters)
         let result: ExactResult<BitAllocationRaw>
         do { result = try solver.solve(BitAllocationSearch(context: context, objective: .penalty)) } catch {
             throw .solverFailed("\(error)")
         }
         let raw = result.outcome.answer ?? BitAllocationRaw(bits: nil, configuration: nil, objective: nil, work: 0)
-        let messages = result.messages, solverName = result.solver, solveTime = result.solveTime
+        let messages = result.messages
+        let solverName = result.solver
+        let solveTime = result.solveTime
         let accelerator = SubgraphTarget(device: device, cap: cap, parameters: parameters)
 
         guard let bits = raw.bits, let config = raw.configuration else {
@@ -48,26 +52,34 @@ public struct BitAllocationOptimizer: Sendable {
                 let fps = device.clockMHz * 1e6 / Double(cycles)
                 switch problem.limit {
                 case .latency(let c):
-                    diagnosis = "infeasible on \(device.part): the target of \(Self.format(device.clockMHz * 1e6 / Double(c))) fps (\(c) cycles) is out of reach; the least latency reachable is \(cycles) cycles (\(Self.format(fps)) fps) with widths \(lb)"
+                    diagnosis =
+                        "infeasible on \(device.part): the target of \(Self.format(device.clockMHz * 1e6 / Double(c))) fps (\(c) cycles) is out of reach; the least latency reachable is \(cycles) cycles (\(Self.format(fps)) fps) with widths \(lb)"
                 case .modelSize(let s):
-                    diagnosis = "infeasible on \(device.part): no width assignment within \(s) bits (\(Self.format(Double(s) / 8e6)) MB) fits the device; the smallest model is \(context.modelBits(context.blockBits(context.units.map { $0.bits.min()! }))) bits"
+                    diagnosis =
+                        "infeasible on \(device.part): no width assignment within \(s) bits (\(Self.format(Double(s) / 8e6)) MB) fits the device; the smallest model is \(context.modelBits(context.blockBits(context.units.map { $0.bits.min()! }))) bits"
                 }
             } else if case .modelSize(let s) = problem.limit,
-                      case let smallest = context.modelBits(context.blockBits(context.units.map { $0.bits.min()! })), smallest > s {
-                diagnosis = "infeasible: the smallest model (every block at its lowest width) has \(smallest) bits = \(Self.format(Double(smallest) / 8e6)) MB, above the limit of \(s) bits = \(Self.format(Double(s) / 8e6)) MB"
+                case let smallest = context.modelBits(context.blockBits(context.units.map { $0.bits.min()! })), smallest > s
+            {
+                diagnosis =
+                    "infeasible: the smallest model (every block at its lowest width) has \(smallest) bits = \(Self.format(Double(smallest) / 8e6)) MB, above the limit of \(s) bits = \(Self.format(Double(s) / 8e6)) MB"
             } else {
                 let lowest = problem.network(withBits: context.blockBits(context.units.map { $0.bits.min()! }))
                 let why: String
-                do { why = try accelerator.solve(lowest, using: NativeBackend()).diagnosis ?? "no configuration fits" } catch { throw .hardware(error) }
+                do { why = try accelerator.solve(lowest, using: NativeBackend()).diagnosis ?? "no configuration fits" } catch {
+                    throw .hardware(error)
+                }
                 diagnosis = "no width assignment fits the device (at the lowest widths: \(why))"
                 if case .modelSize(let s) = problem.limit {
-                    diagnosis += "; size limit \(s) bits, smallest model \(context.modelBits(context.blockBits(context.units.map { $0.bits.min()! }))) bits"
+                    diagnosis +=
+                        "; size limit \(s) bits, smallest model \(context.modelBits(context.blockBits(context.units.map { $0.bits.min()! }))) bits"
                 }
             }
-            return BitAllocationSolution(status: .infeasible, bits: nil, penalty: nil, report: nil, modelBits: nil, solver: solverName,
-                                         solveTime: solveTime, clockMHz: device.clockMHz, latencyCycles: nil, leastLatencyCycles: leastCycles,
-                                         leastLatencyMs: leastCycles.map { Double($0) / (device.clockMHz * 1000) }, leastLatencyBits: least.bits,
-                                         diagnosis: diagnosis, messages: messages)
+            return BitAllocationSolution(
+                status: .infeasible, bits: nil, penalty: nil, report: nil, modelBits: nil, solver: solverName,
+                solveTime: solveTime, clockMHz: device.clockMHz, latencyCycles: nil, leastLatencyCycles: leastCycles,
+                leastLatencyMs: leastCycles.map { Double($0) / (device.clockMHz * 1000) }, leastLatencyBits: least.bits,
+                diagnosis: diagnosis, messages: messages)
         }
         // Check the answer with the cost model itself, independently of the tables.
         let network = problem.network(withBits: bits)
@@ -75,7 +87,8 @@ public struct BitAllocationOptimizer: Sendable {
         let budget = cap.budget(of: device)
         let check = model.evaluate(config, budget: budget)
         guard check.totalResources.fits(in: budget) else {
-            throw .inconsistent("\(solverName)'s configuration \(config) for widths \(bits) needs \(check.totalResources), over the budget \(budget)")
+            throw .inconsistent(
+                "\(solverName)'s configuration \(config) for widths \(bits) needs \(check.totalResources), over the budget \(budget)")
         }
         if case .latency(let c) = problem.limit, check.latencyCycles > c {
             throw .inconsistent("\(solverName)'s answer has latency \(check.latencyCycles) cycles, over the limit of \(c)")
@@ -88,11 +101,14 @@ public struct BitAllocationOptimizer: Sendable {
         let fastest: HardwareSolution<SubgraphTarget>
         do { fastest = try accelerator.solve(network, using: NativeBackend()) } catch { throw .hardware(error) }
         guard let report = fastest.report, report.latencyCycles <= check.latencyCycles else {
-            throw .inconsistent("the accelerator optimizer finds no configuration as fast as \(check.latencyCycles) cycles for widths \(bits)")
+            throw .inconsistent(
+                "the accelerator optimizer finds no configuration as fast as \(check.latencyCycles) cycles for widths \(bits)")
         }
-        return BitAllocationSolution(status: .optimal, bits: bits, penalty: penalty, report: report,
-                                     modelBits: BitAllocationProblem.modelBits(network), solver: solverName, solveTime: solveTime,
-                                     clockMHz: device.clockMHz, latencyCycles: report.latencyCycles, leastLatencyCycles: nil, leastLatencyMs: nil, leastLatencyBits: nil, diagnosis: nil, messages: messages)
+        return BitAllocationSolution(
+            status: .optimal, bits: bits, penalty: penalty, report: report,
+            modelBits: BitAllocationProblem.modelBits(network), solver: solverName, solveTime: solveTime,
+            clockMHz: device.clockMHz, latencyCycles: report.latencyCycles, leastLatencyCycles: nil, leastLatencyMs: nil,
+            leastLatencyBits: nil, diagnosis: nil, messages: messages)
     }
 
     static func format(_ x: Double) -> String { "\((x * 100).rounded() / 100)" }
@@ -140,14 +156,18 @@ extension SubgraphTarget: MixedPrecisionTarget {
 
     /// The per-block bit widths and engine configuration that best meet `problem` within the budget, solved by `solver`
     /// (GLPK, native or enumeration). Throws ``BitAllocationError`` when the problem is invalid or the solver fails.
-    public func allocateBits(_ problem: BitAllocationProblem, using solver: any ExactSolver) throws(BitAllocationError) -> BitAllocationSolution<SubgraphTarget> {
+    public func allocateBits(_ problem: BitAllocationProblem, using solver: any ExactSolver) throws(BitAllocationError)
+        -> BitAllocationSolution<SubgraphTarget>
+    {
         try BitAllocationOptimizer(device: device, cap: cap, parameters: parameters).solve(problem, using: solver)
     }
 }
 
 extension BitAllocationOptimizer {
     /// Solves with the solver a ``SolverChoice`` names (default `auto`).
-    public func solve(_ problem: BitAllocationProblem, solver: SolverChoice = .auto) throws(BitAllocationError) -> BitAllocationSolution<SubgraphTarget> {
+    public func solve(_ problem: BitAllocationProblem, solver: SolverChoice = .auto) throws(BitAllocationError) -> BitAllocationSolution<
+        SubgraphTarget
+    > {
         try solve(problem, using: solver.makeSolver())
     }
 }

@@ -45,7 +45,8 @@ public struct BitAllocationProgram: Sendable {
         guard values.count == model.variables.count else { return nil }
         func chosen(_ columns: [VariableID]) -> Int? {
             guard let i = columns.indices.max(by: { values[columns[$0].index] < values[columns[$1].index] }),
-                  values[columns[i].index] > 0.5 else { return nil }
+                values[columns[i].index] > 0.5
+            else { return nil }
             return i
         }
         var widths: [Int] = []

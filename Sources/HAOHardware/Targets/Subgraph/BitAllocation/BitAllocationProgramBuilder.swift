@@ -40,9 +40,10 @@ struct BitAllocationProgramBuilder {
             unitPenalties.append(allowed.map { u.penalties[$0] })
         }
         for (u, widths) in unitWidths.enumerated() {
-            y.append(widths.enumerated().map { i, w in
-                model.addVariable("y_\(u)_\(w)", kind: .binary, objective: objective == .penalty ? unitPenalties[u][i] : 0)
-            })
+            y.append(
+                widths.enumerated().map { i, w in
+                    model.addVariable("y_\(u)_\(w)", kind: .binary, objective: objective == .penalty ? unitPenalties[u][i] : 0)
+                })
             model.addEquality("one_u\(u)", y[u].map { 1.0 * $0 }, 1)
         }
         // Every width of the key present (on all blocks, and among expand blocks).
@@ -78,10 +79,10 @@ struct BitAllocationProgramBuilder {
             let paths = terms[0][0].count
             var lower = t.fixedMemory[i]
             for k in 0..<paths { lower = max(lower, Self.leastPathSum(terms, k)) }
-            let L = model.addVariable("L_\(s)", kind: .continuous, lowerBound: Double(lower), objective: latencyObjective)
-            latencyColumns.append(L)
+            let stageLatency = model.addVariable("L_\(s)", kind: .continuous, lowerBound: Double(lower), objective: latencyObjective)
+            latencyColumns.append(stageLatency)
             for k in 0..<paths {
-                var row: [LinearModel.Term] = [1.0 * L]
+                var row: [LinearModel.Term] = [1.0 * stageLatency]
                 var constant = 0
                 for e in terms.indices {
                     let m = terms[e].map { $0[k] }.min()!
@@ -106,16 +107,17 @@ struct BitAllocationProgramBuilder {
                 for k in 0..<terms[0][0].count { v = max(v, Self.leastPathSum(terms, k)) }
                 bound = min(bound, v)
             }
-            let L = model.addVariable("L_\(s)", kind: .continuous, lowerBound: Double(bound), objective: latencyObjective)
-            latencyColumns.append(L)
-            var memRow: [LinearModel.Term] = [1.0 * L]
+            let stageLatency = model.addVariable("L_\(s)", kind: .continuous, lowerBound: Double(bound), objective: latencyObjective)
+            latencyColumns.append(stageLatency)
+            var memRow: [LinearModel.Term] = [1.0 * stageLatency]
             for (i, w) in widths.enumerated() {
                 let wi = ctx.widthIndex(w)
                 memRow.append(Double(-t.blockMemory[b][wi]) * y[u][i])
                 let terms = t.blockTerms[b][wi]
                 for k in 0..<terms[0][0].count {
-                    var row: [LinearModel.Term] = [1.0 * L]
-                    var constant = 0, maxSum = 0
+                    var row: [LinearModel.Term] = [1.0 * stageLatency]
+                    var constant = 0
+                    var maxSum = 0
                     for e in terms.indices {
                         let column = terms[e].map { $0[k] }
                         let m = column.min()!

@@ -59,8 +59,10 @@ public struct BitAllocationContext: Sendable {
 
     /// Validates `problem` and the network against `device`, and precomputes the per-width tables the solvers share.
     /// Throws ``BitAllocationError`` when the problem is invalid or the network does not run on the template.
-    public init(problem: BitAllocationProblem, device: Device, cap: UtilisationCap = .standard,
-                parameters: SubgraphParameters = .standard) throws(BitAllocationError) {
+    public init(
+        problem: BitAllocationProblem, device: Device, cap: UtilisationCap = .standard,
+        parameters: SubgraphParameters = .standard
+    ) throws(BitAllocationError) {
         try problem.validate()
         // Validates the network and device the same way the configuration problem does.
         do { _ = try SubgraphTarget(device: device, cap: cap, parameters: parameters).setUp(problem.network) } catch {
@@ -95,15 +97,21 @@ public struct BitAllocationContext: Sendable {
         }
         weightBits = wb
         blockModelBits = mb
-        fixedModelBits = problem.network.layers.filter { $0.blockIndex == nil }.reduce(0) { $0 + $1.weightBits + ($1.hasBias ? $1.outChannels * 32 : 0) }
+        fixedModelBits = problem.network.layers.filter { $0.blockIndex == nil }.reduce(0) {
+            $0 + $1.weightBits + ($1.hasBias ? $1.outChannels * 32 : 0)
+        }
     }
 
     func widthIndex(_ w: Int) -> Int { allWidths.firstIndex(of: w)! }
 
     /// The precision key of a full assignment (width per block).
     func key(of bits: [Int]) -> PrecisionKey {
-        var exp = Set<Int>(), all = Set<Int>()
-        for (b, w) in bits.enumerated() { all.insert(w); if hasExpand[b] { exp.insert(w) } }
+        var exp = Set<Int>()
+        var all = Set<Int>()
+        for (b, w) in bits.enumerated() {
+            all.insert(w)
+            if hasExpand[b] { exp.insert(w) }
+        }
         return PrecisionKey(expand: exp.sorted(), blocks: all.sorted())
     }
 
@@ -169,10 +177,12 @@ public struct BitAllocationContext: Sendable {
             let engineLayers = repLayers.filter { EngineKind.running($0.role) == kind }
             var perLane = 0
             for layer in engineLayers {
-                let s = max(1, device.family.macsPerDSP(bits: layer.precision.operandBits) / device.family.macsPerDSP(bits: model.designBits[e]))
+                let s = max(
+                    1, device.family.macsPerDSP(bits: layer.precision.operandBits) / device.family.macsPerDSP(bits: model.designBits[e]))
                 perLane = max(perLane, s * layer.precision.weightBits)
             }
-            var rb: [Int] = [], bs: [Resources] = []
+            var rb: [Int] = []
+            var bs: [Resources] = []
             for c in candidates[e] {
                 let r = c.lanes * perLane
                 var res = model.resources(c)
@@ -183,7 +193,8 @@ public struct BitAllocationContext: Sendable {
             readBits.append(rb)
             base.append(bs)
         }
-        var fixedMemory: [Int] = [], fixedTerms: [[[[Int]]]] = []
+        var fixedMemory: [Int] = []
+        var fixedTerms: [[[[Int]]]] = []
         for s in fixedStages {
             fixedMemory.append(model.floorCycles(stages[s], at: s))
             fixedTerms.append(candidates.map { list in list.map { model.stageTerms(stages[s], at: s, $0) } })
@@ -193,15 +204,17 @@ public struct BitAllocationContext: Sendable {
         for w in allWidths {
             let stagesAtW = problem.network(withBits: Array(repeating: w, count: problem.network.blocks.count)).stages
             for b in problem.network.blocks.indices {
-                let s = blockStage[b], stage = stagesAtW[s]
+                let s = blockStage[b]
+                let stage = stagesAtW[s]
                 blockMemory[b].append(model.floorCycles(stage, at: s))
                 blockTerms[b].append(candidates.map { list in list.map { model.stageTerms(stage, at: s, $0) } })
             }
         }
-        return BitAllocationTables(key: key, stageNames: stages.map(\.name), blockStage: blockStage, fixedStages: fixedStages,
-                                   candidates: candidates, base: base, readBits: readBits, fixedMemory: fixedMemory,
-                                   fixedTerms: fixedTerms, widths: allWidths, blockMemory: blockMemory, blockTerms: blockTerms,
-                                   fixed: model.fixedResources, budget: budget)
+        return BitAllocationTables(
+            key: key, stageNames: stages.map(\.name), blockStage: blockStage, fixedStages: fixedStages,
+            candidates: candidates, base: base, readBits: readBits, fixedMemory: fixedMemory,
+            fixedTerms: fixedTerms, widths: allWidths, blockMemory: blockMemory, blockTerms: blockTerms,
+            fixed: model.fixedResources, budget: budget)
     }
 
     /// The accelerator instance of a full assignment, from the key's tables (no cost-model calls).
@@ -222,7 +235,8 @@ public struct BitAllocationContext: Sendable {
                 for e in termRows.indices { for c in termRows[e].indices { termRows[e][c] += tables.fixedTerms[i][e][c] } }
                 pathStage += Array(repeating: s, count: tables.fixedTerms[i][0][0].count)
             } else {
-                let b = blockAt[s], w = widthIndex(bits[b])
+                let b = blockAt[s]
+                let w = widthIndex(bits[b])
                 memory[s] = tables.blockMemory[b][w]
                 for e in termRows.indices { for c in termRows[e].indices { termRows[e][c] += tables.blockTerms[b][w][e][c] } }
                 pathStage += Array(repeating: s, count: tables.blockTerms[b][w][0][0].count)
@@ -230,23 +244,26 @@ public struct BitAllocationContext: Sendable {
         }
         var resources: [[Resources]] = []
         for e in tables.candidates.indices {
-            let double = bufferBits(e, bits, .double), single = bufferBits(e, bits, .single)
-            resources.append(tables.base[e].indices.map { c in
-                var r = tables.base[e][c]
-                // A tiled candidate's fixed tile buffer is in its base resources.
-                let size: Int
-                switch tables.candidates[e][c].weightBuffering {
-                case .double: size = double
-                case .single: size = single
-                case .tiled: size = 0
-                }
-                r.bram18 += bufferBRAM(readBits: tables.readBits[e][c], sizeBits: size)
-                return r
-            })
+            let double = bufferBits(e, bits, .double)
+            let single = bufferBits(e, bits, .single)
+            resources.append(
+                tables.base[e].indices.map { c in
+                    var r = tables.base[e][c]
+                    // A tiled candidate's fixed tile buffer is in its base resources.
+                    let size: Int
+                    switch tables.candidates[e][c].weightBuffering {
+                    case .double: size = double
+                    case .single: size = single
+                    case .tiled: size = 0
+                    }
+                    r.bram18 += bufferBRAM(readBits: tables.readBits[e][c], sizeBits: size)
+                    return r
+                })
         }
-        return SubgraphInstance(stageNames: tables.stageNames, memoryCycles: memory, pathStage: pathStage,
-                                   candidates: tables.candidates, resources: resources, terms: termRows.map { $0.flatMap { $0 } },
-                                   fixed: tables.fixed, budget: tables.budget)
+        return SubgraphInstance(
+            stageNames: tables.stageNames, memoryCycles: memory, pathStage: pathStage,
+            candidates: tables.candidates, resources: resources, terms: termRows.map { $0.flatMap { $0 } },
+            fixed: tables.fixed, budget: tables.budget)
     }
 
     /// Model size in bits of an assignment.

@@ -86,8 +86,9 @@ extension BitAllocationProgramBuilder {
             if i + 1 < levels.count && bufferBRAMs(e, v) == bufferBRAMs(e, levels[i + 1]) { continue }
             kept.append(v)
         }
-        return BufferPlan(pairs: pairs, singles: singles, singleCandidates: singleCandidates, tiledCandidates: tiledCandidates,
-                          anyDouble: anyDouble, largestPair: largestPair, levels: kept)
+        return BufferPlan(
+            pairs: pairs, singles: singles, singleCandidates: singleCandidates, tiledCandidates: tiledCandidates,
+            anyDouble: anyDouble, largestPair: largestPair, levels: kept)
     }
 
     /// The weights of `blocks` on engine `e` minus the levels climbed: at most the first level.
@@ -99,14 +100,17 @@ extension BitAllocationProgramBuilder {
                 coefficient[y[u][i].index, default: 0] += Double(ctx.weightBits[e][b][ctx.widthIndex(w)])
             }
         }
-        var row = coefficient.sorted { $0.key < $1.key }.filter { $0.value != 0 }.map { LinearModel.Term(VariableID(index: $0.key), $0.value) }
+        var row = coefficient.sorted { $0.key < $1.key }.filter { $0.value != 0 }.map {
+            LinearModel.Term(VariableID(index: $0.key), $0.value)
+        }
         for l in 1..<max(levels.count, 1) { row.append(Double(-(levels[l] - levels[l - 1])) * z[l - 1]) }
         return row
     }
 
     /// The level binaries, size rows and BRAM18 rows of `kind`'s weight buffer.
     mutating func addWeightBuffer(_ kind: EngineKind) {
-        let e = kind.index, name = kind.shortName
+        let e = kind.index
+        let name = kind.shortName
         guard let plan = bufferPlan(e) else { return }
         let levels = plan.levels
         let bram = model.addVariable("B_\(name)", kind: .continuous, lowerBound: 0)

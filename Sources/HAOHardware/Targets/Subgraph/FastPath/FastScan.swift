@@ -42,8 +42,10 @@ struct FastScan {
         let argmin = (0..<3).map { e in t.bound[e].indices.min { (t.bound[e][$0], $0) < (t.bound[e][$1], $1) }! }
         for (i, choice) in (incumbents + [argmin]).enumerated() {
             if i == incumbents.count { poolBest = bound }
-            guard choice.count == 3, (0..<3).allSatisfy({ choice[$0] >= 0 && choice[$0] < t.counts[$0] && t.bound[$0][choice[$0]] < bound }),
-                  fits(choice[0], choice[1], choice[2]) else { continue }
+            guard choice.count == 3,
+                (0..<3).allSatisfy({ choice[$0] >= 0 && choice[$0] < t.counts[$0] && t.bound[$0][choice[$0]] < bound }),
+                fits(choice[0], choice[1], choice[2])
+            else { continue }
             fillPartial(&partial, choice[0], choice[1])
             evaluated += 1
             if let value = latency(partial, project: choice[2], atMost: bound == Int.max ? Int.max : bound - 1) {
@@ -88,7 +90,9 @@ struct FastScan {
         t.terms[2].withUnsafeBufferPointer { terms in
             result.withUnsafeMutableBufferPointer { out in
                 for s in 0..<t.stages {
-                    let n = t.paths[s], base = t.offset[2 * t.stages + s], g = t.pathStart[s]
+                    let n = t.paths[s]
+                    let base = t.offset[2 * t.stages + s]
+                    let g = t.pathStart[s]
                     for c in set {
                         let row = base + c * n
                         for k in 0..<n where terms[row + k] < out[g + k] { out[g + k] = terms[row + k] }
@@ -106,7 +110,10 @@ struct FastScan {
             t.terms[1].withUnsafeBufferPointer { t1 in
                 partial.withUnsafeMutableBufferPointer { out in
                     for s in 0..<t.stages {
-                        let n = t.paths[s], a = t.offset[s] + e * n, b = t.offset[t.stages + s] + d * n, g = t.pathStart[s]
+                        let n = t.paths[s]
+                        let a = t.offset[s] + e * n
+                        let b = t.offset[t.stages + s] + d * n
+                        let g = t.pathStart[s]
                         for k in 0..<n { out[g + k] = t0[a + k] + t1[b + k] }
                     }
                 }
@@ -122,7 +129,9 @@ struct FastScan {
             partial.withUnsafeBufferPointer { sums -> Int? in
                 var total = 0
                 for s in 0..<t.stages {
-                    let n = t.paths[s], row = t.offset[2 * t.stages + s] + p * n, g = t.pathStart[s]
+                    let n = t.paths[s]
+                    let row = t.offset[2 * t.stages + s] + p * n
+                    let g = t.pathStart[s]
                     var m = t.floors[s]
                     for k in 0..<n { m = max(m, sums[g + k] + t2[row + k]) }
                     total += m
@@ -141,7 +150,10 @@ struct FastScan {
                 minimum.withUnsafeBufferPointer { m2 -> Int? in
                     var total = 0
                     for s in 0..<t.stages {
-                        let n = t.paths[s], a = t.offset[s] + e * n, b = t.offset[t.stages + s] + d * n, g = t.pathStart[s]
+                        let n = t.paths[s]
+                        let a = t.offset[s] + e * n
+                        let b = t.offset[t.stages + s] + d * n
+                        let g = t.pathStart[s]
                         var m = t.floors[s]
                         for k in 0..<n { m = max(m, t0[a + k] + t1[b + k] + m2[g + k]) }
                         total += m
@@ -167,7 +179,9 @@ struct FastScan {
         for e in order[0] {
             let re = tables.fixed + resources.get(0, e)
             for d in order[1] where (re + resources.get(1, d) + cheapest[2]).fits(in: tables.budget) {
-                if let b = pairBound(e, d, minimum: minimumProject, atMost: bound == Int.max ? Int.max : bound - 1) { pairs.append((b, e, d)) }
+                if let b = pairBound(e, d, minimum: minimumProject, atMost: bound == Int.max ? Int.max : bound - 1) {
+                    pairs.append((b, e, d))
+                }
             }
         }
         pairs.sort { ($0.bound, $0.e, $0.d) < ($1.bound, $1.e, $1.d) }
@@ -204,7 +218,8 @@ struct FastScan {
             for d in within[1] {
                 let red = re + resources.get(1, d)
                 guard (red + cheapest[2]).fits(in: tables.budget),
-                      pairBound(e, d, minimum: minimumProject, atMost: value) != nil else { continue }
+                    pairBound(e, d, minimum: minimumProject, atMost: value) != nil
+                else { continue }
                 fillPartial(&partial, e, d)
                 for p in within[2] where (red + resources.get(2, p)).fits(in: tables.budget) {
                     evaluated += 1

@@ -43,9 +43,12 @@ struct FastTables {
         totalPaths = total
         self.counts = counts
         var offset: [Int] = []
-        var terms: [[Int]] = [], minimum: [[Int]] = [], bound: [[Int]] = []
+        var terms: [[Int]] = []
+        var minimum: [[Int]] = []
+        var bound: [[Int]] = []
         for e in counts.indices {
-            var table: [Int] = [], mins: [Int] = []
+            var table: [Int] = []
+            var mins: [Int] = []
             table.reserveCapacity(total * counts[e])
             mins.reserveCapacity(total)
             var sums = [Int](repeating: 0, count: counts[e])

@@ -43,7 +43,9 @@ public struct SubgraphFastEvaluator: FastLatencyEvaluator {
         return (optimum, timings)
     }
 
-    private func solve(_ network: Network, timings: UnsafeMutablePointer<FastPathTimings>?) throws(HardwareError) -> FastOptimum<SubgraphConfiguration> {
+    private func solve(_ network: Network, timings: UnsafeMutablePointer<FastPathTimings>?) throws(HardwareError) -> FastOptimum<
+        SubgraphConfiguration
+    > {
         let clock = ContinuousClock()
         let start = clock.now
         let model = try target.costModel(for: network)
@@ -59,19 +61,22 @@ public struct SubgraphFastEvaluator: FastLatencyEvaluator {
         }
         let result = FastScan(tables: tables, resources: resources).solve(incumbents: incumbents.snapshot)
         let scanned = clock.now
-        timings?.pointee.add(setup: modelled - start, tables: tabled - modelled, scan: scanned - tabled, resources: computedResources,
-                             triples: result.evaluated)
+        timings?.pointee.add(
+            setup: modelled - start, tables: tabled - modelled, scan: scanned - tabled, resources: computedResources,
+            triples: result.evaluated)
         counters.add(evaluated: result.evaluated, incumbentWasOptimal: result.incumbentWasOptimal)
         guard let choice = result.choice else {
             return FastOptimum(configuration: nil, objective: nil, latencyMs: nil, resources: nil, evaluatedCandidates: result.evaluated)
         }
         incumbents.record(choice)
-        let configuration = SubgraphConfiguration(expand: candidates[0][choice[0]], depthwise: candidates[1][choice[1]],
-                                                  project: candidates[2][choice[2]])
+        let configuration = SubgraphConfiguration(
+            expand: candidates[0][choice[0]], depthwise: candidates[1][choice[1]],
+            project: candidates[2][choice[2]])
         let used = tables.fixed + resources.get(0, choice[0]) + resources.get(1, choice[1]) + resources.get(2, choice[2])
-        return FastOptimum(configuration: configuration, objective: Double(result.latency),
-                           latencyMs: Double(result.latency) / (target.device.clockMHz * 1000), resources: used,
-                           evaluatedCandidates: result.evaluated)
+        return FastOptimum(
+            configuration: configuration, objective: Double(result.latency),
+            latencyMs: Double(result.latency) / (target.device.clockMHz * 1000), resources: used,
+            evaluatedCandidates: result.evaluated)
     }
 
     /// The tables of every stage of `model`'s network: from the memo, or computed and memoised.
@@ -79,8 +84,12 @@ public struct SubgraphFastEvaluator: FastLatencyEvaluator {
         let context = EngineContext.of(model)
         let blocks = model.network.blocks
         let keys = model.stages.enumerated().map { s, stage -> StageKey in
-            var residual = false, squeezeExcite = false
-            if case .block(let b) = stage.kind { residual = blocks[b].hasResidual; squeezeExcite = blocks[b].hasSqueezeExcite }
+            var residual = false
+            var squeezeExcite = false
+            if case .block(let b) = stage.kind {
+                residual = blocks[b].hasResidual
+                squeezeExcite = blocks[b].hasSqueezeExcite
+            }
             return StageKey(stage: stage, isFirst: s == 0, residual: residual, squeezeExcite: squeezeExcite, context: context)
         }
         var found = memo.lookUp(keys)

@@ -70,20 +70,7 @@ extension Network {
             limits.inputChannels.contains(inputChannels), "network", "input_channels",
             "\(inputChannels) is outside \(limits.inputChannels.lowerBound)...\(limits.inputChannels.upperBound)")
 
-        // Published figures are shown next to results (baselines, the search headline).
-        if let reference {
-            for (field, value, range) in [
-                ("top1", reference.top1, 0.0...100.0), ("macs_millions", reference.macsMillions, 0.0...1e7),
-                ("params_millions", reference.paramsMillions, 0.0...1e7),
-                ("release_macs_millions", reference.releaseMacsMillions, 0.0...1e7),
-                ("release_params_millions", reference.releaseParamsMillions, 0.0...1e7),
-            ] {
-                guard let value else { continue }
-                try Self.check(
-                    value.isFinite && range.contains(value), "reference", field,
-                    "\(value) is outside \(range.lowerBound)...\(range.upperBound)\(field == "top1" ? " (a top-1 percentage)" : "")")
-            }
-        }
+        try checkReference()
 
         // Stem.
         try Self.positive(stem.outChannels, "stem", "out_channels")
@@ -93,41 +80,7 @@ extension Network {
         try Self.check(!blocks.isEmpty, "network", "blocks", "a network needs at least one block")
         var previousOut = stem.outChannels
         for (index, block) in blocks.enumerated() {
-            let at = "block \(index)"
-            try Self.positive(block.inChannels, at, "in_channels")
-            try Self.positive(block.outChannels, at, "out_channels")
-            try Self.positive(block.expandedChannels, at, "expanded_channels")
-            if block.inChannels != previousOut {
-                let previous = index == 0 ? "the stem's out_channels" : "block \(index - 1)'s out_channels"
-                throw .invalidField(
-                    location: at, field: "in_channels",
-                    message: "\(block.inChannels) does not chain: \(previous) is \(previousOut)")
-            }
-            try Self.check(block.seChannels >= 0, at, "se_channels", "\(block.seChannels) is negative; use 0 for no squeeze-excite")
-            try Self.check(
-                block.seChannels <= limits.maxChannels, at, "se_channels",
-                "\(block.seChannels) exceeds \(limits.maxChannels)")
-            let groups = block.pointwiseGroups
-            try Self.check(groups >= 1, at, "pointwise_groups", "\(groups) must be at least 1")
-            for (field, channels) in [
-                ("in_channels", block.inChannels), ("expanded_channels", block.expandedChannels),
-                ("out_channels", block.outChannels),
-            ] where channels % groups != 0 {
-                // The expand conv only exists when expanded != in; the project conv always does.
-                if field == "in_channels" && !block.hasExpand { continue }
-                throw .invalidField(
-                    location: at, field: "pointwise_groups",
-                    message: "\(groups) groups do not divide \(field) \(channels)")
-            }
-            try Self.check(
-                !block.unitExpandConv || block.expandedChannels == block.inChannels, at, "unit_expand_conv",
-                "applies only when expanded_channels equals in_channels (\(block.expandedChannels) != \(block.inChannels)); a wider block has its expand conv anyway"
-            )
-            try Self.check(
-                !block.noSkip || block.canHaveResidual, at, "no_skip",
-                "has nothing to remove: a block with stride \(block.stride) from \(block.inChannels) to \(block.outChannels) channels has no residual add"
-            )
-            try Self.checkBits(block.precision, at, limits)
+            try checkBlock(block, index: index, previousOut: previousOut, limits)
             previousOut = block.outChannels
         }
 
@@ -139,6 +92,62 @@ extension Network {
         if let hidden = head.hiddenChannels { try Self.positive(hidden, "head", "hidden_channels") }
         try Self.positive(head.classes, "head", "classes")
         try Self.checkBits(head.precision, "head", limits)
+    }
+
+    /// Published figures are shown next to results (baselines, the search headline), so they are
+    /// checked like the rest.
+    private func checkReference() throws(NetworkError) {
+        guard let reference else { return }
+        for (field, value, range) in [
+            ("top1", reference.top1, 0.0...100.0), ("macs_millions", reference.macsMillions, 0.0...1e7),
+            ("params_millions", reference.paramsMillions, 0.0...1e7),
+            ("release_macs_millions", reference.releaseMacsMillions, 0.0...1e7),
+            ("release_params_millions", reference.releaseParamsMillions, 0.0...1e7),
+        ] {
+            guard let value else { continue }
+            try Self.check(
+                value.isFinite && range.contains(value), "reference", field,
+                "\(value) is outside \(range.lowerBound)...\(range.upperBound)\(field == "top1" ? " (a top-1 percentage)" : "")")
+        }
+    }
+
+    /// One block: positive sizes, chaining from the previous block, groups, flags and widths.
+    private func checkBlock(_ block: Block, index: Int, previousOut: Int, _ limits: NetworkLimits) throws(NetworkError) {
+        let at = "block \(index)"
+        try Self.positive(block.inChannels, at, "in_channels")
+        try Self.positive(block.outChannels, at, "out_channels")
+        try Self.positive(block.expandedChannels, at, "expanded_channels")
+        if block.inChannels != previousOut {
+            let previous = index == 0 ? "the stem's out_channels" : "block \(index - 1)'s out_channels"
+            throw .invalidField(
+                location: at, field: "in_channels",
+                message: "\(block.inChannels) does not chain: \(previous) is \(previousOut)")
+        }
+        try Self.check(block.seChannels >= 0, at, "se_channels", "\(block.seChannels) is negative; use 0 for no squeeze-excite")
+        try Self.check(
+            block.seChannels <= limits.maxChannels, at, "se_channels",
+            "\(block.seChannels) exceeds \(limits.maxChannels)")
+        let groups = block.pointwiseGroups
+        try Self.check(groups >= 1, at, "pointwise_groups", "\(groups) must be at least 1")
+        for (field, channels) in [
+            ("in_channels", block.inChannels), ("expanded_channels", block.expandedChannels),
+            ("out_channels", block.outChannels),
+        ] where channels % groups != 0 {
+            // The expand conv only exists when expanded != in; the project conv always does.
+            if field == "in_channels" && !block.hasExpand { continue }
+            throw .invalidField(
+                location: at, field: "pointwise_groups",
+                message: "\(groups) groups do not divide \(field) \(channels)")
+        }
+        try Self.check(
+            !block.unitExpandConv || block.expandedChannels == block.inChannels, at, "unit_expand_conv",
+            "applies only when expanded_channels equals in_channels (\(block.expandedChannels) != \(block.inChannels)); a wider block has its expand conv anyway"
+        )
+        try Self.check(
+            !block.noSkip || block.canHaveResidual, at, "no_skip",
+            "has nothing to remove: a block with stride \(block.stride) from \(block.inChannels) to \(block.outChannels) channels has no residual add"
+        )
+        try Self.checkBits(block.precision, at, limits)
     }
 
     /// Only the size limits of ``validate(limits:)``: blocks, channels, multiply-accumulates and

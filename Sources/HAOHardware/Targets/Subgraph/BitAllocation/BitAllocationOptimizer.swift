@@ -41,45 +41,8 @@ public struct BitAllocationOptimizer: Sendable {
         let solverName = result.solver
         let solveTime = result.solveTime
         let accelerator = SubgraphTarget(device: device, cap: cap, parameters: parameters)
-
         guard let bits = raw.bits, let config = raw.configuration else {
-            // Infeasible: what is reachable at all?
-            let least = context.solveNative(.latency)
-            var diagnosis: String
-            var leastCycles: Int? = nil
-            if let lb = least.bits, let cycles = least.objective.map({ Int($0) }) {
-                leastCycles = cycles
-                let fps = device.clockMHz * 1e6 / Double(cycles)
-                switch problem.limit {
-                case .latency(let c):
-                    diagnosis =
-                        "infeasible on \(device.part): the target of \(Self.format(device.clockMHz * 1e6 / Double(c))) fps (\(c) cycles) is out of reach; the least latency reachable is \(cycles) cycles (\(Self.format(fps)) fps) with widths \(lb)"
-                case .modelSize(let s):
-                    diagnosis =
-                        "infeasible on \(device.part): no width assignment within \(s) bits (\(Self.format(Double(s) / 8e6)) MB) fits the device; the smallest model is \(context.modelBits(context.blockBits(context.units.map { $0.bits.min()! }))) bits"
-                }
-            } else if case .modelSize(let s) = problem.limit,
-                case let smallest = context.modelBits(context.blockBits(context.units.map { $0.bits.min()! })), smallest > s
-            {
-                diagnosis =
-                    "infeasible: the smallest model (every block at its lowest width) has \(smallest) bits = \(Self.format(Double(smallest) / 8e6)) MB, above the limit of \(s) bits = \(Self.format(Double(s) / 8e6)) MB"
-            } else {
-                let lowest = problem.network(withBits: context.blockBits(context.units.map { $0.bits.min()! }))
-                let why: String
-                do { why = try accelerator.solve(lowest, using: NativeBackend()).diagnosis ?? "no configuration fits" } catch {
-                    throw .hardware(error)
-                }
-                diagnosis = "no width assignment fits the device (at the lowest widths: \(why))"
-                if case .modelSize(let s) = problem.limit {
-                    diagnosis +=
-                        "; size limit \(s) bits, smallest model \(context.modelBits(context.blockBits(context.units.map { $0.bits.min()! }))) bits"
-                }
-            }
-            return BitAllocationSolution(
-                status: .infeasible, bits: nil, penalty: nil, report: nil, modelBits: nil, solver: solverName,
-                solveTime: solveTime, clockMHz: device.clockMHz, latencyCycles: nil, leastLatencyCycles: leastCycles,
-                leastLatencyMs: leastCycles.map { Double($0) / (device.clockMHz * 1000) }, leastLatencyBits: least.bits,
-                diagnosis: diagnosis, messages: messages)
+            return try infeasible(problem, context: context, accelerator: accelerator, result: result)
         }
         // Check the answer with the cost model itself, independently of the tables.
         let network = problem.network(withBits: bits)
@@ -109,6 +72,49 @@ public struct BitAllocationOptimizer: Sendable {
             modelBits: BitAllocationProblem.modelBits(network), solver: solverName, solveTime: solveTime,
             clockMHz: device.clockMHz, latencyCycles: report.latencyCycles, leastLatencyCycles: nil, leastLatencyMs: nil,
             leastLatencyBits: nil, diagnosis: nil, messages: messages)
+    }
+
+    /// The answer when no width assignment meets the limit, with a diagnosis of what is
+    /// reachable at all: the least latency, the smallest model, or why the lowest widths fail.
+    private func infeasible(
+        _ problem: BitAllocationProblem, context: BitAllocationContext, accelerator: SubgraphTarget,
+        result: ExactResult<BitAllocationRaw>
+    ) throws(BitAllocationError) -> BitAllocationSolution<SubgraphTarget> {
+        let lowestBits = context.blockBits(context.units.map { $0.bits.min()! })
+        let smallest = context.modelBits(lowestBits)
+        let least = context.solveNative(.latency)
+        var diagnosis: String
+        var leastCycles: Int? = nil
+        if let lb = least.bits, let cycles = least.objective.map({ Int($0) }) {
+            leastCycles = cycles
+            let fps = device.clockMHz * 1e6 / Double(cycles)
+            switch problem.limit {
+            case .latency(let c):
+                diagnosis =
+                    "infeasible on \(device.part): the target of \(Self.format(device.clockMHz * 1e6 / Double(c))) fps (\(c) cycles) is out of reach; the least latency reachable is \(cycles) cycles (\(Self.format(fps)) fps) with widths \(lb)"
+            case .modelSize(let s):
+                diagnosis =
+                    "infeasible on \(device.part): no width assignment within \(s) bits (\(Self.format(Double(s) / 8e6)) MB) fits the device; the smallest model is \(smallest) bits"
+            }
+        } else if case .modelSize(let s) = problem.limit, smallest > s {
+            diagnosis =
+                "infeasible: the smallest model (every block at its lowest width) has \(smallest) bits = \(Self.format(Double(smallest) / 8e6)) MB, above the limit of \(s) bits = \(Self.format(Double(s) / 8e6)) MB"
+        } else {
+            let atLowest: HardwareSolution<SubgraphTarget>
+            do { atLowest = try accelerator.solve(problem.network(withBits: lowestBits), using: NativeBackend()) } catch {
+                throw .hardware(error)
+            }
+            let why = atLowest.diagnosis ?? "no configuration fits"
+            diagnosis = "no width assignment fits the device (at the lowest widths: \(why))"
+            if case .modelSize(let s) = problem.limit {
+                diagnosis += "; size limit \(s) bits, smallest model \(smallest) bits"
+            }
+        }
+        return BitAllocationSolution(
+            status: .infeasible, bits: nil, penalty: nil, report: nil, modelBits: nil, solver: result.solver,
+            solveTime: result.solveTime, clockMHz: device.clockMHz, latencyCycles: nil, leastLatencyCycles: leastCycles,
+            leastLatencyMs: leastCycles.map { Double($0) / (device.clockMHz * 1000) }, leastLatencyBits: least.bits,
+            diagnosis: diagnosis, messages: result.messages)
     }
 
     static func format(_ x: Double) -> String { "\((x * 100).rounded() / 100)" }

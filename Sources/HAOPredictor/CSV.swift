@@ -56,14 +56,23 @@ struct CSVTable: Sendable {
     var header: [String]
     var rows: [Row]
 
+    /// Reads plain comma-separated text (no quoting).
     init(text: String, file: String) throws {
+        try self.init(text: text, file: file) { line, _ in
+            line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+
+    /// Reads `text` line by line, `splitLine` turning one line (with its 1-based number, for
+    /// errors) into fields. Blank lines and `#` comments are skipped; the first row is the header.
+    init(text: String, file: String, splitLine: (String, Int) throws -> [String]) throws {
         self.file = file
         var header: [String]? = nil
         var rows: [Row] = []
         for (i, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
             if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let fields = try splitLine(line, i + 1)
             if header == nil {
                 header = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
             } else {

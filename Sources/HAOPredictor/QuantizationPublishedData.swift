@@ -243,49 +243,40 @@ extension CSVTable {
     /// Reads comma-separated text whose fields may be double-quoted (RFC 4180: quotes doubled
     /// inside), as `mobilenet_quant_acc.csv` is. No field spans lines.
     init(quotedText text: String, file: String) throws {
-        self.file = file
-        var header: [String]? = nil
-        var rows: [Row] = []
-        for (i, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
-            if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
-            var fields: [String] = []
-            var field = ""
-            var quoted = false
-            var chars = line.makeIterator()
-            while let ch = chars.next() {
-                if quoted {
-                    if ch == "\"" {
-                        // A doubled quote is a literal quote; a single one ends the quoted part.
-                        var lookahead = chars
-                        if lookahead.next() == "\"" {
-                            field.append("\"")
-                            chars = lookahead
-                        } else {
-                            quoted = false
-                        }
+        try self.init(text: text, file: file) { line, number in try Self.quotedFields(of: line, number: number, file: file) }
+    }
+
+    /// The fields of one line, quotes removed; an unterminated quote is an error.
+    static func quotedFields(of line: String, number: Int, file: String) throws -> [String] {
+        var fields: [String] = []
+        var field = ""
+        var quoted = false
+        var chars = line.makeIterator()
+        while let ch = chars.next() {
+            if quoted {
+                if ch == "\"" {
+                    // A doubled quote is a literal quote; a single one ends the quoted part.
+                    var lookahead = chars
+                    if lookahead.next() == "\"" {
+                        field.append("\"")
+                        chars = lookahead
                     } else {
-                        field.append(ch)
+                        quoted = false
                     }
-                } else if ch == "\"" {
-                    quoted = true
-                } else if ch == "," {
-                    fields.append(field)
-                    field = ""
                 } else {
                     field.append(ch)
                 }
-            }
-            guard !quoted else { throw PredictorError.badData(file: file, line: i + 1, reason: "unterminated quoted field") }
-            fields.append(field)
-            if header == nil {
-                header = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            } else if ch == "\"" {
+                quoted = true
+            } else if ch == "," {
+                fields.append(field)
+                field = ""
             } else {
-                rows.append(Row(line: i + 1, fields: fields, file: file))
+                field.append(ch)
             }
         }
-        guard let header else { throw PredictorError.badData(file: file, line: 1, reason: "empty file (no header)") }
-        self.header = header
-        self.rows = rows
+        guard !quoted else { throw PredictorError.badData(file: file, line: number, reason: "unterminated quoted field") }
+        fields.append(field)
+        return fields
     }
 }

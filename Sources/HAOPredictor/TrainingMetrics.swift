@@ -26,32 +26,12 @@ extension PredictorTrainer {
             maxError: errors.max() ?? 0, kendallTau: kendallTau(predicted, actual), note: note)
     }
 
-    /// Kendall's tau-b.
+    /// Kendall's tau-b over the common length of `a` and `b`; nil when it is undefined (fewer
+    /// than two pairs, or no pair ordered in either sample).
     public static func kendallTau(_ a: [Double], _ b: [Double]) -> Double? {
         let n = min(a.count, b.count)
-        guard n > 1 else { return nil }
-        var concordant = 0.0
-        var discordant = 0.0
-        var tiesA = 0.0
-        var tiesB = 0.0
-        for i in 0..<n {
-            for j in (i + 1)..<n {
-                let da = a[i] - a[j]
-                let db = b[i] - b[j]
-                if da == 0 && db == 0 { continue }
-                if da == 0 {
-                    tiesA += 1
-                    continue
-                }
-                if db == 0 {
-                    tiesB += 1
-                    continue
-                }
-                if (da > 0) == (db > 0) { concordant += 1 } else { discordant += 1 }
-            }
-        }
-        let denom = ((concordant + discordant + tiesA) * (concordant + discordant + tiesB)).squareRoot()
-        return denom > 0 ? (concordant - discordant) / denom : nil
+        let tau = RankCorrelation.kendall(Array(a.prefix(n)), Array(b.prefix(n)))
+        return tau.isFinite ? tau : nil
     }
 
     /// 64-bit FNV-1a of the bytes, to record which data file version trained a model.

@@ -178,16 +178,6 @@ public enum JSONFile {
         guard let data, let range = text.range(of: "character ") else { return nil }
         let digits = text[range.upperBound...].prefix { $0.isNumber }
         guard let offset = Int(digits), offset >= 0 else { return nil }
-        var line = 1
-        var column = 1
-        for byte in data.prefix(offset) {
-            if byte == UInt8(ascii: "\n") {
-                line += 1
-                column = 1
-            } else {
-                column += 1
-            }
-        }
-        return "line \(line), column \(column)"
+        return JSONSyntax.location(of: offset, in: data)
     }
 }

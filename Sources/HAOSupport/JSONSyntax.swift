@@ -165,19 +165,27 @@ public enum JSONSyntax {
                 path.append(key)
                 try value()
                 path.removeLast()
-                skipBlanks()
-                guard index < bytes.count else { throw Fault(offset: index, detail: "the file ends inside an object (missing '}')") }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    continue
-                }
-                if bytes[index] == UInt8(ascii: "}") {
-                    index += 1
-                    break
-                }
-                throw Fault(offset: index, detail: "',' or '}' was expected, found \(describe(at: index))")
+                guard try anotherMember(closedBy: "}", inside: "object") else { break }
             }
             depth -= 1
+        }
+
+        /// After a member: consumes a ',' (true: another member follows) or the closing
+        /// bracket (false); anything else, or the end of the file, is the fault.
+        mutating func anotherMember(closedBy close: Unicode.Scalar, inside container: String) throws(Fault) -> Bool {
+            skipBlanks()
+            guard index < bytes.count else {
+                throw Fault(offset: index, detail: "the file ends inside an \(container) (missing '\(close)')")
+            }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                return true
+            }
+            if bytes[index] == UInt8(ascii: close) {
+                index += 1
+                return false
+            }
+            throw Fault(offset: index, detail: "',' or '\(close)' was expected, found \(describe(at: index))")
         }
 
         mutating func array() throws(Fault) {
@@ -195,17 +203,7 @@ public enum JSONSyntax {
                 try value()
                 path.removeLast()
                 position += 1
-                skipBlanks()
-                guard index < bytes.count else { throw Fault(offset: index, detail: "the file ends inside an array (missing ']')") }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    continue
-                }
-                if bytes[index] == UInt8(ascii: "]") {
-                    index += 1
-                    break
-                }
-                throw Fault(offset: index, detail: "',' or ']' was expected, found \(describe(at: index))")
+                guard try anotherMember(closedBy: "]", inside: "array") else { break }
             }
             depth -= 1
         }

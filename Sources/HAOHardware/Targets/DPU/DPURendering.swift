@@ -76,20 +76,7 @@ extension DPUTarget {
         lines.append(
             "Throughput: \(fixedPoint(report.throughputFPS, 1)) fps with \(c.cores) core\(c.cores > 1 ? "s" : "") (one thread each; \(fixedPoint(Double(report.ddrBytesPerFrame) / 1e6, 2)) MB DDR per frame, shared DDR \(fixedPoint(device.ddrBandwidthGBps, 2)) GB/s)"
         )
-        let used = report.totalResources
-        let budget = solution.budget
-        let all = device.resources
-        func pct(_ a: Int, _ b: Int) -> String { b > 0 ? fixedPoint(100 * Double(a) / Double(b), 1) + "%" : "-" }
-        lines.append("Resources (used / budget / device):")
-        lines.append(
-            textTable(
-                ["resource", "used", "budget", "device", "of device"],
-                [
-                    ["DSP", "\(used.dsp)", "\(budget.dsp)", "\(all.dsp)", pct(used.dsp, all.dsp)],
-                    ["BRAM18", "\(used.bram18)", "\(budget.bram18)", "\(all.bram18)", pct(used.bram18, all.bram18)],
-                    ["LUT", "\(used.lut)", "\(budget.lut)", "\(all.lut)", pct(used.lut, all.lut)],
-                    ["FF", "\(used.ff)", "\(budget.ff)", "\(all.ff)", pct(used.ff, all.ff)],
-                ], rightAligned: [1, 2, 3, 4]))
+        lines += Resources.usageTable(used: report.totalResources, budget: solution.budget, device: device.resources)
         if !uramNote.isEmpty { lines.append("note:" + uramNote.dropFirst(1).dropLast(1)) }
         lines.append(
             "Solver: \(solution.solver), \(fixedPoint(solution.solveTime.milliseconds, 3)) ms (\(solution.problem.candidates.count) designs, objective \(solution.problem.objectiveName))"

@@ -175,20 +175,7 @@ private func describeSolution(
     lines.append("")
     lines.append(
         "Total latency: \(report.latencyCycles) cycles = \(fixedPoint(report.latencyMs, 4)) ms, \(fixedPoint(report.fps, 1)) fps (batch 1)")
-    let used = report.totalResources
-    let budget = solution.budget
-    let all = device.resources
-    func pct(_ a: Int, _ b: Int) -> String { b > 0 ? fixedPoint(100 * Double(a) / Double(b), 1) + "%" : "-" }
-    lines.append("Resources (used / budget / device):")
-    lines.append(
-        textTable(
-            ["resource", "used", "budget", "device", "of device"],
-            [
-                ["DSP", "\(used.dsp)", "\(budget.dsp)", "\(all.dsp)", pct(used.dsp, all.dsp)],
-                ["BRAM18", "\(used.bram18)", "\(budget.bram18)", "\(all.bram18)", pct(used.bram18, all.bram18)],
-                ["LUT", "\(used.lut)", "\(budget.lut)", "\(all.lut)", pct(used.lut, all.lut)],
-                ["FF", "\(used.ff)", "\(budget.ff)", "\(all.ff)", pct(used.ff, all.ff)],
-            ], rightAligned: [1, 2, 3, 4]))
+    lines += Resources.usageTable(used: report.totalResources, budget: solution.budget, device: device.resources)
     let before = solution.problem.full.candidateCounts
     let after = solution.problem.pruned.candidateCounts
     lines.append(

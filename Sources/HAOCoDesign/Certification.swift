@@ -53,8 +53,9 @@ public struct Certification: Sendable {
     }
 
     /// Certifies one claimed optimum of `network` (nil configuration: infeasible). Returns true
-    /// when the certificate held, false when GLPK could not finish; throws ``CertificateFailure``
-    /// when it was refuted or the cost model disagrees with the claim.
+    /// when the certificate held, false when GLPK could not finish (``SolverError/isInconclusive``);
+    /// throws ``CertificateFailure`` when it was refuted or the cost model disagrees with the
+    /// claim, and any other solver error (a certificate program GLPK cannot take is a bug).
     func certify<T: HardwareTarget>(
         _ network: Network, claimed: FastOptimum<T.Configuration>, on target: T, kind: CertificateKind,
         label: String
@@ -76,7 +77,11 @@ public struct Certification: Sendable {
         }
         let problem = try target.configurationProblem(for: network, objective: .minimiseLatency)
         let certificate: Certificate<T.Configuration>
-        do { certificate = try certifier.certify(problem, claimed: outcome, kind: kind) } catch { return false }
+        do { certificate = try certifier.certify(problem, claimed: outcome, kind: kind) } catch {
+            // (A `catch ... where` clause here crashes the Swift 6.3.1 compiler's SILGen.)
+            if error.isInconclusive { return false }
+            throw error
+        }
         if let disagreement = certificate.disagreement { throw CertificateFailure(candidate: label, detail: disagreement.description) }
         return true
     }

@@ -19,6 +19,17 @@ public enum SolverError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Both answers are described, the claimed one first.
     case disagreement(claimed: String, certifier: String)
 
+    /// True when a backend could not finish a well-formed problem (it stopped at a limit before
+    /// a proof, or failed numerically): the question is open, nothing is wrong with it. False for
+    /// errors that say the model, the call or an answer is wrong, which a caller must not take
+    /// for "did not finish" (a certificate program that does not validate is a bug to report).
+    public var isInconclusive: Bool {
+        switch self {
+        case .notProven, .failed: return true
+        case .invalidModel, .rejected, .invalidOption, .fileError, .unsupported, .disagreement: return false
+        }
+    }
+
     /// One line for the user: what failed, which solver, and why.
     public var description: String {
         switch self {

@@ -91,6 +91,11 @@ struct ExactSolverTests {
         let uncertified = try SolverChoice.auto.makeSolver().solve(failing)
         #expect(uncertified.outcome.objective == 3)
         #expect(uncertified.messages.first?.hasPrefix("not certified: GLPK did not finish") == true)
+        // A certificate GLPK rejects is not "did not finish": it is a bug, and it is thrown.
+        failing.milpError = .rejected(by: .glpk, message: "glp_add_rows: nrs = 0; invalid number of rows")
+        #expect(throws: SolverError.rejected(by: .glpk, message: "glp_add_rows: nrs = 0; invalid number of rows")) {
+            try SolverChoice.auto.makeSolver().solve(failing)
+        }
     }
 
     @Test func aRefutedCertificateIsADisagreementNamingBothAnswers() throws {

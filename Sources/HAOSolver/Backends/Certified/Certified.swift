@@ -4,8 +4,10 @@
 /// The fast backend's outcome is returned, with the certificate in ``ExactResult/certificate``. A certificate that
 /// fails is a disagreement between two exact solvers -- a bug -- and is thrown as
 /// ``SolverError/disagreement(claimed:certifier:)`` naming both answers. A certifier that cannot
-/// finish (an error, a time limit) does not make the fast answer wrong: the result carries a note
-/// that it was not certified.
+/// finish (a time limit, a numerical failure: ``SolverError/isInconclusive``) does not make the
+/// fast answer wrong: the result carries a note that it was not certified. Any other certifier
+/// error (a certificate program that does not validate, a call the solver rejects) is a bug and
+/// is thrown.
 ///
 /// ``certify(_:claimed:kind:)`` is public on its own, so that a caller that solves many problems
 /// some other way (the co-design search's memoised evaluator) certifies the ones it chooses with
@@ -37,8 +39,8 @@ public struct Certified<Fast: ExactSolver>: ExactSolver {
     public var displayName: String { "\(fast.displayName), certified by \(certifier.id.displayName)" }
 
     /// Solves with the fast backend and certifies the answer. An outcome the problem's reductions decide is returned
-    /// uncertified, as ``SolverID/reductions``. A certifier that fails leaves a note in ``ExactResult/messages`` and the
-    /// answer stands. Throws what the fast backend throws, and ``SolverError/disagreement(claimed:certifier:)``
+    /// uncertified, as ``SolverID/reductions``. A certifier that cannot finish leaves a note in ``ExactResult/messages``
+    /// and the answer stands; its other errors are thrown. Throws what the fast backend throws, and ``SolverError/disagreement(claimed:certifier:)``
     /// when the certificate refutes the answer.
     public func solve<Problem: ExactProblem>(_ problem: Problem) throws(SolverError) -> ExactResult<Problem.Answer> {
         // An outcome the problem's own (exact) reductions decide is reported as theirs, as the
@@ -48,7 +50,7 @@ public struct Certified<Fast: ExactSolver>: ExactSolver {
         }
         var result = try fast.solve(problem)
         let certificate: Certificate<Problem.Answer>
-        do { certificate = try certify(problem, claimed: result.outcome, kind: kind) } catch {
+        do { certificate = try certify(problem, claimed: result.outcome, kind: kind) } catch let error where error.isInconclusive {
             result.messages.append(
                 "not certified: \(certifier.id.displayName) did not finish (\(error)); the \(fast.displayName) answer is exact on its own")
             return result

@@ -79,7 +79,7 @@ extension EvaluationPhase {
     public static let sampleCertificates = EvaluationPhase("sample_certificates")
     /// Time in GLPK certificates of frontier points (`--solver auto`), and their count.
     public static let frontierCertificates = EvaluationPhase("frontier_certificates")
-    /// Certificates GLPK could not finish (an error or its time limit); their answers stand uncertified.
+    /// Certificates GLPK could not finish (its time limit or a numerical failure); their answers stand uncertified.
     public static let certificatesNotCompleted = EvaluationPhase("certificates_not_completed")
 }
 
@@ -149,7 +149,7 @@ extension CandidateEvaluator {
 public struct ConfirmationTally: Sendable, Hashable {
     /// Certificates that ran to the end (and held: a refuted one is thrown).
     public var certificates = 0
-    /// Certificates the certifier could not finish (an error or its time limit).
+    /// Certificates the certifier could not finish (its time limit or a numerical failure).
     public var notCompleted = 0
     /// Seconds spent, summed over threads.
     public var seconds = 0.0

@@ -13,7 +13,7 @@ public struct CertificateSummary: Sendable, Codable, Hashable {
     public var sampled: Int
     /// The sample's share of candidates.
     public var sampleRate: Double
-    /// Certificates GLPK could not finish (time limit or error); their answers stand uncertified.
+    /// Certificates GLPK could not finish (time limit or numerical failure); their answers stand uncertified.
     public var notCompleted: Int
     /// Refuted certificates: always 0 in a written report.
     public var disagreements: Int

@@ -19,8 +19,8 @@ import Synchronization
 ///   optimum (or infeasibility).
 ///
 /// A refuted certificate stops the search with both answers (``CertificateFailure``). A
-/// certificate GLPK cannot finish (its 60 s limit, an error) is counted and reported; the answer
-/// stands (the fast evaluator is exact on its own).
+/// certificate GLPK cannot finish (its 60 s limit, a numerical failure) is counted and reported;
+/// the answer stands (the fast evaluator is exact on its own). Other GLPK errors are thrown.
 public struct Certification: Sendable {
     /// Share of candidates certified by reproduction.
     public let sampleRate: Double

@@ -135,4 +135,30 @@ import Testing
         let resumed = try HAOBinary.run(["search", "--resume", out, "--generations", "1", "--calibration", otherURL.path])
         #expect(resumed.status != 0 && resumed.stderr.contains("--calibration other"), "\(resumed.stderr)")
     }
+
+    /// A calibrated search under the default solver: GLPK certifies its frontier, and each point's
+    /// latency is what `hao solve` gives its network under the same profile (the shipped Ultra96
+    /// profile has a 253 us launch, which the search's fast path once left out).
+    @Test func aCalibratedSearchRecordsTheCalibratedLatencies() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("search").path
+        let search = try HAOBinary.run([
+            "search", "--population", "8", "--generations", "1", "--no-baselines", "--calibration", "ultra96-b2304-blocks",
+            "--out", out,
+        ])
+        #expect(search.status == 0, "\(search.stderr)")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/frontier.json"))) as? [String: Any])
+        let points = try #require(report["frontier"] as? [[String: Any]])
+        #expect(!points.isEmpty)
+        for (i, point) in points.prefix(3).enumerated() {
+            let file = dir.appendingPathComponent("point\(i).json")
+            try JSONSerialization.data(withJSONObject: try #require(point["network"])).write(to: file)
+            let solved = try HAOBinary.run(["solve", file.path, "--calibration", "ultra96-b2304-blocks", "--json"])
+            #expect(solved.status == 0, "\(solved.stderr)")
+            let answer = try #require(try JSONSerialization.jsonObject(with: Data(solved.stdout.utf8)) as? [String: Any])
+            #expect(answer["latency_ms"] as? Double == point["latency_ms"] as? Double, "point \(i)")
+        }
+    }
 }

@@ -52,8 +52,20 @@ private func memoNetworks() throws -> [Network] {
 struct FastEvaluatorTests {
     /// The memo's tables are the cost model's: every floor, every term of every candidate in every
     /// path, and every resource equal the instance's, with one memo shared by all networks.
-    @Test func memoisedTablesEqualTheCostModelsTables() throws {
-        let target = SubgraphTarget(device: Fixtures.zu3eg)
+    /// Fixed overheads of a calibrated model (the shipped Ultra96 profile has a 253 us launch):
+    /// 2 us a stage, 0.5 us a layer, 100 us a launch, and slower engines.
+    static let overheads: SubgraphParameters = {
+        var parameters = SubgraphParameters.standard
+        parameters.latency.stageOverheadUs = 2
+        parameters.latency.layerOverheadUs = 0.5
+        parameters.latency.launchOverheadUs = 100
+        parameters.latency.ddrEfficiency = 0.4
+        return parameters
+    }()
+
+    @Test(arguments: [false, true])
+    func memoisedTablesEqualTheCostModelsTables(calibrated: Bool) throws {
+        let target = SubgraphTarget(device: Fixtures.zu3eg, parameters: calibrated ? Self.overheads : .standard)
         let evaluator = target.makeFastEvaluator()
         for network in try memoNetworks() + memoNetworks() {
             let (model, instance) = try target.setUp(network)
@@ -191,6 +203,24 @@ struct FastEvaluatorTests {
                     }
                 }
             }
+        }
+    }
+
+    /// A calibrated model's fixed overheads are part of the fast answer: its latency is the cost
+    /// model's for the configuration it returns and the native solver's optimum (the fast path
+    /// once left them out, so a calibrated search recorded latencies short by the overheads).
+    @Test func fastAnswersIncludeACalibratedModelsOverheads() throws {
+        let target = SubgraphTarget(device: Fixtures.zu3eg, parameters: Self.overheads)
+        let evaluator = target.makeFastEvaluator()
+        for network in try Fixtures.shippedNetworks() {
+            let fast = try evaluator.leastLatency(of: network)
+            let native = try target.solve(network, solver: .native)
+            #expect(fast.objective.map { Int($0) } == native.latencyCycles, "\(network.name)")
+            let configuration = try #require(fast.configuration)
+            let report = try target.evaluate(configuration, for: network)
+            #expect(Double(report.latencyCycles) == fast.objective, "\(network.name)")
+            #expect(fast.latencyMs == report.latencyMs, "\(network.name)")
+            #expect(report.stages[0].overheadCycles >= 20_000, "the launch (100 us at 200 MHz) is charged")
         }
     }
 

@@ -100,7 +100,7 @@ public struct SubgraphFastEvaluator: FastLatencyEvaluator {
                 found[s] = earlier.1
                 continue
             }
-            let entry = Self.computeTables(model, stage: model.stages[s], candidates: candidates)
+            let entry = Self.computeTables(model, stage: s, candidates: candidates)
             found[s] = entry
             computed.append((key, entry))
         }
@@ -109,16 +109,20 @@ public struct SubgraphFastEvaluator: FastLatencyEvaluator {
         return found.map { $0! }
     }
 
-    /// One stage's tables, from the cost model's own functions.
-    static func computeTables(_ model: SubgraphCostModel, stage: Stage, candidates: [[EngineConfiguration]]) -> StageTerms {
+    /// The tables of the stage at `index`, from the cost model's own functions: the same terms and
+    /// floor the integer program and the native solver use, a calibrated model's fixed overheads
+    /// (launch, per stage, per layer) included. What they depend on beyond the stage's layers
+    /// (whether it runs first, its layer count) is in the ``StageKey``.
+    static func computeTables(_ model: SubgraphCostModel, stage index: Int, candidates: [[EngineConfiguration]]) -> StageTerms {
+        let stage = model.stages[index]
         let n = model.pathCount(stage)
         let terms = candidates.map { list -> [Int] in
             var table: [Int] = []
             table.reserveCapacity(list.count * n)
-            for config in list { table += model.pathTerms(stage, config) }
+            for config in list { table += model.stageTerms(stage, at: index, config) }
             return table
         }
-        return StageTerms(paths: n, floor: model.memoryCycles(stage), terms: terms)
+        return StageTerms(paths: n, floor: model.floorCycles(stage, at: index), terms: terms)
     }
 
     /// Networks evaluated, memo hits, misses, size and resets, and candidates evaluated, since the evaluator was made.

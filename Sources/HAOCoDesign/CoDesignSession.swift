@@ -291,11 +291,7 @@ public enum CoDesign {
         _ plan: CoDesignPlan, shouldStop: @escaping @Sendable () -> Bool = { false },
         onEvent: (CoDesignEvent) -> Void = { _ in }
     ) throws -> AnyCoDesignOutcome {
-        let target = try HardwareTargets.make(
-            plan.meta.target,
-            settings: TargetSettings(
-                device: plan.meta.device, cap: plan.meta.cap,
-                calibration: plan.meta.calibration))
+        let target = try HardwareTargets.make(plan.meta.target, settings: plan.meta.targetSettings)
         return try run(plan, on: target, shouldStop: shouldStop, onEvent: onEvent)
     }
 

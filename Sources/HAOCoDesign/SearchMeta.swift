@@ -141,3 +141,9 @@ extension SearchMeta {
     /// The shipped predictor file name, for messages.
     public static let defaultPredictorFile = "Models/predictors/ofa-mbv3-w4w8-kernel.json"
 }
+
+extension SearchMeta {
+    /// The settings of the run's hardware target: its device, cap and calibration, the one place
+    /// a search (in process or ask/tell) makes its target from.
+    public var targetSettings: TargetSettings { TargetSettings(device: device, cap: cap, calibration: calibration) }
+}

@@ -39,6 +39,37 @@ struct AskTellCommandTests {
         #expect(try frontier(askTell) == expected)
     }
 
+    /// An ask line carries the search's cap and calibration profile, and `hao solve` with them
+    /// gives the latency the line predicts (what examples/ray/evaluators.py's `models` runs).
+    @Test func askLinesCarryTheCapAndCalibrationTheirLatencyNeeds() throws {
+        let dir = folder("calibrated")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ask = try HAOBinary.run(
+            ["search", "--state", dir, "--external", "latency", "--ask", "2", "--cap", "0.8", "--calibration", "ultra96-b2304-blocks"]
+                + Self.small)
+        #expect(ask.status == 0, "\(ask.stderr)")
+        let lines = ask.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        for (i, line) in lines.enumerated() {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let cap = try #require(object["cap"] as? String)
+            #expect(cap == "dsp=0.8,bram18=0.8,lut=0.8,ff=0.8")
+            let network = URL(fileURLWithPath: dir + "-network\(i).json")
+            let profile = URL(fileURLWithPath: dir + "-profile\(i).json")
+            defer { for file in [network, profile] { try? FileManager.default.removeItem(at: file) } }
+            try JSONSerialization.data(withJSONObject: try #require(object["network"])).write(to: network)
+            try JSONSerialization.data(withJSONObject: try #require(object["calibration"])).write(to: profile)
+            let solved = try HAOBinary.run([
+                "solve", network.path, "--target", try #require(object["target"] as? String),
+                "--device", try #require(object["device"] as? String), "--cap", cap, "--calibration", profile.path, "--json",
+            ])
+            #expect(solved.status == 0, "\(solved.stderr)")
+            let answer = try #require(try JSONSerialization.jsonObject(with: Data(solved.stdout.utf8)) as? [String: Any])
+            let predicted = try #require(object["predicted"] as? [String: Any])
+            #expect(answer["latency_ms"] as? Double == predicted["latency_ms"] as? Double, "line \(i)")
+        }
+    }
+
     @Test func tellsAreCheckedAllOrNothingAndRepeatsAreHarmless() throws {
         let dir = folder("errors")
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -1,7 +1,7 @@
 """Evaluators for the Ray ask/tell driver (driver.py).
 
 An evaluator is a function taking one ask line (a dict: id, point, network, arch_def, ofa_config,
-bits, target, device, external, predicted) and returning the metrics the search takes from outside:
+bits, target, device, cap, calibration, external, predicted) and returning the metrics the search takes from outside:
 {"top1": percent} and/or {"latency_ms": milliseconds}. It runs inside a Ray task, on any node, so
 it must find what it needs there (the hao binary, a GPU, a board).
 """
@@ -26,19 +26,30 @@ def models(candidate):
     """The built-in models through the command line: `hao predict` for top-1 and `hao solve` for
     the latency of the network on its optimal configuration. It returns exactly what the
     in-process search computes, so a search driven by it reproduces the in-process frontier."""
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(candidate["network"], f)
-        path = f.name
+    files = []
+
+    def written(value):
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(value, f)
+        files.append(f.name)
+        return f.name
+
     try:
+        path = written(candidate["network"])
         result = {}
         if candidate["external"] in ("accuracy", "both"):
             result["top1"] = _run_json(["predict", path, "--json"])["top1"]
         if candidate["external"] in ("latency", "both"):
-            solved = _run_json(["solve", path, "--target", candidate["target"], "--device", candidate["device"], "--json"])
-            result["latency_ms"] = solved["latency_ms"]
+            # The search's own hardware settings: target, device, cap and calibration profile.
+            arguments = ["solve", path, "--target", candidate["target"], "--device", candidate["device"],
+                         "--cap", candidate["cap"], "--json"]
+            if candidate.get("calibration") is not None:
+                arguments += ["--calibration", written(candidate["calibration"])]
+            result["latency_ms"] = _run_json(arguments)["latency_ms"]
         return result
     finally:
-        os.unlink(path)
+        for name in files:
+            os.unlink(name)
 
 
 def train_and_measure(candidate):

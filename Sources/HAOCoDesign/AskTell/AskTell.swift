@@ -40,7 +40,7 @@ public enum AskTell {
     public static func ask(_ request: CoDesignRequest, external: ExternalMetrics?, count: Int, reask: Bool) throws -> AskOutcome {
         guard count >= 1 else { throw AskTellError.invalidOption("--ask needs a count of at least 1, got \(count)") }
         let (plan, state) = try open(request, external: external)
-        let target = try HardwareTargets.make(plan.meta.target, settings: TargetSettings(device: plan.meta.device, cap: plan.meta.cap))
+        let target = try HardwareTargets.make(plan.meta.target, settings: plan.meta.targetSettings)
         return try ask(on: target, plan: plan, state: state, count: count, reask: reask)
     }
 

@@ -95,7 +95,8 @@ struct AskTellSession<Target: HardwareTarget>: Sendable {
         let point = FrontierPoint(point: c.point, network: network, metrics: c.predicted)
         return AskedCandidate(
             id: c.id, generation: generation, asks: asks, external: state.external, point: c.point,
-            target: plan.meta.target.rawValue, device: plan.meta.device.part, network: network,
+            target: plan.meta.target.rawValue, device: plan.meta.device.part, cap: plan.meta.cap.argument,
+            calibration: plan.meta.calibration, network: network,
             archDef: point.archDef, ofaConfig: point.ofaConfig, bits: c.point.bits,
             predicted: .init(top1: c.predicted.top1, top1StdDev: c.predicted.top1StdDev, latencyMs: c.predicted.latencyMs))
     }

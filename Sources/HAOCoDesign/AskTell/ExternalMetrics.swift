@@ -1,4 +1,5 @@
 import Foundation
+import HAOHardware
 import HAOInterchange
 import HAONetwork
 import HAOPredictor
@@ -98,6 +99,11 @@ public struct AskedCandidate: Sendable, Encodable {
     public var target: String
     /// The device part.
     public var device: String
+    /// The utilisation cap the latency is under, as `hao solve --cap` takes it.
+    public var cap: String
+    /// The calibration profile the latency comes from, absent for the uncalibrated model: written
+    /// to a file, it is what `hao solve --calibration FILE` takes.
+    public var calibration: CalibrationProfile?
     /// The network in the project's format.
     public var network: Network
     /// timm `arch_def` strings, when the format can express the network.
@@ -125,7 +131,7 @@ public struct AskedCandidate: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, generation, asks, external, point, target, device, network
+        case id, generation, asks, external, point, target, device, cap, calibration, network
         case archDef = "arch_def"
         case ofaConfig = "ofa_config"
         case bits, predicted

@@ -258,6 +258,10 @@ extension UtilisationCap {
         return cap
     }
 
+    /// The cap in the command-line form ``init(parsing:)`` reads back exactly
+    /// (`dsp=1.0,bram18=1.0,lut=0.9,ff=1.0`), for handing a run's cap to another process.
+    public var argument: String { "dsp=\(dsp),bram18=\(bram18),lut=\(lut),ff=\(ff)" }
+
     /// Parses a command-line cap: a single fraction for all resources (`0.9`, or `90%`), or
     /// comma-separated `resource=fraction` pairs (`lut=0.9,bram18=95%`) with resources
     /// `dsp`, `bram18`, `lut`, `ff`; resources not named stay at 1 (no cap). Validated.

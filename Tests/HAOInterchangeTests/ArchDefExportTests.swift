@@ -1,5 +1,6 @@
 import Foundation
 import HAONetwork
+import HAOTestSupport
 import Testing
 
 @testable import HAOInterchange

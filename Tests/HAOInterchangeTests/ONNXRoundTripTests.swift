@@ -1,5 +1,6 @@
 import Foundation
 import HAONetwork
+import HAOTestSupport
 import Testing
 
 @testable import HAOInterchange
@@ -79,17 +80,4 @@ import Testing
         network.blocks[0].kernel = 4
         #expect(throws: NetworkError.self) { try ONNXExporter.modelData(for: network) }
     }
-}
-
-/// A small valid network: 32x32 input, stem 3->16, one block 16->24 (e6, k3, s2, SE 4), head 64.
-func tinyNetwork() -> Network {
-    Network(
-        name: "tiny", resolution: 32,
-        stem: Stem(outChannels: 16, kernel: 3, stride: 2, activation: .relu),
-        blocks: [
-            Block(
-                inChannels: 16, outChannels: 24, expandedChannels: 96, kernel: 3, stride: 2,
-                seChannels: 4, activation: .relu)
-        ],
-        head: Head(convChannels: 64, classes: 10, activation: .relu))
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HAONetwork
+import HAOTestSupport
 import Testing
 
 /// The shipped baselines against their published figures and the reference definitions.

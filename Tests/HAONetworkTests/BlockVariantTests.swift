@@ -1,5 +1,6 @@
 import Foundation
 import HAONetwork
+import HAOTestSupport
 import Testing
 
 /// The block and head variants that imported networks need: MobileNetV1's activated pointwise

@@ -1,5 +1,6 @@
 import Foundation
 import HAONetwork
+import HAOTestSupport
 import Testing
 
 /// Huge, tiny and non-integer values in every integer field: validation and decoding must

@@ -1,5 +1,6 @@
 import Foundation
 import HAONetwork
+import HAOTestSupport
 import Testing
 
 /// Every validation and loading error path, with the message a user sees.

@@ -1,8 +1,5 @@
 import Foundation
 import HAOEvolution
-import HAOHardware
-import HAOInterchange
-import HAONetwork
 import HAOPredictor
 import HAOSupport
 
